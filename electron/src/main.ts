@@ -1,0 +1,1 @@
+export const ELECTRON_PLACEHOLDER = true;

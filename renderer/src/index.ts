@@ -1,0 +1,1 @@
+export const RENDERER_PLACEHOLDER = true;
