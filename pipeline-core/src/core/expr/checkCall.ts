@@ -42,7 +42,7 @@ export function checkCall(ctx: CheckContext, e: Call): ExprType | undefined {
   const { min, max } = arity(def);
   if (e.args.length < min || e.args.length > max) {
     const expected = max === Infinity ? `at least ${min}` : min === max ? `${min}` : `${min} to ${max}`;
-    ctx.error(e, `${e.fn}() takes ${expected} argument${max === 1 ? '' : 's'}, but got ${e.args.length}`, `usage: ${formatSignature(e.fn, def)}`);
+    ctx.error(e, `${e.fn}() takes ${expected} argument${min === 1 && (max === 1 || max === Infinity) ? '' : 's'}, but got ${e.args.length}`, `usage: ${formatSignature(e.fn, def)}`);
     return fixed;
   }
 

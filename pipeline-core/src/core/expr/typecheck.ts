@@ -16,6 +16,8 @@ export interface TypeEnv {
  * The type of every well-typed node, keyed by node identity. A NULL literal gets the type its
  * context gives it (the other side of `+`, the parameter it is passed to…), so emitters can
  * write a typed NULL. Emitters need this map for constructs whose translation depends on types.
+ * Because it is keyed by identity, a tree must not reuse one node object in two places (parsed
+ * trees never do; code that builds trees should create a fresh NULL literal for each use).
  */
 export type ExprTypes = ReadonlyMap<Expr, DataType>;
 
@@ -210,13 +212,14 @@ class Checker implements CheckContext {
   }
 
   private arithmetic(e: Extract<Expr, { k: 'binary' }>, op: ArithmeticOp, lt: ExprType | undefined, rt: ExprType | undefined): ExprType | undefined {
-    let ok = true;
-    for (const [x, t, other] of [[e.left, lt, rt], [e.right, rt, lt]] as const) {
-      if (t === undefined || t === 'null' || isNumeric(t)) continue;
-      ok = false;
-      this.error(x, `'${op}' needs numbers, but this is ${typeNoun(t)}`, arithmeticHint(op, t, other));
+    const bad = ([[e.left, lt, rt], [e.right, rt, lt]] as const).filter(([, t]) => t !== undefined && t !== 'null' && !isNumeric(t));
+    const [first, second] = bad;
+    if (first && second) {
+      this.error(e, `'${op}' needs numbers, but these are ${typeNoun(first[1] as DataType)} and ${typeNoun(second[1] as DataType)}`, arithmeticHint(op, first[1] as DataType, second[1]));
+    } else if (first) {
+      this.error(first[0], `'${op}' needs numbers, but this is ${typeNoun(first[1] as DataType)}`, arithmeticHint(op, first[1] as DataType, first[2]));
     }
-    if (!ok || lt === undefined || rt === undefined) return undefined;
+    if (first || lt === undefined || rt === undefined) return undefined;
     if (lt === 'null' && rt === 'null') return op === '/' ? 'double' : 'null';
     this.contextualize(e.left, rt);
     this.contextualize(e.right, lt);

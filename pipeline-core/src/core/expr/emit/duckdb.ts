@@ -1,21 +1,27 @@
-import { duckdbType, isDecimal, type DataType } from '../../types/dataType.js';
+import { decimalShape, duckdbType, isDecimal, type DataType } from '../../types/dataType.js';
 import type { Expr, LiteralValue } from '../ast.js';
-import { walkExpr } from '../walk.js';
 import { emitWithDialect, type BinaryEmitter, type Dialect, type EmitArg, type EmitOptions, type FunctionEmitterTable } from './emitter.js';
+
+export interface DuckdbEmitOptions extends EmitOptions {
+  /**
+   * Wrap the result in CAST(… AS <logical type>) (default true, needs `types`). DuckDB's optimizer
+   * folds an expression whose value is always NULL (x + TRY_CAST('' AS …), CASE WHEN FALSE THEN x
+   * END, 'a' || $p with a NULL parameter) into an untyped NULL that materialises as INTEGER; the
+   * cast keeps the column type right. A WHERE clause does not care and may pass false.
+   */
+  readonly pinType?: boolean;
+}
 
 /**
  * DuckDB SQL for an expression. Where DuckDB's own behaviour differs from the portable
  * semantics (division by zero, integer casts, domain errors of sqrt/ln, date arithmetic types…)
  * the SQL adds the guard or cast that makes it match; see docs/expression-language.md.
  */
-export function emitDuckdb(expr: Expr, opts?: EmitOptions): string {
+export function emitDuckdb(expr: Expr, opts: DuckdbEmitOptions = {}): string {
   const sql = emitWithDialect(DUCKDB, expr, opts);
-  // DuckDB folds a constant expression that yields NULL ('a' || NULL, 7.5 % 0) to an untyped NULL,
-  // which would surface as an INTEGER column; a cast pins the logical type.
-  const type = opts?.types?.get(expr);
-  const constant = ![...walkExpr(expr)].some((e) => e.k === 'column' || e.k === 'param');
-  const pinned = expr.k === 'cast' || (expr.k === 'literal' && expr.lit.type !== 'null');
-  return type && constant && !pinned ? `CAST(${sql} AS ${duckdbType(type)})` : sql;
+  const type = opts.types?.get(expr);
+  const trivial = expr.k === 'cast' || expr.k === 'column' || (expr.k === 'literal' && expr.lit.type !== 'null');
+  return type && !trivial && opts.pinType !== false ? `CAST(${sql} AS ${duckdbType(type)})` : sql;
 }
 
 export function duckdbIdentifier(name: string): string {
@@ -62,6 +68,11 @@ function atLeast(a: EmitArg, min: number): string {
   return isIntegerLiteral(a, min) ? a.code : `CASE WHEN ${a.operand} < ${min} THEN ${min} ELSE ${a.code} END`;
 }
 
+/** lpad/rpad only take a 32-bit length. */
+function int32(a: EmitArg): string {
+  return a.expr.k === 'literal' && a.expr.lit.type === 'integer' ? a.code : `CAST(${a.code} AS INTEGER)`;
+}
+
 /** NULL instead of NaN or ±Infinity. */
 function finite(code: string): string {
   return `nullif(nullif(nullif(${code}, CAST('Infinity' AS DOUBLE)), CAST('-Infinity' AS DOUBLE)), CAST('NaN' AS DOUBLE))`;
@@ -72,7 +83,7 @@ const asDouble = (a: EmitArg): string => (a.type === 'double' ? a.code : `CAST($
 function wholeNumber(name: 'floor' | 'ceil') {
   return ([x]: readonly EmitArg[], ctx: Parameters<FunctionEmitterTable['floor']>[1]): string => {
     const arg = x as EmitArg;
-    return ctx.requireType(arg, `${name}()`) === 'integer' ? arg.code : call(name, [arg]);
+    return ctx.requireType(arg, `${name}()`) === 'integer' ? arg.operand : call(name, [arg]);
   };
 }
 
@@ -88,8 +99,8 @@ const FUNCTIONS: FunctionEmitterTable = {
   concat: fn('concat'),
   left: ([s, n]) => `left(${s?.code}, ${n && atLeast(n, 0)})`,
   right: ([s, n]) => `right(${s?.code}, ${n && atLeast(n, 0)})`,
-  lpad: ([s, n, fill]) => `lpad(${s?.code}, ${n?.code}, ${fill?.code ?? "' '"})`,
-  rpad: ([s, n, fill]) => `rpad(${s?.code}, ${n?.code}, ${fill?.code ?? "' '"})`,
+  lpad: ([s, n, fill]) => `lpad(${s?.code}, ${n && int32(n)}, ${fill?.code ?? "' '"})`,
+  rpad: ([s, n, fill]) => `rpad(${s?.code}, ${n && int32(n)}, ${fill?.code ?? "' '"})`,
   starts_with: fn('starts_with'),
   ends_with: fn('ends_with'),
   contains: fn('contains'),
@@ -103,7 +114,7 @@ const FUNCTIONS: FunctionEmitterTable = {
     const [x, digits] = args as [EmitArg, EmitArg | undefined];
     // DuckDB's round() is already half away from zero for every numeric type, with the same
     // decimal result type; an integer with digits >= 0 is unchanged.
-    if (ctx.requireType(x, 'round()') === 'integer' && (!digits || isIntegerLiteral(digits, 0))) return x.code;
+    if (ctx.requireType(x, 'round()') === 'integer' && (!digits || isIntegerLiteral(digits, 0))) return x.operand;
     return call('round', args);
   },
   floor: wholeNumber('floor'),
@@ -162,6 +173,17 @@ function asDate(a: EmitArg): string {
 
 const infix = (op: string): BinaryEmitter => (l, r) => `${l.operand} ${op} ${r.operand}`;
 
+/**
+ * DuckDB keeps the product of two decimals of precision ≤ 18 at precision 18 (failing on overflow)
+ * where the language gives p1 + p2; widening one side first and casting back gives the exact type.
+ */
+const multiply: BinaryEmitter = (l, r, ctx) => {
+  const result = ctx.type && decimalShape(ctx.type);
+  const [a, b] = [l.type && decimalShape(l.type), r.type && decimalShape(r.type)];
+  if (!result || result.precision <= 18 || !a || !b || a.precision > 18 || b.precision > 18) return infix('*')(l, r, ctx);
+  return `CAST(CAST(${l.code} AS DECIMAL(38,${a.scale})) * ${r.operand} AS ${duckdbType(ctx.type as DataType)})`;
+};
+
 const INTEGER_TEXT = "'^\\s*([+-]?[0-9]+)\\s*$'";
 
 function cast(arg: EmitArg, to: DataType, safe: boolean): string {
@@ -189,7 +211,7 @@ const DUCKDB: Dialect = {
   binary: {
     '+': infix('+'),
     '-': infix('-'),
-    '*': infix('*'),
+    '*': multiply,
     // Always a double, and NULL (not an error or Infinity) when dividing by zero.
     '/': (l, r) => `${l.type === 'double' ? l.operand : `CAST(${l.code} AS DOUBLE)`} / NULLIF(${asDouble(r)}, 0)`,
     '%': (l, r) => `${l.operand} % NULLIF(${r.code}, 0)`,

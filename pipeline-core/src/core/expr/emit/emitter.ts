@@ -42,6 +42,7 @@ export interface EmitContext {
   requireType(arg: EmitArg, why: string): DataType;
 }
 
+/** Emits a call; the result is used as an operand unparenthesised, so it must be self-delimiting. */
 export type FunctionEmitter = (args: readonly EmitArg[], ctx: EmitContext) => string;
 export type FunctionEmitterTable = { readonly [F in FunctionName]: FunctionEmitter };
 export type BinaryEmitter = (left: EmitArg, right: EmitArg, ctx: EmitContext) => string;
