@@ -150,6 +150,9 @@ const CASES: readonly (readonly [string, unknown])[] = [
   ["regexp_extract('id=42;', 'id=([0-9]+)', 1)", '42'],
   ["regexp_extract('abc', 'x')", ''],
   ["regexp_extract('abc', 'b.')", 'bc'],
+  ["regexp_extract('b', '(a)?b', 1)", ''],
+  ["regexp_matches('ABC', '(?i)^abc$')", true],
+  ["regexp_replace('abc', 'x*', '-')", '-a-b-c-'],
   // numeric functions with domain guards
   ['power(-8, 0.5)', null],
   ['power(0, -1)', null],
@@ -230,6 +233,8 @@ const CASES: readonly (readonly [string, unknown])[] = [
   ['1 IN (NULL, 2)', null],
   ['1 IN (NULL, 1)', true],
   ['1 NOT IN (2, 3)', true],
+  ['1 NOT IN (2, NULL)', null],
+  ['CAST(NULL AS integer) IS NULL', true],
   ['1.5 IN (1, 1.5)', true],
   ['5 BETWEEN 1 AND 5', true],
   ['5 NOT BETWEEN 1 AND 4', true],
