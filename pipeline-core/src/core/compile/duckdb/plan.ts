@@ -1,0 +1,86 @@
+import type { Schema } from '../../types/dataType.js';
+import { duckdbLiteral, quoteIdent } from '../sql.js';
+import { emitDuckdb } from '../../expr/emit/duckdb.js';
+import { analyzeSpec, checkExpression, type Analysis } from '../../spec/analyze.js';
+import { substitutePath, type ParamValues } from '../../spec/params.js';
+import type { PipelineSpec, Stage } from '../../spec/schema.js';
+import { compileStage } from '../../stages/registry.js';
+import type { CompiledStage, DuckdbContext, SourceRelation } from '../../stages/stageModule.js';
+
+export interface PlannedStage {
+  readonly stage: Stage;
+  readonly index: number;
+  readonly compiled: CompiledStage;
+  readonly schema: Schema;
+}
+
+export interface DuckdbPlan {
+  readonly stages: readonly PlannedStage[];
+}
+
+export interface DuckdbPlanOptions {
+  readonly params: ParamValues;
+  /** The engine adapter's way of reading each source (native readers or preloaded tables). */
+  readonly sourceRelation: (source: string) => SourceRelation;
+  /** Reuse an analysis already made (the loader has one). */
+  readonly analysis?: Analysis;
+}
+
+export class PlanError extends Error {}
+
+/**
+ * Compiles a valid spec into DuckDB statements, stage by stage. The runner, the designer's
+ * preview and the DuckDB export all execute this same plan.
+ */
+export function compileDuckdbPlan(spec: PipelineSpec, opts: DuckdbPlanOptions): DuckdbPlan {
+  const analysis = opts.analysis ?? analyzeSpec(spec);
+  const lineage = new Map<string, boolean>();
+  const stats = new Map<string, string>();
+  const schemaOf = (name: string): Schema => {
+    const s = analysis.schemas.get(name);
+    if (!s) throw new PlanError(`stage '${name}' has errors; fix them before running`);
+    return s;
+  };
+  const ctx: DuckdbContext = {
+    spec,
+    params: opts.params,
+    table: (name) => quoteIdent(name),
+    rejectsTable: (name) => quoteIdent(`${name}__rejects`),
+    schemaOf,
+    stepSchemas: (name) => analysis.stepSchemas.get(name) ?? [schemaOf(name)],
+    hasLineage: (name) => lineage.get(name) ?? false,
+    expr: (text, columns) => {
+      const checked = checkExpression(text, columns, analysis.paramTypes);
+      if (!checked.expr || checked.errors.length) throw new PlanError(`expression '${text}' has errors: ${checked.errors.map((e) => e.message).join('; ')}`);
+      return emitDuckdb(checked.expr, {
+        ...(checked.types ? { types: checked.types } : {}),
+        param: (name) => duckdbLiteral(opts.params[name] ?? null, analysis.paramTypes[name] ?? 'string'),
+      });
+    },
+    sourceRelation: opts.sourceRelation,
+    statsOf: (name) => {
+      const s = stats.get(name);
+      if (!s) throw new PlanError(`stage '${name}' must come before the rule that checks it`);
+      return s;
+    },
+    path: (template) => substitutePath(template, opts.params),
+  };
+  const stages = spec.stages.map((stage, index) => {
+    const compiled = compileStage('duckdb', stage, ctx);
+    lineage.set(stage.name, compiled.lineage);
+    stats.set(stage.name, compiled.stats);
+    return { stage, index, compiled, schema: schemaOf(stage.name) };
+  });
+  return { stages };
+}
+
+/**
+ * Engine set-up every DuckDB adapter provides before a plan runs. Timestamps are UTC instants;
+ * bb_local_to_utc turns a wall-clock time in a named zone into UTC. Native DuckDB has ICU for
+ * it; DuckDB-WASM has none, so the browser adapter registers a JavaScript function of the same
+ * name instead of this macro.
+ */
+export const DUCKDB_NATIVE_PRELUDE: readonly string[] = [
+  "SET TimeZone = 'UTC'",
+  'CREATE OR REPLACE MACRO bb_local_to_utc(ts, zone) AS CAST(timezone(zone, ts) AS TIMESTAMP)',
+];

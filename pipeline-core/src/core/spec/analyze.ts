@@ -1,0 +1,178 @@
+import type { DataType, Schema } from '../types/dataType.js';
+import { findColumn } from '../types/dataType.js';
+import type { Expr } from '../expr/ast.js';
+import { parseExpression } from '../expr/parse.js';
+import { typecheckExpression } from '../expr/typecheck.js';
+import { propagateStage, stageInputs } from '../stages/registry.js';
+import type { PropagateContext } from '../stages/stageModule.js';
+import { isTimeZone } from '../stages/cleanse/stepHandlers.js';
+import { didYouMean, specError, specWarning, type SpecDiagnostic, type SpecPath } from './diagnostics.js';
+import type { PipelineSpec } from './schema.js';
+import { parseCron } from './cron.js';
+
+/** Built-in parameter every pipeline has: the business date a run processes. */
+export const RUN_DATE = 'run_date';
+
+export interface Analysis {
+  readonly diagnostics: readonly SpecDiagnostic[];
+  /** Output schema of every stage whose inputs were understood. */
+  readonly schemas: ReadonlyMap<string, Schema>;
+  readonly stepSchemas: ReadonlyMap<string, readonly Schema[]>;
+  readonly paramTypes: Readonly<Record<string, DataType>>;
+}
+
+export function parameterTypes(spec: PipelineSpec): Record<string, DataType> {
+  const types: Record<string, DataType> = { [RUN_DATE]: 'date' };
+  for (const [name, p] of Object.entries(spec.parameters ?? {})) types[name] = p.type;
+  return types;
+}
+
+
+/**
+ * Everything a spec means beyond its shape: stage references and order, every column name,
+ * every expression's types, the schedule. All problems are collected, none stops the walk.
+ */
+export function analyzeSpec(spec: PipelineSpec): Analysis {
+  const diagnostics: SpecDiagnostic[] = [];
+  const schemas = new Map<string, Schema>();
+  const stepSchemas = new Map<string, readonly Schema[]>();
+  const paramTypes = parameterTypes(spec);
+  const allNames = spec.stages.map((s) => s.name);
+  const earlier = new Set<string>();
+
+  checkParameters(spec, diagnostics);
+  checkSources(spec, paramTypes, diagnostics);
+  if (spec.schedule) checkSchedule(spec, diagnostics);
+
+  spec.stages.forEach((stage, index) => {
+    const path: SpecPath = ['stages', index];
+    if (earlier.has(stage.name)) diagnostics.push(specError([...path, 'name'], `two stages are named '${stage.name}'`, 'stage names must be unique'));
+    const ctx = propagateContext(spec, path, paramTypes, diagnostics, (name, at) => {
+      if (schemas.has(name)) return schemas.get(name);
+      if (name === stage.name) diagnostics.push(specError(at, `stage '${name}' cannot read itself`));
+      else if (allNames.includes(name)) diagnostics.push(specError(at, `stage '${name}' comes later in the pipeline`, `move '${stage.name}' below '${name}'`));
+      else if (!earlier.has(name)) diagnostics.push(specError(at, `unknown stage '${name}'`, didYouMean(name, [...earlier]) ?? listHint('stages so far', [...earlier])));
+      return undefined;
+    });
+    const result = propagateStage(stage, ctx);
+    earlier.add(stage.name);
+    if (!ctx.failed()) {
+      schemas.set(stage.name, result.schema);
+      if (result.stepSchemas) stepSchemas.set(stage.name, result.stepSchemas);
+    }
+  });
+  const consumed = new Set(spec.stages.flatMap((s) => stageInputs(s)));
+  spec.stages.forEach((s, i) => {
+    if (s.kind !== 'output' && s.kind !== 'validate' && !consumed.has(s.name)) diagnostics.push(specWarning(['stages', i, 'name'], `nothing reads stage '${s.name}'`, 'connect it to a later stage or an output'));
+  });
+  if (!spec.stages.some((s) => s.kind === 'output')) diagnostics.push(specWarning(['stages'], 'the pipeline has no output stage, so a run writes nothing'));
+  return { diagnostics, schemas, stepSchemas, paramTypes };
+}
+
+export function checkSpec(spec: PipelineSpec): SpecDiagnostic[] {
+  return [...analyzeSpec(spec).diagnostics];
+}
+
+function listHint(what: string, names: readonly string[]): string | undefined {
+  return names.length ? `${what}: ${names.join(', ')}` : undefined;
+}
+
+function propagateContext(
+  spec: PipelineSpec,
+  path: SpecPath,
+  params: Readonly<Record<string, DataType>>,
+  out: SpecDiagnostic[],
+  schemaOf: (name: string, at: SpecPath) => Schema | undefined,
+): PropagateContext & { failed(): boolean } {
+  let failed = false;
+  const error = (at: SpecPath, message: string, hint?: string) => {
+    failed = true;
+    out.push(specError(at, message, hint));
+  };
+  return {
+    spec,
+    path,
+    params,
+    failed: () => failed,
+    schemaOf: (name, at) => {
+      const s = schemaOf(name, at);
+      if (!s) failed = true;
+      return s;
+    },
+    source: (name, at) => {
+      const s = spec.sources[name];
+      if (!s) error(at, `unknown source '${name}'`, didYouMean(name, Object.keys(spec.sources)) ?? listHint('sources', Object.keys(spec.sources)));
+      return s;
+    },
+    error,
+    warning: (at, message, hint) => out.push(specWarning(at, message, hint)),
+    column: (at, name, columns) => {
+      const c = findColumn(columns, name);
+      if (c) return c.type;
+      error(at, `unknown column '${name}'`, didYouMean(name, columns.map((x) => x.name)) ?? listHint('columns', columns.map((x) => x.name)));
+      return undefined;
+    },
+    expression: (at, text, columns) => {
+      const checked = checkExpression(text, columns, params);
+      for (const e of checked.errors) {
+        failed = true;
+        out.push({ ...specError(at, e.message, e.hint), offset: { start: e.start, end: e.end } });
+      }
+      return checked.expr ? { expr: checked.expr, ...(checked.type ? { type: checked.type } : {}) } : {};
+    },
+  };
+}
+
+export interface CheckedExpression {
+  readonly expr?: Expr;
+  readonly type?: DataType;
+  readonly errors: readonly { message: string; hint?: string; start: number; end: number }[];
+  readonly types?: ReturnType<typeof typecheckExpression>['types'];
+}
+
+/** Parses and type-checks one expression: what the editor's squiggles and the loader both use. */
+export function checkExpression(text: string, columns: Schema, params: Readonly<Record<string, DataType>>): CheckedExpression {
+  const parsed = parseExpression(text);
+  if (!parsed.ok) return { errors: parsed.errors };
+  const typed = typecheckExpression(parsed.expr, { columns, params });
+  return { expr: parsed.expr, errors: typed.errors, types: typed.types, ...(typed.type ? { type: typed.type } : {}) };
+}
+
+function checkParameters(spec: PipelineSpec, out: SpecDiagnostic[]): void {
+  for (const [name, p] of Object.entries(spec.parameters ?? {})) {
+    const at = ['parameters', name];
+    if (name === RUN_DATE && p.type !== 'date') out.push(specError([...at, 'type'], `'${RUN_DATE}' is built in and is a date`));
+    if (p.default === undefined) continue;
+    const problem = parameterValueProblem(p.type, String(p.default));
+    if (problem) out.push(specError([...at, 'default'], problem));
+  }
+}
+
+/** Why a value does not fit a parameter type, or undefined when it does. */
+export function parameterValueProblem(type: DataType | 'date' | 'string' | 'integer', value: string): string | undefined {
+  if (type === 'date') {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+    if (!m || !d || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) return `'${value}' is not a date (YYYY-MM-DD)`;
+  }
+  if (type === 'integer' && !/^-?\d+$/.test(value)) return `'${value}' is not an integer`;
+  if (/[/\\]|\.\./.test(value)) return `'${value}' may not contain '/', '\\' or '..': parameters end up in file paths`;
+  return undefined;
+}
+
+function checkSources(spec: PipelineSpec, params: Readonly<Record<string, DataType>>, out: SpecDiagnostic[]): void {
+  for (const [name, source] of Object.entries(spec.sources)) {
+    for (const m of source.path.matchAll(/\{([^}]*)\}/g)) {
+      if (!(m[1]! in params)) out.push(specError(['sources', name, 'path'], `unknown parameter {${m[1]}} in the path`, didYouMean(m[1]!, Object.keys(params)) ?? listHint('parameters', Object.keys(params))));
+    }
+    if (source.options && source.format !== 'csv') out.push(specWarning(['sources', name, 'options'], `reader options apply to csv sources; this one is ${source.format}`));
+    if (!spec.stages.some((s) => s.kind === 'ingest' && s.source === name)) out.push(specWarning(['sources', name], `no ingest stage reads source '${name}'`));
+  }
+}
+
+function checkSchedule(spec: PipelineSpec, out: SpecDiagnostic[]): void {
+  const schedule = spec.schedule!;
+  const cron = parseCron(schedule.cron);
+  if (!cron.ok) out.push(specError(['schedule', 'cron'], `invalid cron '${schedule.cron}': ${cron.error}`, 'five fields: minute hour day-of-month month day-of-week, e.g. "0 2 * * *"'));
+  if (!isTimeZone(schedule.timezone)) out.push(specError(['schedule', 'timezone'], `unknown time zone '${schedule.timezone}'`, 'use an IANA name such as Europe/Berlin or UTC'));
+}

@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { parseDataType, type DataType } from '../types/dataType.js';
+import { stepSchema } from '../stages/cleanse/steps.js';
+import { ruleSchema } from '../stages/validate/rules.js';
+
+/**
+ * Pipeline spec v1: the single source of truth that the designer edits, the runner executes and
+ * every exporter compiles. Plain, serialisable data; the published JSON Schema is generated from
+ * these zod schemas (`npm run schema` writes pipeline-core/schema/pipeline.schema.json).
+ */
+export const SPEC_VERSION = 1;
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const nameSchema = z
+  .string()
+  .regex(NAME_RE, 'names start with a letter or _ and hold only letters, digits and _')
+  .max(63);
+
+/** Column names: what real files carry, minus characters that have no business in a name. */
+export const columnNameSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^\u0000-\u001f"`]+$/, 'column names may not contain quotes or control characters');
+
+export const dataTypeSchema = z
+  .string()
+  .refine((t) => parseDataType(t) !== undefined, {
+    message: 'unknown type: use string, integer, double, boolean, date, timestamp or decimal(p,s)',
+  })
+  .transform((t) => parseDataType(t) as DataType)
+  .meta({ description: 'string | integer | double | boolean | date | timestamp | decimal(p,s)' });
+
+export const columnSchema = z.strictObject({
+  name: columnNameSchema,
+  type: dataTypeSchema,
+  description: z.string().optional(),
+});
+
+/** Expressions are kept as text in the spec; they are parsed and type-checked on load. */
+export const exprSchema = z.string().min(1).meta({ description: 'an expression in the portable expression language' });
+
+export const parameterSchema = z.strictObject({
+  type: z.enum(['date', 'string', 'integer']),
+  default: z.union([z.string(), z.number()]).optional(),
+  description: z.string().optional(),
+});
+
+const RELATIVE_PATH_RE = /^(?![/\\])(?![A-Za-z]:)[^\u0000-\u001f]*$/;
+
+export const relativePathSchema = z
+  .string()
+  .min(1)
+  .regex(RELATIVE_PATH_RE, 'paths are relative to the project (no leading / or drive letter)')
+  .refine((p) => !p.split(/[/\\]/).includes('..'), { message: "paths may not contain '..': they must stay inside their zone" });
+
+export const csvOptionsSchema = z.strictObject({
+  delimiter: z.string().length(1).optional(),
+  quote: z.string().max(1).optional(),
+  escape: z.string().max(1).optional(),
+  header: z.boolean().optional(),
+  encoding: z.enum(['utf-8', 'latin-1', 'utf-16']).optional(),
+  skip_rows: z.number().int().min(0).optional(),
+  null_values: z.array(z.string()).optional(),
+});
+
+export const sourceSchema = z.strictObject({
+  format: z.enum(['csv', 'json', 'ndjson', 'parquet']),
+  path: relativePathSchema.meta({
+    description: "glob relative to the project's inbox folder, with {param} placeholders, e.g. pos/orders_{run_date}.csv",
+  }),
+  options: csvOptionsSchema.optional(),
+  schema: z.array(columnSchema).min(1),
+  description: z.string().optional(),
+});
+
+const common = {
+  name: nameSchema,
+  description: z.string().optional(),
+};
+
+export const ingestStageSchema = z.strictObject({ ...common, kind: z.literal('ingest'), source: nameSchema });
+
+export const cleanseStageSchema = z.strictObject({
+  ...common,
+  kind: z.literal('cleanse'),
+  input: nameSchema,
+  steps: z.array(stepSchema),
+});
+
+export const joinKeySchema = z.union([
+  columnNameSchema,
+  z.strictObject({ left: columnNameSchema, right: columnNameSchema }),
+]);
+
+export const joinStageSchema = z.strictObject({
+  ...common,
+  kind: z.literal('join'),
+  left: nameSchema,
+  right: nameSchema,
+  type: z.enum(['inner', 'left', 'full', 'anti']),
+  on: z.array(joinKeySchema).min(1),
+  right_prefix: z.string().regex(/^[A-Za-z0-9_]*$/).optional(),
+});
+
+export const measureSchema = z.strictObject({
+  name: columnNameSchema,
+  fn: z.enum(['sum', 'count', 'count_distinct', 'min', 'max', 'avg']),
+  column: columnNameSchema.optional(),
+  expr: exprSchema.optional(),
+});
+
+export const aggregateStageSchema = z.strictObject({
+  ...common,
+  kind: z.literal('aggregate'),
+  input: nameSchema,
+  group_by: z.array(columnNameSchema),
+  measures: z.array(measureSchema).min(1),
+});
+
+export const unionStageSchema = z.strictObject({
+  ...common,
+  kind: z.literal('union'),
+  inputs: z.array(nameSchema).min(2),
+});
+
+export const sqlStageSchema = z.strictObject({
+  ...common,
+  kind: z.literal('sql'),
+  inputs: z.array(nameSchema),
+  sql: z.string().min(1).meta({ description: 'DuckDB SQL; refer to inputs by their stage names' }),
+  schema: z.array(columnSchema).min(1).meta({ description: 'the declared output columns, checked when it runs' }),
+});
+
+export const validateStageSchema = z.strictObject({
+  ...common,
+  kind: z.literal('validate'),
+  input: nameSchema,
+  rules: z.array(ruleSchema).min(1),
+});
+
+export const outputStageSchema = z.strictObject({
+  ...common,
+  kind: z.literal('output'),
+  input: nameSchema,
+  format: z.enum(['parquet', 'csv']),
+  path: relativePathSchema.meta({ description: 'folder in the curated zone, with {param} placeholders' }),
+  partition_by: z.array(columnNameSchema).optional(),
+});
+
+export const stageSchema = z.discriminatedUnion('kind', [
+  ingestStageSchema,
+  cleanseStageSchema,
+  joinStageSchema,
+  aggregateStageSchema,
+  unionStageSchema,
+  sqlStageSchema,
+  validateStageSchema,
+  outputStageSchema,
+]);
+
+export const scheduleSchema = z.strictObject({
+  cron: z.string().min(1).meta({ description: 'five-field cron, e.g. "0 2 * * *"' }),
+  timezone: z.string().min(1).meta({ description: 'IANA time zone, e.g. Europe/Berlin' }),
+  window_hours: z.number().positive().max(24 * 7),
+  retries: z.number().int().min(0).max(20).optional(),
+});
+
+export const pipelineSchema = z.strictObject({
+  version: z.literal(SPEC_VERSION),
+  name: nameSchema,
+  description: z.string().optional(),
+  parameters: z.record(nameSchema, parameterSchema).optional(),
+  sources: z.record(nameSchema, sourceSchema),
+  stages: z.array(stageSchema).min(1),
+  schedule: scheduleSchema.optional(),
+});
+
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+export type PipelineSpec = DeepReadonly<z.output<typeof pipelineSchema>>;
+export type Stage = PipelineSpec['stages'][number];
+export type StageKind = Stage['kind'];
+export type StageOf<K extends StageKind> = Extract<Stage, { kind: K }>;
+export type Source = PipelineSpec['sources'][string];
+export type Parameter = NonNullable<PipelineSpec['parameters']>[string];
+export type Schedule = NonNullable<PipelineSpec['schedule']>;
+export type Measure = StageOf<'aggregate'>['measures'][number];
+export type JoinKey = StageOf<'join'>['on'][number];
+
+/** The JSON Schema published for editors (YAML language server, VS Code). */
+export function pipelineJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(pipelineSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return {
+    $id: 'https://batchbook.dev/schema/pipeline.schema.json',
+    title: 'Batchbook pipeline spec v1',
+    ...schema,
+  };
+}

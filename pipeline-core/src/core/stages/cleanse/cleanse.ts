@@ -1,0 +1,86 @@
+import type { Schema } from '../../types/dataType.js';
+import { quoteIdent } from '../../compile/sql.js';
+import type { StageOf } from '../../spec/schema.js';
+import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
+import { STEP_HANDLERS, type StepHandler, type StepSql } from './stepHandlers.js';
+import type { CleanseStep, StepKind } from './steps.js';
+
+type Cleanse = StageOf<'cleanse'>;
+
+function handler<K extends StepKind>(step: Extract<CleanseStep, { step: K }>): StepHandler<K> {
+  return STEP_HANDLERS[step.step as K] as StepHandler<K>;
+}
+
+function activeSteps(stage: Cleanse): { step: CleanseStep; index: number }[] {
+  return stage.steps.map((step, index) => ({ step: step as CleanseStep, index })).filter(({ step }) => step.enabled !== false);
+}
+
+/** The schema before each active step and after the last one. */
+export function cleanseSchemas(stage: Cleanse, input: Schema, ctx: PropagateContext): Schema[] {
+  const schemas: Schema[] = [input];
+  for (const { step, index } of activeSteps(stage)) {
+    const before = schemas[schemas.length - 1]!;
+    schemas.push(handler(step).propagate(step as never, before, ctx, [...ctx.path, 'steps', index]));
+  }
+  return schemas;
+}
+
+function propagate(stage: Cleanse, ctx: PropagateContext): PropagateResult {
+  const input = ctx.schemaOf(stage.input, [...ctx.path, 'input']);
+  if (!input) return { schema: [] };
+  const stepSchemas = cleanseSchemas(stage, input, ctx);
+  return { schema: stepSchemas[stepSchemas.length - 1]!, stepSchemas };
+}
+
+/**
+ * The steps become one chain of SELECTs. A row that a step rejects keeps flowing (so later
+ * steps need no special cases) but carries its first reason; at the end live rows go to the
+ * output, rejected rows to rejects, and filtered rows are only counted.
+ */
+function compileDuckdb(stage: Cleanse, ctx: DuckdbContext): CompiledStage {
+  const lineage = ctx.hasLineage(stage.input);
+  const meta = lineage ? ['_bb_src', '_bb_file', '_bb_row'] : [];
+  const schemas = ctx.stepSchemas(stage.name);
+  let schema = schemas[0]!;
+  const seq = lineage ? '_bb_row' : 'row_number() OVER ()';
+  const ctes = [
+    `s0 AS (SELECT ${[...schema.map((c) => quoteIdent(c.name)), ...meta].join(', ')}, ${seq} AS _bb_seq, CAST(NULL AS VARCHAR) AS _bb_reason, FALSE AS _bb_dropped FROM ${ctx.table(stage.input)})`,
+  ];
+  for (const [i, { step }] of activeSteps(stage).entries()) {
+    const sql: StepSql = handler(step).compile.duckdb(step as never, schema, ctx);
+    const alive = '(_bb_reason IS NULL AND NOT _bb_dropped)';
+    const reason = sql.reason ? `CASE WHEN ${alive} THEN ${sql.reason} ELSE _bb_reason END` : '_bb_reason';
+    const dropped = sql.drop ? `_bb_dropped OR (${alive} AND (${sql.drop}))` : '_bb_dropped';
+    const cols = sql.columns.map((c) => `${c.sql} AS ${quoteIdent(c.name)}`);
+    const prev = `s${ctes.length - 1}`;
+    ctes.push(`s${ctes.length} AS (SELECT ${[...cols, ...meta, '_bb_seq'].join(', ')}, ${reason} AS _bb_reason, ${dropped} AS _bb_dropped FROM ${prev})`);
+    schema = schemas[i + 1]!;
+  }
+  // Only a dedupe reorders rows; restore the input order so the preview reads like the file.
+  const reorder = activeSteps(stage).some(({ step }) => step.step === 'dedupe') ? ' ORDER BY _bb_seq' : '';
+  const outCols = schema.map((c) => quoteIdent(c.name)).join(', ');
+  const work = quoteIdent(`${stage.name}__work`);
+  const out = ctx.table(stage.name);
+  const rejects = ctx.rejectsTable(stage.name);
+  const lineageCols = lineage ? '_bb_src, _bb_file, _bb_row' : "CAST(NULL AS VARCHAR) AS _bb_src, CAST(NULL AS INTEGER) AS _bb_file, CAST(NULL AS BIGINT) AS _bb_row";
+  return {
+    statements: [
+      `CREATE OR REPLACE TEMP TABLE ${work} AS\nWITH ${ctes.join(',\n')}\nSELECT * FROM s${ctes.length - 1}${reorder}`,
+      `CREATE OR REPLACE TABLE ${out} AS\nSELECT ${outCols}${lineage ? ', _bb_src, _bb_file, _bb_row' : ''} FROM ${work} WHERE _bb_reason IS NULL AND NOT _bb_dropped`,
+      `CREATE OR REPLACE TABLE ${rejects} AS\nSELECT _bb_reason, ${lineageCols}, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS VARCHAR) AS _bb_raw, ${outCols} FROM ${work} WHERE _bb_reason IS NOT NULL`,
+      `CREATE OR REPLACE TABLE ${quoteIdent(`${stage.name}__filtered`)} AS SELECT count(*) AS n FROM ${work} WHERE _bb_dropped AND _bb_reason IS NULL`,
+      `DROP TABLE ${work}`,
+    ],
+    stats: `SELECT (SELECT count(*) FROM ${ctx.table(stage.input)}) AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, (SELECT count(*) FROM ${rejects}) AS rejected, (SELECT n FROM ${quoteIdent(`${stage.name}__filtered`)}) AS filtered`,
+    lineage,
+    hasRejects: true,
+  };
+}
+
+export const cleanseStage: StageModule<'cleanse'> = {
+  kind: 'cleanse',
+  label: 'Cleanse',
+  inputs: (stage) => [stage.input],
+  propagate,
+  compile: { duckdb: compileDuckdb },
+};

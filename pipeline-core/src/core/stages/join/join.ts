@@ -1,0 +1,84 @@
+import type { Column, Schema } from '../../types/dataType.js';
+import { isNumeric } from '../../types/dataType.js';
+import { quoteIdent } from '../../compile/sql.js';
+import type { JoinKey, StageOf } from '../../spec/schema.js';
+import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
+
+type Join = StageOf<'join'>;
+
+export function joinKeyPair(key: JoinKey): { left: string; right: string } {
+  return typeof key === 'string' ? { left: key, right: key } : key;
+}
+
+/**
+ * Output columns: every left column, then the right columns — except right keys that share the
+ * left key's name (they would only repeat it). A clashing right column takes `right_prefix`.
+ */
+export function joinOutput(stage: Join, left: Schema, right: Schema): { columns: { column: Column; side: 'l' | 'r'; from: string }[]; clashes: string[] } {
+  const columns: { column: Column; side: 'l' | 'r'; from: string }[] = left.map((c) => ({ column: c, side: 'l', from: c.name }));
+  if (stage.type === 'anti') return { columns, clashes: [] };
+  const sameNameKeys = new Set(stage.on.map(joinKeyPair).filter((k) => k.left === k.right).map((k) => k.right));
+  const clashes: string[] = [];
+  for (const c of right) {
+    if (sameNameKeys.has(c.name)) continue;
+    const name = left.some((l) => l.name === c.name) ? `${stage.right_prefix ?? ''}${c.name}` : c.name;
+    if (columns.some((o) => o.column.name === name)) clashes.push(c.name);
+    columns.push({ column: { name, type: c.type }, side: 'r', from: c.name });
+  }
+  return { columns, clashes };
+}
+
+function propagate(stage: Join, ctx: PropagateContext): PropagateResult {
+  const left = ctx.schemaOf(stage.left, [...ctx.path, 'left']);
+  const right = ctx.schemaOf(stage.right, [...ctx.path, 'right']);
+  if (!left || !right) return { schema: left ?? [] };
+  stage.on.forEach((key, i) => {
+    const { left: l, right: r } = joinKeyPair(key);
+    const at = [...ctx.path, 'on', i];
+    const lt = ctx.column(typeof key === 'string' ? at : [...at, 'left'], l, left);
+    const rt = ctx.column(typeof key === 'string' ? at : [...at, 'right'], r, right);
+    if (lt && rt && lt !== rt && !(isNumeric(lt) && isNumeric(rt))) ctx.error(at, `cannot join ${lt} '${l}' with ${rt} '${r}'`, 'cast one side in a cleanse step first');
+  });
+  const { columns, clashes } = joinOutput(stage, left, right);
+  for (const name of clashes) {
+    ctx.error([...ctx.path, 'right'], `both sides have a column '${name}'`, stage.right_prefix ? `the prefix '${stage.right_prefix}' still clashes; choose another` : "set right_prefix (e.g. 'r_') or rename one side");
+  }
+  return { schema: columns.map((c) => c.column) };
+}
+
+function compileDuckdb(stage: Join, ctx: DuckdbContext): CompiledStage {
+  const left = ctx.schemaOf(stage.left);
+  const right = ctx.schemaOf(stage.right);
+  const keys = stage.on.map(joinKeyPair);
+  const cond = keys.map((k) => `l.${quoteIdent(k.left)} = r.${quoteIdent(k.right)}`).join(' AND ');
+  const lineage = ctx.hasLineage(stage.left) && stage.type !== 'full';
+  const out = ctx.table(stage.name);
+  const meta = lineage ? ', l._bb_src, l._bb_file, l._bb_row' : '';
+  let select: string;
+  if (stage.type === 'anti') {
+    select = `SELECT l.* FROM ${ctx.table(stage.left)} l WHERE NOT EXISTS (SELECT 1 FROM ${ctx.table(stage.right)} r WHERE ${cond})`;
+  } else {
+    const sameName = new Set(keys.filter((k) => k.left === k.right).map((k) => k.left));
+    const cols = joinOutput(stage, left, right).columns.map(({ column, side, from }) => {
+      const ref = `${side}.${quoteIdent(from)}`;
+      const value = stage.type === 'full' && side === 'l' && sameName.has(from) ? `coalesce(l.${quoteIdent(from)}, r.${quoteIdent(from)})` : ref;
+      return `${value} AS ${quoteIdent(column.name)}`;
+    });
+    const how = { inner: 'INNER', left: 'LEFT', full: 'FULL' }[stage.type];
+    select = `SELECT ${cols.join(', ')}${meta} FROM ${ctx.table(stage.left)} l ${how} JOIN ${ctx.table(stage.right)} r ON ${cond}`;
+  }
+  return {
+    statements: [`CREATE OR REPLACE TABLE ${out} AS\n${select}`],
+    stats: `SELECT (SELECT count(*) FROM ${ctx.table(stage.left)}) + (SELECT count(*) FROM ${ctx.table(stage.right)}) AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, 0 AS rejected, 0 AS filtered`,
+    lineage: stage.type === 'anti' ? ctx.hasLineage(stage.left) : lineage,
+    hasRejects: false,
+  };
+}
+
+export const joinStage: StageModule<'join'> = {
+  kind: 'join',
+  label: 'Join',
+  inputs: (stage) => [stage.left, stage.right],
+  propagate,
+  compile: { duckdb: compileDuckdb },
+};

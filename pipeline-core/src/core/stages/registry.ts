@@ -1,0 +1,52 @@
+import type { Stage, StageKind } from '../spec/schema.js';
+import type { CompiledStage, Engine, EngineContext, PropagateContext, PropagateResult, StageModule } from './stageModule.js';
+import { ingestStage } from './ingest/ingest.js';
+import { cleanseStage } from './cleanse/cleanse.js';
+import { joinStage } from './join/join.js';
+import { aggregateStage } from './aggregate/aggregate.js';
+import { unionStage } from './union/union.js';
+import { sqlStage } from './sql/sql.js';
+import { validateStage } from './validate/validate.js';
+import { outputStage } from './output/output.js';
+
+/** Every stage kind and its module; the mapped type makes a missing kind a compile error. */
+export const STAGE_MODULES: { readonly [K in StageKind]: StageModule<K> } = {
+  ingest: ingestStage,
+  cleanse: cleanseStage,
+  join: joinStage,
+  aggregate: aggregateStage,
+  union: unionStage,
+  sql: sqlStage,
+  validate: validateStage,
+  output: outputStage,
+};
+
+export const STAGE_KINDS = Object.keys(STAGE_MODULES) as StageKind[];
+
+// A stage's kind picks its module; TypeScript cannot follow that correlation through a union,
+// so these three helpers hold the one cast.
+type AnyModule = {
+  inputs(stage: Stage): readonly string[];
+  propagate(stage: Stage, ctx: PropagateContext): PropagateResult;
+  compile: { readonly [E in Engine]: (stage: Stage, ctx: EngineContext[E]) => CompiledStage };
+  label: string;
+};
+function moduleOf(stage: Stage): AnyModule {
+  return STAGE_MODULES[stage.kind] as unknown as AnyModule;
+}
+
+export function stageInputs(stage: Stage): readonly string[] {
+  return moduleOf(stage).inputs(stage);
+}
+
+export function propagateStage(stage: Stage, ctx: PropagateContext): PropagateResult {
+  return moduleOf(stage).propagate(stage, ctx);
+}
+
+export function compileStage<E extends Engine>(engine: E, stage: Stage, ctx: EngineContext[E]): CompiledStage {
+  return moduleOf(stage).compile[engine](stage, ctx);
+}
+
+export function stageLabel(kind: StageKind): string {
+  return STAGE_MODULES[kind].label;
+}

@@ -1,0 +1,36 @@
+import { duckdbType } from '../../types/dataType.js';
+import { quoteIdent } from '../../compile/sql.js';
+import type { StageOf } from '../../spec/schema.js';
+import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
+
+type Sql = StageOf<'sql'>;
+
+function propagate(stage: Sql, ctx: PropagateContext): PropagateResult {
+  stage.inputs.forEach((name, i) => ctx.schemaOf(name, [...ctx.path, 'inputs', i]));
+  if (/;\s*\S/.test(stage.sql.trim())) ctx.error([...ctx.path, 'sql'], 'a sql stage holds one SELECT statement', 'remove the extra statements');
+  return { schema: stage.schema.map((c) => ({ name: c.name, type: c.type })) };
+}
+
+/**
+ * Custom SQL runs as written (DuckDB dialect) over tables named after its inputs; its result is
+ * cast to the declared schema, so downstream stages can rely on it.
+ */
+function compileDuckdb(stage: Sql, ctx: DuckdbContext): CompiledStage {
+  const out = ctx.table(stage.name);
+  const body = stage.sql.trim().replace(/;\s*$/, '');
+  const cols = stage.schema.map((c) => `CAST(q.${quoteIdent(c.name)} AS ${duckdbType(c.type)}) AS ${quoteIdent(c.name)}`).join(', ');
+  return {
+    statements: [`CREATE OR REPLACE TABLE ${out} AS\nSELECT ${cols} FROM (\n${body}\n) q`],
+    stats: `SELECT ${stage.inputs.length ? stage.inputs.map((i) => `(SELECT count(*) FROM ${ctx.table(i)})`).join(' + ') : '0'} AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, 0 AS rejected, 0 AS filtered`,
+    lineage: false,
+    hasRejects: false,
+  };
+}
+
+export const sqlStage: StageModule<'sql'> = {
+  kind: 'sql',
+  label: 'Custom SQL',
+  inputs: (stage) => stage.inputs,
+  propagate,
+  compile: { duckdb: compileDuckdb },
+};

@@ -1,0 +1,65 @@
+import type { DataType, Schema } from '../../types/dataType.js';
+import { decimalShape, decimalType, duckdbType, isNumeric } from '../../types/dataType.js';
+import { quoteIdent } from '../../compile/sql.js';
+import type { StageOf } from '../../spec/schema.js';
+import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
+
+type Union = StageOf<'union'>;
+
+/** The common type of two column types, or undefined when they do not mix. */
+export function unifyTypes(a: DataType, b: DataType): DataType | undefined {
+  if (a === b) return a;
+  if (!isNumeric(a) || !isNumeric(b)) return undefined;
+  if (a === 'double' || b === 'double') return 'double';
+  const da = decimalShape(a) ?? { precision: 18, scale: 0 };
+  const db = decimalShape(b) ?? { precision: 18, scale: 0 };
+  const scale = Math.max(da.scale, db.scale);
+  const intDigits = Math.max(da.precision - da.scale, db.precision - db.scale);
+  return decimalType(Math.min(38, intDigits + scale), scale);
+}
+
+function propagate(stage: Union, ctx: PropagateContext): PropagateResult {
+  const schemas = stage.inputs.map((name, i) => ctx.schemaOf(name, [...ctx.path, 'inputs', i]));
+  const first = schemas[0];
+  if (!first) return { schema: [] };
+  let out: Schema = first;
+  schemas.slice(1).forEach((s, k) => {
+    if (!s) return;
+    const at = [...ctx.path, 'inputs', k + 1];
+    const missing = out.filter((c) => !s.some((d) => d.name === c.name)).map((c) => c.name);
+    const extra = s.filter((c) => !out.some((d) => d.name === c.name)).map((c) => c.name);
+    if (missing.length || extra.length) {
+      ctx.error(at, `'${stage.inputs[k + 1]}' has different columns from '${stage.inputs[0]}'${missing.length ? `; missing: ${missing.join(', ')}` : ''}${extra.length ? `; extra: ${extra.join(', ')}` : ''}`, 'add rename / drop / derive steps so both sides match');
+    }
+    out = out.map((c) => {
+      const other = s.find((d) => d.name === c.name);
+      if (!other) return c;
+      const t = unifyTypes(c.type, other.type);
+      if (!t) ctx.error(at, `column '${c.name}' is ${c.type} in '${stage.inputs[0]}' but ${other.type} in '${stage.inputs[k + 1]}'`);
+      return { name: c.name, type: t ?? c.type };
+    });
+  });
+  return { schema: out };
+}
+
+function compileDuckdb(stage: Union, ctx: DuckdbContext): CompiledStage {
+  const schema = ctx.schemaOf(stage.name);
+  const lineage = stage.inputs.every((i) => ctx.hasLineage(i));
+  const cols = schema.map((c) => `CAST(${quoteIdent(c.name)} AS ${duckdbType(c.type)}) AS ${quoteIdent(c.name)}`).join(', ');
+  const parts = stage.inputs.map((i) => `SELECT ${cols}${lineage ? ', _bb_src, _bb_file, _bb_row' : ''} FROM ${ctx.table(i)}`);
+  const out = ctx.table(stage.name);
+  return {
+    statements: [`CREATE OR REPLACE TABLE ${out} AS\n${parts.join('\nUNION ALL\n')}`],
+    stats: `SELECT ${stage.inputs.map((i) => `(SELECT count(*) FROM ${ctx.table(i)})`).join(' + ')} AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, 0 AS rejected, 0 AS filtered`,
+    lineage,
+    hasRejects: false,
+  };
+}
+
+export const unionStage: StageModule<'union'> = {
+  kind: 'union',
+  label: 'Union',
+  inputs: (stage) => stage.inputs,
+  propagate,
+  compile: { duckdb: compileDuckdb },
+};

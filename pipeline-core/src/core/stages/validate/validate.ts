@@ -1,0 +1,320 @@
+import type { DataType, Schema } from '../../types/dataType.js';
+import { isNumeric, isTemporal } from '../../types/dataType.js';
+import { duckdbLiteral, quoteIdent, quoteString } from '../../compile/sql.js';
+import type { StageOf } from '../../spec/schema.js';
+import type { CompiledRule, CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
+import { isRowRule, type Rule } from './rules.js';
+
+type Validate = StageOf<'validate'>;
+type RuleOf<K extends Rule['rule']> = Extract<Rule, { rule: K }>;
+
+export const SAMPLE_LIMIT = 5;
+
+/** A rule's name: the one given, or kind + columns, made unique within the stage. */
+export function ruleNames(rules: readonly Rule[]): string[] {
+  const used = new Map<string, number>();
+  return rules.map((r) => {
+    const cols = 'columns' in r ? r.columns.join('_') : 'column' in r ? r.column : '';
+    const base = r.name ?? [r.rule, cols].filter(Boolean).join('_');
+    const n = (used.get(base) ?? 0) + 1;
+    used.set(base, n);
+    return n === 1 ? base : `${base}_${n}`;
+  });
+}
+
+/** Stages a rule reads besides the validate stage's own input. */
+export function ruleStageRefs(rule: Rule): { stage: string; key: (string | number)[] }[] {
+  switch (rule.rule) {
+    case 'relationship':
+      return [{ stage: rule.to, key: ['to'] }];
+    case 'reconcile':
+      return [
+        ...(rule.left.stage ? [{ stage: rule.left.stage, key: ['left', 'stage'] }] : []),
+        ...(rule.right.stage ? [{ stage: rule.right.stage, key: ['right', 'stage'] }] : []),
+      ];
+    case 'conservation':
+      return rule.stage ? [{ stage: rule.stage, key: ['stage'] }] : [];
+    default:
+      return [];
+  }
+}
+
+function checkBound(value: number | string | undefined, type: DataType, ctx: PropagateContext, at: (string | number)[]): void {
+  if (value === undefined) return;
+  try {
+    duckdbLiteral(value, type);
+  } catch {
+    ctx.error(at, `${JSON.stringify(value)} is not a valid ${type}`);
+  }
+}
+
+function propagateRule(rule: Rule, input: Schema, stage: Validate, ctx: PropagateContext, at: (string | number)[]): void {
+  if (!isRowRule(rule) && rule.action === 'reject') {
+    ctx.error([...at, 'action'], `a ${rule.rule} rule judges the whole dataset, so it cannot reject rows`, "use action 'fail' or 'warn'");
+  }
+  if (rule.severity === 'warn' && rule.action === 'fail') {
+    ctx.warning([...at, 'action'], "a warn-severity rule with action 'fail' still stops the outputs from being published");
+  }
+  switch (rule.rule) {
+    case 'not_null':
+    case 'unique':
+      rule.columns.forEach((c, i) => ctx.column([...at, 'columns', i], c, input));
+      return;
+    case 'accepted_values': {
+      ctx.column([...at, 'column'], rule.column, input);
+      return;
+    }
+    case 'range': {
+      const t = ctx.column([...at, 'column'], rule.column, input);
+      if (rule.min === undefined && rule.max === undefined) ctx.error(at, 'a range rule needs min, max or both');
+      if (t && !isNumeric(t) && !isTemporal(t) && t !== 'string') ctx.error([...at, 'column'], `range does not apply to ${t}`);
+      if (t) {
+        checkBound(rule.min, t, ctx, [...at, 'min']);
+        checkBound(rule.max, t, ctx, [...at, 'max']);
+      }
+      return;
+    }
+    case 'regex': {
+      const t = ctx.column([...at, 'column'], rule.column, input);
+      if (t && t !== 'string') ctx.error([...at, 'column'], `regex needs text, but '${rule.column}' is ${t}`);
+      try {
+        new RegExp(rule.pattern);
+      } catch (e) {
+        ctx.error([...at, 'pattern'], `invalid regular expression: ${(e as Error).message}`);
+      }
+      return;
+    }
+    case 'relationship': {
+      rule.columns.forEach((c, i) => ctx.column([...at, 'columns', i], c, input));
+      const target = ctx.schemaOf(rule.to, [...at, 'to']);
+      const toCols = rule.to_columns ?? rule.columns;
+      if (toCols.length !== rule.columns.length) ctx.error([...at, 'to_columns'], `${rule.columns.length} columns cannot match ${toCols.length}`);
+      if (target) toCols.forEach((c, i) => ctx.column([...at, rule.to_columns ? 'to_columns' : 'columns', i], c, target));
+      return;
+    }
+    case 'expression': {
+      const { type } = ctx.expression([...at, 'expr'], rule.expr, input);
+      if (type !== undefined && type !== 'boolean') ctx.error([...at, 'expr'], `a rule expression must be true or false, but this is ${type}`);
+      return;
+    }
+    case 'row_count':
+      if (rule.min === undefined && rule.max === undefined) ctx.error(at, 'a row_count rule needs min, max or both');
+      if (rule.min !== undefined && rule.max !== undefined && rule.min > rule.max) ctx.error(at, `min ${rule.min} is above max ${rule.max}`);
+      return;
+    case 'freshness': {
+      const t = ctx.column([...at, 'column'], rule.column, input);
+      if (t && !isTemporal(t)) ctx.error([...at, 'column'], `freshness needs a date or timestamp, but '${rule.column}' is ${t}`);
+      return;
+    }
+    case 'reconcile': {
+      for (const side of ['left', 'right'] as const) {
+        const m = rule[side];
+        const s = m.stage ? ctx.schemaOf(m.stage, [...at, side, 'stage']) : input;
+        if (!s) continue;
+        m.group_by.forEach((g, i) => ctx.column([...at, side, 'group_by', i], g, s));
+        if (m.column !== undefined) {
+          const t = ctx.column([...at, side, 'column'], m.column, s);
+          if (t && (m.fn === 'sum' || m.fn === 'avg') && !isNumeric(t)) ctx.error([...at, side, 'column'], `${m.fn} needs a number, but '${m.column}' is ${t}`);
+        } else if (m.fn !== 'count') ctx.error([...at, side], `${m.fn} needs a column`);
+      }
+      if (rule.left.group_by.length !== rule.right.group_by.length) {
+        ctx.error([...at, 'right', 'group_by'], `left groups by ${rule.left.group_by.length} columns, right by ${rule.right.group_by.length}`, 'group both sides by matching keys');
+      }
+      return;
+    }
+    case 'conservation':
+      if (rule.stage) ctx.schemaOf(rule.stage, [...at, 'stage']);
+      void stage;
+      return;
+  }
+}
+
+function propagate(stage: Validate, ctx: PropagateContext): PropagateResult {
+  const input = ctx.schemaOf(stage.input, [...ctx.path, 'input']);
+  if (!input) return { schema: [] };
+  stage.rules.forEach((r, i) => propagateRule(r as Rule, input, stage, ctx, [...ctx.path, 'rules', i]));
+  const names = ruleNames(stage.rules as Rule[]);
+  names.forEach((n, i) => {
+    if (names.indexOf(n) !== i && stage.rules[i]?.name) ctx.error([...ctx.path, 'rules', i, 'name'], `two rules are named '${n}'`);
+  });
+  return { schema: input };
+}
+
+const col = quoteIdent;
+
+function valueText(column: string): string {
+  return `coalesce(CAST(${col(column)} AS VARCHAR), 'NULL')`;
+}
+
+/** Row rules: a predicate that is true when a row fails, and the reason text for it. */
+function rowRule(rule: Rule, input: Schema, ctx: DuckdbContext): { fails: string; reason: string } | undefined {
+  const type = (c: string) => input.find((x) => x.name === c)?.type ?? 'string';
+  switch (rule.rule) {
+    case 'not_null':
+      return {
+        fails: rule.columns.map((c) => `${col(c)} IS NULL`).join(' OR '),
+        reason: `'null in ' || concat_ws(', ', ${rule.columns.map((c) => `CASE WHEN ${col(c)} IS NULL THEN ${quoteString(c)} END`).join(', ')})`,
+      };
+    case 'unique': {
+      const keys = rule.columns.map(col).join(', ');
+      const notNull = rule.columns.map((c) => `${col(c)} IS NOT NULL`).join(' AND ');
+      return {
+        fails: `(${notNull}) AND count(*) OVER (PARTITION BY ${keys}) > 1`,
+        reason: `'not unique: ' || ${rule.columns.map((c) => `${quoteString(`${c}=`)} || ${valueText(c)}`).join(` || ', ' || `)}`,
+      };
+    }
+    case 'accepted_values':
+      return {
+        fails: `${col(rule.column)} IS NOT NULL AND ${col(rule.column)} NOT IN (${rule.values.map((v) => duckdbLiteral(v, type(rule.column))).join(', ')})`,
+        reason: `${quoteString(`${rule.column}: '`)} || ${valueText(rule.column)} || ''' is not an accepted value'`,
+      };
+    case 'range': {
+      const t = type(rule.column);
+      const parts = [
+        rule.min !== undefined ? `${col(rule.column)} < ${duckdbLiteral(rule.min, t)}` : undefined,
+        rule.max !== undefined ? `${col(rule.column)} > ${duckdbLiteral(rule.max, t)}` : undefined,
+      ].filter(Boolean);
+      return {
+        fails: `${col(rule.column)} IS NOT NULL AND (${parts.join(' OR ')})`,
+        reason: `${quoteString(`${rule.column}: `)} || ${valueText(rule.column)} || ${quoteString(` is outside [${rule.min ?? '-inf'}, ${rule.max ?? '+inf'}]`)}`,
+      };
+    }
+    case 'regex':
+      return {
+        fails: `${col(rule.column)} IS NOT NULL AND NOT regexp_full_match(${col(rule.column)}, ${quoteString(rule.pattern)})`,
+        reason: `${quoteString(`${rule.column}: '`)} || ${col(rule.column)} || ${quoteString(`' does not match ${rule.pattern}`)}`,
+      };
+    case 'relationship': {
+      const to = rule.to_columns ?? rule.columns;
+      const cond = rule.columns.map((c, i) => `t.${col(to[i]!)} = x.${col(c)}`).join(' AND ');
+      const notNull = rule.columns.map((c) => `x.${col(c)} IS NOT NULL`).join(' AND ');
+      return {
+        fails: `(${notNull}) AND NOT EXISTS (SELECT 1 FROM ${ctx.table(rule.to)} t WHERE ${cond})`,
+        reason: `${rule.columns.map((c) => `${quoteString(`${c}=`)} || ${valueText(c)}`).join(` || ', ' || `)} || ${quoteString(` has no match in ${rule.to}`)}`,
+      };
+    }
+    case 'expression':
+      return {
+        fails: `NOT coalesce((${ctx.expr(rule.expr, input)}), TRUE)`,
+        reason: quoteString(`rule not true: ${rule.expr}`),
+      };
+    default:
+      return undefined;
+  }
+}
+
+function measureSql(m: Extract<Rule, { rule: 'reconcile' }>['left']): string {
+  const arg = m.column !== undefined ? col(m.column) : '*';
+  const call = m.fn === 'count_distinct' ? `count(DISTINCT ${arg})` : `${m.fn}(${arg})`;
+  return `CAST(${call} AS DOUBLE)`;
+}
+
+function reconcileSql(rule: RuleOf<'reconcile'>, input: string, ctx: DuckdbContext): string {
+  const side = (m: RuleOf<'reconcile'>['left'], alias: string) => {
+    const groups = m.group_by.map((g, i) => `${col(g)} AS k${i}`);
+    const from = m.stage ? ctx.table(m.stage) : input;
+    return `${alias} AS (SELECT ${[...groups, `${measureSql(m)} AS v`].join(', ')} FROM ${from}${groups.length ? ` GROUP BY ${m.group_by.map(col).join(', ')}` : ''})`;
+  };
+  const keys = rule.left.group_by.map((g, i) => `coalesce(l.k${i}, r.k${i}) AS ${col(g)}`);
+  const on = rule.left.group_by.length ? rule.left.group_by.map((_, i) => `l.k${i} IS NOT DISTINCT FROM r.k${i}`).join(' AND ') : 'TRUE';
+  const diff = 'coalesce(l.v, 0) - coalesce(r.v, 0)';
+  const within = [
+    rule.tolerance.absolute !== undefined ? `abs(${diff}) <= ${rule.tolerance.absolute} + 1e-9` : undefined,
+    rule.tolerance.relative !== undefined ? `abs(${diff}) <= ${rule.tolerance.relative} * greatest(abs(coalesce(l.v, 0)), abs(coalesce(r.v, 0))) + 1e-9` : undefined,
+  ].filter(Boolean);
+  const matches = within.length ? within.join(' OR ') : `${diff} = 0`;
+  return `WITH ${side(rule.left, 'l')}, ${side(rule.right, 'r')}\nSELECT ${[...keys, 'round(l.v, 6) AS left_value', 'round(r.v, 6) AS right_value', `round(${diff}, 6) AS difference`].join(', ')}\nFROM l FULL JOIN r ON ${on}\nWHERE NOT (${matches})`;
+}
+
+function tableRule(rule: Rule, name: string, stage: Validate, ctx: DuckdbContext, statsOf: (s: string) => string): { check: string; samples: string } {
+  const input = ctx.table(stage.input);
+  switch (rule.rule) {
+    case 'row_count': {
+      const bad = [rule.min !== undefined ? `n < ${rule.min}` : undefined, rule.max !== undefined ? `n > ${rule.max}` : undefined].filter(Boolean).join(' OR ');
+      const q = `SELECT count(*) AS n FROM ${input}`;
+      return { check: `SELECT CASE WHEN ${bad} THEN 1 ELSE 0 END AS failing FROM (${q})`, samples: `SELECT n AS row_count, ${rule.min ?? 'NULL'} AS min, ${rule.max ?? 'NULL'} AS max FROM (${q}) WHERE ${bad}` };
+    }
+    case 'freshness': {
+      const asOf = `(CAST(${duckdbLiteral(String(ctx.params['run_date']), 'date')} AS TIMESTAMP) + INTERVAL 1 DAY)`;
+      const q = `SELECT CAST(max(${col(rule.column)}) AS TIMESTAMP) AS latest, ${asOf} AS as_of FROM ${input}`;
+      const stale = `latest IS NULL OR latest < as_of - INTERVAL ${Math.round(rule.max_age_hours * 3600)} SECOND`;
+      return { check: `SELECT CASE WHEN ${stale} THEN 1 ELSE 0 END AS failing FROM (${q})`, samples: `SELECT latest, as_of, ${rule.max_age_hours} AS max_age_hours FROM (${q}) WHERE ${stale}` };
+    }
+    case 'reconcile': {
+      const q = reconcileSql(rule, input, ctx);
+      return { check: `SELECT count(*) AS failing FROM (${q})`, samples: `SELECT * FROM (${q}) ORDER BY ALL LIMIT 100` };
+    }
+    case 'conservation': {
+      const target = rule.stage ?? stage.input;
+      const q = statsOf(target);
+      const bad = 'rows_in <> rows_out + rejected + filtered';
+      return { check: `SELECT CASE WHEN ${bad} THEN 1 ELSE 0 END AS failing FROM (${q})`, samples: `SELECT ${quoteString(target)} AS stage, rows_in, rows_out, rejected, filtered FROM (${q}) WHERE ${bad}` };
+    }
+    default:
+      throw new Error(`${name}: not a table rule`);
+  }
+}
+
+/**
+ * Flags every row rule on a working copy of the input, then splits: rows failing a reject-action
+ * rule go to rejects (with every reason), the rest flow on. Table rules are queries over the
+ * complete bounded dataset.
+ */
+export function compileValidateDuckdb(stage: Validate, ctx: DuckdbContext, statsOf: (stage: string) => string): CompiledStage {
+  const input = ctx.schemaOf(stage.input);
+  const rules = stage.rules as Rule[];
+  const names = ruleNames(rules);
+  const lineage = ctx.hasLineage(stage.input);
+  const rows = quoteIdent(`${stage.name}__rows`);
+  const out = ctx.table(stage.name);
+  const rejects = ctx.rejectsTable(stage.name);
+  const compiled: CompiledRule[] = [];
+  const flags: string[] = [];
+  const rejectReasons: string[] = [];
+  const rejectFlags: string[] = [];
+  rules.forEach((rule, i) => {
+    const name = names[i]!;
+    const row = rowRule(rule, input, ctx);
+    if (row) {
+      const flag = quoteIdent(`_bb_fail_${i}`);
+      flags.push(`${row.fails} AS ${flag}`);
+      if (rule.action === 'reject') {
+        rejectFlags.push(flag);
+        rejectReasons.push(`CASE WHEN ${flag} THEN ${quoteString(`${name}: `)} || ${row.reason} END`);
+      }
+      compiled.push({
+        rule,
+        name,
+        check: `SELECT count(*) FILTER (WHERE ${flag}) AS failing FROM ${rows}`,
+        samples: `SELECT ${row.reason} AS reason, ${input.map((c) => col(c.name)).join(', ')} FROM ${rows} WHERE ${flag} LIMIT ${SAMPLE_LIMIT}`,
+        failsRow: flag,
+        reason: row.reason,
+      });
+    } else {
+      compiled.push({ rule, name, ...tableRule(rule, name, stage, ctx, statsOf) });
+    }
+  });
+  const cols = input.map((c) => col(c.name)).join(', ');
+  const meta = lineage ? ', _bb_src, _bb_file, _bb_row' : '';
+  const anyReject = rejectFlags.length ? rejectFlags.join(' OR ') : 'FALSE';
+  const nullLineage = 'CAST(NULL AS VARCHAR) AS _bb_src, CAST(NULL AS INTEGER) AS _bb_file, CAST(NULL AS BIGINT) AS _bb_row';
+  return {
+    statements: [
+      `CREATE OR REPLACE TABLE ${rows} AS\nSELECT x.*${flags.length ? `, ${flags.join(', ')}` : ''} FROM ${ctx.table(stage.input)} x`,
+      `CREATE OR REPLACE TABLE ${out} AS\nSELECT ${cols}${meta} FROM ${rows} WHERE NOT (${anyReject})`,
+      `CREATE OR REPLACE TABLE ${rejects} AS\nSELECT ${rejectReasons.length ? `concat_ws('; ', ${rejectReasons.join(', ')})` : "''"} AS _bb_reason, ${lineage ? '_bb_src, _bb_file, _bb_row' : nullLineage}, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS VARCHAR) AS _bb_raw, ${cols} FROM ${rows} WHERE ${anyReject}`,
+    ],
+    stats: `SELECT (SELECT count(*) FROM ${ctx.table(stage.input)}) AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, (SELECT count(*) FROM ${rejects}) AS rejected, 0 AS filtered`,
+    lineage,
+    hasRejects: true,
+    rules: compiled,
+  };
+}
+
+export const validateStage: StageModule<'validate'> = {
+  kind: 'validate',
+  label: 'Validate',
+  inputs: (stage) => [stage.input, ...(stage.rules as Rule[]).flatMap((r) => ruleStageRefs(r).map((x) => x.stage))],
+  propagate,
+  compile: { duckdb: (stage, ctx) => compileValidateDuckdb(stage, ctx, ctx.statsOf) },
+};

@@ -1,0 +1,160 @@
+import { Command, CommanderError, Option } from 'commander';
+import { relative, resolve } from 'node:path';
+import pc from 'picocolors';
+import { formatDiagnostic, hasErrors } from '../../core/spec/diagnostics.js';
+import { compileDuckdbPlan } from '../../core/compile/duckdb/plan.js';
+import { ParamError, resolveParams } from '../../core/spec/params.js';
+import { RUN_DATE } from '../../core/spec/analyze.js';
+import { openProject, ProjectError, type Project } from '../project/project.js';
+import { nativeSourceRelation } from '../runner/sourceRelation.js';
+import { defaultRunDate, runPipeline, type RunEvent } from '../runner/run.js';
+import { EXIT, summarise } from '../runner/report.js';
+import { substitutePath } from '../../core/spec/params.js';
+
+/** A user-facing failure: printed as one line, never as a stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+function collectParam(value: string, previous: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new CliError(`--param expects name=value, got '${value}'`, EXIT.usage);
+  return { ...previous, [value.slice(0, eq).trim()]: value.slice(eq + 1).trim() };
+}
+
+/** Opens a project and stops with exit 2 and every located problem when its spec is invalid. */
+export async function loadValidProject(path: string, out: NodeJS.WritableStream = process.stderr): Promise<Project & { loaded: { spec: NonNullable<Project['loaded']['spec']> } }> {
+  const project = await openProject(path).catch((e: unknown) => {
+    throw e instanceof ProjectError ? new CliError(e.message, EXIT.usage) : e;
+  });
+  const file = relative(process.cwd(), project.specPath) || project.specPath;
+  const diags = project.loaded.diagnostics;
+  for (const d of diags.filter((x) => x.severity === 'warning')) out.write(`${pc.yellow(formatDiagnostic(d, file))}\n`);
+  if (!project.loaded.spec || hasErrors(diags)) {
+    for (const d of diags.filter((x) => x.severity === 'error')) out.write(`${pc.red(formatDiagnostic(d, file))}\n`);
+    throw new CliError(`${file}: ${diags.filter((x) => x.severity === 'error').length} problem(s); the pipeline was not run`, EXIT.usage);
+  }
+  return project as Project & { loaded: { spec: NonNullable<Project['loaded']['spec']> } };
+}
+
+function progress(json: boolean): (e: RunEvent) => void {
+  const tty = process.stderr.isTTY && !json;
+  return (e) => {
+    if (!tty) return;
+    if (e.event === 'stage_start') process.stderr.write(`\r\x1b[2K${pc.dim(`[${e.index + 1}/${e.total}]`)} ${e.stage} ${pc.dim(e.kind)}…`);
+    if (e.event === 'run_end') process.stderr.write('\r\x1b[2K');
+  };
+}
+
+export function buildCli(): Command {
+  const program = new Command('batchbook')
+    .description('Batchbook: design, run and export batch data pipelines')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(pc.red(str)) });
+
+  program
+    .command('validate')
+    .description('check a pipeline spec and list every problem with its line:column')
+    .argument('<project>', 'project folder or pipeline.yaml')
+    .action(async (path: string) => {
+      const project = await loadValidProject(path);
+      process.stderr.write(`${pc.green('✓')} ${relative(process.cwd(), project.specPath)}: ${project.loaded.spec.stages.length} stages, no problems\n`);
+    });
+
+  program
+    .command('plan')
+    .description('print the compiled DuckDB SQL, stage by stage')
+    .argument('<project>', 'project folder or pipeline.yaml')
+    .option('--param <name=value>', 'set a parameter (repeatable)', collectParam, {})
+    .action(async (path: string, opts: { param: Record<string, string> }) => {
+      const project = await loadValidProject(path);
+      const spec = project.loaded.spec;
+      const params = resolveParams(spec, opts.param, defaultRunDate(new Date()));
+      const relations = new Map(
+        await Promise.all(
+          Object.entries(spec.sources).map(async ([name, s]) => {
+            const shown = `raw/${name}/${params[RUN_DATE]}/${substitutePath(s.path, params)}`;
+            return [name, await nativeSourceRelation(name, s, [shown], [shown], false)] as const;
+          }),
+        ),
+      );
+      const plan = compileDuckdbPlan(spec, { params, sourceRelation: (n) => relations.get(n)! });
+      for (const p of plan.stages) {
+        process.stdout.write(`-- ── ${p.stage.name} (${p.stage.kind}) ${'─'.repeat(Math.max(0, 60 - p.stage.name.length))}\n`);
+        for (const s of p.compiled.statements) process.stdout.write(`${s};\n\n`);
+        for (const r of p.compiled.rules ?? []) process.stdout.write(`-- rule ${r.name}\n${r.check};\n\n`);
+        if (p.compiled.write) process.stdout.write(`-- write ${p.compiled.write.format} to curated/${p.compiled.write.path}${p.compiled.write.partitionBy.length ? ` partitioned by ${p.compiled.write.partitionBy.join(', ')}` : ''}\n${p.compiled.write.select};\n\n`);
+      }
+    });
+
+  program
+    .command('run')
+    .description('land the raw files, run the pipeline on the embedded DuckDB and publish its outputs')
+    .argument('<project>', 'project folder or pipeline.yaml')
+    .option('--param <name=value>', 'set a parameter, e.g. run_date=2026-11-25 (repeatable)', collectParam, {})
+    .option('--lake <dir>', 'the lake folder (raw, curated, rejects, runs); default <project>/lake')
+    .option('--json', 'print the run report as JSON on stdout')
+    .option('--replay', 'read what was landed for the run date instead of the inbox')
+    .addOption(new Option('--memory-limit <size>', 'DuckDB memory limit; larger data spills to disk').default('2GB'))
+    .option('--threads <n>', 'DuckDB threads (default: all cores)', (v) => Number(v))
+    .action(async (path: string, opts: { param: Record<string, string>; lake?: string; json?: boolean; replay?: boolean; memoryLimit: string; threads?: number }) => {
+      const project = await loadValidProject(path);
+      const report = await runPipeline({
+        spec: project.loaded.spec,
+        specText: project.specText,
+        projectDir: project.dir,
+        inbox: project.inbox,
+        lake: resolve(opts.lake ?? project.defaultLake),
+        params: opts.param,
+        replay: opts.replay ?? false,
+        memoryLimit: opts.memoryLimit,
+        ...(opts.threads ? { threads: opts.threads } : {}),
+        onEvent: progress(opts.json ?? false),
+      });
+      process.stderr.write(`${summarise(report)}\n`);
+      if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      process.exitCode = report.exit_code;
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildCli();
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT.usage;
+    if (e instanceof CliError) {
+      process.stderr.write(`${pc.red('batchbook:')} ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (e instanceof ParamError) {
+      process.stderr.write(`${pc.red('batchbook:')} ${e.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`${pc.red('batchbook: internal error:')} ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env['BATCHBOOK_DEBUG'] && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return EXIT.runtime;
+  }
+}
+
+const isEntry = process.argv[1] && /(?:cli[\\/]main\.js|bin[\\/]batchbook(\.js)?)$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`batchbook: ${String(e)}\n`);
+      process.exitCode = EXIT.runtime;
+    },
+  );
+}

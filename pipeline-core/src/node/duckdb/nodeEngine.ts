@@ -1,0 +1,46 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { SqlEngine, SqlRow } from '../../core/execute/sqlEngine.js';
+import { DUCKDB_NATIVE_PRELUDE } from '../../core/compile/duckdb/plan.js';
+
+export interface NodeEngineOptions {
+  /** Database file; ':memory:' keeps tables in memory (they still spill to tempDirectory). */
+  readonly path?: string;
+  /** e.g. '2GB'. Data beyond it spills to tempDirectory instead of failing. */
+  readonly memoryLimit?: string;
+  readonly tempDirectory?: string;
+  readonly threads?: number;
+}
+
+/** The native DuckDB adapter of SqlEngine, on @duckdb/node-api. */
+export class NodeDuckdbEngine implements SqlEngine {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(opts: NodeEngineOptions = {}): Promise<NodeDuckdbEngine> {
+    const config: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
+    if (opts.memoryLimit) config['memory_limit'] = opts.memoryLimit;
+    if (opts.tempDirectory) config['temp_directory'] = opts.tempDirectory;
+    if (opts.threads) config['threads'] = String(opts.threads);
+    const instance = await DuckDBInstance.create(opts.path ?? ':memory:', config);
+    const conn = await instance.connect();
+    const engine = new NodeDuckdbEngine(instance, conn);
+    for (const sql of DUCKDB_NATIVE_PRELUDE) await engine.exec(sql);
+    return engine;
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.conn.run(sql);
+  }
+
+  async query(sql: string): Promise<SqlRow[]> {
+    const reader = await this.conn.runAndReadAll(sql);
+    return reader.getRowObjectsJson() as SqlRow[];
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,38 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { loadSpec, type LoadedSpec } from '../../core/spec/load.js';
+
+export const SPEC_FILE = 'pipeline.yaml';
+
+export interface Project {
+  readonly dir: string;
+  readonly specPath: string;
+  readonly specText: string;
+  readonly loaded: LoadedSpec;
+  /** Where incoming raw files arrive before they are landed. */
+  readonly inbox: string;
+  /** The default lake (raw / curated / rejects / runs zones). */
+  readonly defaultLake: string;
+}
+
+export class ProjectError extends Error {}
+
+/** Opens a project given its folder or its pipeline.yaml. */
+export async function openProject(path: string): Promise<Project> {
+  const abs = resolve(path);
+  let info;
+  try {
+    info = await stat(abs);
+  } catch {
+    throw new ProjectError(`no project at ${path}: the folder or file does not exist`);
+  }
+  const specPath = info.isDirectory() ? join(abs, SPEC_FILE) : abs;
+  const dir = info.isDirectory() ? abs : dirname(abs);
+  let specText: string;
+  try {
+    specText = await readFile(specPath, 'utf8');
+  } catch {
+    throw new ProjectError(`no ${basename(specPath)} in ${dir}`);
+  }
+  return { dir, specPath, specText, loaded: loadSpec(specText), inbox: join(dir, 'data'), defaultLake: join(dir, 'lake') };
+}

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { chmod, copyFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { glob } from 'tinyglobby';
+import type { PipelineSpec } from '../../core/spec/schema.js';
+import { substitutePath, type ParamValues } from '../../core/spec/params.js';
+import { RUN_DATE } from '../../core/spec/analyze.js';
+import { writeFileAtomic } from './atomic.js';
+
+export class LandingError extends Error {}
+
+export interface LandedFile {
+  /** Path inside the lake, e.g. raw/pos_orders/2026-11-24/pos/orders_2026-11-24.csv */
+  readonly path: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  /** landed: copied now; already: the same bytes were landed before (a no-op). */
+  readonly status: 'landed' | 'already';
+}
+
+export interface LandedSource {
+  readonly source: string;
+  readonly files: readonly LandedFile[];
+}
+
+interface ManifestEntry {
+  readonly path: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly landed_at: string;
+  readonly from: string;
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+const toPosix = (p: string) => p.split(sep).join('/');
+
+/** The raw-zone folder of one source for one run date. */
+export function rawFolder(lake: string, source: string, runDate: string): string {
+  return join(lake, 'raw', source, runDate);
+}
+
+async function readManifest(folder: string): Promise<ManifestEntry[]> {
+  try {
+    return (JSON.parse(await readFile(join(folder, '_manifest.json'), 'utf8')) as { files: ManifestEntry[] }).files;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new LandingError(`the raw-zone manifest in ${folder} is unreadable: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Lands each source's incoming files into the raw zone before anything reads them:
+ * `<lake>/raw/<source>/<run_date>/<path in inbox>`, read-only, with a sha256 manifest.
+ * Landing the same bytes again is a no-op; different bytes at a landed path are refused,
+ * because the raw zone is never rewritten (that is what makes every run replayable).
+ */
+export async function landSources(spec: PipelineSpec, params: ParamValues, inbox: string, lake: string, now: () => Date): Promise<LandedSource[]> {
+  const runDate = String(params[RUN_DATE]);
+  const landed: LandedSource[] = [];
+  for (const [name, source] of Object.entries(spec.sources)) {
+    const pattern = substitutePath(source.path, params);
+    const matches = (await glob(pattern, { cwd: inbox, onlyFiles: true, dot: false })).sort();
+    if (matches.length === 0) throw new LandingError(`source '${name}': no file in ${inbox} matches ${pattern}`);
+    const folder = rawFolder(lake, name, runDate);
+    const manifest = await readManifest(folder);
+    const files: LandedFile[] = [];
+    for (const rel of matches) {
+      const from = join(inbox, rel);
+      const [sha256, info] = await Promise.all([sha256File(from), stat(from)]);
+      const dest = join(folder, rel);
+      const known = manifest.find((m) => m.path === toPosix(rel));
+      const lakePath = toPosix(relative(lake, dest));
+      if (known) {
+        if (known.sha256 !== sha256) {
+          throw new LandingError(
+            `source '${name}': ${lakePath} was landed on ${known.landed_at} with sha256 ${known.sha256.slice(0, 12)}…, but the incoming ${rel} has ${sha256.slice(0, 12)}…. The raw zone is never rewritten: deliver the correction under a new file name, or land it for another run date.`,
+          );
+        }
+        files.push({ path: lakePath, sha256, bytes: info.size, status: 'already' });
+        continue;
+      }
+      await mkdir(dirname(dest), { recursive: true });
+      const tmp = `${dest}.landing`;
+      await copyFile(from, tmp);
+      if ((await sha256File(tmp)) !== sha256) throw new LandingError(`source '${name}': ${rel} changed while it was being landed; try again`);
+      await chmod(tmp, 0o444);
+      await rename(tmp, dest);
+      manifest.push({ path: toPosix(rel), sha256, bytes: info.size, landed_at: now().toISOString(), from: toPosix(from) });
+      await writeFileAtomic(join(folder, '_manifest.json'), JSON.stringify({ source: name, run_date: runDate, files: manifest }, null, 2) + '\n');
+      files.push({ path: lakePath, sha256, bytes: info.size, status: 'landed' });
+    }
+    landed.push({ source: name, files });
+  }
+  return landed;
+}
+
+/**
+ * A replay reads what was landed for the run date, without looking at the inbox: re-running
+ * after a bug fix gives the same inputs as the night it first ran.
+ */
+export async function landedSources(spec: PipelineSpec, params: ParamValues, lake: string): Promise<LandedSource[]> {
+  const runDate = String(params[RUN_DATE]);
+  const out: LandedSource[] = [];
+  for (const [name, source] of Object.entries(spec.sources)) {
+    const folder = rawFolder(lake, name, runDate);
+    const manifest = await readManifest(folder);
+    const pattern = substitutePath(source.path, params);
+    const matches = new Set(await glob(pattern, { cwd: folder, onlyFiles: true }));
+    const files = manifest
+      .filter((m) => matches.has(m.path))
+      .sort((a, b) => a.path.localeCompare(b.path))
+      .map((m) => ({ path: toPosix(relative(lake, join(folder, m.path))), sha256: m.sha256, bytes: m.bytes, status: 'already' as const }));
+    if (files.length === 0) throw new LandingError(`source '${name}': nothing was landed for ${RUN_DATE}=${runDate} in ${toPosix(relative(lake, folder))}; run without --replay to land it first`);
+    out.push({ source: name, files });
+  }
+  return out;
+}

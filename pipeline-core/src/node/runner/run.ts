@@ -1,0 +1,231 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { compileDuckdbPlan, type DuckdbPlan } from '../../core/compile/duckdb/plan.js';
+import { rejectsQuery } from '../../core/compile/duckdb/rejects.js';
+import { quoteIdent, quoteString } from '../../core/compile/sql.js';
+import { executePlan, StageFailure, type ExecutionEvent, type ExecutionResult } from '../../core/execute/executePlan.js';
+import { toNumber } from '../../core/execute/sqlEngine.js';
+import { RUN_DATE } from '../../core/spec/analyze.js';
+import { resolveParams, type ParamValues } from '../../core/spec/params.js';
+import type { PipelineSpec } from '../../core/spec/schema.js';
+import { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
+import { createStaging, publish, recoverStaging, writeFileAtomic, type PublishMove } from './atomic.js';
+import { landedSources, landSources, sha256File, type LandedSource } from './land.js';
+import { EXIT, type ExitCode, type OutputFile, type OutputReport, type RejectsReport, type RunReport } from './report.js';
+import { nativeSourceRelation } from './sourceRelation.js';
+
+export interface RunOptions {
+  readonly spec: PipelineSpec;
+  readonly specText: string;
+  /** Folder holding pipeline.yaml; incoming files are read from its inbox. */
+  readonly projectDir: string;
+  readonly inbox: string;
+  readonly lake: string;
+  readonly params: Readonly<Record<string, string>>;
+  /** Read what was landed for the run date instead of landing from the inbox. */
+  readonly replay?: boolean;
+  readonly memoryLimit?: string;
+  readonly threads?: number;
+  readonly now?: () => Date;
+  readonly onEvent?: (e: RunEvent) => void;
+}
+
+export type RunEvent =
+  | { readonly event: 'run_start'; readonly run_id: string; readonly params: ParamValues }
+  | { readonly event: 'landed'; readonly landed: readonly LandedSource[] }
+  | ExecutionEvent
+  | { readonly event: 'output_written'; readonly output: OutputReport }
+  | { readonly event: 'run_end'; readonly report: RunReport };
+
+export function newRunId(now: Date): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+const toPosix = (p: string) => p.split(sep).join('/');
+
+/** Yesterday in UTC: the business date a nightly run processes by default. */
+export function defaultRunDate(now: Date): string {
+  return new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * One pipeline run: land raw files, run every stage on the embedded DuckDB, evaluate the rules,
+ * then publish curated outputs and rejects atomically and write the run report.
+ */
+export async function runPipeline(opts: RunOptions): Promise<RunReport> {
+  const now = opts.now ?? (() => new Date());
+  const started = now();
+  const params = resolveParams(opts.spec, opts.params, defaultRunDate(started));
+  const runId = newRunId(started);
+  const lake = opts.lake;
+  const stagingRoot = join(lake, '.staging');
+  await recoverStaging(stagingRoot);
+  const staging = join(stagingRoot, runId);
+  const tempDir = join(lake, '.tmp', runId);
+  await createStaging(staging);
+  await mkdir(tempDir, { recursive: true });
+  opts.onEvent?.({ event: 'run_start', run_id: runId, params });
+
+  const memory = trackPeakMemory();
+  let landed: LandedSource[] = [];
+  let execution: ExecutionResult = { stages: [], rules: [] };
+  let outputs: OutputReport[] = [];
+  let rejects: RejectsReport[] = [];
+  let error: RunReport['error'];
+  let published = false;
+  let engine: NodeDuckdbEngine | undefined;
+  try {
+    landed = opts.replay ? await landedSources(opts.spec, params, lake) : await landSources(opts.spec, params, opts.inbox, lake, now);
+    opts.onEvent?.({ event: 'landed', landed });
+    engine = await NodeDuckdbEngine.open({ memoryLimit: opts.memoryLimit ?? '2GB', tempDirectory: tempDir, ...(opts.threads ? { threads: opts.threads } : {}) });
+    const relations = new Map(
+      await Promise.all(
+        landed.map(async (l) => {
+          const source = opts.spec.sources[l.source]!;
+          const abs = l.files.map((f) => join(lake, f.path));
+          return [l.source, await nativeSourceRelation(l.source, source, abs, l.files.map((f) => f.path))] as const;
+        }),
+      ),
+    );
+    const plan = compileDuckdbPlan(opts.spec, { params, sourceRelation: (name) => relations.get(name)! });
+    await lockDown(engine, lake, opts.projectDir);
+    execution = await executePlan(engine, plan, { now: () => performance.now(), onEvent: (e) => opts.onEvent?.(e) });
+    const stopOutputs = execution.rules.some((r) => r.status === 'fail' && r.action === 'fail');
+    rejects = await writeRejects(engine, plan, staging, String(params[RUN_DATE]));
+    if (!stopOutputs) outputs = await writeOutputs(engine, plan, staging, lake);
+    await publish(staging, publishMoves(staging, lake, outputs, String(params[RUN_DATE])));
+    published = !stopOutputs;
+    for (const o of outputs) opts.onEvent?.({ event: 'output_written', output: o });
+  } catch (e) {
+    error = e instanceof StageFailure ? { message: cleanMessage(e.cause), stage: e.stage } : { message: cleanMessage(e) };
+    outputs = [];
+    rejects = [];
+  } finally {
+    engine?.close();
+    await rm(tempDir, { recursive: true, force: true });
+    await rm(staging, { recursive: true, force: true });
+  }
+  const finished = now();
+  const errorRuleFailed = execution.rules.some((r) => r.status === 'fail' && r.severity === 'error');
+  const exitCode: ExitCode = error ? EXIT.runtime : errorRuleFailed ? EXIT.rules : EXIT.ok;
+  const report: RunReport = {
+    report_version: 1,
+    run_id: runId,
+    pipeline: opts.spec.name,
+    spec_sha256: createHash('sha256').update(opts.specText).digest('hex'),
+    params,
+    replay: opts.replay ?? false,
+    status: error ? 'error' : exitCode === EXIT.ok ? 'succeeded' : 'failed',
+    exit_code: exitCode,
+    published,
+    started_at: started.toISOString(),
+    finished_at: finished.toISOString(),
+    duration_ms: finished.getTime() - started.getTime(),
+    peak_memory_bytes: memory.stop(),
+    landed,
+    stages: execution.stages,
+    rules: execution.rules,
+    outputs,
+    rejects,
+    ...(error ? { error } : {}),
+  };
+  await writeFileAtomic(join(lake, 'runs', runId, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  opts.onEvent?.({ event: 'run_end', report });
+  return report;
+}
+
+/** Errors from DuckDB carry a multi-line context; the first line is the cause. */
+function cleanMessage(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n').filter((l) => l.trim() !== '')[0] ?? msg;
+}
+
+function trackPeakMemory(): { stop(): number } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  timer.unref();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage().rss);
+    },
+  };
+}
+
+/**
+ * After the sources are readable, custom SQL must not reach anything else on the machine:
+ * DuckDB may only touch the lake and the project, and the setting cannot be changed back.
+ */
+async function lockDown(engine: NodeDuckdbEngine, lake: string, projectDir: string): Promise<void> {
+  const dirs = [lake, projectDir].map((d) => quoteString(d.endsWith(sep) ? d : d + sep)).join(', ');
+  await engine.exec(`SET allowed_directories = [${dirs}]`);
+  await engine.exec('SET enable_external_access = false');
+  await engine.exec('SET lock_configuration = true');
+}
+
+async function writeRejects(engine: NodeDuckdbEngine, plan: DuckdbPlan, staging: string, runDate: string): Promise<RejectsReport[]> {
+  const out: RejectsReport[] = [];
+  await mkdir(join(staging, 'rejects', runDate), { recursive: true });
+  for (const p of plan.stages) {
+    if (!p.compiled.hasRejects) continue;
+    const [row] = await engine.query(`SELECT count(*) AS n FROM ${quoteIdent(`${p.stage.name}__rejects`)}`);
+    const rows = toNumber(row?.['n']);
+    if (rows === 0) continue;
+    const rel = `rejects/${runDate}/${p.stage.name}.parquet`;
+    const file = join(staging, rel);
+    await engine.exec(`COPY (${rejectsQuery(plan, p.stage.name)}) TO ${quoteString(file)} (FORMAT parquet)`);
+    out.push({ stage: p.stage.name, path: rel, rows });
+  }
+  return out;
+}
+
+async function leafDirs(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const subdirs = entries.filter((e) => e.isDirectory());
+  if (subdirs.length === 0) return [dir];
+  return (await Promise.all(subdirs.map((d) => leafDirs(join(dir, d.name))))).flat();
+}
+
+async function writeOutputs(engine: NodeDuckdbEngine, plan: DuckdbPlan, staging: string, _lake: string): Promise<OutputReport[]> {
+  const out: OutputReport[] = [];
+  for (const p of plan.stages) {
+    const w = p.compiled.write;
+    if (!w) continue;
+    const rel = `curated/${w.path}`;
+    const dir = join(staging, rel);
+    await mkdir(dir, { recursive: true });
+    const fmt = w.format === 'parquet' ? 'FORMAT parquet' : 'FORMAT csv, HEADER true';
+    if (w.partitionBy.length) {
+      await engine.exec(`COPY (${w.select}) TO ${quoteString(dir)} (${fmt}, PARTITION_BY (${w.partitionBy.map(quoteIdent).join(', ')}), OVERWRITE_OR_IGNORE true)`);
+    } else {
+      await engine.exec(`COPY (${w.select}) TO ${quoteString(join(dir, `data.${w.format}`))} (${fmt})`);
+    }
+    const files: OutputFile[] = [];
+    const partitions = w.partitionBy.length ? (await leafDirs(dir)).map((d) => toPosix(relative(dir, d))).sort() : [];
+    for (const leaf of w.partitionBy.length ? partitions.map((pt) => join(dir, pt)) : [dir]) {
+      for (const name of (await readdir(leaf)).sort()) {
+        const f = join(leaf, name);
+        const [rowsRow] = await engine.query(w.format === 'parquet' ? `SELECT sum(num_rows) AS n FROM parquet_file_metadata(${quoteString(f)})` : `SELECT count(*) AS n FROM read_csv(${quoteString(f)}, header = true)`);
+        files.push({ path: toPosix(join(rel, relative(dir, f))), rows: toNumber(rowsRow?.['n']), bytes: (await stat(f)).size, sha256: await sha256File(f) });
+      }
+    }
+    out.push({ stage: p.stage.name, format: w.format, path: rel, rows: files.reduce((a, f) => a + f.rows, 0), partitions, files });
+  }
+  return out;
+}
+
+/** Whole folders for unpartitioned outputs and rejects; one move per partition otherwise. */
+function publishMoves(staging: string, lake: string, outputs: readonly OutputReport[], runDate: string): PublishMove[] {
+  const trash = (rel: string) => join(staging, 'trash', rel);
+  const move = (rel: string): PublishMove => ({ from: join(staging, rel), to: join(lake, rel), trash: trash(rel) });
+  const moves: PublishMove[] = [];
+  moves.push(move(`rejects/${runDate}`)); // always: a re-run with no rejects clears the old ones
+  for (const o of outputs) {
+    if (o.partitions.length) moves.push(...o.partitions.map((pt) => move(`${o.path}/${pt}`)));
+    else moves.push(move(o.path));
+  }
+  return moves;
+}
