@@ -8,7 +8,7 @@ import { closestName } from './suggest.js';
 
 export type ParseResult =
   | { readonly ok: true; readonly expr: Expr }
-  | { readonly ok: false; readonly errors: readonly ExprDiagnostic[] };
+  | { readonly ok: false; readonly errors: ExprDiagnostic[] };
 
 /**
  * Parses one expression. Every node carries its source span. Lexical errors are all reported;
@@ -19,7 +19,7 @@ export type ParseResult =
  */
 export function parseExpression(text: string): ParseResult {
   const lexed = lex(text);
-  if (lexed.errors.length > 0) return { ok: false, errors: lexed.errors };
+  if (lexed.errors.length > 0) return { ok: false, errors: [...lexed.errors] };
   try {
     const parser = new Parser(lexed.tokens);
     const expr = parser.expression();
@@ -461,7 +461,7 @@ class Parser {
     else if (t.kind === 'keyword' && t.value === 'NOT') hint = 'put NOT in parentheses here: (NOT x)';
     else if (t.kind === 'keyword') hint = `${t.value} is a reserved word; to use it as a column name, quote it: "${t.value.toLowerCase()}"`;
     else if (t.kind === 'op' && t.value === ',') hint = 'is there an extra comma?';
-    else if (t.kind === 'op' && t.value === ')') hint = 'something is missing before the closing parenthesis';
+    else if (t.kind === 'op' && t.value === ')') hint = prev?.kind === 'op' && prev.value === ',' ? 'remove the trailing comma' : 'something is missing before the closing parenthesis';
     else if (t.kind === 'op' && t.value === '*') hint = '* (all columns) is not an expression';
     if (prev?.kind === 'keyword' && t.kind === 'op' && t.value !== '(') {
       hint = `${prev.value} is a reserved word; to use it as a column name, quote it: "${prev.value.toLowerCase()}"`;

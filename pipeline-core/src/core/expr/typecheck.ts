@@ -25,7 +25,7 @@ export interface TypecheckResult {
   /** The expression's type; undefined when it cannot be determined. */
   readonly type?: DataType;
   /** Every type error found (checking continues past errors, without cascading). */
-  readonly errors: readonly ExprDiagnostic[];
+  readonly errors: ExprDiagnostic[];
   readonly types: ExprTypes;
 }
 

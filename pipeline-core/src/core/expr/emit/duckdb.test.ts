@@ -1,4 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duckdbType, type Schema } from '../../types/dataType.js';
 import { FUNCTIONS, FUNCTION_NAMES } from '../functions.js';
@@ -258,6 +259,41 @@ describe('emitDuckdb: hand-computed values', () => {
     expect(r.values, r.sql).toEqual([expected]);
   });
 });
+
+/** The documented procedure for round(double, digits), written independently of any engine. */
+function roundDouble(x: number, digits: number): number {
+  const scale = 10 ** Math.abs(digits);
+  const r = digits >= 0 ? x * scale : x / scale;
+  const a = Math.abs(r);
+  const whole = Math.floor(a);
+  const rounded = Math.sign(r) * (a - whole >= 0.5 ? whole + 1 : whole);
+  const result = digits >= 0 ? rounded / scale : rounded * scale;
+  return Number.isFinite(result) ? result : x;
+}
+
+describe('round(double, digits) follows the documented procedure', () => {
+  it('agrees with DuckDB on random doubles', async () => {
+    const doubles = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
+      fc.integer({ min: -100000, max: 100000 }).map((n) => n / 1000 + 0.0005), // near ties
+      fc.integer({ min: -2000, max: 2000 }).map((n) => n / 8), // exact ties
+    );
+    await fc.assert(
+      fc.asyncProperty(doubles, fc.integer({ min: -3, max: 4 }), async (x, digits) => {
+        const reader = await connection.runAndReadAll(`SELECT ${emitDuckdb(parseOk(`round(${x.toExponential(17)}, ${digits})`))} AS v`);
+        const got = reader.getRowObjectsJson()[0]?.v;
+        expect(got === 0 ? 0 : got, `round(${x}, ${digits})`).toBe(roundDouble(x, digits) + 0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+function parseOk(text: string) {
+  const parsed = parseExpression(text);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.expr;
+}
 
 describe('emitDuckdb: columns', () => {
   it.each([

@@ -110,13 +110,9 @@ const FUNCTIONS: FunctionEmitterTable = {
   split_part: fn('split_part'),
 
   abs: fn('abs'),
-  round: (args, ctx) => {
-    const [x, digits] = args as [EmitArg, EmitArg | undefined];
-    // DuckDB's round() is already half away from zero for every numeric type, with the same
-    // decimal result type; an integer with digits >= 0 is unchanged.
-    if (ctx.requireType(x, 'round()') === 'integer' && (!digits || isIntegerLiteral(digits, 0))) return x.operand;
-    return call('round', args);
-  },
+  // DuckDB's round() is already half away from zero for every numeric type (for doubles by the
+  // scale-round-unscale procedure the catalog defines), with the same result types.
+  round: fn('round'),
   floor: wholeNumber('floor'),
   ceil: wholeNumber('ceil'),
   sign: ([x]) => `CAST(sign(${x?.code}) AS BIGINT)`,
