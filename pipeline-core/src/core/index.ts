@@ -16,4 +16,39 @@ export { FUNCTIONS, FUNCTION_NAMES, lookupFunction, formatSignature, renderFunct
 export type { Dialect, EmitOptions, EmitArg, EmitContext, FunctionEmitter, FunctionEmitterTable, BinaryEmitter, BinaryEmitterTable } from './expr/emit/emitter.js';
 export { emitWithDialect } from './expr/emit/emitter.js';
 export type { DuckdbEmitOptions } from './expr/emit/duckdb.js';
-export { emitDuckdb, duckdbIdentifier, duckdbStringLiteral, duckdbLiteral } from './expr/emit/duckdb.js';
+export { emitDuckdb, duckdbIdentifier, duckdbStringLiteral, duckdbExprLiteral } from './expr/emit/duckdb.js';
+// Pipeline spec: schema, loading with located diagnostics, analysis, commands, saving.
+export type { PipelineSpec, Stage, StageKind, StageOf, Source, Parameter, Schedule, Measure, JoinKey } from './spec/schema.js';
+export { pipelineSchema, pipelineJsonSchema, SPEC_VERSION } from './spec/schema.js';
+export type { SpecDiagnostic, SpecPath } from './spec/diagnostics.js';
+export { formatDiagnostic, formatPath, hasErrors, didYouMean } from './spec/diagnostics.js';
+export type { LoadedSpec } from './spec/load.js';
+export { loadSpec } from './spec/load.js';
+export type { Analysis, CheckedExpression } from './spec/analyze.js';
+export { analyzeSpec, checkExpression, parameterTypes, RUN_DATE } from './spec/analyze.js';
+export type { ParamValues } from './spec/params.js';
+export { resolveParams, substitutePath, ParamError } from './spec/params.js';
+export { saveSpec } from './spec/save.js';
+export type { SpecCommand, SpecInput, StageInput, StepInput, RuleInput } from './spec/commands.js';
+export {
+  addStage, removeStage, moveStage, duplicateStage, renameStage, updateStage,
+  addStep, updateStep, moveStep, removeStep, toggleStep,
+  addRule, updateRule, removeRule,
+  setSource, removeSource, setParameter, setSchedule, applyCommands, CommandError,
+} from './spec/commands.js';
+export { parseCron, nextRuns } from './spec/cron.js';
+export type { CleanseStep, StepKind } from './stages/cleanse/steps.js';
+export { STEP_KINDS } from './stages/cleanse/steps.js';
+export type { Rule, RuleKind } from './stages/validate/rules.js';
+export { ROW_RULES, TABLE_RULES, isRowRule } from './stages/validate/rules.js';
+// Stages and the DuckDB compiler / executor shared by the runner and the preview.
+export type { Engine, SourceRelation, CompiledStage, CompiledRule, StageModule } from './stages/stageModule.js';
+export { ENGINES } from './stages/stageModule.js';
+export { STAGE_MODULES, STAGE_KINDS, stageInputs, stageLabel } from './stages/registry.js';
+export type { DuckdbPlan, PlannedStage, DuckdbPlanOptions } from './compile/duckdb/plan.js';
+export { compileDuckdbPlan, DUCKDB_NATIVE_PRELUDE, PlanError } from './compile/duckdb/plan.js';
+export { rejectsQuery } from './compile/duckdb/rejects.js';
+export { quoteIdent, quoteString } from './compile/sql.js';
+export type { SqlEngine, SqlRow, SqlValue } from './execute/sqlEngine.js';
+export type { StageResult, RuleResult, ExecutionEvent, ExecutionResult, ExecuteOptions } from './execute/executePlan.js';
+export { executePlan, StageFailure, Cancelled } from './execute/executePlan.js';
