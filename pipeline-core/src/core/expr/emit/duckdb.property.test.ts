@@ -7,7 +7,7 @@ import { DIFF_UNITS, TRUNC_UNITS } from '../functions.js';
 import { printExpression } from '../print.js';
 import { childrenOf, walkExpr } from '../walk.js';
 import { typecheckExpression } from '../typecheck.js';
-import { duckdbLiteral, emitDuckdb } from './duckdb.js';
+import { duckdbExprLiteral, emitDuckdb } from './duckdb.js';
 
 // Random well-typed expressions over a schema with every column type: the checker must give the
 // type the generator aimed for, and DuckDB must bind and run the emitted SQL, producing exactly
@@ -208,7 +208,7 @@ describe('well-typed random expressions run in DuckDB with the logical type', ()
         const checked = typecheckExpression(e, { columns: SCHEMA, params: PARAMS });
         expect(checked.errors, text).toEqual([]);
         expect(checked.type && kindOf(checked.type), text).toBe(kind);
-        const param = (name: string): string => duckdbLiteral(PARAM_VALUES[name] as LiteralValue);
+        const param = (name: string): string => duckdbExprLiteral(PARAM_VALUES[name] as LiteralValue);
         const expected = duckdbType(checked.type as DataType);
         const run = async (sql: string) => {
           try {

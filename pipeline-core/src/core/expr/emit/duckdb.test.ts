@@ -5,7 +5,7 @@ import { duckdbType, type Schema } from '../../types/dataType.js';
 import { FUNCTIONS, FUNCTION_NAMES } from '../functions.js';
 import { parseExpression } from '../parse.js';
 import { typecheckExpression } from '../typecheck.js';
-import { duckdbLiteral, emitDuckdb } from './duckdb.js';
+import { duckdbExprLiteral, emitDuckdb } from './duckdb.js';
 
 // Expected values below are worked out by hand from the definitions in functions.ts and
 // docs/expression-language.md, not copied from DuckDB. Values are as getRowObjectsJson gives
@@ -346,10 +346,10 @@ describe('emitDuckdb: SQL text', () => {
   });
 
   it('writes typed literals for callers that inline parameters', () => {
-    expect(duckdbLiteral({ type: 'date', value: '2026-11-25' })).toBe("DATE '2026-11-25'");
-    expect(duckdbLiteral({ type: 'string', value: "it's" })).toBe("'it''s'");
-    expect(duckdbLiteral({ type: 'integer', value: '5' })).toBe('CAST(5 AS BIGINT)');
-    expect(duckdbLiteral({ type: 'null' }, false, 'decimal(10,2)')).toBe('CAST(NULL AS DECIMAL(10,2))');
+    expect(duckdbExprLiteral({ type: 'date', value: '2026-11-25' })).toBe("DATE '2026-11-25'");
+    expect(duckdbExprLiteral({ type: 'string', value: "it's" })).toBe("'it''s'");
+    expect(duckdbExprLiteral({ type: 'integer', value: '5' })).toBe('CAST(5 AS BIGINT)');
+    expect(duckdbExprLiteral({ type: 'null' }, false, 'decimal(10,2)')).toBe('CAST(NULL AS DECIMAL(10,2))');
   });
 });
 

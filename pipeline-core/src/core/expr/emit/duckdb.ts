@@ -36,7 +36,7 @@ export function duckdbStringLiteral(value: string): string {
 const INT32_MAX = 2147483647;
 
 /** A literal in DuckDB SQL. Integer literals are BIGINT (DuckDB would type small ones as 32-bit). */
-export function duckdbLiteral(lit: LiteralValue, bareIntegers = false, nullType?: DataType): string {
+export function duckdbExprLiteral(lit: LiteralValue, bareIntegers = false, nullType?: DataType): string {
   switch (lit.type) {
     case 'null':
       return nullType ? `CAST(NULL AS ${duckdbType(nullType)})` : 'NULL';
@@ -201,7 +201,7 @@ const DUCKDB: Dialect = {
   name: 'duckdb',
   column: duckdbIdentifier,
   param: (name) => `getvariable(${duckdbStringLiteral(name)})`,
-  literal: (lit, ctx) => duckdbLiteral(lit, ctx.typeInsensitive, ctx.type),
+  literal: (lit, ctx) => duckdbExprLiteral(lit, ctx.typeInsensitive, ctx.type),
   // `--` would start a comment, so a negated negative gets parentheses.
   unary: (op, arg) => (op === 'NOT' ? `NOT ${arg.operand}` : arg.operand.startsWith('-') ? `-(${arg.operand})` : `-${arg.operand}`),
   binary: {
