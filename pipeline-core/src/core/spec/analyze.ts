@@ -49,9 +49,10 @@ export function analyzeSpec(spec: PipelineSpec): Analysis {
     if (earlier.has(stage.name)) diagnostics.push(specError([...path, 'name'], `two stages are named '${stage.name}'`, 'stage names must be unique'));
     const ctx = propagateContext(spec, path, paramTypes, diagnostics, (name, at) => {
       if (schemas.has(name)) return schemas.get(name);
+      if (earlier.has(name)) return undefined; // it has errors of its own, already reported
       if (name === stage.name) diagnostics.push(specError(at, `stage '${name}' cannot read itself`));
       else if (allNames.includes(name)) diagnostics.push(specError(at, `stage '${name}' comes later in the pipeline`, `move '${stage.name}' below '${name}'`));
-      else if (!earlier.has(name)) diagnostics.push(specError(at, `unknown stage '${name}'`, didYouMean(name, [...earlier]) ?? listHint('stages so far', [...earlier])));
+      else diagnostics.push(specError(at, `unknown stage '${name}'`, didYouMean(name, [...earlier]) ?? listHint('stages so far', [...earlier])));
       return undefined;
     });
     const result = propagateStage(stage, ctx);

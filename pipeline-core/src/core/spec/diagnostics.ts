@@ -14,6 +14,8 @@ export interface SpecDiagnostic {
   readonly message: string;
   readonly hint?: string;
   readonly offset?: { readonly start: number; readonly end: number };
+  /** Point at the key of the last path element rather than its value (unknown keys). */
+  readonly atKey?: boolean;
   readonly line?: number;
   readonly column?: number;
   readonly endLine?: number;

@@ -67,7 +67,7 @@ function fromZodIssue(issue: ZodIssue, input: unknown): SpecDiagnostic[] {
     case 'unrecognized_keys':
       return issue.keys.map((key) => {
         const known = knownKeysAt(path, input);
-        return specError([...path, key], `unknown key '${key}'`, didYouMean(key, known) ?? (known.length ? `expected one of: ${known.join(', ')}` : undefined));
+        return { ...specError([...path, key], `unknown key '${key}'`, didYouMean(key, known) ?? (known.length ? `expected one of: ${known.join(', ')}` : undefined)), atKey: true };
       });
     case 'invalid_union': {
       const options = (issue as { options?: unknown[] }).options;
@@ -115,7 +115,7 @@ export function valueAt(input: unknown, path: SpecPath): unknown {
 function locate(diags: readonly SpecDiagnostic[], doc: Document, lc: LineCounter): SpecDiagnostic[] {
   return diags.map((d) => {
     if (d.line !== undefined) return d;
-    const { node, isKey } = nearestNode(doc, d.path);
+    const { node, isKey } = nearestNode(doc, d.path, d.atKey ?? false);
     if (!node?.range) return { ...d, line: 1, column: 1 };
     let start = node.range[0];
     let end = node.range[1];
@@ -134,8 +134,8 @@ function locate(diags: readonly SpecDiagnostic[], doc: Document, lc: LineCounter
 }
 
 /** The node at path, or the deepest existing ancestor. A path ending in a key of a map points at the key. */
-function nearestNode(doc: Document, path: SpecPath): { node?: Node; isKey: boolean } {
-  for (let n = path.length; n >= 0; n--) {
+function nearestNode(doc: Document, path: SpecPath, atKey: boolean): { node?: Node; isKey: boolean } {
+  for (let n = atKey ? path.length - 1 : path.length; n >= 0; n--) {
     const prefix = path.slice(0, n);
     const node = doc.getIn(prefix, true) as Node | undefined;
     if (node && typeof node === 'object' && 'range' in node) {

@@ -8,9 +8,47 @@ import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMa
  */
 export function saveSpec(original: string | Document, next: unknown): string {
   const doc = typeof original === 'string' ? parseDocument(original) : original.clone();
+  // Nothing changed: keep the file exactly as the user wrote it.
+  if (typeof original === 'string' && JSON.stringify(doc.toJS()) === JSON.stringify(next)) return original;
   const contents = doc.contents ? patch(doc, doc.contents as Node, next) : doc.createNode(next);
   doc.contents = contents as unknown as typeof doc.contents;
-  return doc.toString({ lineWidth: 0 });
+  const text = doc.toString({ lineWidth: 0 });
+  return typeof original === 'string' ? keepOriginalLines(original, text) : text;
+}
+
+/** Flow collections differ only in padding: `[ a ]` and `[a]` are the same line to a reader. */
+function normaliseLine(line: string): string {
+  return line.replace(/([[{])\s+/g, '$1').replace(/\s+([\]}])/g, '$1').trimEnd();
+}
+
+/**
+ * The yaml printer has one style for the whole file; users have theirs. Lines the edit did not
+ * change (equal up to flow padding) are taken from the original, matched by longest common
+ * subsequence, so a save shows up in a diff as exactly the edited lines.
+ */
+function keepOriginalLines(original: string, printed: string): string {
+  const a = original.split('\n');
+  const b = printed.split('\n');
+  const na = a.map(normaliseLine);
+  const nb = b.map(normaliseLine);
+  const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      lcs[i]![j] = na[i] === nb[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    }
+  }
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (j < b.length) {
+    if (i < a.length && na[i] === nb[j]) {
+      out.push(a[i]!);
+      i++;
+      j++;
+    } else if (i < a.length && lcs[i + 1]![j]! >= lcs[i]![j + 1]!) i++;
+    else out.push(b[j++]!);
+  }
+  return out.join('\n');
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
