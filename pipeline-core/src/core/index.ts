@@ -52,3 +52,13 @@ export { quoteIdent, quoteString } from './compile/sql.js';
 export type { SqlEngine, SqlRow, SqlValue } from './execute/sqlEngine.js';
 export type { StageResult, RuleResult, ExecutionEvent, ExecutionResult, ExecuteOptions } from './execute/executePlan.js';
 export { executePlan, StageFailure, Cancelled } from './execute/executePlan.js';
+// Export: runnable artifacts per engine (src/core/export), contributor registry for extra files.
+export type { ExportFile, ExportContext, ExportContributor, SampleFile, PreviewOutcome } from './export/exportFile.js';
+export type { ContributorRegistration } from './export/contributors.js';
+export { registerExportContributor, unregisterExportContributor, exportContributors } from './export/contributors.js';
+export type { ExportTarget } from './export/targets.js';
+export { EXPORT_TARGETS, isExportTarget } from './export/targets.js';
+export type { ExportRefusal, ExportFlag } from './export/refusal.js';
+export { formatRefusal, isRefusal } from './export/refusal.js';
+export type { ExportOptions, ExportResult } from './export/exportPipeline.js';
+export { exportPipeline } from './export/exportPipeline.js';

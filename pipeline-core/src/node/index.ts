@@ -9,3 +9,5 @@ export { landSources, landedSources, LandingError, sha256File } from './runner/l
 export { nativeSourceRelation, SourceError } from './runner/sourceRelation.js';
 export { openProject, ProjectError, SPEC_FILE } from './project/project.js';
 export type { Project } from './project/project.js';
+export { exportProject, writeExport, sampleFiles } from './export/exportProject.js';
+export type { ExportProjectOptions } from './export/exportProject.js';

@@ -10,6 +10,7 @@ import { nativeSourceRelation } from '../runner/sourceRelation.js';
 import { defaultRunDate, runPipeline, type RunEvent } from '../runner/run.js';
 import { EXIT, summarise } from '../runner/report.js';
 import { substitutePath } from '../../core/spec/params.js';
+import { exportCommand } from '../export/exportCommand.js';
 
 /** A user-facing failure: printed as one line, never as a stack trace. */
 export class CliError extends Error {
@@ -121,6 +122,8 @@ export function buildCli(): Command {
       if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       process.exitCode = report.exit_code;
     });
+
+  program.addCommand(exportCommand({ loadValidProject: (p) => loadValidProject(p), collectParam, toolVersion: program.version() ?? '0.0.0' }));
 
   return program;
 }

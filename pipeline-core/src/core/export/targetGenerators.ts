@@ -1,0 +1,28 @@
+import type { ExportContext } from './exportFile.js';
+import type { ExportOptions } from './exportPipeline.js';
+import { refusal } from './refusal.js';
+import type { ExportTarget } from './targets.js';
+import type { TargetResult } from './targetResult.js';
+
+export const TARGET_TITLES: { readonly [T in ExportTarget]: string } = {
+  duckdb: 'DuckDB (pinned spec + standalone SQL script)',
+  spark: 'PySpark job (Spark 3.5 / 4.x) with Dataproc Serverless and EMR Serverless configs',
+  beam: 'Apache Beam Python pipeline (DirectRunner / Dataflow)',
+  dbt: 'dbt project (dbt-duckdb)',
+  airflow: 'Airflow DAG and Cloud Scheduler alternative',
+};
+
+const notYet = (target: ExportTarget) => (ctx: ExportContext): TargetResult => ({
+  files: [],
+  refusals: [refusal(target, ctx.spec.stages[0]?.name ?? '', `the ${target} target`, 'not available in this version')],
+  flags: [],
+  readme: '',
+});
+
+/** Every target except duckdb (which needs the reader SQL from ExportOptions). */
+export const TARGET_GENERATORS: { readonly [T in Exclude<ExportTarget, 'duckdb'>]: (ctx: ExportContext, opts: ExportOptions) => TargetResult } = {
+  spark: notYet('spark'),
+  beam: notYet('beam'),
+  dbt: notYet('dbt'),
+  airflow: notYet('airflow'),
+};
