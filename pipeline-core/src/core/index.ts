@@ -62,3 +62,14 @@ export type { ExportRefusal, ExportFlag } from './export/refusal.js';
 export { formatRefusal, isRefusal } from './export/refusal.js';
 export type { ExportOptions, ExportResult } from './export/exportPipeline.js';
 export { exportPipeline } from './export/exportPipeline.js';
+// Designer preview helpers (browser-safe): draft checking, key-consistent sampling, the readers
+// the DuckDB-WASM adapter shares with the native runner, time zones without ICU.
+export type { DraftCheck } from './preview/draft.js';
+export { checkDraft, downstreamOf } from './preview/draft.js';
+export type { SampleKey, SampleSettings } from './preview/sampling.js';
+export { sampleKeys, sampleFractions, sampledRelation } from './preview/sampling.js';
+export { csvSourceRelation, checkCsvHeaders, splitCsvLine, CsvSourceError } from './preview/csvRelation.js';
+export type { SourceColumns } from './preview/jsonRows.js';
+export { emptyColumns, readNdjson, readJsonArray, JsonSourceError } from './preview/jsonRows.js';
+export { localToUtcMicros, localToUtcMacro } from './preview/localToUtc.js';
+export { matchFiles, globToRegExp } from './preview/glob.js';

@@ -1,0 +1,94 @@
+import type { Source } from '../spec/schema.js';
+import type { SourceRelation } from '../stages/stageModule.js';
+import { quoteIdent, quoteString } from '../compile/sql.js';
+
+/**
+ * How a CSV source is read by DuckDB, whichever adapter opens the files: every column as text,
+ * the reader's own rejects kept with their line number. The browser preview uses this on files
+ * registered with DuckDB-WASM; it mirrors the native runner's reader option for option
+ * (pipeline-core/src/node/runner/sourceRelation.ts, which a test compares it with).
+ */
+export class CsvSourceError extends Error {}
+
+/** Splits one CSV line (the header) into names, honouring quotes. */
+export function splitCsvLine(line: string, delimiter: string, quote: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let inQuotes = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote && ch === quote) {
+      if (inQuotes && line[i + 1] === quote) {
+        cur += quote;
+        i++;
+      } else inQuotes = !inQuotes;
+    } else if (ch === delimiter && !inQuotes) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out.map((s) => s.trim());
+}
+
+/** The header names of each file (their first lines), checked: every pinned column present, all files alike. */
+export function checkCsvHeaders(name: string, source: Source, firstLines: readonly string[], shownFiles: readonly string[]): string[] {
+  const pinned = source.schema.map((c) => c.name);
+  const o = source.options ?? {};
+  const headers = firstLines.map((l) => splitCsvLine(l.replace(/^\uFEFF/, ''), o.delimiter ?? ',', o.quote ?? '"'));
+  const columns = headers[0] ?? pinned;
+  headers.forEach((h, i) => {
+    const missing = pinned.filter((c) => !h.includes(c));
+    if (missing.length) throw new CsvSourceError(`source '${name}': ${shownFiles[i]} has no column ${missing.map((m) => `'${m}'`).join(', ')} (its header: ${h.join(', ')})`);
+    if (h.join('\u0000') !== columns.join('\u0000')) throw new CsvSourceError(`source '${name}': ${shownFiles[i]} has a different header from ${shownFiles[0]}; files of one source must share their columns`);
+  });
+  return columns;
+}
+
+const sqlList = (files: readonly string[]) => `[${files.map(quoteString).join(', ')}]`;
+
+/**
+ * `files` are the names the engine opens; `columns` the header's names in file order (the pinned
+ * names when the file has no header). rowNumbers 'column' numbers rows in the relation itself
+ * (needed when rows are filtered afterwards, as a sample is); 'insertion' leaves it to the
+ * ingest stage, as the native runner does.
+ */
+export function csvSourceRelation(
+  name: string,
+  source: Source,
+  files: readonly string[],
+  shownFiles: readonly string[],
+  columns: readonly string[],
+  rowNumbers: 'column' | 'insertion' = 'insertion',
+): SourceRelation {
+  const o = source.options ?? {};
+  const quote = o.quote ?? '"';
+  const pinned = source.schema.map((c) => c.name);
+  const rejectsTable = `${name}__reader_errors`;
+  const scansTable = `${name}__reader_scans`;
+  const opts = [
+    `header = ${o.header ?? true}`,
+    `delim = ${quoteString(o.delimiter ?? ',')}`,
+    `quote = ${quoteString(quote)}`,
+    `escape = ${quoteString(o.escape ?? quote)}`,
+    `encoding = ${quoteString(o.encoding ?? 'utf-8')}`,
+    `auto_detect = false`,
+    `columns = {${columns.map((c) => `${quoteString(c)}: 'VARCHAR'`).join(', ')}}`,
+    `store_rejects = true`,
+    `rejects_table = ${quoteString(rejectsTable)}`,
+    `rejects_scan = ${quoteString(scansTable)}`,
+    `strict_mode = true`,
+    `null_padding = false`,
+    ...(o.skip_rows ? [`skip = ${o.skip_rows}`] : []),
+    ...(o.null_values ? [`nullstr = [${o.null_values.map(quoteString).join(', ')}]`] : []),
+  ];
+  const fileIndex = files.map((f, i) => `(${quoteString(f)}, ${i})`).join(', ');
+  const row = rowNumbers === 'column' ? ', row_number() OVER () AS _bb_row' : '';
+  return {
+    setup: [`DROP TABLE IF EXISTS ${quoteIdent(rejectsTable)}`, `DROP TABLE IF EXISTS ${quoteIdent(scansTable)}`],
+    rowNumbers,
+    sql: `SELECT ${pinned.map(quoteIdent).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file${row}, CAST(NULL AS VARCHAR) AS _bb_error FROM read_csv(${sqlList(files)}, ${opts.join(', ')})`,
+    readerErrors: `SELECT CAST(f.idx AS INTEGER) AS _bb_file, CAST(e.line AS BIGINT) AS _bb_line, 'line ' || e.line || ': ' || e.error_message AS _bb_reason, e.csv_line AS _bb_raw FROM ${quoteIdent(rejectsTable)} e JOIN ${quoteIdent(scansTable)} s ON s.scan_id = e.scan_id AND s.file_id = e.file_id JOIN (VALUES ${fileIndex}) f(path, idx) ON f.path = s.file_path QUALIFY row_number() OVER (PARTITION BY f.idx, e.line ORDER BY e.column_idx) = 1`,
+    files: shownFiles,
+  };
+}
