@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDataType, type DataType } from '../types/dataType.js';
 import { stepSchema } from '../stages/cleanse/steps.js';
 import { ruleSchema } from '../stages/validate/rules.js';
+import { checkCostSources, costScenarioSchema } from '../cost/scenarioSchema.js';
 
 /**
  * Pipeline spec v1: the single source of truth that the designer edits, the runner executes and
@@ -175,7 +176,8 @@ export const pipelineSchema = z.strictObject({
   sources: z.record(nameSchema, sourceSchema),
   stages: z.array(stageSchema).min(1),
   schedule: scheduleSchema.optional(),
-});
+  cost: costScenarioSchema.optional().meta({ description: 'the cost scenario: volumes, peaks, services, ops assumptions; see docs/cost-model.md' }),
+}).superRefine(checkCostSources);
 
 type DeepReadonly<T> = T extends (infer U)[]
   ? readonly DeepReadonly<U>[]
@@ -190,6 +192,7 @@ export type StageOf<K extends StageKind> = Extract<Stage, { kind: K }>;
 export type Source = PipelineSpec['sources'][string];
 export type Parameter = NonNullable<PipelineSpec['parameters']>[string];
 export type Schedule = NonNullable<PipelineSpec['schedule']>;
+export type CostSection = NonNullable<PipelineSpec['cost']>;
 export type Measure = StageOf<'aggregate'>['measures'][number];
 export type JoinKey = StageOf<'join'>['on'][number];
 
