@@ -3,6 +3,7 @@ import { parseDataType, type DataType } from '../types/dataType.js';
 import { stepSchema } from '../stages/cleanse/steps.js';
 import { ruleSchema } from '../stages/validate/rules.js';
 import { checkCostSources, costScenarioSchema } from '../cost/scenarioSchema.js';
+import { alertsSchema } from '../ops/alertsSchema.js';
 
 /**
  * Pipeline spec v1: the single source of truth that the designer edits, the runner executes and
@@ -177,6 +178,7 @@ export const pipelineSchema = z.strictObject({
   stages: z.array(stageSchema).min(1),
   schedule: scheduleSchema.optional(),
   cost: costScenarioSchema.optional().meta({ description: 'the cost scenario: volumes, peaks, services, ops assumptions; see docs/cost-model.md' }),
+  alerts: alertsSchema.optional().meta({ description: 'notify on failure / warnings: a webhook (Slack, Teams or plain JSON) and/or a command; see docs/operations.md' }),
 }).superRefine(checkCostSources);
 
 type DeepReadonly<T> = T extends (infer U)[]
@@ -193,6 +195,7 @@ export type Source = PipelineSpec['sources'][string];
 export type Parameter = NonNullable<PipelineSpec['parameters']>[string];
 export type Schedule = NonNullable<PipelineSpec['schedule']>;
 export type CostSection = NonNullable<PipelineSpec['cost']>;
+export type Alerts = NonNullable<PipelineSpec['alerts']>;
 export type Measure = StageOf<'aggregate'>['measures'][number];
 export type JoinKey = StageOf<'join'>['on'][number];
 

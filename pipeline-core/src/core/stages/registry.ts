@@ -1,5 +1,5 @@
 import type { Stage, StageKind } from '../spec/schema.js';
-import type { CompiledStage, Engine, EngineContext, PropagateContext, PropagateResult, StageModule } from './stageModule.js';
+import type { Engine, EngineContext, EngineOutput, PropagateContext, PropagateResult, StageModule } from './stageModule.js';
 import { ingestStage } from './ingest/ingest.js';
 import { cleanseStage } from './cleanse/cleanse.js';
 import { joinStage } from './join/join.js';
@@ -28,7 +28,7 @@ export const STAGE_KINDS = Object.keys(STAGE_MODULES) as StageKind[];
 type AnyModule = {
   inputs(stage: Stage): readonly string[];
   propagate(stage: Stage, ctx: PropagateContext): PropagateResult;
-  compile: { readonly [E in Engine]: (stage: Stage, ctx: EngineContext[E]) => CompiledStage };
+  compile: { readonly [E in Engine]: (stage: Stage, ctx: EngineContext[E]) => EngineOutput[E] };
   label: string;
 };
 function moduleOf(stage: Stage): AnyModule {
@@ -43,7 +43,7 @@ export function propagateStage(stage: Stage, ctx: PropagateContext): PropagateRe
   return moduleOf(stage).propagate(stage, ctx);
 }
 
-export function compileStage<E extends Engine>(engine: E, stage: Stage, ctx: EngineContext[E]): CompiledStage {
+export function compileStage<E extends Engine>(engine: E, stage: Stage, ctx: EngineContext[E]): EngineOutput[E] {
   return moduleOf(stage).compile[engine](stage, ctx);
 }
 

@@ -3,12 +3,14 @@ import type { DataType, Schema } from '../types/dataType.js';
 import type { SpecPath } from '../spec/diagnostics.js';
 import type { PipelineSpec, Source, StageKind, StageOf } from '../spec/schema.js';
 import type { Rule } from './validate/rules.js';
+import type { ExportRefusal } from '../export/refusal.js';
+import type { SparkContext, SparkStage } from '../export/spark/sparkTypes.js';
 
 /**
  * The engines a stage compiles to. Adding an engine here makes every stage module fail to
  * compile until it handles the engine (or explicitly refuses it).
  */
-export const ENGINES = ['duckdb'] as const;
+export const ENGINES = ['duckdb', 'spark'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 /** What a stage may ask while its output schema is worked out (nothing runs). */
@@ -36,8 +38,21 @@ export interface PropagateResult {
 
 /** How a source's rows reach the engine: the engine adapter decides (native file readers, or tables the browser loaded). */
 export interface SourceRelation {
-  /** SQL relation with every pinned column as VARCHAR plus _bb_file (INTEGER), _bb_row (BIGINT), _bb_error (VARCHAR or NULL). */
+  /**
+   * SQL relation with every pinned column as VARCHAR plus _bb_file (INTEGER), _bb_error (VARCHAR
+   * or NULL) and, unless rowNumbers is 'insertion', _bb_row (BIGINT, 1-based row or line in its file).
+   */
   readonly sql: string;
+  /**
+   * 'insertion': the relation has no _bb_row; rows arrive in file order, so the row number is
+   * taken from the materialised table's insertion order (cheaper than a window). Default 'column'.
+   */
+  readonly rowNumbers?: 'column' | 'insertion';
+  /**
+   * Lines before a file's first record (a CSV header: 1), when records are lines; then a row's
+   * line number can be told (skipping lines the reader rejected). Undefined for Parquet / JSON.
+   */
+  readonly lineOffset?: number;
   /** SQL relation of rows the reader itself could not parse: _bb_file, _bb_line, _bb_reason, _bb_raw. */
   readonly readerErrors?: string;
   /** Statements to run before the relation is read (e.g. dropping leftover reject tables). */
@@ -56,8 +71,8 @@ export interface DuckdbContext {
   /** For a cleanse stage: the schema before each active step and after the last. */
   stepSchemas(stage: string): readonly Schema[];
   hasLineage(stage: string): boolean;
-  /** DuckDB SQL for an expression (already validated), with parameters bound as literals. */
-  expr(text: string, columns: Schema): string;
+  /** DuckDB SQL for an expression (already validated), with parameters bound as literals; `qualify` prefixes column references with a table alias. */
+  expr(text: string, columns: Schema, qualify?: string): string;
   sourceRelation(source: string): SourceRelation;
   /** The stats query of an earlier stage (for conservation rules). */
   statsOf(stage: string): string;
@@ -96,9 +111,16 @@ export interface StageModule<K extends StageKind> {
   inputs(stage: StageOf<K>): readonly string[];
   /** The output schema, reporting every problem found on the way. */
   propagate(stage: StageOf<K>, ctx: PropagateContext): PropagateResult;
-  readonly compile: { readonly [E in Engine]: (stage: StageOf<K>, ctx: EngineContext[E]) => CompiledStage };
+  readonly compile: { readonly [E in Engine]: (stage: StageOf<K>, ctx: EngineContext[E]) => EngineOutput[E] };
 }
 
 export interface EngineContext {
   readonly duckdb: DuckdbContext;
+  readonly spark: SparkContext;
+}
+
+/** What each engine's stage compiler returns; the export engines may refuse a construct instead. */
+export interface EngineOutput {
+  readonly duckdb: CompiledStage;
+  readonly spark: SparkStage | ExportRefusal;
 }

@@ -11,6 +11,8 @@ import { defaultRunDate, runPipeline, type RunEvent } from '../runner/run.js';
 import { EXIT, summarise } from '../runner/report.js';
 import { substitutePath } from '../../core/spec/params.js';
 import { exportCommand } from '../export/exportCommand.js';
+import { backfillCommand, diffCommand, runsCommand, type OpsCommandDeps } from '../ops/opsCommands.js';
+import { runProgress } from '../ops/progress.js';
 
 /** A user-facing failure: printed as one line, never as a stack trace. */
 export class CliError extends Error {
@@ -43,13 +45,9 @@ export async function loadValidProject(path: string, out: NodeJS.WritableStream 
   return project as Project & { loaded: { spec: NonNullable<Project['loaded']['spec']> } };
 }
 
+/** The progress display: a consumer of the same runner events the run's log is written from. */
 function progress(json: boolean): (e: RunEvent) => void {
-  const tty = process.stderr.isTTY && !json;
-  return (e) => {
-    if (!tty) return;
-    if (e.event === 'stage_start') process.stderr.write(`\r\x1b[2K${pc.dim(`[${e.index + 1}/${e.total}]`)} ${e.stage} ${pc.dim(e.kind)}…`);
-    if (e.event === 'run_end') process.stderr.write('\r\x1b[2K');
-  };
+  return runProgress({ live: process.stderr.isTTY === true && !json });
 }
 
 export function buildCli(): Command {
@@ -104,7 +102,10 @@ export function buildCli(): Command {
     .option('--replay', 'read what was landed for the run date instead of the inbox')
     .addOption(new Option('--memory-limit <size>', 'DuckDB memory limit; larger data spills to disk').default('2GB'))
     .option('--threads <n>', 'DuckDB threads (default: all cores)', (v) => Number(v))
-    .action(async (path: string, opts: { param: Record<string, string>; lake?: string; json?: boolean; replay?: boolean; memoryLimit: string; threads?: number }) => {
+    .option('--alert-webhook <url>', 'post alerts to this webhook (overrides alerts.webhook.url in the spec)')
+    .option('--no-alerts', 'send no alert even if the spec configures them')
+    .option('--log-json', 'also write the JSON log lines to stderr (for a container log collector)')
+    .action(async (path: string, opts: { param: Record<string, string>; lake?: string; json?: boolean; replay?: boolean; memoryLimit: string; threads?: number; alertWebhook?: string; alerts: boolean; logJson?: boolean }) => {
       const project = await loadValidProject(path);
       const report = await runPipeline({
         spec: project.loaded.spec,
@@ -116,12 +117,21 @@ export function buildCli(): Command {
         replay: opts.replay ?? false,
         memoryLimit: opts.memoryLimit,
         ...(opts.threads ? { threads: opts.threads } : {}),
-        onEvent: progress(opts.json ?? false),
+        onEvent: progress((opts.json ?? false) || (opts.logJson ?? false)),
+        ops: {
+          alerts: { enabled: opts.alerts, ...(opts.alertWebhook ? { webhookUrl: opts.alertWebhook } : {}) },
+          ...(opts.logJson ? { logMirror: process.stderr } : {}),
+        },
       });
       process.stderr.write(`${summarise(report)}\n`);
       if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       process.exitCode = report.exit_code;
     });
+
+  const opsDeps: OpsCommandDeps = { loadValidProject: (p) => loadValidProject(p), collectParam, userError: (message, code) => new CliError(message, code) };
+  program.addCommand(runsCommand(opsDeps));
+  program.addCommand(diffCommand(opsDeps));
+  program.addCommand(backfillCommand(opsDeps));
 
   program.addCommand(exportCommand({ loadValidProject: (p) => loadValidProject(p), collectParam, toolVersion: program.version() ?? '0.0.0' }));
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { link, lstat, mkdir, open, readdir, readFile, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 
 /** Writes a file so readers see the old or the new content, never a half-written one. */
 export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
@@ -16,35 +16,11 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   await rename(tmp, file);
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** One move of a publish: `from` (staged) replaces `to`; the old `to` goes to `trash`. */
-export interface PublishMove {
-  readonly from: string;
-  readonly to: string;
-  readonly trash: string;
-}
-
-const JOURNAL = 'publish.json';
 const OWNER = 'owner.json';
 
-/** Creates a run's staging folder, marked with the owning process so recovery leaves live runs alone. */
-export async function createStaging(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, OWNER), JSON.stringify({ pid: process.pid }));
-}
-
-async function ownerAlive(dir: string): Promise<boolean> {
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
   try {
-    const { pid } = JSON.parse(await readFile(join(dir, OWNER), 'utf8')) as { pid: number };
-    if (pid === process.pid) return false;
     process.kill(pid, 0);
     return true;
   } catch {
@@ -52,36 +28,21 @@ async function ownerAlive(dir: string): Promise<boolean> {
   }
 }
 
-/**
- * Publishes staged outputs with a roll-forward journal: the list of moves is written first
- * (atomically), then each move is two renames. If the process dies half-way, the next run
- * finishes the moves from the journal before doing anything else, so curated data is never
- * left half old, half new.
- */
-export async function publish(stagingDir: string, moves: readonly PublishMove[]): Promise<void> {
-  await writeFileAtomic(join(stagingDir, JOURNAL), JSON.stringify({ moves }, null, 2));
-  await applyMoves(moves);
-  await rm(stagingDir, { recursive: true, force: true });
+/** Creates a run's staging folder, marked with the owning process so recovery leaves live runs alone. */
+export async function createStaging(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(join(dir, OWNER), JSON.stringify({ pid: process.pid }));
 }
 
-async function applyMoves(moves: readonly PublishMove[]): Promise<void> {
-  for (const m of moves) {
-    if (!(await exists(m.from))) continue; // already moved before a crash
-    await mkdir(dirname(m.to), { recursive: true });
-    if (await exists(m.to)) {
-      await mkdir(dirname(m.trash), { recursive: true });
-      await rename(m.to, m.trash);
-    }
-    await rename(m.from, m.to);
+async function ownerPid(dir: string): Promise<number | undefined> {
+  try {
+    return (JSON.parse(await readFile(join(dir, OWNER), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return undefined;
   }
-  for (const m of moves) await rm(m.trash, { recursive: true, force: true });
 }
 
-/**
- * Cleans up after runs that were killed: a staging folder with a journal is rolled forward
- * (its publish had begun); one without is discarded (nothing of it was published).
- * Returns the staging folders it rolled forward.
- */
+/** Removes staging folders of runs that died (killed or crashed); nothing in them was published. */
 export async function recoverStaging(stagingRoot: string): Promise<string[]> {
   let entries: string[];
   try {
@@ -89,17 +50,128 @@ export async function recoverStaging(stagingRoot: string): Promise<string[]> {
   } catch {
     return [];
   }
-  const rolled: string[] = [];
+  const removed: string[] = [];
   for (const entry of entries.sort()) {
     const dir = join(stagingRoot, entry);
-    if (await ownerAlive(dir)) continue; // another run, still working
-    const journal = join(dir, JOURNAL);
-    if (await exists(journal)) {
-      const { moves } = JSON.parse(await readFile(journal, 'utf8')) as { moves: PublishMove[] };
-      await applyMoves(moves);
-      rolled.push(entry);
-    }
+    const pid = await ownerPid(dir);
+    if (pid !== undefined && alive(pid)) continue;
     await rm(dir, { recursive: true, force: true });
+    removed.push(entry);
   }
-  return rolled;
+  return removed;
+}
+
+/**
+ * One published folder. Readers use `link` (e.g. <lake>/curated/merchant_daily), which is a
+ * symbolic link to a complete, immutable version folder under <lake>/.versions/. Publishing
+ * builds the new version beside the old one, then swaps the link with one atomic rename:
+ * a reader — or a run killed at any instant — sees the old version or the new one, never a mix.
+ */
+export interface PublishUnit {
+  readonly link: string;
+  /** The staged content of this run. */
+  readonly staged: string;
+  /**
+   * Partitioned outputs overwrite only the partitions they wrote: the current version's other
+   * partition folders are carried into the new version (as hard links: no copying).
+   */
+  readonly keepOtherPartitions: boolean;
+}
+
+export async function publish(lake: string, units: readonly PublishUnit[], versionId: string): Promise<void> {
+  for (const [i, unit] of units.entries()) {
+    if (i === 1) failpoint('publish-midway');
+    await withLock(`${unit.link}.lock`, () => publishUnit(lake, unit, versionId));
+  }
+}
+
+/**
+ * Crash-testing hook: BATCHBOOK_FAILPOINT=<name> kills the process with SIGKILL at that point,
+ * so tests can prove a run killed there leaves no partial curated data.
+ */
+function failpoint(name: string): void {
+  if (process.env['BATCHBOOK_FAILPOINT'] === name) process.kill(process.pid, 'SIGKILL');
+}
+
+function versionsFolder(lake: string, unitLink: string): string {
+  return join(lake, '.versions', relative(lake, unitLink));
+}
+
+async function currentTarget(linkPath: string): Promise<string | undefined> {
+  try {
+    const st = await lstat(linkPath);
+    if (st.isSymbolicLink()) return resolve(dirname(linkPath), await readlink(linkPath));
+    // a plain folder (written by hand, or by an older layout): adopt it as a version
+    return linkPath;
+  } catch {
+    return undefined;
+  }
+}
+
+async function publishUnit(lake: string, unit: PublishUnit, versionId: string): Promise<void> {
+  const versions = versionsFolder(lake, unit.link);
+  const next = join(versions, versionId);
+  await mkdir(versions, { recursive: true });
+  await rm(next, { recursive: true, force: true });
+  await rename(unit.staged, next);
+  let current = await currentTarget(unit.link);
+  if (current === unit.link) {
+    // adopt a plain folder so the link can replace it
+    const adopted = join(versions, `adopted-${versionId}`);
+    await rename(unit.link, adopted);
+    current = adopted;
+  }
+  if (current && unit.keepOtherPartitions) await carryPartitions(current, next);
+  failpoint('before-swap');
+  const tmpLink = `${unit.link}.${randomBytes(4).toString('hex')}.swap`;
+  await mkdir(dirname(unit.link), { recursive: true });
+  await symlink(relative(dirname(unit.link), next), tmpLink, 'dir');
+  await rename(tmpLink, unit.link);
+  for (const old of await readdir(versions)) {
+    if (old !== versionId) await rm(join(versions, old), { recursive: true, force: true });
+  }
+}
+
+async function leafFolders(root: string, rel = ''): Promise<string[]> {
+  const entries = await readdir(join(root, rel), { withFileTypes: true });
+  const dirs = entries.filter((e) => e.isDirectory());
+  if (dirs.length === 0) return rel ? [rel] : [];
+  return (await Promise.all(dirs.map((d) => leafFolders(root, rel ? join(rel, d.name) : d.name)))).flat();
+}
+
+/** Hard-links the partition folders of `from` that `to` did not write. */
+async function carryPartitions(from: string, to: string): Promise<void> {
+  const written = new Set(await leafFolders(to));
+  for (const leaf of await leafFolders(from)) {
+    if (written.has(leaf)) continue;
+    await mkdir(join(to, leaf), { recursive: true });
+    for (const f of await readdir(join(from, leaf))) await link(join(from, leaf, f), join(to, leaf, f));
+  }
+}
+
+/** A lock file holding the owner's pid; a lock whose owner died is taken over. */
+async function withLock<T>(lockPath: string, f: () => Promise<T>): Promise<T> {
+  await mkdir(dirname(lockPath), { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const h = await open(lockPath, 'wx');
+      await h.writeFile(String(process.pid));
+      await h.close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(await readFile(lockPath, 'utf8').catch(() => ''));
+      if (!pid || !alive(pid)) {
+        await unlink(lockPath).catch(() => undefined);
+        continue;
+      }
+      if (attempt > 1200) throw new Error(`${lockPath} is held by process ${pid}; is another run publishing the same output?`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  try {
+    return await f();
+  } finally {
+    await unlink(lockPath).catch(() => undefined);
+  }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { chmod, copyFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { chmod, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { PipelineSpec } from '../../core/spec/schema.js';
@@ -30,6 +31,24 @@ interface ManifestEntry {
   readonly bytes: number;
   readonly landed_at: string;
   readonly from: string;
+  /** The incoming file's modification time when it was landed (ms), for the no-op fast path. */
+  readonly from_mtime_ms?: number;
+}
+
+/** Copies a file and returns the sha256 of the bytes written, reading the source once. */
+async function copyHashing(from: string, to: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(
+    createReadStream(from),
+    async function* (source: AsyncIterable<Buffer>) {
+      for await (const chunk of source) {
+        hash.update(chunk);
+        yield chunk;
+      }
+    },
+    createWriteStream(to, { flags: 'wx' }),
+  );
+  return hash.digest('hex');
 }
 
 export async function sha256File(file: string): Promise<string> {
@@ -72,11 +91,17 @@ export async function landSources(spec: PipelineSpec, params: ParamValues, inbox
     const files: LandedFile[] = [];
     for (const rel of matches) {
       const from = join(inbox, rel);
-      const [sha256, info] = await Promise.all([sha256File(from), stat(from)]);
+      const info = await stat(from);
       const dest = join(folder, rel);
       const known = manifest.find((m) => m.path === toPosix(rel));
       const lakePath = toPosix(relative(lake, dest));
+      // Same size and modification time as when it was landed: the same file, no need to hash it again.
+      if (known && known.bytes === info.size && known.from_mtime_ms === Math.trunc(info.mtimeMs)) {
+        files.push({ path: lakePath, sha256: known.sha256, bytes: known.bytes, status: 'already' });
+        continue;
+      }
       if (known) {
+        const sha256 = await sha256File(from);
         if (known.sha256 !== sha256) {
           throw new LandingError(
             `source '${name}': ${lakePath} was landed on ${known.landed_at} with sha256 ${known.sha256.slice(0, 12)}…, but the incoming ${rel} has ${sha256.slice(0, 12)}…. The raw zone is never rewritten: deliver the correction under a new file name, or land it for another run date.`,
@@ -87,11 +112,13 @@ export async function landSources(spec: PipelineSpec, params: ParamValues, inbox
       }
       await mkdir(dirname(dest), { recursive: true });
       const tmp = `${dest}.landing`;
-      await copyFile(from, tmp);
-      if ((await sha256File(tmp)) !== sha256) throw new LandingError(`source '${name}': ${rel} changed while it was being landed; try again`);
+      await rm(tmp, { force: true }); // left by a landing that was killed
+      const sha256 = await copyHashing(from, tmp);
+      const after = await stat(from);
+      if (after.size !== info.size || after.mtimeMs !== info.mtimeMs) throw new LandingError(`source '${name}': ${rel} changed while it was being landed; try again`);
       await chmod(tmp, 0o444);
       await rename(tmp, dest);
-      manifest.push({ path: toPosix(rel), sha256, bytes: info.size, landed_at: now().toISOString(), from: toPosix(from) });
+      manifest.push({ path: toPosix(rel), sha256, bytes: info.size, landed_at: now().toISOString(), from: toPosix(from), from_mtime_ms: Math.trunc(info.mtimeMs) });
       await writeFileAtomic(join(folder, '_manifest.json'), JSON.stringify({ source: name, run_date: runDate, files: manifest }, null, 2) + '\n');
       files.push({ path: lakePath, sha256, bytes: info.size, status: 'landed' });
     }

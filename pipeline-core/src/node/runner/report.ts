@@ -1,6 +1,7 @@
 import type { RuleResult, StageResult } from '../../core/execute/executePlan.js';
 import type { ParamValues } from '../../core/spec/params.js';
 import type { LandedSource } from './land.js';
+import type { RunMetrics } from '../../core/ops/metrics.js';
 
 export const EXIT = { ok: 0, runtime: 1, usage: 2, rules: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -26,6 +27,7 @@ export interface RejectsReport {
   readonly stage: string;
   readonly path: string;
   readonly rows: number;
+  readonly bytes: number;
 }
 
 /** The run report, `<lake>/runs/<run_id>/report.json`: what ran, on what, and how it went. */
@@ -44,12 +46,17 @@ export interface RunReport {
   readonly finished_at: string;
   readonly duration_ms: number;
   readonly peak_memory_bytes?: number;
+  /** Raw bytes landed (read) and output + rejects bytes written. */
+  readonly bytes_read: number;
+  readonly bytes_written: number;
   readonly landed: readonly LandedSource[];
   readonly stages: readonly StageResult[];
   readonly rules: readonly RuleResult[];
   readonly outputs: readonly OutputReport[];
   readonly rejects: readonly RejectsReport[];
   readonly error?: { readonly message: string; readonly stage?: string };
+  /** Run and per-stage metrics, also written as OpenMetrics text to runs/<run_id>/metrics.prom. */
+  readonly metrics: RunMetrics;
 }
 
 const n = (x: number) => x.toLocaleString('en-US');

@@ -10,10 +10,12 @@ import { RUN_DATE } from '../../core/spec/analyze.js';
 import { resolveParams, type ParamValues } from '../../core/spec/params.js';
 import type { PipelineSpec } from '../../core/spec/schema.js';
 import { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
-import { createStaging, publish, recoverStaging, writeFileAtomic, type PublishMove } from './atomic.js';
+import { createStaging, publish, recoverStaging, writeFileAtomic, type PublishUnit } from './atomic.js';
 import { landedSources, landSources, sha256File, type LandedSource } from './land.js';
 import { EXIT, type ExitCode, type OutputFile, type OutputReport, type RejectsReport, type RunReport } from './report.js';
 import { nativeSourceRelation } from './sourceRelation.js';
+import { openRunOps, type RunOpsOptions } from '../ops/runOps.js';
+import type { AlertOutcome } from '../ops/alerts.js';
 
 export interface RunOptions {
   readonly spec: PipelineSpec;
@@ -29,6 +31,8 @@ export interface RunOptions {
   readonly threads?: number;
   readonly now?: () => Date;
   readonly onEvent?: (e: RunEvent) => void;
+  /** Logging and alerting options (see ops/runOps.ts). */
+  readonly ops?: RunOpsOptions;
 }
 
 export type RunEvent =
@@ -36,7 +40,8 @@ export type RunEvent =
   | { readonly event: 'landed'; readonly landed: readonly LandedSource[] }
   | ExecutionEvent
   | { readonly event: 'output_written'; readonly output: OutputReport }
-  | { readonly event: 'run_end'; readonly report: RunReport };
+  | { readonly event: 'run_end'; readonly report: RunReport }
+  | { readonly event: 'alert'; readonly outcome: AlertOutcome };
 
 export function newRunId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
@@ -65,7 +70,13 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   const tempDir = join(lake, '.tmp', runId);
   await createStaging(staging);
   await mkdir(tempDir, { recursive: true });
-  opts.onEvent?.({ event: 'run_start', run_id: runId, params });
+  // One stream of events feeds the log, the metrics, the alerts and the caller's progress display.
+  const ops = openRunOps({ lake, runId, spec: opts.spec, projectDir: opts.projectDir, now, options: opts.ops });
+  const emit = (e: RunEvent) => {
+    ops.onEvent(e);
+    opts.onEvent?.(e);
+  };
+  emit({ event: 'run_start', run_id: runId, params });
 
   const memory = trackPeakMemory();
   let landed: LandedSource[] = [];
@@ -77,7 +88,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   let engine: NodeDuckdbEngine | undefined;
   try {
     landed = opts.replay ? await landedSources(opts.spec, params, lake) : await landSources(opts.spec, params, opts.inbox, lake, now);
-    opts.onEvent?.({ event: 'landed', landed });
+    emit({ event: 'landed', landed });
     engine = await NodeDuckdbEngine.open({ memoryLimit: opts.memoryLimit ?? '2GB', tempDirectory: tempDir, ...(opts.threads ? { threads: opts.threads } : {}) });
     const relations = new Map(
       await Promise.all(
@@ -90,13 +101,13 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     );
     const plan = compileDuckdbPlan(opts.spec, { params, sourceRelation: (name) => relations.get(name)! });
     await lockDown(engine, lake, opts.projectDir);
-    execution = await executePlan(engine, plan, { now: () => performance.now(), onEvent: (e) => opts.onEvent?.(e) });
+    execution = await executePlan(engine, plan, { now: () => performance.now(), onEvent: emit });
     const stopOutputs = execution.rules.some((r) => r.status === 'fail' && r.action === 'fail');
     rejects = await writeRejects(engine, plan, staging, String(params[RUN_DATE]));
     if (!stopOutputs) outputs = await writeOutputs(engine, plan, staging, lake);
-    await publish(staging, publishMoves(staging, lake, outputs, String(params[RUN_DATE])));
+    await publish(lake, publishUnits(staging, lake, outputs, String(params[RUN_DATE])), runId);
     published = !stopOutputs;
-    for (const o of outputs) opts.onEvent?.({ event: 'output_written', output: o });
+    for (const o of outputs) emit({ event: 'output_written', output: o });
   } catch (e) {
     error = e instanceof StageFailure ? { message: cleanMessage(e.cause), stage: e.stage } : { message: cleanMessage(e) };
     outputs = [];
@@ -109,6 +120,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   const finished = now();
   const errorRuleFailed = execution.rules.some((r) => r.status === 'fail' && r.severity === 'error');
   const exitCode: ExitCode = error ? EXIT.runtime : errorRuleFailed ? EXIT.rules : EXIT.ok;
+  const results = { duration_ms: finished.getTime() - started.getTime(), peak_memory_bytes: memory.stop(), landed, stages: execution.stages, rules: execution.rules, outputs, rejects };
+  const metrics = ops.metrics(results);
   const report: RunReport = {
     report_version: 1,
     run_id: runId,
@@ -121,17 +134,21 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     published,
     started_at: started.toISOString(),
     finished_at: finished.toISOString(),
-    duration_ms: finished.getTime() - started.getTime(),
-    peak_memory_bytes: memory.stop(),
+    duration_ms: results.duration_ms,
+    peak_memory_bytes: results.peak_memory_bytes,
+    bytes_read: metrics.bytes_read,
+    bytes_written: metrics.bytes_written,
     landed,
     stages: execution.stages,
     rules: execution.rules,
     outputs,
     rejects,
     ...(error ? { error } : {}),
+    metrics,
   };
   await writeFileAtomic(join(lake, 'runs', runId, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-  opts.onEvent?.({ event: 'run_end', report });
+  emit({ event: 'run_end', report });
+  await ops.finish(report, emit);
   return report;
 }
 
@@ -177,7 +194,7 @@ async function writeRejects(engine: NodeDuckdbEngine, plan: DuckdbPlan, staging:
     const rel = `rejects/${runDate}/${p.stage.name}.parquet`;
     const file = join(staging, rel);
     await engine.exec(`COPY (${rejectsQuery(plan, p.stage.name)}) TO ${quoteString(file)} (FORMAT parquet)`);
-    out.push({ stage: p.stage.name, path: rel, rows });
+    out.push({ stage: p.stage.name, path: rel, rows, bytes: (await stat(file)).size });
   }
   return out;
 }
@@ -217,15 +234,9 @@ async function writeOutputs(engine: NodeDuckdbEngine, plan: DuckdbPlan, staging:
   return out;
 }
 
-/** Whole folders for unpartitioned outputs and rejects; one move per partition otherwise. */
-function publishMoves(staging: string, lake: string, outputs: readonly OutputReport[], runDate: string): PublishMove[] {
-  const trash = (rel: string) => join(staging, 'trash', rel);
-  const move = (rel: string): PublishMove => ({ from: join(staging, rel), to: join(lake, rel), trash: trash(rel) });
-  const moves: PublishMove[] = [];
-  moves.push(move(`rejects/${runDate}`)); // always: a re-run with no rejects clears the old ones
-  for (const o of outputs) {
-    if (o.partitions.length) moves.push(...o.partitions.map((pt) => move(`${o.path}/${pt}`)));
-    else moves.push(move(o.path));
-  }
-  return moves;
+/** Rejects of the run date, and each output: partitioned ones keep the partitions this run did not write. */
+function publishUnits(staging: string, lake: string, outputs: readonly OutputReport[], runDate: string): PublishUnit[] {
+  const unit = (rel: string, keepOtherPartitions: boolean): PublishUnit => ({ link: join(lake, rel), staged: join(staging, rel), keepOtherPartitions });
+  // always: a re-run with no rejects clears the old ones
+  return [unit(`rejects/${runDate}`, false), ...outputs.map((o) => unit(o.path, o.partitions.length > 0))];
 }

@@ -50,7 +50,7 @@ export async function nativeSourceRelation(name: string, source: Source, absFile
   const pinned = source.schema.map((c) => c.name);
   if (absFiles.length === 0) {
     const cols = pinned.map((c) => `CAST(NULL AS VARCHAR) AS ${quoteIdent(c)}`).join(', ');
-    return { sql: `SELECT ${cols}, CAST(NULL AS INTEGER) AS _bb_file, CAST(NULL AS BIGINT) AS _bb_row, CAST(NULL AS VARCHAR) AS _bb_error WHERE FALSE`, files: [] };
+    return { sql: `SELECT ${cols}, CAST(NULL AS INTEGER) AS _bb_file, CAST(NULL AS VARCHAR) AS _bb_error WHERE FALSE`, files: [], rowNumbers: 'insertion' };
   }
   switch (source.format) {
     case 'csv':
@@ -59,12 +59,14 @@ export async function nativeSourceRelation(name: string, source: Source, absFile
       return ndjsonRelation(name, absFiles, shownFiles, pinned);
     case 'json':
       return {
-        sql: `SELECT ${pinned.map(quoteIdent).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, row_number() OVER () AS _bb_row, CAST(NULL AS VARCHAR) AS _bb_error FROM read_json(${sqlList(absFiles)}, format = 'array', columns = {${pinned.map((c) => `${quoteString(c)}: 'VARCHAR'`).join(', ')}})`,
+        rowNumbers: 'insertion',
+        sql: `SELECT ${pinned.map(quoteIdent).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(NULL AS VARCHAR) AS _bb_error FROM read_json(${sqlList(absFiles)}, format = 'array', columns = {${pinned.map((c) => `${quoteString(c)}: 'VARCHAR'`).join(', ')}})`,
         files: shownFiles,
       };
     case 'parquet':
       return {
-        sql: `SELECT ${pinned.map((c) => `CAST(${quoteIdent(c)} AS VARCHAR) AS ${quoteIdent(c)}`).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, row_number() OVER () AS _bb_row, CAST(NULL AS VARCHAR) AS _bb_error FROM read_parquet(${sqlList(absFiles)})`,
+        rowNumbers: 'insertion',
+        sql: `SELECT ${pinned.map((c) => `CAST(${quoteIdent(c)} AS VARCHAR) AS ${quoteIdent(c)}`).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(NULL AS VARCHAR) AS _bb_error FROM read_parquet(${sqlList(absFiles)})`,
         files: shownFiles,
       };
   }
@@ -108,7 +110,9 @@ async function csvRelation(name: string, source: Source, absFiles: readonly stri
   const fileIndex = absFiles.map((f, i) => `(${quoteString(f)}, ${i})`).join(', ');
   return {
     setup: [`DROP TABLE IF EXISTS ${quoteIdent(rejectsTable)}`, `DROP TABLE IF EXISTS ${quoteIdent(scansTable)}`],
-    sql: `SELECT ${pinned.map(quoteIdent).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, row_number() OVER () AS _bb_row, CAST(NULL AS VARCHAR) AS _bb_error FROM read_csv(${sqlList(absFiles)}, ${opts.join(', ')})`,
+    rowNumbers: 'insertion',
+    lineOffset: (header ? 1 : 0) + (o.skip_rows ?? 0),
+    sql: `SELECT ${pinned.map(quoteIdent).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(NULL AS VARCHAR) AS _bb_error FROM read_csv(${sqlList(absFiles)}, ${opts.join(', ')})`,
     readerErrors: `SELECT CAST(f.idx AS INTEGER) AS _bb_file, CAST(e.line AS BIGINT) AS _bb_line, 'line ' || e.line || ': ' || e.error_message AS _bb_reason, e.csv_line AS _bb_raw FROM ${quoteIdent(rejectsTable)} e JOIN ${quoteIdent(scansTable)} s ON s.scan_id = e.scan_id AND s.file_id = e.file_id JOIN (VALUES ${fileIndex}) f(path, idx) ON f.path = s.file_path QUALIFY row_number() OVER (PARTITION BY f.idx, e.line ORDER BY e.column_idx) = 1`,
     files: shownFiles,
   };
@@ -119,6 +123,7 @@ function ndjsonRelation(_name: string, absFiles: readonly string[], shownFiles: 
   const fields = pinned.map((c) => `CASE WHEN _ok THEN json_extract_string(line, ${quoteString(`$.${JSON.stringify(c)}`)}) END AS ${quoteIdent(c)}`).join(', ');
   const lines = `SELECT line, CAST(file_index AS INTEGER) AS _bb_file, row_number() OVER () AS _bb_row FROM read_csv(${sqlList(absFiles)}, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x1e', quote = '', escape = '', auto_detect = false, strict_mode = false)`;
   return {
+    lineOffset: 0,
     sql: `SELECT ${fields}, _bb_file, _bb_row, CASE WHEN NOT _ok THEN 'not valid JSON: ' || left(line, 120) END AS _bb_error FROM (SELECT *, coalesce(json_valid(line), FALSE) AND starts_with(ltrim(line), '{') AS _ok FROM (${lines}) WHERE line IS NOT NULL AND trim(line) <> '')`,
     files: shownFiles,
   };

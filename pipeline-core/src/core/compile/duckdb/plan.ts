@@ -49,11 +49,12 @@ export function compileDuckdbPlan(spec: PipelineSpec, opts: DuckdbPlanOptions): 
     schemaOf,
     stepSchemas: (name) => analysis.stepSchemas.get(name) ?? [schemaOf(name)],
     hasLineage: (name) => lineage.get(name) ?? false,
-    expr: (text, columns) => {
+    expr: (text, columns, qualify) => {
       const checked = checkExpression(text, columns, analysis.paramTypes);
       if (!checked.expr || checked.errors.length) throw new PlanError(`expression '${text}' has errors: ${checked.errors.map((e) => e.message).join('; ')}`);
       return emitDuckdb(checked.expr, {
         ...(checked.types ? { types: checked.types } : {}),
+        ...(qualify ? { column: (name: string) => `${qualify}.${quoteIdent(name)}` } : {}),
         param: (name) => duckdbLiteral(opts.params[name] ?? null, analysis.paramTypes[name] ?? 'string'),
       });
     },

@@ -2,7 +2,9 @@ import type { DataType, Schema } from '../../types/dataType.js';
 import { decimalShape, decimalType, duckdbType, isNumeric } from '../../types/dataType.js';
 import { quoteIdent } from '../../compile/sql.js';
 import type { Measure, StageOf } from '../../spec/schema.js';
+import { allTable, plainView } from '../stageTables.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
+import { compileAggregateSpark } from './spark.js';
 
 type Aggregate = StageOf<'aggregate'>;
 
@@ -60,7 +62,7 @@ function compileDuckdb(stage: Aggregate, ctx: DuckdbContext): CompiledStage {
   const out = ctx.table(stage.name);
   const groupBy = groups.length ? ` GROUP BY ${groups.join(', ')}` : '';
   return {
-    statements: [`CREATE OR REPLACE TABLE ${out} AS\nSELECT ${[...groups, ...measures].join(', ')} FROM ${ctx.table(stage.input)}${groupBy}`],
+    statements: [`CREATE OR REPLACE TABLE ${allTable(stage.name)} AS\nSELECT ${[...groups, ...measures].join(', ')} FROM ${ctx.table(stage.input)}${groupBy}`, plainView(stage.name)],
     stats: `SELECT (SELECT count(*) FROM ${ctx.table(stage.input)}) AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, 0 AS rejected, 0 AS filtered`,
     lineage: false,
     hasRejects: false,
@@ -72,5 +74,5 @@ export const aggregateStage: StageModule<'aggregate'> = {
   label: 'Aggregate',
   inputs: (stage) => [stage.input],
   propagate,
-  compile: { duckdb: compileDuckdb },
+  compile: { duckdb: compileDuckdb, spark: compileAggregateSpark },
 };

@@ -2,8 +2,10 @@ import type { Schema } from '../../types/dataType.js';
 import { quoteIdent } from '../../compile/sql.js';
 import type { StageOf } from '../../spec/schema.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
+import { allTable, stageViews, statsFromAll } from '../stageTables.js';
 import { STEP_HANDLERS, type StepHandler, type StepSql } from './stepHandlers.js';
 import type { CleanseStep, StepKind } from './steps.js';
+import { compileCleanseSpark } from './spark.js';
 
 type Cleanse = StageOf<'cleanse'>;
 
@@ -59,19 +61,13 @@ function compileDuckdb(stage: Cleanse, ctx: DuckdbContext): CompiledStage {
   // Only a dedupe reorders rows; restore the input order so the preview reads like the file.
   const reorder = activeSteps(stage).some(({ step }) => step.step === 'dedupe') ? ' ORDER BY _bb_seq' : '';
   const outCols = schema.map((c) => quoteIdent(c.name)).join(', ');
-  const work = quoteIdent(`${stage.name}__work`);
-  const out = ctx.table(stage.name);
-  const rejects = ctx.rejectsTable(stage.name);
-  const lineageCols = lineage ? '_bb_src, _bb_file, _bb_row' : "CAST(NULL AS VARCHAR) AS _bb_src, CAST(NULL AS INTEGER) AS _bb_file, CAST(NULL AS BIGINT) AS _bb_row";
+  const all = allTable(stage.name);
   return {
     statements: [
-      `CREATE OR REPLACE TEMP TABLE ${work} AS\nWITH ${ctes.join(',\n')}\nSELECT * FROM s${ctes.length - 1}${reorder}`,
-      `CREATE OR REPLACE TABLE ${out} AS\nSELECT ${outCols}${lineage ? ', _bb_src, _bb_file, _bb_row' : ''} FROM ${work} WHERE _bb_reason IS NULL AND NOT _bb_dropped`,
-      `CREATE OR REPLACE TABLE ${rejects} AS\nSELECT _bb_reason, ${lineageCols}, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS VARCHAR) AS _bb_raw, ${outCols} FROM ${work} WHERE _bb_reason IS NOT NULL`,
-      `CREATE OR REPLACE TABLE ${quoteIdent(`${stage.name}__filtered`)} AS SELECT count(*) AS n FROM ${work} WHERE _bb_dropped AND _bb_reason IS NULL`,
-      `DROP TABLE ${work}`,
+      `CREATE OR REPLACE TABLE ${all} AS\nWITH ${ctes.join(',\n')}\nSELECT ${[outCols, ...meta, '_bb_reason', '_bb_dropped', 'CAST(NULL AS BIGINT) AS _bb_line', 'CAST(NULL AS VARCHAR) AS _bb_raw'].filter(Boolean).join(', ')} FROM s${ctes.length - 1}${reorder}`,
+      ...stageViews(stage.name, outCols, lineage ? '_bb_src, _bb_file, _bb_row' : undefined),
     ],
-    stats: `SELECT (SELECT count(*) FROM ${ctx.table(stage.input)}) AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, (SELECT count(*) FROM ${rejects}) AS rejected, (SELECT n FROM ${quoteIdent(`${stage.name}__filtered`)}) AS filtered`,
+    stats: statsFromAll(all),
     lineage,
     hasRejects: true,
   };
@@ -82,5 +78,5 @@ export const cleanseStage: StageModule<'cleanse'> = {
   label: 'Cleanse',
   inputs: (stage) => [stage.input],
   propagate,
-  compile: { duckdb: compileDuckdb },
+  compile: { duckdb: compileDuckdb, spark: compileCleanseSpark },
 };

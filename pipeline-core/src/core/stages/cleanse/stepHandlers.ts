@@ -2,7 +2,7 @@ import type { Column, DataType, Schema } from '../../types/dataType.js';
 import { duckdbType, parseDataType } from '../../types/dataType.js';
 import { duckdbLiteral, quoteIdent, quoteString, RESERVED_PREFIX } from '../../compile/sql.js';
 import type { SpecPath } from '../../spec/diagnostics.js';
-import type { DuckdbContext, Engine, PropagateContext } from '../stageModule.js';
+import type { DuckdbContext, PropagateContext } from '../stageModule.js';
 import type { CleanseStep, StepKind } from './steps.js';
 
 type StepOf<K extends StepKind> = Extract<CleanseStep, { step: K }>;
@@ -20,7 +20,8 @@ export interface StepSql {
 export interface StepHandler<K extends StepKind> {
   /** The schema after the step; problems are reported through ctx at `at` (the step's path). */
   propagate(step: StepOf<K>, input: Schema, ctx: PropagateContext, at: SpecPath): Schema;
-  readonly compile: { readonly [E in Engine]: (step: StepOf<K>, input: Schema, ctx: DuckdbContext) => StepSql };
+  /** DuckDB SQL; the export engines keep their step compilers in cleanse/<engine>.ts, in tables keyed by step kind. */
+  readonly compile: { readonly duckdb: (step: StepOf<K>, input: Schema, ctx: DuckdbContext) => StepSql };
 }
 
 const passThrough = (input: Schema) => input.map((c) => ({ name: c.name, sql: quoteIdent(c.name) }));

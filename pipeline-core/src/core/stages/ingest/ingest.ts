@@ -2,6 +2,8 @@ import { duckdbType } from '../../types/dataType.js';
 import { quoteIdent, quoteString, RESERVED_PREFIX } from '../../compile/sql.js';
 import type { StageOf } from '../../spec/schema.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
+import { allTable, stageViews, statsFromAll } from '../stageTables.js';
+import { compileIngestSpark } from './spark.js';
 
 type Ingest = StageOf<'ingest'>;
 
@@ -20,48 +22,50 @@ function propagate(stage: Ingest, ctx: PropagateContext): PropagateResult {
 
 /**
  * Everything is read as text first; each column is then cast to its pinned type, and a value
- * that does not fit sends its row to rejects with the reason instead of failing the run.
+ * that does not fit sends its row to rejects with the reason instead of failing the run. Lines
+ * the reader itself cannot parse (ragged, badly encoded) join the rejects with their line number.
+ * One table holds every row read; the stage's output and rejects are views over it.
  */
 function compileDuckdb(stage: Ingest, ctx: DuckdbContext): CompiledStage {
   const source = ctx.spec.sources[stage.source];
   if (!source) throw new Error(`unknown source ${stage.source}`);
   const rel = ctx.sourceRelation(stage.source);
-  const out = ctx.table(stage.name);
-  const rejects = ctx.rejectsTable(stage.name);
-  const work = quoteIdent(`${stage.name}__work`);
+  const all = allTable(stage.name);
   const files = quoteIdent(`${stage.name}__files`);
-  const reasons = source.schema
-    .filter((c) => c.type !== 'string')
-    .map((c) => {
-      const col = quoteIdent(c.name);
-      const t = duckdbType(c.type);
-      const msg = `${quoteString(`${c.name}: cannot read '`)} || ${col} || ${quoteString(`' as ${c.type}`)}`;
-      return `CASE WHEN ${col} IS NOT NULL AND TRY_CAST(${col} AS ${t}) IS NULL THEN ${msg} END`;
-    });
+  // raw text columns are renamed so the typed columns can take the real names in the same SELECT
+  const raw = (i: number) => `_bb_c${i}`;
+  const reasons = source.schema.flatMap((c, i) => {
+    if (c.type === 'string') return [];
+    const msg = `${quoteString(`${c.name}: cannot read '`)} || ${raw(i)} || ${quoteString(`' as ${c.type}`)}`;
+    return [`CASE WHEN ${raw(i)} IS NOT NULL AND TRY_CAST(${raw(i)} AS ${duckdbType(c.type)}) IS NULL THEN ${msg} END`];
+  });
   const reason = reasons.length ? `coalesce(_bb_error, NULLIF(concat_ws('; ', ${reasons.join(', ')}), ''))` : '_bb_error';
-  const typed = source.schema
-    .map((c) => (c.type === 'string' ? quoteIdent(c.name) : `TRY_CAST(${quoteIdent(c.name)} AS ${duckdbType(c.type)}) AS ${quoteIdent(c.name)}`))
-    .join(', ');
-  const raw = source.schema.map((c) => quoteIdent(c.name)).join(', ');
-  const src = quoteString(stage.source);
-  const fileRows = rel.files.map((f, i) => `(${i}, ${quoteString(f)})`).join(', ');
-  const readerErrors = rel.readerErrors
-    ? `\nUNION ALL BY NAME\nSELECT e._bb_reason, ${src} AS _bb_src, e._bb_file, CAST(NULL AS BIGINT) AS _bb_row, e._bb_line, e._bb_raw FROM (${rel.readerErrors}) e`
-    : '';
+  const typed = source.schema.map((c, i) => (c.type === 'string' ? `${raw(i)} AS ${quoteIdent(c.name)}` : `TRY_CAST(${raw(i)} AS ${duckdbType(c.type)}) AS ${quoteIdent(c.name)}`));
+  const rawLine = `concat_ws(',', ${source.schema.map((_, i) => `coalesce(${raw(i)}, '')`).join(', ')})`;
+  const renamed = source.schema.map((c, i) => `${quoteIdent(c.name)} AS ${raw(i)}`).join(', ');
+  const byColumn = (rel.rowNumbers ?? 'column') === 'column';
+  const row = byColumn ? '_bb_row' : 'CAST(NULL AS BIGINT)';
+  const fileRows = rel.files.map((f, i) => `(${i}, ${quoteString(f)})`).join(', ') || "(0, '')";
+  const cols = source.schema.map((c) => quoteIdent(c.name)).join(', ');
   const statements = [
     ...(rel.setup ?? []),
-    `CREATE OR REPLACE TEMP TABLE ${work} AS\nSELECT ${raw}, _bb_file, _bb_row, ${reason} AS _bb_reason\nFROM (${rel.sql}) r`,
-    `CREATE OR REPLACE TABLE ${files} AS\nSELECT f.file_index, f.path, coalesce(w.first_row, 1) AS first_row\nFROM (VALUES ${fileRows || "(0, '')"}) f(file_index, path)\nLEFT JOIN (SELECT _bb_file, min(_bb_row) AS first_row FROM ${work} GROUP BY _bb_file) w ON w._bb_file = f.file_index`,
-    `CREATE OR REPLACE TABLE ${out} AS\nSELECT ${typed}, ${src} AS _bb_src, _bb_file, _bb_row\nFROM ${work} WHERE _bb_reason IS NULL`,
-    `CREATE OR REPLACE TABLE ${rejects} AS\nSELECT _bb_reason, ${src} AS _bb_src, _bb_file, _bb_row, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS VARCHAR) AS _bb_raw, ${raw}\nFROM ${work} WHERE _bb_reason IS NOT NULL${readerErrors}`,
-    `DROP TABLE ${work}`,
+    `CREATE OR REPLACE TABLE ${all} AS
+SELECT ${typed.join(', ')}, _bb_file, ${row} AS _bb_row, CAST(NULL AS BIGINT) AS _bb_line, _bb_reason, CASE WHEN _bb_reason IS NOT NULL THEN ${rawLine} END AS _bb_raw, FALSE AS _bb_dropped
+FROM (SELECT *, ${reason} AS _bb_reason FROM (SELECT ${renamed}, _bb_file${byColumn ? ', _bb_row' : ''}, _bb_error FROM (${rel.sql}) r0) r1) r2`,
+    // rows are numbered before the reader's own rejects are appended
+    ...(byColumn ? [] : [`UPDATE ${all} SET _bb_row = rowid + 1`]),
+    ...(rel.readerErrors ? [`INSERT INTO ${all} (_bb_file, _bb_line, _bb_reason, _bb_raw, _bb_dropped) SELECT _bb_file, _bb_line, _bb_reason, _bb_raw, FALSE FROM (${rel.readerErrors}) e`] : []),
+    // For each line the reader rejected: how many records of its file come before it, so a
+    // record's line is its row + the header + the rejected lines before it.
+    `CREATE OR REPLACE TABLE ${quoteIdent(`${stage.name}__errlines`)} AS
+SELECT _bb_file AS file_index, _bb_line - ${rel.lineOffset ?? 0} - row_number() OVER (PARTITION BY _bb_file ORDER BY _bb_line) AS records_before FROM ${all} WHERE _bb_line IS NOT NULL`,
+    `CREATE OR REPLACE TABLE ${files} AS
+SELECT f.file_index, f.path, coalesce(w.first_row, 1) AS first_row, CAST(${rel.lineOffset ?? 'NULL'} AS BIGINT) AS line_offset
+FROM (VALUES ${fileRows}) f(file_index, path)
+LEFT JOIN (SELECT _bb_file, min(_bb_row) AS first_row FROM ${all} WHERE _bb_line IS NULL GROUP BY _bb_file) w ON w._bb_file = f.file_index`,
+    ...stageViews(stage.name, cols, `${quoteString(stage.source)} AS _bb_src, _bb_file, _bb_row`),
   ];
-  return {
-    statements,
-    stats: `SELECT (SELECT count(*) FROM ${out}) + (SELECT count(*) FROM ${rejects}) AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, (SELECT count(*) FROM ${rejects}) AS rejected, 0 AS filtered`,
-    lineage: true,
-    hasRejects: true,
-  };
+  return { statements, stats: statsFromAll(all), lineage: true, hasRejects: true };
 }
 
 export const ingestStage: StageModule<'ingest'> = {
@@ -69,5 +73,5 @@ export const ingestStage: StageModule<'ingest'> = {
   label: 'Ingest',
   inputs: () => [],
   propagate,
-  compile: { duckdb: compileDuckdb },
+  compile: { duckdb: compileDuckdb, spark: compileIngestSpark },
 };

@@ -2,7 +2,9 @@ import type { Column, Schema } from '../../types/dataType.js';
 import { isNumeric } from '../../types/dataType.js';
 import { quoteIdent } from '../../compile/sql.js';
 import type { JoinKey, StageOf } from '../../spec/schema.js';
+import { allTable, plainView } from '../stageTables.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
+import { compileJoinSpark } from './spark.js';
 
 type Join = StageOf<'join'>;
 
@@ -68,7 +70,7 @@ function compileDuckdb(stage: Join, ctx: DuckdbContext): CompiledStage {
     select = `SELECT ${cols.join(', ')}${meta} FROM ${ctx.table(stage.left)} l ${how} JOIN ${ctx.table(stage.right)} r ON ${cond}`;
   }
   return {
-    statements: [`CREATE OR REPLACE TABLE ${out} AS\n${select}`],
+    statements: [`CREATE OR REPLACE TABLE ${allTable(stage.name)} AS\n${select}`, plainView(stage.name)],
     stats: `SELECT (SELECT count(*) FROM ${ctx.table(stage.left)}) + (SELECT count(*) FROM ${ctx.table(stage.right)}) AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, 0 AS rejected, 0 AS filtered`,
     lineage: stage.type === 'anti' ? ctx.hasLineage(stage.left) : lineage,
     hasRejects: false,
@@ -80,5 +82,5 @@ export const joinStage: StageModule<'join'> = {
   label: 'Join',
   inputs: (stage) => [stage.left, stage.right],
   propagate,
-  compile: { duckdb: compileDuckdb },
+  compile: { duckdb: compileDuckdb, spark: compileJoinSpark },
 };

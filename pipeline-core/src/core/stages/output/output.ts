@@ -1,6 +1,7 @@
 import { quoteIdent } from '../../compile/sql.js';
 import type { StageOf } from '../../spec/schema.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
+import { compileOutputSpark } from './spark.js';
 
 type Output = StageOf<'output'>;
 
@@ -41,5 +42,5 @@ export const outputStage: StageModule<'output'> = {
   label: 'Output',
   inputs: (stage) => [stage.input],
   propagate,
-  compile: { duckdb: compileDuckdb },
+  compile: { duckdb: compileDuckdb, spark: compileOutputSpark },
 };

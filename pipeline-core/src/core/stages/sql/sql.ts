@@ -1,7 +1,9 @@
 import { duckdbType } from '../../types/dataType.js';
 import { quoteIdent } from '../../compile/sql.js';
 import type { StageOf } from '../../spec/schema.js';
+import { allTable, plainView } from '../stageTables.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
+import { compileSqlSpark } from './spark.js';
 
 type Sql = StageOf<'sql'>;
 
@@ -20,7 +22,7 @@ function compileDuckdb(stage: Sql, ctx: DuckdbContext): CompiledStage {
   const body = stage.sql.trim().replace(/;\s*$/, '');
   const cols = stage.schema.map((c) => `CAST(q.${quoteIdent(c.name)} AS ${duckdbType(c.type)}) AS ${quoteIdent(c.name)}`).join(', ');
   return {
-    statements: [`CREATE OR REPLACE TABLE ${out} AS\nSELECT ${cols} FROM (\n${body}\n) q`],
+    statements: [`CREATE OR REPLACE TABLE ${allTable(stage.name)} AS\nSELECT ${cols} FROM (\n${body}\n) q`, plainView(stage.name)],
     stats: `SELECT ${stage.inputs.length ? stage.inputs.map((i) => `(SELECT count(*) FROM ${ctx.table(i)})`).join(' + ') : '0'} AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, 0 AS rejected, 0 AS filtered`,
     lineage: false,
     hasRejects: false,
@@ -32,5 +34,5 @@ export const sqlStage: StageModule<'sql'> = {
   label: 'Custom SQL',
   inputs: (stage) => stage.inputs,
   propagate,
-  compile: { duckdb: compileDuckdb },
+  compile: { duckdb: compileDuckdb, spark: compileSqlSpark },
 };

@@ -2,7 +2,9 @@ import type { DataType, Schema } from '../../types/dataType.js';
 import { decimalShape, decimalType, duckdbType, isNumeric } from '../../types/dataType.js';
 import { quoteIdent } from '../../compile/sql.js';
 import type { StageOf } from '../../spec/schema.js';
+import { allTable, plainView } from '../stageTables.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
+import { compileUnionSpark } from './spark.js';
 
 type Union = StageOf<'union'>;
 
@@ -49,7 +51,7 @@ function compileDuckdb(stage: Union, ctx: DuckdbContext): CompiledStage {
   const parts = stage.inputs.map((i) => `SELECT ${cols}${lineage ? ', _bb_src, _bb_file, _bb_row' : ''} FROM ${ctx.table(i)}`);
   const out = ctx.table(stage.name);
   return {
-    statements: [`CREATE OR REPLACE TABLE ${out} AS\n${parts.join('\nUNION ALL\n')}`],
+    statements: [`CREATE OR REPLACE TABLE ${allTable(stage.name)} AS\n${parts.join('\nUNION ALL\n')}`, plainView(stage.name)],
     stats: `SELECT ${stage.inputs.map((i) => `(SELECT count(*) FROM ${ctx.table(i)})`).join(' + ')} AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, 0 AS rejected, 0 AS filtered`,
     lineage,
     hasRejects: false,
@@ -61,5 +63,5 @@ export const unionStage: StageModule<'union'> = {
   label: 'Union',
   inputs: (stage) => stage.inputs,
   propagate,
-  compile: { duckdb: compileDuckdb },
+  compile: { duckdb: compileDuckdb, spark: compileUnionSpark },
 };

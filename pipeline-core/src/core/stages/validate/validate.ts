@@ -3,7 +3,9 @@ import { isNumeric, isTemporal } from '../../types/dataType.js';
 import { duckdbLiteral, quoteIdent, quoteString } from '../../compile/sql.js';
 import type { StageOf } from '../../spec/schema.js';
 import type { CompiledRule, CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
+import { allTable, stageViews, statsFromAll } from '../stageTables.js';
 import { isRowRule, type Rule } from './rules.js';
+import { compileValidateSpark } from './spark.js';
 
 type Validate = StageOf<'validate'>;
 type RuleOf<K extends Rule['rule']> = Extract<Rule, { rule: K }>;
@@ -147,8 +149,10 @@ function valueText(column: string): string {
 }
 
 /** Row rules: a predicate that is true when a row fails, and the reason text for it. */
-function rowRule(rule: Rule, input: Schema, ctx: DuckdbContext): { fails: string; reason: string } | undefined {
+function rowRule(rule: Rule, index: number, input: Schema, stageInput: string, ctx: DuckdbContext): { fails: string; reason: string; join?: string } | undefined {
   const type = (c: string) => input.find((x) => x.name === c)?.type ?? 'string';
+  const col = (c: string) => `x.${quoteIdent(c)}`;
+  const valueText = (c: string) => `coalesce(CAST(${col(c)} AS VARCHAR), 'NULL')`;
   switch (rule.rule) {
     case 'not_null':
       return {
@@ -156,11 +160,14 @@ function rowRule(rule: Rule, input: Schema, ctx: DuckdbContext): { fails: string
         reason: `'null in ' || concat_ws(', ', ${rule.columns.map((c) => `CASE WHEN ${col(c)} IS NULL THEN ${quoteString(c)} END`).join(', ')})`,
       };
     case 'unique': {
-      const keys = rule.columns.map(col).join(', ');
-      const notNull = rule.columns.map((c) => `${col(c)} IS NOT NULL`).join(' AND ');
+      // duplicates found by one grouping of the input, joined back (cheaper than a window)
+      const alias = `_bb_u${index}`;
+      const keys = rule.columns.map(quoteIdent).join(', ');
+      const on = rule.columns.map((c) => `${alias}.${quoteIdent(c)} = ${col(c)}`).join(' AND ');
       return {
-        fails: `(${notNull}) AND count(*) OVER (PARTITION BY ${keys}) > 1`,
+        fails: `${alias}._bb_dup IS NOT NULL`,
         reason: `'not unique: ' || ${rule.columns.map((c) => `${quoteString(`${c}=`)} || ${valueText(c)}`).join(` || ', ' || `)}`,
+        join: `LEFT JOIN (SELECT ${keys}, TRUE AS _bb_dup FROM ${ctx.table(stageInput)} WHERE ${rule.columns.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(' AND ')} GROUP BY ${keys} HAVING count(*) > 1) ${alias} ON ${on}`,
       };
     }
     case 'accepted_values':
@@ -186,8 +193,8 @@ function rowRule(rule: Rule, input: Schema, ctx: DuckdbContext): { fails: string
       };
     case 'relationship': {
       const to = rule.to_columns ?? rule.columns;
-      const cond = rule.columns.map((c, i) => `t.${col(to[i]!)} = x.${col(c)}`).join(' AND ');
-      const notNull = rule.columns.map((c) => `x.${col(c)} IS NOT NULL`).join(' AND ');
+      const cond = rule.columns.map((c, i) => `t.${quoteIdent(to[i]!)} = ${col(c)}`).join(' AND ');
+      const notNull = rule.columns.map((c) => `${col(c)} IS NOT NULL`).join(' AND ');
       return {
         fails: `(${notNull}) AND NOT EXISTS (SELECT 1 FROM ${ctx.table(rule.to)} t WHERE ${cond})`,
         reason: `${rule.columns.map((c) => `${quoteString(`${c}=`)} || ${valueText(c)}`).join(` || ', ' || `)} || ${quoteString(` has no match in ${rule.to}`)}`,
@@ -195,7 +202,7 @@ function rowRule(rule: Rule, input: Schema, ctx: DuckdbContext): { fails: string
     }
     case 'expression':
       return {
-        fails: `NOT coalesce((${ctx.expr(rule.expr, input)}), TRUE)`,
+        fails: `NOT coalesce((${ctx.expr(rule.expr, input, 'x')}), TRUE)`,
         reason: quoteString(`rule not true: ${rule.expr}`),
       };
     default:
@@ -265,19 +272,19 @@ export function compileValidateDuckdb(stage: Validate, ctx: DuckdbContext, stats
   const rules = stage.rules as Rule[];
   const names = ruleNames(rules);
   const lineage = ctx.hasLineage(stage.input);
-  const rows = quoteIdent(`${stage.name}__rows`);
-  const out = ctx.table(stage.name);
-  const rejects = ctx.rejectsTable(stage.name);
+  const all = allTable(stage.name);
   const compiled: CompiledRule[] = [];
   const flags: string[] = [];
+  const joins: string[] = [];
   const rejectReasons: string[] = [];
   const rejectFlags: string[] = [];
   rules.forEach((rule, i) => {
     const name = names[i]!;
-    const row = rowRule(rule, input, ctx);
+    const row = rowRule(rule, i, input, stage.input, ctx);
     if (row) {
       const flag = quoteIdent(`_bb_fail_${i}`);
       flags.push(`${row.fails} AS ${flag}`);
+      if (row.join) joins.push(row.join);
       if (rule.action === 'reject') {
         rejectFlags.push(flag);
         rejectReasons.push(`CASE WHEN ${flag} THEN ${quoteString(`${name}: `)} || ${row.reason} END`);
@@ -285,8 +292,8 @@ export function compileValidateDuckdb(stage: Validate, ctx: DuckdbContext, stats
       compiled.push({
         rule,
         name,
-        check: `SELECT count(*) FILTER (WHERE ${flag}) AS failing FROM ${rows}`,
-        samples: `SELECT ${row.reason} AS reason, ${input.map((c) => col(c.name)).join(', ')} FROM ${rows} WHERE ${flag} LIMIT ${SAMPLE_LIMIT}`,
+        check: `SELECT count(*) FILTER (WHERE ${flag}) AS failing FROM ${all}`,
+        samples: `SELECT ${row.reason} AS reason, ${input.map((c) => col(c.name)).join(', ')} FROM ${all} x WHERE ${flag} LIMIT ${SAMPLE_LIMIT}`,
         failsRow: flag,
         reason: row.reason,
       });
@@ -294,17 +301,19 @@ export function compileValidateDuckdb(stage: Validate, ctx: DuckdbContext, stats
       compiled.push({ rule, name, ...tableRule(rule, name, stage, ctx, statsOf) });
     }
   });
-  const cols = input.map((c) => col(c.name)).join(', ');
-  const meta = lineage ? ', _bb_src, _bb_file, _bb_row' : '';
+  const cols = input.map((c) => quoteIdent(c.name)).join(', ');
   const anyReject = rejectFlags.length ? rejectFlags.join(' OR ') : 'FALSE';
-  const nullLineage = 'CAST(NULL AS VARCHAR) AS _bb_src, CAST(NULL AS INTEGER) AS _bb_file, CAST(NULL AS BIGINT) AS _bb_row';
+  const inherited = lineage ? ['_bb_src', '_bb_file', '_bb_row'] : [];
   return {
     statements: [
-      `CREATE OR REPLACE TABLE ${rows} AS\nSELECT x.*${flags.length ? `, ${flags.join(', ')}` : ''} FROM ${ctx.table(stage.input)} x`,
-      `CREATE OR REPLACE TABLE ${out} AS\nSELECT ${cols}${meta} FROM ${rows} WHERE NOT (${anyReject})`,
-      `CREATE OR REPLACE TABLE ${rejects} AS\nSELECT ${rejectReasons.length ? `concat_ws('; ', ${rejectReasons.join(', ')})` : "''"} AS _bb_reason, ${lineage ? '_bb_src, _bb_file, _bb_row' : nullLineage}, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS VARCHAR) AS _bb_raw, ${cols} FROM ${rows} WHERE ${anyReject}`,
+      // flags first (they may hold subqueries), reasons over them in the outer SELECT
+      `CREATE OR REPLACE TABLE ${all} AS
+SELECT x.*, CASE WHEN ${anyReject} THEN ${rejectReasons.length ? `concat_ws('; ', ${rejectReasons.join(', ')})` : "''"} END AS _bb_reason, FALSE AS _bb_dropped, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS VARCHAR) AS _bb_raw
+FROM (SELECT ${[...input.map((c) => `x.${quoteIdent(c.name)}`), ...inherited.map((m) => `x.${m}`), ...flags].join(', ')}
+  FROM ${ctx.table(stage.input)} x${joins.length ? `\n  ${joins.join('\n  ')}` : ''}) x`,
+      ...stageViews(stage.name, cols, lineage ? '_bb_src, _bb_file, _bb_row' : undefined),
     ],
-    stats: `SELECT (SELECT count(*) FROM ${ctx.table(stage.input)}) AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, (SELECT count(*) FROM ${rejects}) AS rejected, 0 AS filtered`,
+    stats: statsFromAll(all),
     lineage,
     hasRejects: true,
     rules: compiled,
@@ -316,5 +325,5 @@ export const validateStage: StageModule<'validate'> = {
   label: 'Validate',
   inputs: (stage) => [stage.input, ...(stage.rules as Rule[]).flatMap((r) => ruleStageRefs(r).map((x) => x.stage))],
   propagate,
-  compile: { duckdb: (stage, ctx) => compileValidateDuckdb(stage, ctx, ctx.statsOf) },
+  compile: { duckdb: (stage, ctx) => compileValidateDuckdb(stage, ctx, ctx.statsOf), spark: compileValidateSpark },
 };
