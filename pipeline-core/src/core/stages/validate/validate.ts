@@ -144,9 +144,6 @@ function propagate(stage: Validate, ctx: PropagateContext): PropagateResult {
 
 const col = quoteIdent;
 
-function valueText(column: string): string {
-  return `coalesce(CAST(${col(column)} AS VARCHAR), 'NULL')`;
-}
 
 /** Row rules: a predicate that is true when a row fails, and the reason text for it. */
 function rowRule(rule: Rule, index: number, input: Schema, stageInput: string, ctx: DuckdbContext): { fails: string; reason: string; join?: string } | undefined {
