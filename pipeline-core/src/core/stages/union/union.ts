@@ -1,5 +1,6 @@
 import type { DataType, Schema } from '../../types/dataType.js';
-import { decimalShape, decimalType, duckdbType, isNumeric } from '../../types/dataType.js';
+import { duckdbType } from '../../types/dataType.js';
+import { commonType } from '../../expr/typeRules.js';
 import { quoteIdent } from '../../compile/sql.js';
 import type { StageOf } from '../../spec/schema.js';
 import { allTable, plainView } from '../stageTables.js';
@@ -8,16 +9,10 @@ import { compileUnionSpark } from './spark.js';
 
 type Union = StageOf<'union'>;
 
-/** The common type of two column types, or undefined when they do not mix. */
+/** The common type of two column types (the expression language's rule), or undefined when they do not mix. */
 export function unifyTypes(a: DataType, b: DataType): DataType | undefined {
-  if (a === b) return a;
-  if (!isNumeric(a) || !isNumeric(b)) return undefined;
-  if (a === 'double' || b === 'double') return 'double';
-  const da = decimalShape(a) ?? { precision: 18, scale: 0 };
-  const db = decimalShape(b) ?? { precision: 18, scale: 0 };
-  const scale = Math.max(da.scale, db.scale);
-  const intDigits = Math.max(da.precision - da.scale, db.precision - db.scale);
-  return decimalType(Math.min(38, intDigits + scale), scale);
+  const t = commonType(a, b);
+  return t === 'null' ? undefined : t;
 }
 
 function propagate(stage: Union, ctx: PropagateContext): PropagateResult {
