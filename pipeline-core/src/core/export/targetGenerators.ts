@@ -3,6 +3,7 @@ import type { ExportOptions } from './exportPipeline.js';
 import { refusal } from './refusal.js';
 import type { ExportTarget } from './targets.js';
 import type { TargetResult } from './targetResult.js';
+import { sparkTarget } from './spark/sparkTarget.js';
 
 export const TARGET_TITLES: { readonly [T in ExportTarget]: string } = {
   duckdb: 'DuckDB (pinned spec + standalone SQL script)',
@@ -21,7 +22,7 @@ const notYet = (target: ExportTarget) => (ctx: ExportContext): TargetResult => (
 
 /** Every target except duckdb (which needs the reader SQL from ExportOptions). */
 export const TARGET_GENERATORS: { readonly [T in Exclude<ExportTarget, 'duckdb'>]: (ctx: ExportContext, opts: ExportOptions) => TargetResult } = {
-  spark: notYet('spark'),
+  spark: (ctx) => sparkTarget(ctx),
   beam: notYet('beam'),
   dbt: notYet('dbt'),
   airflow: notYet('airflow'),

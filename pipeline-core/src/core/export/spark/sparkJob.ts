@@ -1,0 +1,234 @@
+import type { ExportContext } from '../exportFile.js';
+import { exportParams, RUN_DATE } from '../layout.js';
+import { pyLiteral } from '../python/pyLiteral.js';
+import { READERS_PY } from '../python/readersPy.js';
+import type { SparkPlan } from './sparkPlan.js';
+
+/** The plan as data the job walks: stage by stage, the views to create, the counts, the rules. */
+function planData(ctx: ExportContext, plan: SparkPlan) {
+  const spec = ctx.spec;
+  return {
+    pipeline: spec.name,
+    params: exportParams(spec, ctx.params).map((p) => ({ name: p.name, type: p.type, default: p.value ?? null })),
+    sources: Object.fromEntries(
+      Object.entries(spec.sources).map(([name, s]) => [name, { format: s.format, path: s.path, columns: s.schema.map((c) => c.name), options: s.options ?? {} }]),
+    ),
+    stages: plan.stages.map(({ stage, compiled }) => ({
+      name: stage.name,
+      kind: stage.kind,
+      read: compiled.read?.source ?? null,
+      views: compiled.views.map((v) => [v.name, v.sql]),
+      stats: compiled.stats,
+      rejects: compiled.rejects ?? null,
+      rules: (compiled.rules ?? []).map((r) => ({ name: r.name, rule: r.rule.rule, severity: r.rule.severity, action: r.rule.action, check: r.check })),
+      write: compiled.write ?? null,
+    })),
+  };
+}
+
+/** job.py: one PySpark file, parameters as arguments, for Spark 3.5 and 4.x with ANSI mode on. */
+export function sparkJob(ctx: ExportContext, plan: SparkPlan): string {
+  const runDate = exportParams(ctx.spec, ctx.params).find((p) => p.name === RUN_DATE)?.value ?? '';
+  return `#!/usr/bin/env python3
+"""${ctx.spec.name}: PySpark job exported by Batchbook ${ctx.toolVersion}. Generated: edit pipeline.yaml, not this file.
+
+    spark-submit job.py --input-root <dir|gs://…|s3://…> --output-root <dir> --run-date ${runDate || 'YYYY-MM-DD'} [--param name=value]
+
+Exit status: 0 ok, 3 an error-severity rule failed, 1 runtime error, 2 bad arguments.
+"""
+import argparse
+import datetime
+import json
+import re
+import sys
+
+from pyspark.sql import SparkSession
+from pyspark.sql import types as T
+
+PLAN = ${pyLiteral(planData(ctx, plan))}
+
+# ---- raw-file readers (the same as the embedded runner's; see README) ----------------------
+${READERS_PY.trim()}
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=PLAN['pipeline'])
+    parser.add_argument('--input-root', required=True, help='folder holding the raw files (the project inbox layout)')
+    parser.add_argument('--output-root', required=True, help='folder receiving curated/, rejects/ and validation/')
+    parser.add_argument('--run-date', help='the business date to process (YYYY-MM-DD)')
+    parser.add_argument('--param', action='append', default=[], help='name=value for other parameters')
+    args = parser.parse_args(argv)
+    values = {}
+    for p in PLAN['params']:
+        values[p['name']] = p['default']
+    if args.run_date:
+        values['run_date'] = args.run_date
+    for item in args.param:
+        name, _, value = item.partition('=')
+        if name not in values:
+            parser.error('unknown parameter %r' % name)
+        values[name] = value
+    for p in PLAN['params']:
+        v = values.get(p['name'])
+        if v is None:
+            parser.error('parameter %s has no value' % p['name'])
+        if p['type'] == 'date':
+            try:
+                datetime.date.fromisoformat(str(v))
+            except ValueError:
+                parser.error('parameter %s: %r is not a date (YYYY-MM-DD)' % (p['name'], v))
+        if p['type'] == 'integer' and not re.fullmatch(r'[+-]?[0-9]+', str(v)):
+            parser.error('parameter %s: %r is not an integer' % (p['name'], v))
+        if re.search(r'[/\\\\]|\\.\\.', str(v)) and p['type'] == 'string':
+            parser.error('parameter %s: %r may not contain path separators' % (p['name'], v))
+    return args, values
+
+
+def sql_literal(value, type_):
+    if type_ == 'date':
+        return "DATE '%s'" % value
+    if type_ == 'integer':
+        return '%dL' % int(value)
+    return "'" + str(value).replace('\\\\', '\\\\\\\\').replace("'", "\\\\'") + "'"
+
+
+class Job:
+    def __init__(self, spark, args, values):
+        self.spark = spark
+        self.input_root = args.input_root.rstrip('/')
+        self.output_root = args.output_root.rstrip('/')
+        self.values = values
+        self.tokens = {'__bb_param_%s__' % p['name']: sql_literal(values[p['name']], p['type']) for p in PLAN['params']}
+        self.files = []
+
+    def sql(self, text):
+        for token, literal in self.tokens.items():
+            text = text.replace(token, literal)
+        return self.spark.sql(text)
+
+    def path(self, template):
+        return re.sub(r'\\{([^}]*)\\}', lambda m: str(self.values[m.group(1)]), template)
+
+    def fs(self, path):
+        jvm = self.spark._jvm
+        hpath = jvm.org.apache.hadoop.fs.Path(path)
+        return hpath, hpath.getFileSystem(self.spark._jsc.hadoopConfiguration())
+
+    def read_source(self, stage, name):
+        src = PLAN['sources'][name]
+        hpath, fs = self.fs(self.input_root + '/' + self.path(src['path']))
+        statuses = fs.globStatus(hpath) or []
+        files = sorted(str(s.getPath().toString()) for s in statuses if s.isFile())
+        if not files:
+            raise SourceError("source '%s': no file matches %s" % (name, self.path(src['path'])))
+        root = str(fs.makeQualified(self.fs(self.input_root)[0]).toString()).rstrip('/')
+        shown = [f[len(root) + 1:] if f.startswith(root + '/') else f for f in files]
+        fmt, columns, options = src['format'], src['columns'], src['options']
+        reader = READERS[fmt]
+        sc = self.spark.sparkContext
+        parts = [sc.binaryFiles(f).map(lambda kv, i=i: (i, kv[1])) for i, f in enumerate(files)]
+        rows = sc.union(parts).flatMap(lambda ib: [(ib[0],) + t for t in reader(bytes(ib[1]), shown[ib[0]], columns, options)])
+        schema = T.StructType(
+            [T.StructField('_bb_file', T.IntegerType()), T.StructField('_bb_frow', T.LongType()), T.StructField('_bb_line', T.LongType()),
+             T.StructField('_bb_error', T.StringType()), T.StructField('_bb_raw', T.StringType())]
+            + [T.StructField(c, T.StringType()) for c in columns])
+        df = self.spark.createDataFrame(rows, schema).localCheckpoint()
+        df.createOrReplaceTempView('_bb_raw_read')
+        self.spark.createDataFrame([(i, p) for i, p in enumerate(shown)], 'file_index INT, path STRING').createOrReplaceTempView('\`%s__filelist\`' % stage)
+        # rows are numbered across the source's files in file order, as the runner does
+        self.spark.sql('SELECT * FROM _bb_raw_read').createOrReplaceTempView('_bb_raw_read')
+        read = self.spark.sql(
+            'SELECT r.*, CASE WHEN r._bb_frow IS NOT NULL THEN r._bb_frow + coalesce(o.off, 0) END AS _bb_row FROM _bb_raw_read r '
+            'LEFT JOIN (SELECT _bb_file, sum(n) OVER (ORDER BY _bb_file ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS off '
+            'FROM (SELECT _bb_file, max(_bb_frow) AS n FROM _bb_raw_read GROUP BY _bb_file)) o ON o._bb_file = r._bb_file')
+        read.localCheckpoint().createOrReplaceTempView('\`%s__read\`' % stage)
+
+    def run(self):
+        results = []
+        for st in PLAN['stages']:
+            if st['read']:
+                self.read_source(st['name'], st['read'])
+            for name, text in st['views']:
+                self.sql(text).localCheckpoint().createOrReplaceTempView('\`%s\`' % name.replace('\`', '\`\`'))
+            counts = self.sql(st['stats']).first()
+            print('  %-24s %-9s %9d rows%s' % (st['name'], st['kind'], counts['rows_out'],
+                  ' (%d rejected)' % counts['rejected'] if counts['rejected'] else ''), file=sys.stderr)
+            for r in st['rules']:
+                failing = int(self.sql(r['check']).first()['failing'] or 0)
+                results.append({'stage': st['name'], 'name': r['name'], 'rule': r['rule'], 'severity': r['severity'],
+                                'action': r['action'], 'status': 'fail' if failing > 0 else 'pass', 'failing': failing})
+        run_date = str(self.values['run_date'])
+        self.write_validation(results, run_date)
+        self.write_rejects(run_date)
+        failed_fail = [r for r in results if r['status'] == 'fail' and r['action'] == 'fail']
+        if failed_fail:
+            print('outputs NOT published: rule(s) with action fail failed: %s' % ', '.join('%s.%s' % (r['stage'], r['name']) for r in failed_fail), file=sys.stderr)
+        else:
+            self.write_outputs()
+        failed_error = [r for r in results if r['status'] == 'fail' and r['severity'] == 'error']
+        for r in results:
+            if r['status'] == 'fail':
+                print('  rule failed: %s.%s (%s, %s, %s): %d failing' % (r['stage'], r['name'], r['rule'], r['severity'], r['action'], r['failing']), file=sys.stderr)
+        return 3 if failed_error else 0
+
+    def write_validation(self, results, run_date):
+        schema = 'stage STRING, name STRING, rule STRING, severity STRING, action STRING, status STRING, failing BIGINT'
+        df = self.spark.createDataFrame([tuple(r[k] for k in ('stage', 'name', 'rule', 'severity', 'action', 'status', 'failing')) for r in results], schema)
+        df.coalesce(1).write.mode('overwrite').json('%s/validation/%s' % (self.output_root, run_date))
+
+    def write_rejects(self, run_date):
+        folder = '%s/rejects/%s' % (self.output_root, run_date)
+        hpath, fs = self.fs(folder)
+        fs.delete(hpath, True)  # a re-run with no rejects clears the old ones
+        files = ['SELECT %s AS source, file_index, path, first_row FROM \`%s__files\`' % (sql_literal(st['read'], 'string'), st['name'])
+                 for st in PLAN['stages'] if st['read']]
+        files_sql = ' UNION ALL '.join(files) if files else 'SELECT CAST(NULL AS STRING) AS source, CAST(NULL AS INT) AS file_index, CAST(NULL AS STRING) AS path, CAST(NULL AS BIGINT) AS first_row'
+        for st in PLAN['stages']:
+            rej = st['rejects']
+            if not rej:
+                continue
+            cols = ''.join(', r.\`%s\`' % c.replace('\`', '\`\`') for c in rej['columns'])
+            df = self.sql('SELECT r._bb_src AS source_name, f.path AS source_file, CAST(r._bb_row - f.first_row + 1 AS BIGINT) AS source_row, '
+                          'r._bb_line AS source_line, r._bb_reason AS reject_reason, r._bb_raw AS raw_line%s FROM \`%s\` r '
+                          'LEFT JOIN (%s) f ON f.source = r._bb_src AND f.file_index = r._bb_file' % (cols, rej['view'], files_sql))
+            if df.count() > 0:
+                df.coalesce(1).write.mode('overwrite').parquet('%s/%s' % (folder, st['name']))
+
+    def write_outputs(self):
+        for st in PLAN['stages']:
+            w = st['write']
+            if not w:
+                continue
+            df = self.spark.table('\`%s\`' % w['view'])
+            writer = df.write.mode('overwrite')
+            if w['partitionBy']:
+                writer = writer.partitionBy(*w['partitionBy'])
+            target = '%s/curated/%s' % (self.output_root, self.path(w['path']))
+            if w['format'] == 'parquet':
+                writer.parquet(target)
+            else:
+                writer.option('header', True).option('timestampFormat', 'yyyy-MM-dd HH:mm:ss').option('dateFormat', 'yyyy-MM-dd').csv(target)
+
+
+def main(argv):
+    args, values = parse_args(argv)
+    spark = (SparkSession.builder.appName(PLAN['pipeline'])
+             .config('spark.sql.ansi.enabled', 'true')
+             .config('spark.sql.session.timeZone', 'UTC')
+             .config('spark.sql.sources.partitionOverwriteMode', 'dynamic')
+             .config('spark.sql.parquet.outputTimestampType', 'TIMESTAMP_MICROS')
+             .getOrCreate())
+    try:
+        return Job(spark, args, values).run()
+    except SourceError as e:
+        print('error: %s' % e, file=sys.stderr)
+        return 1
+    finally:
+        spark.stop()
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
+`;
+}

@@ -1,0 +1,112 @@
+import type { ExportContext, ExportFile } from '../exportFile.js';
+import { exportParams, RUN_DATE } from '../layout.js';
+import type { ExportFlag } from '../refusal.js';
+import type { TargetResult } from '../targetResult.js';
+import { sparkJob } from './sparkJob.js';
+import { compileSparkPlan } from './sparkPlan.js';
+
+/** Batch / job ids allow lower-case letters, digits and hyphens. */
+export function batchName(pipeline: string): string {
+  return pipeline.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'batchbook';
+}
+
+function jobArgs(ctx: ExportContext, inputRoot: string, outputRoot: string, runDate: string): string[] {
+  const others = exportParams(ctx.spec, ctx.params).filter((p) => p.name !== RUN_DATE && p.value !== undefined);
+  return ['--input-root', inputRoot, '--output-root', outputRoot, '--run-date', runDate, ...others.flatMap((p) => ['--param', `${p.name}=${p.value}`])];
+}
+
+export function sparkTarget(ctx: ExportContext): TargetResult {
+  const plan = compileSparkPlan(ctx.spec);
+  if (plan.refusals.length) return { files: [], refusals: plan.refusals, flags: [], readme: '' };
+  const flags: ExportFlag[] = plan.stages.flatMap(({ stage, compiled }) => (compiled.flags ?? []).map((message) => ({ target: 'spark' as const, stage: stage.name, message })));
+  const name = batchName(ctx.spec.name);
+  const runDate = exportParams(ctx.spec, ctx.params).find((p) => p.name === RUN_DATE)?.value ?? '2026-01-01';
+  const dataproc = {
+    pysparkBatch: {
+      mainPythonFileUri: 'gs://BUCKET/batchbook/' + name + '/job.py',
+      args: jobArgs(ctx, 'gs://BUCKET/inbox', 'gs://BUCKET/lake', runDate),
+    },
+    runtimeConfig: {
+      version: '2.2',
+      properties: {
+        'spark.sql.ansi.enabled': 'true',
+        'spark.sql.session.timeZone': 'UTC',
+        'spark.sql.sources.partitionOverwriteMode': 'dynamic',
+      },
+    },
+    environmentConfig: { executionConfig: { serviceAccount: 'SERVICE_ACCOUNT@PROJECT.iam.gserviceaccount.com', subnetworkUri: 'default' } },
+    labels: { pipeline: name, exported_by: 'batchbook' },
+  };
+  const emr = {
+    applicationId: 'EMR_SERVERLESS_APPLICATION_ID',
+    executionRoleArn: 'arn:aws:iam::ACCOUNT:role/EMRServerlessJobRole',
+    name: `${name}-${runDate}`,
+    jobDriver: {
+      sparkSubmit: {
+        entryPoint: `s3://BUCKET/batchbook/${name}/job.py`,
+        entryPointArguments: jobArgs(ctx, 's3://BUCKET/inbox', 's3://BUCKET/lake', runDate),
+        sparkSubmitParameters: '--conf spark.sql.ansi.enabled=true --conf spark.sql.session.timeZone=UTC --conf spark.sql.sources.partitionOverwriteMode=dynamic',
+      },
+    },
+    configurationOverrides: { monitoringConfiguration: { s3MonitoringConfiguration: { logUri: `s3://BUCKET/logs/${name}/` } } },
+  };
+  const submit = `#!/usr/bin/env bash
+# Submits the job to Dataproc Serverless. Usage: ./dataproc-submit.sh RUN_DATE [BATCH_ID]
+# Set PROJECT, REGION and BUCKET first; upload job.py to gs://$BUCKET/batchbook/${name}/job.py.
+set -euo pipefail
+RUN_DATE="\${1:-${runDate}}"
+BATCH_ID="\${2:-${name}-\${RUN_DATE}-$(date +%s)}"   # batch ids must be unique per try
+gcloud dataproc batches submit pyspark "gs://\${BUCKET}/batchbook/${name}/job.py" \\
+  --project="\${PROJECT}" --region="\${REGION}" --batch="\${BATCH_ID}" --version=2.2 \\
+  --properties=spark.sql.ansi.enabled=true,spark.sql.session.timeZone=UTC,spark.sql.sources.partitionOverwriteMode=dynamic \\
+  -- ${jobArgs(ctx, 'gs://${BUCKET}/inbox', 'gs://${BUCKET}/lake', '${RUN_DATE}').map((a) => `"${a}"`).join(' ')}
+`;
+  const files: ExportFile[] = [
+    { path: 'job.py', content: sparkJob(ctx, plan), executable: true },
+    { path: 'dataproc/batch.json', content: `${JSON.stringify(dataproc, null, 2)}\n` },
+    { path: 'dataproc/submit.sh', content: submit, executable: true },
+    { path: 'emr-serverless/start-job-run.json', content: `${JSON.stringify(emr, null, 2)}\n` },
+  ];
+  return { files, refusals: [], flags, readme: sparkReadme(name, runDate) };
+}
+
+function sparkReadme(name: string, runDate: string): string {
+  return `A PySpark job (\`job.py\`, one file) for Spark 3.5 and 4.x with ANSI mode on, plus ready-to-submit
+serverless configs. The job reads every raw value as text and types it the way the embedded
+DuckDB runner does (\`try_cast\` / \`try_to_timestamp\` forms, never plain casts), so bad values
+become rejects with a reason and their source file and row.
+
+## Run locally
+
+\`\`\`sh
+pip install pyspark==4.0.1 pyarrow   # Java 17; pyarrow is only needed for Parquet sources
+spark-submit job.py --input-root ../data --output-root ./out --run-date ${runDate}
+\`\`\`
+
+## Dataproc Serverless
+
+\`dataproc/batch.json\` is the batch resource (\`gcloud dataproc batches submit pyspark\` arguments are
+in \`dataproc/submit.sh\`); replace BUCKET, PROJECT and the service account. Give each try its own
+batch id (the Airflow export does this).
+
+## EMR Serverless
+
+\`\`\`sh
+aws emr-serverless start-job-run --cli-input-json file://emr-serverless/start-job-run.json
+\`\`\`
+
+Replace the application id, role and bucket. Parquet sources need \`pyarrow\` on the workers
+(it is in the Dataproc runtime; on EMR Serverless add it with a custom image or a packed venv).
+
+## Notes
+
+- Outputs are written with dynamic partition overwrite: a re-run replaces only its partitions.
+- Rejects are written per stage under \`rejects/<run_date>/<stage>/\` (Parquet part files); the
+  folder is cleared first, so a re-run without rejects leaves none behind.
+- The raw files are read with Python readers on the executors (\`binaryFiles\`), one task per file,
+  because their line numbers and strict field counts must match the embedded runner's.
+- Text → timestamp casts ignore a trailing UTC offset, as DuckDB's do; use a parse_date step with
+  \`%z\` to honour offsets.
+- Job name for the consoles: \`${name}\`.
+`;
+}

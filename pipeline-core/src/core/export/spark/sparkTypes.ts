@@ -1,0 +1,99 @@
+import type { PipelineSpec } from '../../spec/schema.js';
+import type { DataType, Schema } from '../../types/dataType.js';
+import { isDecimal, isNumeric } from '../../types/dataType.js';
+import type { Rule } from '../../stages/validate/rules.js';
+import { sparkIdentifier, sparkStringLiteral, sparkType } from '../../expr/emit/spark.js';
+
+/** What a stage's Spark compiler may ask. Views are Spark temp views named after the stages. */
+export interface SparkContext {
+  readonly spec: PipelineSpec;
+  schemaOf(stage: string): Schema;
+  stepSchemas(stage: string): readonly Schema[];
+  hasLineage(stage: string): boolean;
+  /** Spark SQL for an expression; parameters become __bb_param_<name>__ tokens the job replaces. */
+  expr(text: string, columns: Schema, qualify?: string): string;
+  statsOf(stage: string): string;
+}
+
+export interface SparkRule {
+  readonly rule: Rule;
+  readonly name: string;
+  /** One row: failing (BIGINT). */
+  readonly check: string;
+}
+
+/**
+ * A stage compiled for Spark: temp views created in order (each materialised with
+ * localCheckpoint so window numbering is computed once), the counts, the rules, and for ingest
+ * the source the job reads first (into view `<stage>__read`), for outputs what to write.
+ */
+export interface SparkStage {
+  readonly read?: { readonly source: string };
+  readonly views: readonly { readonly name: string; readonly sql: string }[];
+  readonly stats: string;
+  readonly lineage: boolean;
+  /** View with _bb_reason, _bb_src, _bb_file, _bb_row, _bb_line, _bb_raw and the row's columns. */
+  readonly rejects?: { readonly view: string; readonly columns: readonly string[] };
+  readonly rules?: readonly SparkRule[];
+  readonly write?: { readonly view: string; readonly format: 'parquet' | 'csv'; readonly partitionBy: readonly string[]; readonly path: string };
+  /** Things an engineer must look at (custom SQL in DuckDB dialect…). */
+  readonly flags?: readonly string[];
+}
+
+export const q = sparkIdentifier;
+export const s = sparkStringLiteral;
+export const allView = (stage: string) => q(`${stage}__all`);
+export const LINEAGE = '_bb_src, _bb_file, _bb_row';
+export const NO_LINEAGE = 'CAST(NULL AS STRING) AS _bb_src, CAST(NULL AS INT) AS _bb_file, CAST(NULL AS BIGINT) AS _bb_row';
+
+/** A typed Spark literal for a spec value (fill values, rule bounds, accepted values). */
+export function sparkLiteral(value: string | number | boolean | null, type: DataType): string {
+  if (value === null) return `CAST(NULL AS ${sparkType(type)})`;
+  switch (type) {
+    case 'string':
+      return s(String(value));
+    case 'boolean':
+      return value === true || String(value).toLowerCase() === 'true' ? 'TRUE' : 'FALSE';
+    case 'date':
+      return `DATE ${s(String(value))}`;
+    case 'timestamp':
+      return `TIMESTAMP ${s(String(value))}`;
+    default:
+      if (isNumeric(type) || isDecimal(type)) return `CAST(${s(String(value))} AS ${sparkType(type)})`;
+      return s(String(value));
+  }
+}
+
+const NUMBER = '^\\s*[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s*$';
+const SPECIAL = '^\\s*[+-]?(inf|infinity|nan)\\s*$';
+
+/**
+ * TRY_CAST of text the way DuckDB does it (the runner reads every value as text, then types
+ * it): integers round half away from zero from decimal text ('12.5' → 13), booleans are not
+ * trimmed, a timestamp's offset suffix is ignored, anything else that Spark would accept but
+ * DuckDB would not (Java's '1d', hex…) is NULL.
+ */
+export function sparkTextCast(col: string, type: DataType): string {
+  const t = sparkType(type);
+  switch (type) {
+    case 'string':
+      return col;
+    case 'integer':
+      return `CASE WHEN ${col} RLIKE ${s(NUMBER)} THEN try_cast(round(try_cast(trim(${col}) AS DECIMAL(38,6)), 0) AS BIGINT) END`;
+    case 'double':
+      return `CASE WHEN ${col} RLIKE ${s(NUMBER)} OR lower(${col}) RLIKE ${s(SPECIAL)} THEN try_cast(trim(${col}) AS DOUBLE) END`;
+    case 'boolean':
+      return `CASE WHEN ${col} = trim(${col}) THEN try_cast(${col} AS BOOLEAN) END`;
+    case 'date':
+      return `try_cast(${col} AS DATE)`;
+    case 'timestamp':
+      return `CASE WHEN ${col} = trim(${col}) THEN try_cast(regexp_replace(${col}, '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$', '') AS TIMESTAMP) END`;
+    default:
+      return `CASE WHEN ${col} RLIKE ${s(NUMBER)} THEN try_cast(trim(${col}) AS ${t}) END`;
+  }
+}
+
+/** CAST(x AS STRING) the way DuckDB writes values into reject reasons. */
+export function sparkValueText(col: string): string {
+  return `coalesce(CAST(${col} AS STRING), 'NULL')`;
+}
