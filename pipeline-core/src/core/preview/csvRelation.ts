@@ -87,6 +87,7 @@ export function csvSourceRelation(
   return {
     setup: [`DROP TABLE IF EXISTS ${quoteIdent(rejectsTable)}`, `DROP TABLE IF EXISTS ${quoteIdent(scansTable)}`],
     rowNumbers,
+    lineOffset: (o.header ?? true ? 1 : 0) + (o.skip_rows ?? 0),
     sql: `SELECT ${pinned.map(quoteIdent).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file${row}, CAST(NULL AS VARCHAR) AS _bb_error FROM read_csv(${sqlList(files)}, ${opts.join(', ')})`,
     readerErrors: `SELECT CAST(f.idx AS INTEGER) AS _bb_file, CAST(e.line AS BIGINT) AS _bb_line, 'line ' || e.line || ': ' || e.error_message AS _bb_reason, e.csv_line AS _bb_raw FROM ${quoteIdent(rejectsTable)} e JOIN ${quoteIdent(scansTable)} s ON s.scan_id = e.scan_id AND s.file_id = e.file_id JOIN (VALUES ${fileIndex}) f(path, idx) ON f.path = s.file_path QUALIFY row_number() OVER (PARTITION BY f.idx, e.line ORDER BY e.column_idx) = 1`,
     files: shownFiles,
