@@ -105,7 +105,9 @@ export interface CostEstimate {
   readonly scenarios: readonly ScenarioCost[];
   readonly monthly: readonly MonthRow[];
   readonly peak_day: {
+    /** Local start time of the run (from the schedule), its deadline = start + window. */
     readonly start: string | null;
+    readonly window_hours: number;
     readonly deadline: string | null;
     readonly serverless_finish: string | null;
     readonly serverless_run_hours: number;
@@ -299,7 +301,7 @@ function assemble(r: ResolvedScenario, c: CoreResult, be: BreakEven, sens: Sensi
     scenarios,
     monthly,
     peak_day: {
-      start, deadline,
+      start, window_hours: r.windowHours, deadline,
       serverless_finish: start ? addClock(start, c.serverless.peak.run_hours) : null,
       serverless_run_hours: c.serverless.peak.run_hours,
       undersized_finish: start ? addClock(start, c.undersized.peak_run_hours) : null,

@@ -66,6 +66,14 @@ export function resolveScenario(spec: PipelineSpec, inputs: EstimateInputs): Res
   const assumptions: Assumption[] = [];
   const warnings: string[] = [];
   const note = (a: Assumption) => assumptions.push(a);
+  // Shows an id-like value in words, keeping the id in the note.
+  const relabel = (id: string, value: string | number, unit?: string, extra?: string) => {
+    const i = assumptions.findIndex((a) => a.id === id);
+    const a = assumptions[i];
+    if (!a) return;
+    const { unit: _u, note: _n, ...rest } = a;
+    assumptions[i] = { ...rest, value, ...(unit ? { unit } : {}), ...(extra ? { note: extra } : {}) };
+  };
   const pick = <T extends number | string>(id: string, label: string, given: T | undefined, fallback: T, unit?: string, fallbackSource: AssumptionSource = 'default', extra?: string): T => {
     const value = given ?? fallback;
     note({ id, label, value, ...(unit ? { unit } : {}), source: given === undefined ? fallbackSource : 'spec', ...(extra ? { note: extra } : {}) });
@@ -74,6 +82,7 @@ export function resolveScenario(spec: PipelineSpec, inputs: EstimateInputs): Res
 
   const year = pick('year', 'Year modelled', sc.year, Number(inputs.today.slice(0, 4)));
   const provider = pick('provider', 'Cloud whose list prices are used', sc.provider, DEFAULTS.provider) as Provider;
+  relabel('provider', provider === 'gcp' ? 'Google Cloud' : 'AWS', undefined, provider);
   const catalog = CATALOGS[provider];
   const region = sc.region ?? catalog.region;
   if (region !== catalog.region) warnings.push(`prices are ${catalog.region} list prices; the catalog has none for ${region} (prices there usually differ by a few per cent): override them in cost.prices.yaml`);
@@ -144,12 +153,15 @@ export function resolveScenario(spec: PipelineSpec, inputs: EstimateInputs): Res
   const serverlessId = pick('serverless.service', 'Serverless service', sc.serverless?.service, DEFAULTS.serverless[provider]);
   const service = catalog.serverless.find((s) => s.id === serverlessId);
   if (!service) throw new ScenarioError(`cost.serverless.service: no '${serverlessId}' for ${provider} (one of: ${catalog.serverless.map((s) => s.id).join(', ')})`);
+  relabel('serverless.service', service.label, undefined, service.id);
   const startupMinutes = pick('serverless.startup_minutes', 'Start-up time of a serverless run, billed', sc.serverless?.startup_minutes, DEFAULTS.startupMinutes, 'minutes');
-  const shuffleRatio = pick('serverless.shuffle_ratio', 'Data shuffled between workers, per byte of raw input', sc.serverless?.shuffle_ratio, DEFAULTS.shuffleRatio, '×');
+  const shuffleRatio = pick('serverless.shuffle_ratio', 'Data shuffled between workers, as a share of the raw input', sc.serverless?.shuffle_ratio, DEFAULTS.shuffleRatio);
+  relabel('serverless.shuffle_ratio', round(shuffleRatio * 100, 1), '%');
 
   const alwaysOnId = pick('always_on.service', 'Always-on option', sc.always_on?.service, DEFAULTS.alwaysOn[provider].service);
   const aoService = catalog.always_on.find((s) => s.id === alwaysOnId);
   if (!aoService) throw new ScenarioError(`cost.always_on.service: no '${alwaysOnId}' for ${provider} (one of: ${catalog.always_on.map((s) => s.id).join(', ')})`);
+  relabel('always_on.service', aoService.label, undefined, aoService.id);
   const machineId = pick('always_on.machine', 'Machine type of the cluster', sc.always_on?.machine, DEFAULTS.alwaysOn[provider].machine);
   const machine = aoService.machines.find((m) => m.id === machineId);
   if (!machine) throw new ScenarioError(`cost.always_on.machine: no '${machineId}' for ${aoService.id} (one of: ${aoService.machines.map((m) => m.id).join(', ')})`);
@@ -157,8 +169,10 @@ export function resolveScenario(spec: PipelineSpec, inputs: EstimateInputs): Res
   if (plan === 'sustained_use' ? !machine.sustained_use : !machine.plans[plan]) {
     throw new ScenarioError(`cost.always_on.plan: '${plan}' is not in the catalog for ${machine.id} (available: ${availablePlans(machine).join(', ')})`);
   }
+  relabel('always_on.plan', PLAN_WORDS[plan], undefined, plan);
   const hoursPerDay = pick('always_on.hours_per_day', 'Hours a day the cluster is up', sc.always_on?.hours_per_day, DEFAULTS.hoursPerDay, 'hours');
-  const headroom = pick('always_on.headroom', 'Share of the cluster kept free on the busiest day', sc.always_on?.headroom, DEFAULTS.headroom, 'share');
+  const headroom = pick('always_on.headroom', 'Share of the cluster kept free on the busiest day', sc.always_on?.headroom, DEFAULTS.headroom);
+  relabel('always_on.headroom', round(headroom * 100, 1), '%');
   const retentionDays = pick('storage.retention_days', 'Days raw files are kept in the lake', sc.storage?.retention_days, DEFAULTS.retentionDays, 'days');
   const ops = {
     ratePerHour: pick('ops.loaded_rate_per_hour', 'Cost of one engineer hour, fully loaded', sc.ops?.loaded_rate_per_hour, DEFAULTS.loadedRatePerHour, 'USD/hour'),
@@ -175,6 +189,13 @@ export function resolveScenario(spec: PipelineSpec, inputs: EstimateInputs): Res
     retentionDays, ops, book, assumptions, warnings,
   };
 }
+
+export const PLAN_WORDS: Readonly<Record<AlwaysOnPlan, string>> = {
+  on_demand: 'on-demand',
+  sustained_use: 'on-demand with the sustained-use discount',
+  commit_1y: '1-year commitment',
+  commit_3y: '3-year commitment',
+};
 
 export function availablePlans(m: MachineType): AlwaysOnPlan[] {
   return [...(m.plans.on_demand ? ['on_demand' as const] : []), ...(m.sustained_use ? ['sustained_use' as const] : []), ...(m.plans.commit_1y ? ['commit_1y' as const] : []), ...(m.plans.commit_3y ? ['commit_3y' as const] : [])];

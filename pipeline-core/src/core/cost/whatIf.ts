@@ -68,10 +68,10 @@ export function breakEven(spec: PipelineSpec, inputs: EstimateInputs, base: Scen
   const pct = (x: number) => `${Math.round(x * 100)} %`;
   const explanation = [
     utilisation > 1
-      ? `Even busy every hour it is up, the cluster would cost more than serverless (it would need ${pct(utilisation)} utilisation).`
-      : `The cluster becomes the cheaper option only if it is busy more than ${pct(utilisation)} of its hours (today: ${pct(core.alwaysOn.utilisation)}).`,
-    runs === null ? `No number of runs a day up to ${MAX_RUNS_PER_DAY} makes always-on cheaper.` : `At ${runs} runs a day of today's size, an always-on cluster would be cheaper.`,
-    dailyGb === null ? 'No daily volume from 1 % to 100× today\'s makes always-on cheaper: it must be sized for the peak and is paid for idle hours.' : `From about ${fmt(dailyGb)} GB a day, always-on would be cheaper.`,
+      ? `Always-on would be cheaper only if the cluster were busy ${pct(utilisation)} of its hours: impossible (today ${pct(core.alwaysOn.utilisation)}).`
+      : `Always-on becomes cheaper once the cluster is busy more than ${pct(utilisation)} of its hours (today ${pct(core.alwaysOn.utilisation)}).`,
+    runs === null ? `No schedule up to ${MAX_RUNS_PER_DAY} runs a day tips the balance,` : `It would win at ${runs} runs a day of today's size,`,
+    dailyGb === null ? "nor any volume from 1 % to 100× today's: the cluster must be sized for the peak and is paid for idle hours." : `or from about ${fmt(dailyGb)} GB a day.`,
   ].join(' ');
   return {
     utilisation,

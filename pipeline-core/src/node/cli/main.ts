@@ -11,6 +11,7 @@ import { defaultRunDate, runPipeline, type RunEvent } from '../runner/run.js';
 import { EXIT, summarise } from '../runner/report.js';
 import { substitutePath } from '../../core/spec/params.js';
 import { exportCommand } from '../export/exportCommand.js';
+import { costCommand } from '../cost/costCommand.js';
 import { backfillCommand, diffCommand, runsCommand, type OpsCommandDeps } from '../ops/opsCommands.js';
 import { runProgress } from '../ops/progress.js';
 
@@ -134,6 +135,7 @@ export function buildCli(): Command {
   program.addCommand(backfillCommand(opsDeps));
 
   program.addCommand(exportCommand({ loadValidProject: (p) => loadValidProject(p), collectParam, toolVersion: program.version() ?? '0.0.0' }));
+  program.addCommand(costCommand({ loadValidProject: (p) => loadValidProject(p), fail: (message, code) => new CliError(message, code) }));
 
   return program;
 }
