@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, open, readdir, readFile, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readdir, readFile, readlink, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 
 /** Writes a file so readers see the old or the new content, never a half-written one. */
@@ -55,6 +55,8 @@ export async function recoverStaging(stagingRoot: string): Promise<string[]> {
     const dir = join(stagingRoot, entry);
     const pid = await ownerPid(dir);
     if (pid !== undefined && alive(pid)) continue;
+    // no owner file yet: another run (a parallel backfill worker) may be creating it right now
+    if (pid === undefined && Date.now() - (await stat(dir).then((s) => s.mtimeMs, () => 0)) < 60_000) continue;
     await rm(dir, { recursive: true, force: true });
     removed.push(entry);
   }
