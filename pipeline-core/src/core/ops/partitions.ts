@@ -25,7 +25,7 @@ export function* partitionDates(from: string, to: string, step: BackfillStep): G
     return;
   }
   const d = new Date(t);
-  let y = d.getUTCFullYear();
+  const y = d.getUTCFullYear();
   let m = d.getUTCMonth();
   if (d.getUTCDate() !== 1) m += 1; // a month partition starts on the 1st inside the range
   for (;;) {

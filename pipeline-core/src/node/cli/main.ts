@@ -14,6 +14,7 @@ import { exportCommand } from '../export/exportCommand.js';
 import { costCommand } from '../cost/costCommand.js';
 import { backfillCommand, diffCommand, runsCommand, type OpsCommandDeps } from '../ops/opsCommands.js';
 import { runProgress } from '../ops/progress.js';
+import { registerMonitoringExports } from '../../core/ops/monitoringContributor.js';
 
 /** A user-facing failure: printed as one line, never as a stack trace. */
 export class CliError extends Error {
@@ -129,6 +130,7 @@ export function buildCli(): Command {
       process.exitCode = report.exit_code;
     });
 
+  registerMonitoringExports(); // export folders gain monitoring/ (Cloud Monitoring, CloudWatch)
   const opsDeps: OpsCommandDeps = { loadValidProject: (p) => loadValidProject(p), collectParam, userError: (message, code) => new CliError(message, code) };
   program.addCommand(runsCommand(opsDeps));
   program.addCommand(diffCommand(opsDeps));

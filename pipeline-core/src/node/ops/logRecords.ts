@@ -82,6 +82,7 @@ export function logRecordsOf(e: RunEvent): LogRecord[] {
         msg: `run ${r.status}`,
         fields: {
           event: 'run_end',
+          ...(r.params['run_date'] !== undefined ? { run_date: String(r.params['run_date']) } : {}),
           status: r.status,
           exit_code: r.exit_code,
           published: r.published,

@@ -31,8 +31,8 @@ beforeAll(async () => {
   hook = await webhookReceiver();
   run = await batchbook(['run', dir, '--param', `run_date=${DAY2}`], { BATCHBOOK_ALERT_WEBHOOK: hook.url(SECRET_PATH) });
   const listed = await batchbook(['runs', dir, '--json']);
-  [entry] = JSON.parse(listed.stdout) as RunIndexEntry[];
-  const folder = runDir(lake, entry!.run_id);
+  entry = (JSON.parse(listed.stdout) as RunIndexEntry[])[0]!;
+  const folder = runDir(lake, entry.run_id);
   report = JSON.parse(await readFile(join(folder, 'report.json'), 'utf8')) as RunReport;
   log = (await readFile(join(folder, 'log.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   metrics = parseOpenMetrics(await readFile(join(folder, 'metrics.prom'), 'utf8'));
