@@ -168,6 +168,7 @@ export function addClock(start: string, hours: number): string {
 }
 
 export function hoursText(h: number): string {
+  if (h > 0 && h < 1 / 60) return 'under a minute';
   const total = Math.round(h * 60);
   const hh = Math.floor(total / 60);
   const mm = total % 60;
@@ -260,8 +261,9 @@ function assemble(r: ResolvedScenario, c: CoreResult, be: BreakEven, sens: Sensi
         : `A cluster sized for normal days would still finish on time (${hoursText(c.undersized.peak_run_hours)}).`);
 
   const savings = c.tco.savings_year;
+  const against = t.peak_runs > 0 ? 'an always-on cluster sized for the peak' : 'an always-on cluster';
   const sentence = savings >= 0
-    ? `Serverless saves ${usd(savings)} a year (${Math.round(c.tco.savings_pct * 100)} %) against an always-on cluster sized for the peak.`
+    ? `Serverless saves ${usd(savings)} a year (${Math.round(c.tco.savings_pct * 100)} %) against ${against}.`
     : `An always-on cluster would cost ${usd(-savings)} a year less than serverless (${Math.round(-c.tco.savings_pct * 100)} %).`;
   const clusterJson = (o: ClusterOption): ClusterJson => ({
     workers: o.size.workers, master_nodes: o.size.master_nodes, vcpus: o.size.nodes * r.alwaysOn.machine.vcpu, sized_by: o.size.bound, working: o.size.working,

@@ -50,7 +50,7 @@ export function calibrateThroughput(runs: readonly RunSummary[], engineFactor: n
   if (runs.length === 0) return { runs_used: [], runs_too_small: 0, reason: 'no run reports found' };
   if (big.length === 0) {
     const largest = Math.max(0, ...usable.map(mib));
-    return { runs_used: [], runs_too_small: usable.length, reason: `${usable.length} run report(s), the largest with ${largest.toFixed(2)} MiB of input, below the ${minMib} MiB needed to measure throughput rather than start-up` };
+    return { runs_used: [], runs_too_small: usable.length, reason: `${usable.length} run report(s), the largest with ${largest.toFixed(2)} MiB of input, under the ${minMib} MiB needed to measure throughput` };
   }
   const rates = big.map((r) => mib(r) / ((r.stage_ms / 1000) * (r.threads ?? assumedThreads)));
   const runner = median(rates);

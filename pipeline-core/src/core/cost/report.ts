@@ -2,7 +2,7 @@ import { dayChart, monthlyChart, sensitivityChart, tcoChart, type ChartLayout } 
 import { hoursText, usd, type CostEstimate } from './estimate.js';
 import { PLAN_WORDS, type Assumption } from './scenario.js';
 import type { AlwaysOnPlan } from './catalog/types.js';
-import { fmt } from './work.js';
+import { fmt, pctText } from './work.js';
 
 // The one-page report for business leaders: self-contained HTML (inline CSS and SVG, no
 // script, no font or image from anywhere), sized to print on one A4 page.
@@ -29,7 +29,7 @@ const CSS = `
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; background: #eef1f4; color: #1c2530; font: 10.5px/1.4 "Segoe UI", "Helvetica Neue", Arial, "Liberation Sans", sans-serif; }
 .page { width: 760px; margin: 16px auto; background: #fff; padding: 22px 26px 16px; box-shadow: 0 1px 4px rgba(0,0,0,.12); }
-@media print { body { background: #fff; } .page { margin: 0; padding: 0; box-shadow: none; width: 190mm; } }
+@media print { body { background: #fff; } .page { margin: 0; padding: 0; box-shadow: none; width: 190mm; } .page .assumptions { font-size: 9px; } .page .assumptions li { line-height: 1.25; } .page table.prices { font-size: 8px; } }
 header { display: flex; justify-content: space-between; align-items: baseline; border-bottom: 2px solid #0f766e; padding-bottom: 3px; }
 .kicker { text-transform: uppercase; letter-spacing: .08em; font-size: 9.5px; color: #51606f; }
 .brand { font-weight: 700; color: #0f766e; font-size: 10px; letter-spacing: .04em; }
@@ -92,18 +92,23 @@ export function renderCostReport(e: CostEstimate): string {
   const c = e.cluster.peak_sized;
   const u = e.cluster.normal_sized;
   const saves = e.headline.savings_yearly >= 0;
-  const pctText = `${Math.round(Math.abs(e.headline.savings_pct) * 100)} %`;
-  const h1 = saves ? `Serverless saves ${usd(e.headline.savings_yearly)} a year (${pctText})` : `An always-on cluster would save ${usd(-e.headline.savings_yearly)} a year (${pctText})`;
+  const savingsPct = `${Math.round(Math.abs(e.headline.savings_pct) * 100)} %`;
+  const h1 = saves ? `Serverless saves ${usd(e.headline.savings_yearly)} a year (${savingsPct})` : `An always-on cluster would save ${usd(-e.headline.savings_yearly)} a year (${savingsPct})`;
   const serviceLabel = e.scenarios[0]?.name ?? 'serverless';
   const peopleShare = alwaysOn.tco_yearly > 0 ? alwaysOn.ops.yearly_cost / alwaysOn.tco_yearly : 0;
   const late = e.peak_day.undersized_late_hours > 0;
+  const hasPeak = e.work.peak_runs > 0;
+  const idle = 1 - c.utilisation;
+  const idleText = idle > 0.995 ? 'more than 99 %' : `${Math.round(idle * 100)} %`;
   const esc = escapeHtml;
 
   const kpis = [
     `<div class="kpi s"><div class="label">Serverless, a year</div><div class="value">${usd(serverless.tco_yearly)}</div><div class="sub">${usd(e.serverless_runs.normal.cost)} a normal run, ${usd(e.serverless_runs.peak.cost)} a peak run</div></div>`,
     `<div class="kpi a"><div class="label">Always-on, a year</div><div class="value">${usd(alwaysOn.tco_yearly)}</div><div class="sub">${c.master_nodes + c.workers} × ${esc(e.cluster.machine)}, ${fmt(e.cluster.hours_per_day)} h a day</div></div>`,
-    `<div class="kpi"><div class="label">Cluster utilisation</div><div class="value">${(c.utilisation * 100).toFixed(1)} %</div><div class="sub">busy ${hoursText(c.normal_run_hours)} of 24 h on a normal day</div></div>`,
-    late
+    `<div class="kpi"><div class="label">Cluster utilisation</div><div class="value">${pctText(c.utilisation)}</div><div class="sub">busy ${hoursText(c.normal_run_hours)} of 24 h on a normal day</div></div>`,
+    !hasPeak
+      ? `<div class="kpi"><div class="label">Peak days</div><div class="value">none</div><div class="sub">this scenario has no peak; add cost.peak to the spec to model one</div></div>`
+      : late
       ? `<div class="kpi late"><div class="label">Peak day, smaller cluster</div><div class="value">${hoursText(e.peak_day.undersized_late_hours)} late</div><div class="sub">serverless: ${e.serverless_runs.peak.workers} workers, done ${e.peak_day.serverless_finish ? `${esc(e.peak_day.serverless_finish)} (deadline ${esc(e.peak_day.deadline ?? '')})` : `in ${hoursText(e.peak_day.serverless_run_hours)}`}</div></div>`
       : `<div class="kpi"><div class="label">Peak day (${fmt(e.work.peak_multiplier)}× volume)</div><div class="value">on time</div><div class="sub">serverless scales to ${e.serverless_runs.peak.workers} workers; even a cluster sized for normal days finishes within the window</div></div>`,
   ].join('');
@@ -129,12 +134,12 @@ export function renderCostReport(e: CostEstimate): string {
 <body><main class="page" data-testid="cost-report">
 <header><span class="kicker">Cost estimate · ${esc(e.pipeline)} · ${e.year}</span><span class="brand">BATCHBOOK</span></header>
 <h1 data-testid="headline"${saves ? '' : ' class="loses"'}>${esc(h1)}</h1>
-<p class="lede">On <b>${esc(serviceLabel)}</b> this pipeline costs <b>${usd(serverless.tco_yearly)}</b> a year with people: you pay only while it runs and peak days just get more workers. A cluster big enough for the peak costs <b>${usd(alwaysOn.tco_yearly)}</b>, paid every hour yet idle ${(100 - c.utilisation * 100).toFixed(0)} % of the time.</p>
+<p class="lede">On <b>${esc(serviceLabel)}</b> this pipeline costs <b>${usd(serverless.tco_yearly)}</b> a year with people: you pay only while it runs${hasPeak ? ' and peak days just get more workers' : ''}. ${hasPeak ? 'A cluster big enough for the peak' : 'An always-on cluster'} costs <b>${usd(alwaysOn.tco_yearly)}</b>, paid every hour yet idle ${idleText} of the time.</p>
 <section class="kpis">${kpis}</section>
 <h2>Cost per month in ${e.year}, infrastructure and people</h2>
-<div class="legend"><span><i class="sw si"></i>Serverless infrastructure</span><span><i class="sw so"></i>Serverless people</span><span><i class="sw ai"></i>Always-on infrastructure</span><span><i class="sw ao"></i>Always-on people</span><span><i class="sw pk"></i>Months with peak days</span></div>
+<div class="legend"><span><i class="sw si"></i>Serverless infrastructure</span><span><i class="sw so"></i>Serverless people</span><span><i class="sw ai"></i>Always-on infrastructure</span><span><i class="sw ao"></i>Always-on people</span>${hasPeak ? '<span><i class="sw pk"></i>Months with peak days</span>' : ''}</div>
 ${chartSvg(monthlyChart(e), 'chart-monthly')}
-<p class="note">The cluster costs the same every month whatever the volume; serverless follows the work and rises only in the peak months.</p>
+<p class="note">The cluster costs the same every month whatever the volume; serverless follows the work${hasPeak ? ' and rises only in the peak months' : ''}.</p>
 <div class="grid3">
 <section><h2>Where the money goes, a year</h2>${chartSvg(tcoChart(e), 'chart-tco')}
 <p class="note">People are ${Math.round(peopleShare * 100)} % of the always-on cost: ${fmt(alwaysOn.ops.hours_per_month)} engineer hours a month to patch, resize and watch the cluster, ${fmt(serverless.ops.hours_per_month)} for serverless, at ${usd(alwaysOn.ops.usd_per_hour)} an hour.</p></section>

@@ -107,7 +107,7 @@ export function resolveScenario(spec: PipelineSpec, inputs: EstimateInputs): Res
   }
   for (const v of volumes) {
     if (v.from === 'missing') warnings.push(`source '${v.source}' has no daily volume: counted as 0 GB`);
-    else note({ id: `daily_gb.${v.source}`, label: `Raw input from ${v.source} on a normal day`, value: round(v.daily_gb, 3), unit: 'GB', source: v.from === 'measured' ? 'measured' : 'spec' });
+    else note({ id: `daily_gb.${v.source}`, label: `Raw input from ${v.source} on a normal day`, value: Number(v.daily_gb.toPrecision(6)), unit: 'GB', source: v.from === 'measured' ? 'measured' : 'spec' });
   }
   const dailyGb = volumes.reduce((a, v) => a + v.daily_gb, 0);
 

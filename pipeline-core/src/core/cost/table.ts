@@ -1,8 +1,7 @@
 import { CATALOGS } from './catalog/priceBook.js';
 import { hoursText, usd, type CostEstimate, type ScenarioCost } from './estimate.js';
-import { fmt } from './work.js';
+import { fmt, pctText } from './work.js';
 
-const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)} %`;
 
 function row(label: string, month: string, year: string, width = 58): string {
   return `${label.length > width ? `${label.slice(0, width - 1)}…` : label.padEnd(width)} ${month.padStart(11)} ${year.padStart(11)}`;
@@ -33,7 +32,7 @@ export function costTable(e: CostEstimate): string {
   lines.push(`  normal run: ${e.work.normal_run.working}`);
   lines.push(`  serverless: ${e.serverless_runs.normal.working}`);
   lines.push(`Peak day: ${e.peak_day.sentence}`);
-  lines.push(`Utilisation: the peak-sized cluster (${c.workers} workers) is busy ${pct(c.utilisation)} of its hours; a normal run takes it ${hoursText(c.normal_run_hours)}.`);
+  lines.push(`Utilisation: the peak-sized cluster (${c.workers} workers) is busy ${pctText(c.utilisation)} of its hours; a normal run takes it ${hoursText(c.normal_run_hours)}.`);
   lines.push(`Break-even: ${e.break_even.explanation}`);
   lines.push('Most sensitive assumptions (yearly savings at the low / high value):');
   for (const s of e.sensitivity.slice(0, 5)) lines.push(`  ${s.label.padEnd(30)} ${s.low.value.padStart(14)} → ${usd(s.low.savings_year).padStart(9)}   ${s.high.value.padStart(14)} → ${usd(s.high.savings_year).padStart(9)}`);

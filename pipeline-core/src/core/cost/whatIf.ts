@@ -1,7 +1,7 @@
 import type { CostSection, PipelineSpec } from '../spec/schema.js';
 import { computeCore, type CoreResult } from './model.js';
 import { resolveScenario, type EstimateInputs, type ResolvedScenario } from './scenario.js';
-import { fmt } from './work.js';
+import { fmt, pctText } from './work.js';
 
 type Scenario = CostSection;
 
@@ -65,13 +65,15 @@ export function breakEven(spec: PipelineSpec, inputs: EstimateInputs, base: Scen
     if (cheaperAlwaysOn(scaleVolume(base, f))) dailyGb = resolved.dailyGb * f;
   }
 
-  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  const pct = pctText;
   const explanation = [
     utilisation > 1
       ? `Always-on would be cheaper only if the cluster were busy ${pct(utilisation)} of its hours: impossible (today ${pct(core.alwaysOn.utilisation)}).`
       : `Always-on becomes cheaper once the cluster is busy more than ${pct(utilisation)} of its hours (today ${pct(core.alwaysOn.utilisation)}).`,
     runs === null ? `No schedule up to ${MAX_RUNS_PER_DAY} runs a day tips the balance,` : `It would win at ${runs} runs a day of today's size,`,
-    dailyGb === null ? "nor any volume from 1 % to 100× today's: the cluster must be sized for the peak and is paid for idle hours." : `or from about ${fmt(dailyGb)} GB a day.`,
+    dailyGb === null
+      ? `nor any volume from 1 % to 100× today's: the cluster ${core.totals.peak_runs > 0 ? 'must be sized for the peak and ' : ''}is paid for idle hours.`
+      : `or from about ${fmt(dailyGb)} GB a day.`,
   ].join(' ');
   return {
     utilisation,

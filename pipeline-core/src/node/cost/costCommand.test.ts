@@ -114,7 +114,7 @@ describe('batchbook cost', () => {
     // the sample's runs are far too small to measure throughput: the default stays, and says why
     const t = e.assumptions.find((a) => a.id === 'throughput')!;
     expect(t).toMatchObject({ source: 'default', value: 5 });
-    expect(t.note).toMatch(/3 run report\(s\), the largest with 0\.\d\d MiB of input, below the 64 MiB/);
+    expect(t.note).toMatch(/3 run report\(s\), the largest with 0\.\d\d MiB of input, under the 64 MiB/);
   });
 
   it('--catalog lists every price with its source', async () => {

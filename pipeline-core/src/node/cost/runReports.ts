@@ -32,7 +32,9 @@ export async function readRunSummaries(lake: string, pipeline: string): Promise<
     try {
       r = JSON.parse(await readFile(file, 'utf8')) as ReportLike;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') skipped.push(`${file}: ${(e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      // not a run folder (e.g. the runs index file) or a run still being written
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') skipped.push(`${file}: ${(e as Error).message}`);
       continue;
     }
     if (r.pipeline !== pipeline) continue;
