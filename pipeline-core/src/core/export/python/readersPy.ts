@@ -5,8 +5,9 @@
  * a CSV record with the wrong number of fields becomes a reader error with its line number,
  * NDJSON lines are numbered counting blank lines, a line that is not a JSON object is rejected.
  *
- * Each reader yields tuples (row_in_file | None, line | None, error | None, raw | None, values…);
- * good rows are numbered 1.. in file order, reader errors carry the physical line instead.
+ * Each reader yields tuples (row_in_file | None, error_line | None, error | None, raw | None,
+ * line | None, values…): good rows are numbered 1.. in file order and carry the physical line
+ * their record starts on (None for JSON and Parquet), reader errors carry their line instead.
  */
 export const READERS_PY = String.raw`
 import csv as _csv
@@ -71,11 +72,11 @@ def read_csv_bytes(data, shown, columns, options):
         if len(record) != len(names):
             raw = '\n'.join(lines[first_line - 1:prev_line + skip]).rstrip('\r')
             msg = 'line %d: Expected Number of Columns: %d Found: %d' % (first_line, len(names), len(record))
-            yield (None, first_line, msg, raw) + (None,) * len(columns)
+            yield (None, first_line, msg, raw, None) + (None,) * len(columns)
             continue
         row += 1
         by_name = dict(zip(names, record))
-        yield (row, None, None, None) + tuple(None if by_name[c] in nulls else by_name[c] for c in columns)
+        yield (row, None, None, None, first_line) + tuple(None if by_name[c] in nulls else by_name[c] for c in columns)
 
 
 def read_ndjson_bytes(data, shown, columns, options):
@@ -94,9 +95,9 @@ def read_ndjson_bytes(data, shown, columns, options):
             except ValueError:
                 obj = None
         if not isinstance(obj, dict):
-            yield (i, None, 'not valid JSON: ' + line[:120], None) + (None,) * len(columns)
+            yield (i, None, 'not valid JSON: ' + line[:120], None, i) + (None,) * len(columns)
             continue
-        yield (i, None, None, None) + tuple(_json_text(obj.get(c)) for c in columns)
+        yield (i, None, None, None, i) + tuple(_json_text(obj.get(c)) for c in columns)
 
 
 def read_json_bytes(data, shown, columns, options):
@@ -105,7 +106,7 @@ def read_json_bytes(data, shown, columns, options):
         raise SourceError('%s is not a JSON array of objects' % shown)
     for i, obj in enumerate(items, start=1):
         obj = obj if isinstance(obj, dict) else {}
-        yield (i, None, None, None) + tuple(_json_text(obj.get(c)) for c in columns)
+        yield (i, None, None, None, None) + tuple(_json_text(obj.get(c)) for c in columns)
 
 
 def _parquet_text(v):
@@ -132,7 +133,7 @@ def read_parquet_bytes(data, shown, columns, options):
     import pyarrow.parquet as _pq
     table = _pq.read_table(_io.BytesIO(data), columns=list(columns))
     for i, rec in enumerate(table.to_pylist(), start=1):
-        yield (i, None, None, None) + tuple(_parquet_text(rec.get(c)) for c in columns)
+        yield (i, None, None, None, None) + tuple(_parquet_text(rec.get(c)) for c in columns)
 
 
 READERS = {'csv': read_csv_bytes, 'ndjson': read_ndjson_bytes, 'json': read_json_bytes, 'parquet': read_parquet_bytes}

@@ -131,7 +131,7 @@ class Job:
         rows = sc.union(parts).flatMap(lambda ib: [(ib[0],) + t for t in reader(bytes(ib[1]), shown[ib[0]], columns, options)])
         schema = T.StructType(
             [T.StructField('_bb_file', T.IntegerType()), T.StructField('_bb_frow', T.LongType()), T.StructField('_bb_line', T.LongType()),
-             T.StructField('_bb_error', T.StringType()), T.StructField('_bb_raw', T.StringType())]
+             T.StructField('_bb_error', T.StringType()), T.StructField('_bb_raw', T.StringType()), T.StructField('_bb_fline', T.LongType())]
             + [T.StructField(c, T.StringType()) for c in columns])
         df = self.spark.createDataFrame(rows, schema).localCheckpoint()
         df.createOrReplaceTempView('_bb_raw_read')
@@ -142,7 +142,10 @@ class Job:
             'SELECT r.*, CASE WHEN r._bb_frow IS NOT NULL THEN r._bb_frow + coalesce(o.off, 0) END AS _bb_row FROM _bb_raw_read r '
             'LEFT JOIN (SELECT _bb_file, sum(n) OVER (ORDER BY _bb_file ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS off '
             'FROM (SELECT _bb_file, max(_bb_frow) AS n FROM _bb_raw_read GROUP BY _bb_file)) o ON o._bb_file = r._bb_file')
-        read.localCheckpoint().createOrReplaceTempView('\`%s__read\`' % stage)
+        read = read.localCheckpoint()
+        read.createOrReplaceTempView('\`%s__read\`' % stage)
+        read.where('_bb_row IS NOT NULL').selectExpr(sql_literal(name, 'string') + ' AS source', '_bb_file AS file_index', '_bb_row', '_bb_fline') \
+            .createOrReplaceTempView('\`%s__lines\`' % stage)
 
     def run(self):
         results = []
@@ -183,6 +186,8 @@ class Job:
         fs.delete(hpath, True)  # a re-run with no rejects clears the old ones
         files = ['SELECT %s AS source, file_index, path, first_row FROM \`%s__files\`' % (sql_literal(st['read'], 'string'), st['name'])
                  for st in PLAN['stages'] if st['read']]
+        lines = ['SELECT * FROM \`%s__lines\`' % st['name'] for st in PLAN['stages'] if st['read']]
+        lines_sql = ' UNION ALL '.join(lines) if lines else 'SELECT CAST(NULL AS STRING) AS source, CAST(NULL AS INT) AS file_index, CAST(NULL AS BIGINT) AS _bb_row, CAST(NULL AS BIGINT) AS _bb_fline'
         files_sql = ' UNION ALL '.join(files) if files else 'SELECT CAST(NULL AS STRING) AS source, CAST(NULL AS INT) AS file_index, CAST(NULL AS STRING) AS path, CAST(NULL AS BIGINT) AS first_row'
         for st in PLAN['stages']:
             rej = st['rejects']
@@ -190,8 +195,9 @@ class Job:
                 continue
             cols = ''.join(', r.\`%s\`' % c.replace('\`', '\`\`') for c in rej['columns'])
             df = self.sql('SELECT r._bb_src AS source_name, f.path AS source_file, CAST(r._bb_row - f.first_row + 1 AS BIGINT) AS source_row, '
-                          'r._bb_line AS source_line, r._bb_reason AS reject_reason, r._bb_raw AS raw_line%s FROM \`%s\` r '
-                          'LEFT JOIN (%s) f ON f.source = r._bb_src AND f.file_index = r._bb_file' % (cols, rej['view'], files_sql))
+                          'coalesce(r._bb_line, l._bb_fline) AS source_line, r._bb_reason AS reject_reason, r._bb_raw AS raw_line%s FROM \`%s\` r '
+                          'LEFT JOIN (%s) f ON f.source = r._bb_src AND f.file_index = r._bb_file '
+                          'LEFT JOIN (%s) l ON l.source = r._bb_src AND l.file_index = r._bb_file AND l._bb_row = r._bb_row' % (cols, rej['view'], files_sql, lines_sql))
             if df.count() > 0:
                 df.coalesce(1).write.mode('overwrite').parquet('%s/%s' % (folder, st['name']))
 

@@ -1,0 +1,140 @@
+"""Compares one engine's run-contract outputs with a `batchbook run` lake, as multisets of rows.
+
+    python compare.py case.json   → prints a JSON list of differences ([] when equal)
+
+case.json: {"lake": runner lake, "report": runner report.json, "out": engine output root,
+            "run_date": …, "outputs": [{"stage", "path", "format"}], "reject_stages": […]}
+Values are compared as canonical text; doubles with a relative tolerance of 1e-9 (float
+arithmetic may differ between engines), everything else exactly. Reader-error reasons keep their
+'line N:' prefix only (the parser's wording is the engine's own).
+"""
+import collections
+import datetime
+import decimal
+import glob
+import json
+import os
+import re
+import sys
+
+import duckdb
+
+CON = duckdb.connect()
+CON.execute("SET TimeZone = 'UTC'")
+
+
+def canon(v):
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return 'true' if v else 'false'
+    if isinstance(v, float):
+        return 'f:%.9g' % v
+    if isinstance(v, decimal.Decimal):
+        return format(v.normalize(), 'f') if v == v.to_integral() else format(v, 'f').rstrip('0')
+    if isinstance(v, datetime.datetime):
+        if v.tzinfo is not None:
+            v = v.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        return v.isoformat(sep=' ')
+    if isinstance(v, int):
+        return str(v)
+    return str(v)
+
+
+def data_files(folder, fmt):
+    real = os.path.realpath(folder)
+    if os.path.isfile(real):
+        return [real]
+    ext = '.parquet' if fmt == 'parquet' else '.csv'
+    return sorted(f for f in glob.glob(os.path.join(real, '**', '*'), recursive=True)
+                  if os.path.isfile(f) and f.endswith(ext) and not os.path.basename(f).startswith(('.', '_')))
+
+
+def rows(files, fmt, normalise=None):
+    if not files:
+        return collections.Counter(), []
+    lst = '[' + ', '.join("'%s'" % f.replace("'", "''") for f in files) + ']'
+    if fmt == 'parquet':
+        rel = CON.execute('SELECT * FROM read_parquet(%s, hive_partitioning = true, union_by_name = true)' % lst)
+    else:
+        rel = CON.execute('SELECT * FROM read_csv(%s, header = true, all_varchar = true, hive_partitioning = true, union_by_name = true)' % lst)
+    names = [d[0] for d in rel.description]
+    order = sorted(range(len(names)), key=lambda i: names[i])
+    out = collections.Counter()
+    for r in rel.fetchall():
+        rec = {names[i]: canon(r[i]) for i in order}
+        if fmt == 'csv':
+            rec = {k: canon_text(v) for k, v in rec.items()}
+        if normalise:
+            rec = normalise(rec)
+        out[tuple(sorted(rec.items()))] += 1
+    return out, sorted(names)
+
+
+def canon_text(v):
+    """CSV values are text: numbers written 12.5 or 12.50 are the same number."""
+    if v is not None and re.fullmatch(r'[+-]?\d+\.\d*', v):
+        v = v.rstrip('0').rstrip('.') or '0'
+    return v
+
+
+def reject_normaliser(run_date):
+    def norm(rec):
+        f = rec.get('source_file')
+        if f:
+            m = re.match(r'raw/[^/]+/%s/(.*)$' % re.escape(run_date), f)
+            rec['source_file'] = m.group(1) if m else f
+        reason = rec.get('reject_reason') or ''
+        m = re.match(r'(line \d+): ', reason)
+        if m and rec.get('source_line') is not None:
+            rec['reject_reason'] = m.group(1) + ': <reader error>'
+        return rec
+    return norm
+
+
+def diff(kind, name, expected, actual):
+    if expected == actual:
+        return []
+    missing = list((expected - actual).items())[:3]
+    extra = list((actual - expected).items())[:3]
+    return [{'what': kind, 'name': name, 'expected_rows': sum(expected.values()), 'actual_rows': sum(actual.values()),
+             'missing': [dict(k) | {'_count': n} for k, n in missing], 'unexpected': [dict(k) | {'_count': n} for k, n in extra]}]
+
+
+def engine_rules(out, run_date):
+    files = [f for f in glob.glob(os.path.join(out, 'validation', run_date, '**', '*'), recursive=True)
+             if os.path.isfile(f) and f.endswith('.json')]
+    res = collections.Counter()
+    for f in files:
+        for line in open(f, encoding='utf-8'):
+            if line.strip():
+                r = json.loads(line)
+                res[(r['stage'], r['name'], r['status'], int(r['failing']))] += 1
+    return res
+
+
+def main(case_file):
+    case = json.load(open(case_file))
+    report = json.load(open(case['report']))
+    run_date = case['run_date']
+    problems = []
+    expected_rules = collections.Counter((r['stage'], r['name'], r['status'], int(r['failing'])) for r in report['rules'])
+    actual_rules = engine_rules(case['out'], run_date)
+    if expected_rules != actual_rules:
+        problems.append({'what': 'validation', 'missing': [list(k) for k in expected_rules - actual_rules], 'unexpected': [list(k) for k in actual_rules - expected_rules]})
+    published = report['published']
+    for o in case['outputs']:
+        exp_files = data_files(os.path.join(case['lake'], 'curated', o['path']), o['format']) if published else []
+        act_files = data_files(os.path.join(case['out'], 'curated', o['path']), o['format'])
+        problems += diff('output', o['stage'], rows(exp_files, o['format'])[0], rows(act_files, o['format'])[0])
+    norm = reject_normaliser(run_date)
+    for stage in case['reject_stages']:
+        exp = glob.glob(os.path.join(case['lake'], 'rejects', run_date, stage + '.parquet'))
+        act = [f for f in glob.glob(os.path.join(case['out'], 'rejects', run_date, stage + '*'), recursive=False)]
+        act = [f for a in act for f in (data_files(a, 'parquet') if os.path.isdir(a) else [a])]
+        problems += diff('rejects', stage, rows([os.path.realpath(f) for f in exp], 'parquet', norm)[0], rows(act, 'parquet', norm)[0])
+    print(json.dumps(problems, indent=1, default=str))
+
+
+if __name__ == '__main__':
+    main(sys.argv[1])
