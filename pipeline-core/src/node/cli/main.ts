@@ -12,6 +12,7 @@ import { EXIT, summarise } from '../runner/report.js';
 import { substitutePath } from '../../core/spec/params.js';
 import { exportCommand } from '../export/exportCommand.js';
 import { costCommand } from '../cost/costCommand.js';
+import { registerCostExports } from '../../core/cost/exportContributor.js';
 import { backfillCommand, diffCommand, runsCommand, type OpsCommandDeps } from '../ops/opsCommands.js';
 import { runProgress } from '../ops/progress.js';
 import { registerMonitoringExports } from '../../core/ops/monitoringContributor.js';
@@ -131,6 +132,7 @@ export function buildCli(): Command {
     });
 
   registerMonitoringExports(); // export folders gain monitoring/ (Cloud Monitoring, CloudWatch)
+  registerCostExports(); // the full export gains cost/report.html and cost/estimate.json
   const opsDeps: OpsCommandDeps = { loadValidProject: (p) => loadValidProject(p), collectParam, userError: (message, code) => new CliError(message, code) };
   program.addCommand(runsCommand(opsDeps));
   program.addCommand(diffCommand(opsDeps));
