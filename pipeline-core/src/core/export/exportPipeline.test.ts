@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { loadSpec } from '../spec/load.js';
+import { exportPipeline } from './exportPipeline.js';
+import { paramMarker, rewriteSqlMarkers } from './markers.js';
+import { registerExportContributor, unregisterExportContributor } from './contributors.js';
+
+const SPEC = `
+version: 1
+name: t
+sources:
+  s: { format: csv, path: "in/s_{run_date}.csv", schema: [{ name: a, type: string }, { name: b, type: string }] }
+stages:
+  - { name: raw, kind: ingest, source: s }
+  - name: c
+    kind: cleanse
+    input: raw
+    steps:
+      - { step: derive, column: x, expr: "regexp_replace(a, 'z', b)" }
+  - { name: o, kind: output, input: c, format: csv, path: out }
+`;
+
+function ctx() {
+  const loaded = loadSpec(SPEC);
+  if (!loaded.spec) throw new Error(JSON.stringify(loaded.diagnostics));
+  return { spec: loaded.spec, specText: SPEC, toolVersion: '9.9.9' };
+}
+
+describe('exportPipeline', () => {
+  it('refuses a construct Spark cannot run faithfully, naming the construct, the target and the stage, and writes nothing for it', () => {
+    const result = exportPipeline(ctx(), { target: 'spark' });
+    expect(result.written).toEqual([]);
+    expect(result.files).toEqual([]);
+    expect(result.refusals).toHaveLength(1);
+    const [r] = result.refusals;
+    expect(r).toMatchObject({ target: 'spark', stage: 'c' });
+    expect(r!.construct).toContain('regexp_replace with a replacement that is not a string literal');
+  });
+
+  it('gives each written target a README, a provenance.json and the contributors’ files', () => {
+    registerExportContributor({ id: 'test-cost', targets: ['all', 'duckdb'], contribute: () => [{ path: 'cost/report.html', content: '<p>cost</p>' }] });
+    try {
+      const sources = () => ({ sql: "SELECT NULL AS a, NULL AS b, 0 AS _bb_file, NULL AS _bb_error WHERE FALSE", files: ['x'], rowNumbers: 'insertion' as const });
+      const result = exportPipeline(ctx(), { target: 'all', duckdbSources: sources });
+      const paths = result.files.map((f) => f.path);
+      expect(result.written).toContain('duckdb');
+      expect(paths).toEqual(expect.arrayContaining(['duckdb/README.md', 'duckdb/provenance.json', 'duckdb/pipeline.sql', 'duckdb/cost/report.html', 'cost/report.html', 'README.md']));
+      const prov = JSON.parse(result.files.find((f) => f.path === 'duckdb/provenance.json')!.content) as { tool: { version: string }; pipeline: string };
+      expect(prov.tool.version).toBe('9.9.9');
+      expect(prov.pipeline).toBe('t');
+    } finally {
+      unregisterExportContributor('test-cost');
+    }
+  });
+});
+
+describe('rewriteSqlMarkers', () => {
+  it('turns a literal holding a parameter marker into a concatenation, and a typed literal into a cast', () => {
+    const sql = `SELECT DATE '${paramMarker('run_date')}' AS d, 'a/${paramMarker('run_date')}/b''c' AS p, 'plain' AS q`;
+    expect(rewriteSqlMarkers(sql, (m) => (m.kind === 'param' ? `v(${m.name})` : '?'))).toBe("SELECT CAST((v(run_date)) AS DATE) AS d, ('a/' || v(run_date) || '/b''c') AS p, 'plain' AS q");
+  });
+});
