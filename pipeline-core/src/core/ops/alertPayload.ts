@@ -108,7 +108,7 @@ function causeOf(run: AlertRunInput, failed: AlertRunInput['rules']): string {
   if (run.error) return `${run.error.stage ? `stage ${run.error.stage}: ` : ''}${run.error.message}`;
   if (failed.length === 0) return 'succeeded, all rules passed';
   const errors = failed.filter((r) => r.severity === 'error');
-  const shown = (errors.length ? errors : failed).slice(0, 3).map((r) => `${r.stage}.${r.name} (${plural(r.failing, 'failing')})`);
+  const shown = (errors.length ? errors : failed).slice(0, 3).map((r) => `${r.stage}.${r.name} (${r.failing} failing)`);
   const more = (errors.length || failed.length) > 3 ? ', …' : '';
   return errors.length
     ? `${plural(errors.length, 'error rule')} failed: ${shown.join(', ')}${more}`
@@ -134,7 +134,7 @@ function facts(m: AlertMessage): [string, string][] {
   ];
 }
 
-const ruleLine = (r: AlertRule) => `${r.stage}.${r.rule} (${r.kind}, ${r.severity}): ${plural(r.failing, 'failing')}${r.sample ? ` — e.g. ${r.sample}` : ''}`;
+const ruleLine = (r: AlertRule) => `${r.stage}.${r.rule} (${r.kind}, ${r.severity}): ${r.failing} failing${r.sample ? ` — e.g. ${r.sample}` : ''}`;
 
 /** Slack's mrkdwn treats &, < and > as control characters. */
 const slackEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -146,7 +146,7 @@ export function alertPayload(m: AlertMessage, format: AlertFormat): unknown {
   if (format === 'slack') {
     const rules = m.failing_rules.map((r) => `• ${slackEscape(ruleLine(r))}`).join('\n');
     return {
-      text: `${title}: ${m.cause}`,
+      text: slackEscape(`${title}: ${m.cause}`),
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
         { type: 'section', text: { type: 'mrkdwn', text: `*Cause:* ${slackEscape(m.cause)}` } },

@@ -15,7 +15,8 @@ export interface RunIndexEntry {
   readonly run_id: string;
   readonly pipeline: string;
   readonly params: Readonly<Record<string, string | number>>;
-  readonly status: RunReport['status'] | 'incomplete';
+  /** incomplete: killed before its report; running: its process is still at work. */
+  readonly status: RunReport['status'] | 'incomplete' | 'running';
   readonly exit_code: number | null;
   readonly replay: boolean;
   readonly started_at: string;
@@ -134,14 +135,25 @@ export async function readRunHistory(lake: string, filter: { readonly pipeline?:
   }
   for (const id of dirs) {
     const report = await readReport(lake, id);
-    const entry = report ? indexEntryOf(report) : await incompleteEntry(lake, id);
+    const entry = report ? indexEntryOf(report) : await unfinishedEntry(lake, id);
     if (entry && keep(entry)) entries.push(entry);
   }
   return entries.sort((a, b) => a.started_at.localeCompare(b.started_at) || a.run_id.localeCompare(b.run_id));
 }
 
-/** What a killed run's log tells: its pipeline, parameters and start. */
-async function incompleteEntry(lake: string, runId: string): Promise<RunIndexEntry | undefined> {
+/** A run without a report is still running while the process that owns its staging folder lives. */
+async function stillRunning(lake: string, runId: string): Promise<boolean> {
+  try {
+    const { pid } = JSON.parse(await readFile(join(lake, '.staging', runId, 'owner.json'), 'utf8')) as { pid: number };
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What a killed (or running) run's log tells: its pipeline, parameters and start. */
+async function unfinishedEntry(lake: string, runId: string): Promise<RunIndexEntry | undefined> {
   let first: { pipeline?: string; params?: Record<string, string | number>; time?: string } | undefined;
   try {
     const text = await readFile(join(runsDir(lake), runId, 'log.jsonl'), 'utf8');
@@ -154,7 +166,7 @@ async function incompleteEntry(lake: string, runId: string): Promise<RunIndexEnt
     run_id: runId,
     pipeline: first.pipeline,
     params: first.params ?? {},
-    status: 'incomplete',
+    status: (await stillRunning(lake, runId)) ? 'running' : 'incomplete',
     exit_code: null,
     replay: false,
     started_at: first.time ?? '',

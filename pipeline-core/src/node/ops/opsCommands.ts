@@ -54,7 +54,7 @@ export function runsCommand(deps: OpsCommandDeps): Command {
     .option('--lake <dir>', 'the lake folder; default <project>/lake')
     .option('--show <run>', 'show one run: a run id (or a unique prefix), latest, latest~1, or a run date')
     .option('--limit <n>', 'list the last n runs', (v) => Number(v), 30)
-    .option('--status <status>', 'only runs with this status (succeeded, failed, error, incomplete)')
+    .option('--status <status>', 'only runs with this status (succeeded, failed, error, incomplete, running)')
     .option('--json', 'print JSON on stdout')
     .action(async (path: string, opts: { lake?: string; show?: string; limit: number; status?: string; json?: boolean }) => {
       const { lake, pipeline } = await projectLake(path, opts.lake, deps);

@@ -23,7 +23,7 @@ export async function resolveRun(lake: string | undefined, ref: string, pipeline
   const byPath = await fromPath(ref);
   if (byPath) return byPath;
   if (!lake) throw new RunRefError(`'${ref}' is not a run folder or report.json; give --lake or --project to look it up by id`);
-  const history = (await readRunHistory(lake, pipeline ? { pipeline } : {})).filter((e) => e.status !== 'incomplete');
+  const history = (await readRunHistory(lake, pipeline ? { pipeline } : {})).filter((e) => e.status !== 'incomplete' && e.status !== 'running');
   const found = pick(history, ref);
   const report = await readReport(lake, found.run_id);
   if (!report) throw new RunRefError(`run ${found.run_id} has no readable report.json in ${join(lake, 'runs', found.run_id)}`);

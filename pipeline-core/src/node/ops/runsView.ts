@@ -27,7 +27,7 @@ export function formatRunList(entries: readonly RunIndexEntry[]): string {
   // colour after alignment so escape codes do not upset the widths
   return table
     .split('\n')
-    .map((line, i) => (i === 0 ? pc.bold(line) : line.replace(/ (succeeded|failed|error|incomplete) /, (m, s: string) => ` ${statusColour(s)} `)))
+    .map((line, i) => (i === 0 ? pc.bold(line) : line.replace(/ (succeeded|failed|error|incomplete|running) /, (m, s: string) => ` ${statusColour(s)} `)))
     .join('\n');
 }
 
