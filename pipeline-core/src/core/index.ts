@@ -73,3 +73,22 @@ export type { SourceColumns } from './preview/jsonRows.js';
 export { emptyColumns, readNdjson, readJsonArray, JsonSourceError } from './preview/jsonRows.js';
 export { localToUtcMicros, localToUtcMacro } from './preview/localToUtc.js';
 export { matchFiles, globToRegExp } from './preview/glob.js';
+// Cost estimate (src/core/cost): pricing catalog, serverless vs always-on model, the one-page
+// report, and the designer's cost panel model; see docs/cost-model.md.
+export type { CostSection } from './spec/schema.js';
+export type { CostEstimate, ScenarioCost, CostResource, CostComponent, MonthRow } from './cost/estimate.js';
+export { estimateCost } from './cost/estimate.js';
+export { renderCostReport } from './cost/report.js';
+export { costTable, catalogTable } from './cost/table.js';
+export type { CostPanelModel, CostPanelOptions, CostPanelCharts, CostInput, CostInputOption } from './cost/panelModel.js';
+export { costPanelModel, applyCostInput } from './cost/panelModel.js';
+export type { ChartLayout, Rect as ChartRect, Label as ChartLabel, Line as ChartLine, Band as ChartBand } from './cost/charts.js';
+export { monthlyChart, tcoChart, dayChart, sensitivityChart } from './cost/charts.js';
+export type { Price, PriceUnit, Provider, ProviderCatalog } from './cost/catalog/types.js';
+export { CATALOGS, priceBook, PriceError } from './cost/catalog/priceBook.js';
+export type { Assumption, EstimateInputs } from './cost/scenario.js';
+export { ScenarioError } from './cost/scenario.js';
+export type { RunSummary } from './cost/measured.js';
+export type { PriceOverrides } from './cost/scenarioSchema.js';
+export { costScenarioSchema, priceOverridesFileSchema } from './cost/scenarioSchema.js';
+export { registerCostExports } from './cost/exportContributor.js';
