@@ -92,3 +92,17 @@ export type { RunSummary } from './cost/measured.js';
 export type { PriceOverrides } from './cost/scenarioSchema.js';
 export { costScenarioSchema, priceOverridesFileSchema } from './cost/scenarioSchema.js';
 export { registerCostExports } from './cost/exportContributor.js';
+// Operations (src/core/ops): alerts, metrics, backfill partitions, exported monitoring configs.
+export type { AlertEvent, AlertFormat, AlertsConfig, Interpolated } from './ops/alertsSchema.js';
+export { alertsSchema, alertEvents, interpolateEnv, ALERT_EVENTS, ALERT_FORMATS } from './ops/alertsSchema.js';
+export type { AlertMessage, AlertRule, AlertRunInput } from './ops/alertPayload.js';
+export { alertMessageOfRun, alertEventOf, alertPayload, alertTitle } from './ops/alertPayload.js';
+export type { RunMetrics, StageMetrics, MetricsInput } from './ops/metrics.js';
+export { computeRunMetrics } from './ops/metrics.js';
+export type { MetricFamily, MetricSample, RunIdentity, RuleOutcome } from './ops/openMetrics.js';
+export { renderOpenMetrics, runMetricFamilies, METRIC, METRIC_PREFIX } from './ops/openMetrics.js';
+export type { BackfillStep } from './ops/partitions.js';
+export { partitionDates, partitionCount, partitionParams, PartitionError } from './ops/partitions.js';
+export type { MonitoringNames } from './ops/monitoring.js';
+export { monitoringFiles, monitoringNames, gcpLogMetrics, gcpAlertPolicies, gcpNotificationChannel, awsAlarmsTemplate, LOG_FIELDS, MONITORING_DIR } from './ops/monitoring.js';
+export { registerMonitoringExports, MONITORING_CONTRIBUTOR } from './ops/monitoringContributor.js';
