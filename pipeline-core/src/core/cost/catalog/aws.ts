@@ -1,4 +1,4 @@
-import type { Billing, Price, ProviderCatalog } from './types.js';
+import type { Billing, Price, ProviderCatalog, ServerlessService } from './types.js';
 
 // AWS list prices, us-east-1 (N. Virginia), USD. Read 2026-11-26; see `basis` on each price
 // (types.ts). Glue and EMR Serverless bill per second with a one-minute minimum; EC2 Linux
@@ -38,22 +38,8 @@ export const AWS_CATALOG: ProviderCatalog = {
     price({ id: 'aws.s3.standard', service: 'Amazon S3', sku: 'S3 Standard, first 50 TB / month', unit: 'GB-month', usd: 0.023, billing: MONTHLY_PRORATED, source: S3, basis: 'recalled' }),
   ],
   serverless: [
-    {
-      id: 'glue', kind: 'serverless', provider: 'aws', label: 'AWS Glue (Spark, standard)', engine: 'Spark',
-      driver: SPARK_NODE, worker: SPARK_NODE, min_workers: 1,
-      units_per_driver: 1, units_per_worker: 1,
-      unit_formula: 'G.1X worker = 1 DPU = 4 vCPU + 16 GB; the driver runs on one of the job\'s workers (2 DPU minimum)',
-      meters: [{ meter: 'dpu_hours', price: 'aws.glue.dpu' }],
-      source: GLUE,
-    },
-    {
-      id: 'glue_flex', kind: 'serverless', provider: 'aws', label: 'AWS Glue Flex (Spark, spare capacity)', engine: 'Spark',
-      driver: SPARK_NODE, worker: SPARK_NODE, min_workers: 1,
-      units_per_driver: 1, units_per_worker: 1,
-      unit_formula: 'G.1X worker = 1 DPU = 4 vCPU + 16 GB; the driver runs on one of the job\'s workers (2 DPU minimum)',
-      meters: [{ meter: 'dpu_hours', price: 'aws.glue.flex_dpu' }],
-      source: GLUE,
-    },
+    glue('glue', 'AWS Glue (Spark, standard)', 'aws.glue.dpu'),
+    glue('glue_flex', 'AWS Glue Flex (Spark, spare capacity)', 'aws.glue.flex_dpu'),
     {
       id: 'emr_serverless', kind: 'serverless', provider: 'aws', label: 'Amazon EMR Serverless (Spark)', engine: 'Spark',
       driver: SPARK_NODE, worker: SPARK_NODE, min_workers: 1,
@@ -78,3 +64,14 @@ export const AWS_CATALOG: ProviderCatalog = {
   ],
   storage_price: 'aws.s3.standard',
 };
+
+function glue(id: string, label: string, price: string): ServerlessService {
+  return {
+    id, kind: 'serverless', provider: 'aws', label, engine: 'Spark',
+    driver: SPARK_NODE, worker: SPARK_NODE, min_workers: 1,
+    units_per_driver: 1, units_per_worker: 1,
+    unit_formula: "G.1X worker = 1 DPU = 4 vCPU + 16 GB; the driver runs on one of the job's workers (2 DPU minimum)",
+    meters: [{ meter: 'dpu_hours', price }],
+    source: GLUE,
+  };
+}

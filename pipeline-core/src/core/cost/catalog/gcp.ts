@@ -1,4 +1,4 @@
-import type { Billing, Price, ProviderCatalog } from './types.js';
+import type { Billing, Price, ProviderCatalog, ServerlessService } from './types.js';
 
 // Google Cloud list prices, us-central1, USD. Read 2026-11-26; see `basis` on each price for
 // how (types.ts). Per-second billing with a one-minute minimum is the documented rule for
@@ -59,48 +59,10 @@ export const GCP_CATALOG: ProviderCatalog = {
     price({ id: 'gcp.storage.standard', service: 'Cloud Storage', sku: 'Standard storage, regional', unit: 'GB-month', usd: 0.02, billing: MONTHLY_PRORATED, source: STORAGE, basis: 'recalled' }),
   ],
   serverless: [
-    {
-      id: 'dataproc_serverless', kind: 'serverless', provider: 'gcp', label: 'Dataproc Serverless for Spark (standard)', engine: 'Spark',
-      driver: SPARK_NODE, worker: SPARK_NODE, min_workers: 2,
-      units_per_driver: dataprocDcus(4, 16), units_per_worker: dataprocDcus(4, 16),
-      unit_formula: 'DCUs per node = 0.6 × vCPU + 0.1 × GB (up to 8 GB per vCPU) + 0.2 × GB above: 4 vCPU, 16 GB = 4 DCU',
-      meters: [
-        { meter: 'dcu_hours', price: 'gcp.dataproc_serverless.dcu_standard' },
-        { meter: 'shuffle_gb_months', price: 'gcp.dataproc_serverless.shuffle_standard' },
-      ],
-      source: SERVERLESS,
-    },
-    {
-      id: 'dataproc_serverless_premium', kind: 'serverless', provider: 'gcp', label: 'Dataproc Serverless for Spark (premium)', engine: 'Spark',
-      driver: SPARK_NODE, worker: SPARK_NODE, min_workers: 2,
-      units_per_driver: dataprocDcus(4, 16), units_per_worker: dataprocDcus(4, 16),
-      unit_formula: 'DCUs per node = 0.6 × vCPU + 0.1 × GB (up to 8 GB per vCPU) + 0.2 × GB above: 4 vCPU, 16 GB = 4 DCU',
-      meters: [
-        { meter: 'dcu_hours', price: 'gcp.dataproc_serverless.dcu_premium' },
-        { meter: 'shuffle_gb_months', price: 'gcp.dataproc_serverless.shuffle_premium' },
-      ],
-      source: SERVERLESS,
-    },
-    {
-      id: 'dataflow', kind: 'serverless', provider: 'gcp', label: 'Dataflow (batch)', engine: 'Beam',
-      worker: { vcpu: 4, memory_gb: 15 }, min_workers: 1,
-      meters: [
-        { meter: 'vcpu_hours', price: 'gcp.dataflow.batch_vcpu' },
-        { meter: 'gb_hours', price: 'gcp.dataflow.batch_memory' },
-        { meter: 'shuffle_gb', price: 'gcp.dataflow.shuffle' },
-      ],
-      source: DATAFLOW,
-    },
-    {
-      id: 'dataflow_flexrs', kind: 'serverless', provider: 'gcp', label: 'Dataflow FlexRS (batch, delayed start)', engine: 'Beam',
-      worker: { vcpu: 4, memory_gb: 15 }, min_workers: 1,
-      meters: [
-        { meter: 'vcpu_hours', price: 'gcp.dataflow.flexrs_vcpu' },
-        { meter: 'gb_hours', price: 'gcp.dataflow.flexrs_memory' },
-        { meter: 'shuffle_gb', price: 'gcp.dataflow.shuffle' },
-      ],
-      source: DATAFLOW,
-    },
+    dataprocServerless('dataproc_serverless', 'Dataproc Serverless for Spark (standard)', 'standard'),
+    dataprocServerless('dataproc_serverless_premium', 'Dataproc Serverless for Spark (premium)', 'premium'),
+    dataflow('dataflow', 'Dataflow (batch)', 'batch'),
+    dataflow('dataflow_flexrs', 'Dataflow FlexRS (batch, delayed start)', 'flexrs'),
   ],
   always_on: [
     {
@@ -119,6 +81,33 @@ export const GCP_CATALOG: ProviderCatalog = {
   storage_price: 'gcp.storage.standard',
   sustained_use: { incremental_rates: [1, 0.8678, 0.733, 0.6], source: SUD, read_on: READ_ON, basis: 'recalled' },
 };
+
+function dataprocServerless(id: string, label: string, tier: 'standard' | 'premium'): ServerlessService {
+  return {
+    id, kind: 'serverless', provider: 'gcp', label, engine: 'Spark',
+    driver: SPARK_NODE, worker: SPARK_NODE, min_workers: 2,
+    units_per_driver: dataprocDcus(4, 16), units_per_worker: dataprocDcus(4, 16),
+    unit_formula: 'DCUs per node = 0.6 × vCPU + 0.1 × GB (up to 8 GB per vCPU) + 0.2 × GB above: 4 vCPU, 16 GB = 4 DCU',
+    meters: [
+      { meter: 'dcu_hours', price: `gcp.dataproc_serverless.dcu_${tier}` },
+      { meter: 'shuffle_gb_months', price: `gcp.dataproc_serverless.shuffle_${tier}` },
+    ],
+    source: SERVERLESS,
+  };
+}
+
+function dataflow(id: string, label: string, rate: 'batch' | 'flexrs'): ServerlessService {
+  return {
+    id, kind: 'serverless', provider: 'gcp', label, engine: 'Beam',
+    worker: { vcpu: 4, memory_gb: 15 }, min_workers: 1,
+    meters: [
+      { meter: 'vcpu_hours', price: `gcp.dataflow.${rate}_vcpu` },
+      { meter: 'gb_hours', price: `gcp.dataflow.${rate}_memory` },
+      { meter: 'shuffle_gb', price: 'gcp.dataflow.shuffle' },
+    ],
+    source: DATAFLOW,
+  };
+}
 
 function n2Machines(): ProviderCatalog['always_on'][number]['machines'] {
   return [4, 8, 16, 32].map((vcpu) => ({
