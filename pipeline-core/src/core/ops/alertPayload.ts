@@ -1,3 +1,4 @@
+import type { RuleResult } from '../execute/executePlan.js';
 import type { AlertEvent, AlertFormat } from './alertsSchema.js';
 
 /** One failing rule as an alert names it. */
@@ -45,16 +46,7 @@ export interface AlertRunInput {
   readonly started_at: string;
   readonly finished_at: string;
   readonly duration_ms: number;
-  readonly rules: readonly {
-    readonly stage: string;
-    readonly name: string;
-    readonly rule: string;
-    readonly severity: string;
-    readonly action: string;
-    readonly status: 'pass' | 'fail';
-    readonly failing: number;
-    readonly samples: readonly Readonly<Record<string, unknown>>[];
-  }[];
+  readonly rules: readonly RuleResult[];
   readonly error?: { readonly message: string; readonly stage?: string } | undefined;
 }
 

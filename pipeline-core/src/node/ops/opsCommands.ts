@@ -98,9 +98,9 @@ function backfillProgress(live: boolean): (p: BackfillProgress) => void {
   return (p) => {
     const finished = p.skipped + p.succeeded + p.failed;
     const pct = ((100 * finished) / p.total).toFixed(1);
-    const eta = p.eta_ms === null ? '…' : fmtDuration(p.eta_ms);
+    const eta = finished === p.total ? '' : `  ETA ${p.eta_ms === null ? '…' : fmtDuration(p.eta_ms)}`;
     const rate = p.elapsed_ms > 0 ? fmtInt(Math.round(p.rows_in / (p.elapsed_ms / 1000))) : '0';
-    const text = `[${finished}/${p.total}] ${pct}%  ${p.succeeded} ok, ${p.skipped} skipped, ${p.failed} failed  ${rate} rows/s  ETA ${eta}${p.running.length ? `  running ${p.running.join(', ')}` : ''}`;
+    const text = `[${finished}/${p.total}] ${pct}%  ${p.succeeded} ok, ${p.skipped} skipped, ${p.failed} failed  ${rate} rows/s${eta}${p.running.length ? `  running ${p.running.join(', ')}` : ''}`;
     if (p.last && 'status' in p.last && (p.last.status === 'failed' || p.last.status === 'error')) {
       if (live) out.write('\r\x1b[2K');
       out.write(`${pc.red('✗')} ${p.last.date}: ${p.last.status} (exit ${'exit_code' in p.last ? p.last.exit_code : '?'})${'cause' in p.last && p.last.cause ? ` ${p.last.cause}` : ''}\n`);
