@@ -118,7 +118,7 @@ export interface CostEstimate {
   };
   readonly break_even: BreakEven;
   readonly sensitivity: readonly SensitivityRow[];
-  /** Other services' yearly infrastructure for the same work (serverless) or the same cluster (plans). */
+  /** Yearly compute (no storage, no people) of the other serverless services for the same runs, and of the same cluster under each pricing plan. */
   readonly alternatives: readonly { readonly kind: 'serverless' | 'always_on_plan'; readonly id: string; readonly label: string; readonly yearly_cost: number }[];
   readonly assumptions: readonly Assumption[];
   readonly prices: readonly BookPrice[];

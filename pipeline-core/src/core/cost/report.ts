@@ -150,7 +150,7 @@ ${chartSvg(monthlyChart(e), 'chart-monthly')}
 </div>
 <div class="grid2">
 <section><h2>What moves the savings most <span class="src">(a year, at a low and a high value)</span></h2>${chartSvg(sensitivityChart(e), 'chart-sensitivity')}</section>
-<section><h2>Other ways to pay, infrastructure a year</h2><table class="alts" data-testid="alternatives"><tbody>${alternatives}</tbody></table></section>
+<section><h2>Other ways to pay <span class="src">(compute a year; storage and people aside)</span></h2><table class="alts" data-testid="alternatives"><tbody>${alternatives}</tbody></table></section>
 </div>
 <h2>Assumptions <span class="src">(values without a note are stated in the pipeline spec)</span></h2>
 <ul class="assumptions" data-testid="assumptions">${assumptions}</ul>
