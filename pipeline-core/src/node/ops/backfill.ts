@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
@@ -176,7 +176,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillSummary> 
   const onAbort = () => {
     stop = true;
     interrupted = true;
-    for (const w of workers) w.stop('SIGKILL');
+    for (const w of workers) void w.stop('SIGKILL');
   };
   o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -205,7 +205,9 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillSummary> 
     );
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
-    for (const w of workers) w.stop();
+    await Promise.all(workers.map((w) => w.stop()));
+    // each worker's DuckDB spill folder (see backfillWorker.ts)
+    await Promise.all(workers.flatMap((w) => w.pids).map((pid) => rm(join(o.lake, '.tmp', `worker-${pid}`), { recursive: true, force: true })));
     await lock.release();
   }
 

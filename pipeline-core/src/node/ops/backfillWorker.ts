@@ -1,9 +1,13 @@
-// A backfill worker: a child process that runs one partition after another in-process, so a
-// five-year daily backfill costs one Node start per worker, not one per day. It dies with its
+// A backfill worker: a child process that runs one partition after another in-process on one
+// DuckDB, so a five-year daily backfill costs one Node start and one DuckDB per worker, not one
+// per day. It dies with its
 // parent: when the coordinator is killed, the IPC channel closes and the worker exits at once
 // (its run in progress is left incomplete and is redone on resume, never published twice).
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { loadSpec } from '../../core/spec/load.js';
-import { runPipeline } from '../runner/run.js';
+import { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
+import { lockDownEngine, runPipeline } from '../runner/run.js';
 
 export interface WorkerInit {
   readonly type: 'init';
@@ -40,22 +44,31 @@ export type FromWorker = { readonly type: 'ready' } | TaskResult;
 
 const send = (m: FromWorker) => process.send?.(m);
 
+type Spec = ReturnType<typeof loadSpec>['spec'];
+
+/** One engine for all of the worker's partitions, with the runner's lock-down applied once. */
+async function openWorkerEngine(init: WorkerInit): Promise<NodeDuckdbEngine> {
+  const tempDirectory = join(init.lake, '.tmp', `worker-${process.pid}`);
+  await mkdir(tempDirectory, { recursive: true });
+  const engine = await NodeDuckdbEngine.open({ memoryLimit: init.memoryLimit, threads: init.threads, tempDirectory });
+  await lockDownEngine(engine, init.lake, init.projectDir);
+  return engine;
+}
+
 function workerMain(): void {
-  let init: WorkerInit | undefined;
-  let spec: ReturnType<typeof loadSpec>['spec'];
+  let ready: Promise<{ init: WorkerInit; spec: Spec; engine: NodeDuckdbEngine }> | undefined;
   process.on('disconnect', () => process.exit(1));
   process.on('message', (m: ToWorker) => {
     if (m.type === 'init') {
-      init = m;
-      spec = loadSpec(m.specText).spec;
-      send({ type: 'ready' });
+      ready = openWorkerEngine(m).then((engine) => ({ init: m, spec: loadSpec(m.specText).spec, engine }));
+      void ready.then(() => send({ type: 'ready' }));
       return;
     }
-    void runTask(init!, spec, m).then(send);
+    void ready!.then(({ init, spec, engine }) => runTask(init, spec, engine, m)).then(send);
   });
 }
 
-async function runTask(init: WorkerInit, spec: ReturnType<typeof loadSpec>['spec'], task: WorkerTask): Promise<TaskResult> {
+async function runTask(init: WorkerInit, spec: Spec, engine: NodeDuckdbEngine, task: WorkerTask): Promise<TaskResult> {
   const started = performance.now();
   const failed = (cause: string): TaskResult => ({ type: 'result', date: task.date, run_id: null, status: 'error', exit_code: 1, duration_ms: performance.now() - started, rows_in: 0, rows_out: 0, bytes_read: 0, cause });
   if (!spec) return failed('the spec does not load');
@@ -70,6 +83,7 @@ async function runTask(init: WorkerInit, spec: ReturnType<typeof loadSpec>['spec
       replay: init.replay,
       memoryLimit: init.memoryLimit,
       threads: init.threads,
+      engine,
       // one summary alert for the whole backfill instead of one per partition
       ops: { alerts: { enabled: false } },
     });

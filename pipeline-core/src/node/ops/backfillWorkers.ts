@@ -54,7 +54,10 @@ export class BackfillWorker {
       p?.resolve({ type: 'result', date: p.task.date, run_id: null, status: 'error', exit_code: 1, duration_ms: 0, rows_in: 0, rows_out: 0, bytes_read: 0, cause: `the worker process died (${signal ?? `exit ${code}`})` });
     });
     this.child = child;
-    if (child.pid !== undefined) await this.onStart(child.pid);
+    if (child.pid !== undefined) {
+      this.pids.push(child.pid);
+      await this.onStart(child.pid);
+    }
     return child;
   }
 
@@ -66,10 +69,16 @@ export class BackfillWorker {
     });
   }
 
-  stop(signal: NodeJS.Signals = 'SIGTERM'): void {
+  /** Every process this worker started (one, unless one died and was replaced). */
+  readonly pids: number[] = [];
+
+  /** Stops the process; resolves once it is gone. */
+  stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.child;
-    if (!child) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill(signal);
     if (child.connected) child.disconnect();
+    return gone;
   }
 }

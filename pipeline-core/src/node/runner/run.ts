@@ -33,6 +33,12 @@ export interface RunOptions {
   readonly onEvent?: (e: RunEvent) => void;
   /** Logging and alerting options (see ops/runOps.ts). */
   readonly ops?: RunOpsOptions;
+  /**
+   * Run on this engine instead of opening one: a backfill worker reuses one DuckDB across its
+   * partitions. The caller opened it, locked it down to this lake and project with
+   * lockDownEngine(), and closes it; every stage table is CREATE OR REPLACEd by the next run.
+   */
+  readonly engine?: NodeDuckdbEngine;
 }
 
 export type RunEvent =
@@ -89,7 +95,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   try {
     landed = opts.replay ? await landedSources(opts.spec, params, lake) : await landSources(opts.spec, params, opts.inbox, lake, now);
     emit({ event: 'landed', landed });
-    engine = await NodeDuckdbEngine.open({ memoryLimit: opts.memoryLimit ?? '2GB', tempDirectory: tempDir, ...(opts.threads ? { threads: opts.threads } : {}) });
+    engine = opts.engine ?? await NodeDuckdbEngine.open({ memoryLimit: opts.memoryLimit ?? '2GB', tempDirectory: tempDir, ...(opts.threads ? { threads: opts.threads } : {}) });
     const relations = new Map(
       await Promise.all(
         landed.map(async (l) => {
@@ -100,7 +106,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
       ),
     );
     const plan = compileDuckdbPlan(opts.spec, { params, sourceRelation: (name) => relations.get(name)! });
-    await lockDown(engine, lake, opts.projectDir);
+    if (!opts.engine) await lockDownEngine(engine, lake, opts.projectDir);
     execution = await executePlan(engine, plan, { now: () => performance.now(), onEvent: emit });
     const stopOutputs = execution.rules.some((r) => r.status === 'fail' && r.action === 'fail');
     rejects = await writeRejects(engine, plan, staging, String(params[RUN_DATE]));
@@ -113,7 +119,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     outputs = [];
     rejects = [];
   } finally {
-    engine?.close();
+    if (!opts.engine) engine?.close();
     await rm(tempDir, { recursive: true, force: true });
     await rm(staging, { recursive: true, force: true });
   }
@@ -176,7 +182,7 @@ function trackPeakMemory(): { stop(): number } {
  * After the sources are readable, custom SQL must not reach anything else on the machine:
  * DuckDB may only touch the lake and the project, and the setting cannot be changed back.
  */
-async function lockDown(engine: NodeDuckdbEngine, lake: string, projectDir: string): Promise<void> {
+export async function lockDownEngine(engine: NodeDuckdbEngine, lake: string, projectDir: string): Promise<void> {
   const dirs = [lake, projectDir].map((d) => quoteString(d.endsWith(sep) ? d : d + sep)).join(', ');
   await engine.exec(`SET allowed_directories = [${dirs}]`);
   await engine.exec('SET enable_external_access = false');
