@@ -124,7 +124,7 @@ describe('a five-year daily backfill killed midway', () => {
     });
     const finishedAt = performance.now();
     expect(resumed.code).toBe(0);
-    expect(resumed.stderr).toContain(`1826 partitions, ${1826 - doneBefore} run, ${doneBefore} skipped (already done), 0 failed`);
+    expect(resumed.stderr).toContain(`1826 partitions: ${1826 - doneBefore} succeeded, ${doneBefore} skipped (already done), 0 failed`);
 
     const after = await reports(lake);
     const perDate = new Map<string, number>();

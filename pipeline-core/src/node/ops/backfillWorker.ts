@@ -40,7 +40,7 @@ export interface TaskResult {
 }
 
 export type ToWorker = WorkerInit | WorkerTask;
-export type FromWorker = { readonly type: 'ready' } | TaskResult;
+export type FromWorker = { readonly type: 'ready' } | { readonly type: 'fatal'; readonly cause: string } | TaskResult;
 
 const send = (m: FromWorker) => process.send?.(m);
 
@@ -50,7 +50,9 @@ type Spec = ReturnType<typeof loadSpec>['spec'];
 async function openWorkerEngine(init: WorkerInit): Promise<NodeDuckdbEngine> {
   const tempDirectory = join(init.lake, '.tmp', `worker-${process.pid}`);
   await mkdir(tempDirectory, { recursive: true });
-  const engine = await NodeDuckdbEngine.open({ memoryLimit: init.memoryLimit, threads: init.threads, tempDirectory });
+  const engine = await NodeDuckdbEngine.open({ memoryLimit: init.memoryLimit, threads: init.threads, tempDirectory }).catch((e: unknown) => {
+    throw new Error(`DuckDB with memory limit ${init.memoryLimit} and ${init.threads} thread(s): ${e instanceof Error ? e.message : String(e)}`);
+  });
   await lockDownEngine(engine, init.lake, init.projectDir);
   return engine;
 }
@@ -61,7 +63,13 @@ function workerMain(): void {
   process.on('message', (m: ToWorker) => {
     if (m.type === 'init') {
       ready = openWorkerEngine(m).then((engine) => ({ init: m, spec: loadSpec(m.specText).spec, engine }));
-      void ready.then(() => send({ type: 'ready' }));
+      ready.then(
+        () => send({ type: 'ready' }),
+        (e: unknown) => {
+          send({ type: 'fatal', cause: (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ') });
+          process.disconnect?.();
+        },
+      );
       return;
     }
     void ready!.then(({ init, spec, engine }) => runTask(init, spec, engine, m)).then(send);

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FromWorker, TaskResult, WorkerInit, WorkerTask } from './backfillWorker.js';
+import { BackfillError } from './backfillLock.js';
 
 /**
  * The worker script: next to this module once built; from the sources (vitest runs .ts files),
@@ -31,12 +32,11 @@ export class BackfillWorker {
     const child = fork(workerScript(), [], { env: { ...process.env, BATCHBOOK_BACKFILL_WORKER: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     await new Promise<void>((resolve, reject) => {
       const onMessage = (m: FromWorker) => {
-        if (m.type === 'ready') {
-          child.off('exit', onExit);
-          resolve();
-        }
+        child.off('exit', onExit);
+        if (m.type === 'ready') resolve();
+        else if (m.type === 'fatal') reject(new BackfillError(`a backfill worker could not start: ${m.cause}`));
       };
-      const onExit = (code: number | null) => reject(new Error(`backfill worker exited during start (code ${code})`));
+      const onExit = (code: number | null) => reject(new BackfillError(`a backfill worker exited while starting (code ${code})`));
       child.once('message', onMessage);
       child.once('exit', onExit);
       child.send(this.init);

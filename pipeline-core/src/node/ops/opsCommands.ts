@@ -116,7 +116,7 @@ function backfillProgress(live: boolean): (p: BackfillProgress) => void {
 function printSummary(s: BackfillSummary): void {
   const out = process.stderr;
   const head = s.interrupted ? pc.yellow('interrupted') : s.failed ? pc.red(`${s.failed} failed`) : pc.green('done');
-  out.write(`${head}: ${s.pipeline} ${s.from}..${s.to} by ${s.step}: ${s.total} partitions, ${s.succeeded} run, ${s.skipped} skipped (already done), ${s.failed} failed in ${fmtDuration(s.elapsed_ms)}`);
+  out.write(`${head}: ${s.pipeline} ${s.from}..${s.to} by ${s.step}: ${s.total} partitions: ${s.succeeded} succeeded, ${s.skipped} skipped (already done), ${s.failed} failed in ${fmtDuration(s.elapsed_ms)}`);
   out.write(s.elapsed_ms > 0 ? `; ${fmtInt(s.rows_in)} rows in (${fmtInt(Math.round(s.rows_in / (s.elapsed_ms / 1000)))} rows/s), ${fmtInt(s.rows_out)} rows out\n` : '\n');
   if (s.failures.length) {
     out.write(pc.bold('failed partitions:\n'));
