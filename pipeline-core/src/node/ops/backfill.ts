@@ -121,7 +121,10 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillSummary> 
   const specSha = createHash('sha256').update(o.specText).digest('hex');
   const lock = await acquireBackfillLock(o.lake, o.spec.name);
   const started = performance.now();
-  const done = await doneKeys(o.lake, o.spec.name);
+  const done = await doneKeys(o.lake, o.spec.name).catch(async (e: unknown) => {
+    await lock.release();
+    throw e;
+  });
   const init: WorkerInit = {
     type: 'init',
     specText: o.specText,
