@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, open, readdir, readFile, readlink, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readdir, readFile, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 
 /** Writes a file so readers see the old or the new content, never a half-written one. */
@@ -16,8 +16,6 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   await rename(tmp, file);
 }
 
-const OWNER = 'owner.json';
-
 function alive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
@@ -28,18 +26,14 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Creates a run's staging folder, marked with the owning process so recovery leaves live runs alone. */
-export async function createStaging(dir: string): Promise<void> {
+/**
+ * Creates a run's staging folder. Its name carries the owning process id, so recovery can tell
+ * a live run's folder from a dead one's from the moment it exists (parallel runs share a lake).
+ */
+export async function createStaging(stagingRoot: string, runId: string): Promise<string> {
+  const dir = join(stagingRoot, `${runId}.pid${process.pid}`);
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, OWNER), JSON.stringify({ pid: process.pid }));
-}
-
-async function ownerPid(dir: string): Promise<number | undefined> {
-  try {
-    return (JSON.parse(await readFile(join(dir, OWNER), 'utf8')) as { pid: number }).pid;
-  } catch {
-    return undefined;
-  }
+  return dir;
 }
 
 /** Removes staging folders of runs that died (killed or crashed); nothing in them was published. */
@@ -52,12 +46,9 @@ export async function recoverStaging(stagingRoot: string): Promise<string[]> {
   }
   const removed: string[] = [];
   for (const entry of entries.sort()) {
-    const dir = join(stagingRoot, entry);
-    const pid = await ownerPid(dir);
-    if (pid !== undefined && alive(pid)) continue;
-    // no owner file yet: another run (a parallel backfill worker) may be creating it right now
-    if (pid === undefined && Date.now() - (await stat(dir).then((s) => s.mtimeMs, () => 0)) < 60_000) continue;
-    await rm(dir, { recursive: true, force: true });
+    const pid = Number(/\.pid(\d+)$/.exec(entry)?.[1]);
+    if (pid && alive(pid)) continue;
+    await rm(join(stagingRoot, entry), { recursive: true, force: true });
     removed.push(entry);
   }
   return removed;

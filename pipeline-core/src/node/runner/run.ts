@@ -72,9 +72,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   const lake = opts.lake;
   const stagingRoot = join(lake, '.staging');
   await recoverStaging(stagingRoot);
-  const staging = join(stagingRoot, runId);
   const tempDir = join(lake, '.tmp', runId);
-  await createStaging(staging);
+  const staging = await createStaging(stagingRoot, runId);
   await mkdir(tempDir, { recursive: true });
   // One stream of events feeds the log, the metrics, the alerts and the caller's progress display.
   const ops = openRunOps({ lake, runId, spec: opts.spec, projectDir: opts.projectDir, now, options: opts.ops });
