@@ -4,6 +4,7 @@ import { refusal } from './refusal.js';
 import type { ExportTarget } from './targets.js';
 import type { TargetResult } from './targetResult.js';
 import { sparkTarget } from './spark/sparkTarget.js';
+import { dbtTarget } from './dbt/dbtTarget.js';
 
 export const TARGET_TITLES: { readonly [T in ExportTarget]: string } = {
   duckdb: 'DuckDB (pinned spec + standalone SQL script)',
@@ -24,6 +25,6 @@ const notYet = (target: ExportTarget) => (ctx: ExportContext): TargetResult => (
 export const TARGET_GENERATORS: { readonly [T in Exclude<ExportTarget, 'duckdb'>]: (ctx: ExportContext, opts: ExportOptions) => TargetResult } = {
   spark: (ctx) => sparkTarget(ctx),
   beam: notYet('beam'),
-  dbt: notYet('dbt'),
+  dbt: (ctx, opts) => dbtTarget(ctx, opts.duckdbSources),
   airflow: notYet('airflow'),
 };
