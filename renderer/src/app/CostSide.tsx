@@ -1,0 +1,22 @@
+import { useMemo, type ReactElement } from 'react';
+import { type CostSection, type SpecInput } from '@batchbook/pipeline-core';
+import { CostPanel } from '../cost/CostPanel';
+import { useDoc } from '../store/docStore';
+
+/** The cost estimate beside the notebook; scenario edits are commands like any other edit. */
+export default function CostSide(): ReactElement {
+  const runnable = useDoc((s) => s.check?.runnable);
+  const dispatch = useDoc((s) => s.dispatch);
+  const spec = useMemo(() => runnable, [runnable]);
+  if (!spec) return <div className="side-empty muted">The cost estimate appears when the pipeline has no errors.</div>;
+  return (
+    <div className="cost-side">
+      <CostPanel
+        spec={spec}
+        onScenarioChange={(cost: CostSection) =>
+          dispatch({ name: 'setCost', label: 'Edit cost scenario', apply: (s: SpecInput) => ({ ...s, cost }) as SpecInput }, 'cost')
+        }
+      />
+    </div>
+  );
+}

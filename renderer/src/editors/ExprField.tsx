@@ -1,0 +1,41 @@
+import { lazy, Suspense, type ReactElement } from 'react';
+import type { Schema, SpecPath } from '@batchbook/pipeline-core';
+import { FieldProblems, useDiagnostics } from './fields';
+
+/** Monaco loads on first use (it is most of the app's weight); until then a plain field stands in. */
+const MonacoExpr = lazy(() => import('../monaco/MonacoField'));
+
+export interface ExprFieldProps {
+  readonly value: string;
+  readonly onChange: (v: string) => void;
+  /** The columns the expression can use (the cell's input). */
+  readonly columns: Schema | undefined;
+  readonly path: SpecPath;
+  readonly language?: 'expr' | 'sql';
+  /** For SQL cells: the input tables, offered with their columns. */
+  readonly tables?: ReadonlyMap<string, Schema>;
+  readonly testId?: string;
+  readonly placeholder?: string;
+  readonly lines?: number;
+}
+
+function Fallback(p: ExprFieldProps): ReactElement {
+  const errors = useDiagnostics(p.path);
+  const multi = (p.lines ?? 1) > 1;
+  return multi ? (
+    <textarea className={`field mono expr-fallback ${errors.length ? 'invalid' : ''}`} rows={p.lines} value={p.value} onChange={(e) => p.onChange(e.target.value)} data-testid={p.testId} spellCheck={false} />
+  ) : (
+    <input className={`field mono expr-fallback ${errors.length ? 'invalid' : ''}`} value={p.value} onChange={(e) => p.onChange(e.target.value)} data-testid={p.testId} spellCheck={false} placeholder={p.placeholder} />
+  );
+}
+
+export function ExprField(props: ExprFieldProps): ReactElement {
+  return (
+    <div className={`expr-field ${(props.lines ?? 1) > 1 ? 'multi' : ''}`} style={{ ['--lines' as string]: props.lines ?? 1 }}>
+      <Suspense fallback={<Fallback {...props} />}>
+        <MonacoExpr {...props} />
+      </Suspense>
+      <FieldProblems path={props.path} />
+    </div>
+  );
+}

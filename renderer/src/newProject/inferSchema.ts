@@ -1,0 +1,181 @@
+import { parquetMetadata, parquetSchema } from 'hyparquet';
+import { JsonSourceError, splitCsvLine, type DataType } from '@batchbook/pipeline-core';
+
+/**
+ * A first guess at a dropped file's schema: the columns and, from the first rows, the narrowest
+ * type every value fits. The user confirms (or changes) it before it is pinned in the spec;
+ * rows that later do not fit become rejects with a reason, never a failed load.
+ */
+export type SourceFormat = 'csv' | 'json' | 'ndjson' | 'parquet';
+
+export interface InferredColumn {
+  readonly name: string;
+  readonly type: DataType;
+  readonly examples: readonly string[];
+}
+
+export interface Inferred {
+  readonly format: SourceFormat;
+  readonly columns: readonly InferredColumn[];
+  readonly delimiter?: string;
+  readonly rowsSeen: number;
+}
+
+export class InferError extends Error {}
+
+const SAMPLE_ROWS = 1000;
+
+export function formatOf(fileName: string): SourceFormat | undefined {
+  const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase();
+  if (ext === 'csv' || ext === 'tsv' || ext === 'txt') return 'csv';
+  if (ext === 'json') return 'json';
+  if (ext === 'ndjson' || ext === 'jsonl') return 'ndjson';
+  if (ext === 'parquet' || ext === 'pq') return 'parquet';
+  return undefined;
+}
+
+const INT = /^[+-]?\d{1,18}$/;
+const NUM = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TS = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const BOOL = /^(true|false)$/i;
+
+/** The narrowest type all non-empty values fit. Timestamps with an offset stay text for a parse_date step. */
+export function typeOf(values: readonly string[]): DataType {
+  const present = values.filter((v) => v.trim() !== '');
+  if (present.length === 0) return 'string';
+  const all = (re: RegExp) => present.every((v) => re.test(v.trim()));
+  if (all(BOOL)) return 'boolean';
+  if (all(INT)) return 'integer';
+  if (all(NUM)) return 'double';
+  if (all(DATE)) return 'date';
+  if (all(TS) && present.every((v) => !/(Z|[+-]\d{2}:?\d{2})$/.test(v.trim()))) return 'timestamp';
+  return 'string';
+}
+
+function detectDelimiter(header: string): string {
+  const counts = [',', ';', '\t', '|'].map((d) => [d, header.split(d).length] as const);
+  return counts.sort((a, b) => b[1] - a[1])[0]![0];
+}
+
+function columnsFrom(names: readonly string[], rows: readonly (readonly string[])[]): InferredColumn[] {
+  return names.map((name, i) => {
+    const values = rows.map((r) => r[i] ?? '');
+    return { name, type: typeOf(values), examples: [...new Set(values.filter((v) => v !== ''))].slice(0, 3) };
+  });
+}
+
+/** Splits CSV text into records, honouring quoted newlines, stopping after `max` records. */
+function csvRecords(text: string, delimiter: string, max: number): string[][] {
+  const out: string[][] = [];
+  let record: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < text.length && out.length < max; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) {
+      record.push(cur);
+      cur = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      record.push(cur);
+      if (record.length > 1 || record[0] !== '') out.push(record);
+      record = [];
+      cur = '';
+    } else cur += ch;
+  }
+  if ((cur !== '' || record.length) && out.length < max) out.push([...record, cur]);
+  return out;
+}
+
+function fromCsv(text: string): Inferred {
+  const body = text.replace(/^\uFEFF/, '');
+  const header = body.split(/\r?\n/)[0] ?? '';
+  if (header.trim() === '') throw new InferError('the file is empty: a CSV needs a header line with the column names');
+  const delimiter = detectDelimiter(header);
+  const names = splitCsvLine(header, delimiter, '"');
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) throw new InferError(`the header names the column '${dup}' twice`);
+  if (names.some((n) => n === '')) throw new InferError('the header has an empty column name');
+  const rows = csvRecords(body, delimiter, SAMPLE_ROWS + 1).slice(1);
+  return { format: 'csv', columns: columnsFrom(names, rows), delimiter, rowsSeen: rows.length };
+}
+
+function jsonText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+function fromObjects(format: 'json' | 'ndjson', objects: readonly Record<string, unknown>[]): Inferred {
+  const names: string[] = [];
+  for (const o of objects) for (const k of Object.keys(o)) if (!names.includes(k)) names.push(k);
+  if (names.length === 0) throw new InferError('no objects with fields found in the file');
+  return { format, columns: columnsFrom(names, objects.map((o) => names.map((n) => jsonText(o[n])))), rowsSeen: objects.length };
+}
+
+function fromNdjson(text: string): Inferred {
+  const objects: Record<string, unknown>[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (objects.length >= SAMPLE_ROWS) break;
+    if (line.trim() === '') continue;
+    try {
+      const v: unknown = JSON.parse(line);
+      if (v && typeof v === 'object' && !Array.isArray(v)) objects.push(v as Record<string, unknown>);
+    } catch {
+      // bad lines become rejects later; the schema comes from the good ones
+    }
+  }
+  return fromObjects('ndjson', objects);
+}
+
+function fromJson(text: string): Inferred {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    // one object per line is NDJSON, whatever the file is called
+    if (/^\s*\{/.test(text)) return fromNdjson(text);
+    throw new JsonSourceError(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!Array.isArray(v)) throw new InferError('expected a JSON array of objects');
+  return fromObjects('json', v.slice(0, SAMPLE_ROWS).filter((o): o is Record<string, unknown> => !!o && typeof o === 'object' && !Array.isArray(o)));
+}
+
+function parquetType(el: { type?: string; converted_type?: string; logical_type?: { type: string }; precision?: number; scale?: number }): DataType {
+  const lt = el.logical_type?.type ?? el.converted_type;
+  if (lt === 'DECIMAL') return `decimal(${Math.min(38, el.precision ?? 18)},${el.scale ?? 0})`;
+  if (lt === 'DATE') return 'date';
+  if (lt === 'TIMESTAMP' || lt === 'TIMESTAMP_MICROS' || lt === 'TIMESTAMP_MILLIS' || el.type === 'INT96') return 'timestamp';
+  if (lt === 'STRING' || lt === 'UTF8' || el.type === 'BYTE_ARRAY') return 'string';
+  if (el.type === 'BOOLEAN') return 'boolean';
+  if (el.type === 'INT32' || el.type === 'INT64') return 'integer';
+  if (el.type === 'FLOAT' || el.type === 'DOUBLE') return 'double';
+  return 'string';
+}
+
+function fromParquet(bytes: Uint8Array): Inferred {
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  let meta;
+  try {
+    meta = parquetMetadata(buffer);
+  } catch (e) {
+    throw new InferError(`not a readable Parquet file (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const columns = parquetSchema(meta).children.map((c) => ({ name: c.element.name, type: parquetType(c.element), examples: [] }));
+  return { format: 'parquet', columns, rowsSeen: Number(meta.num_rows) };
+}
+
+export function inferSchema(fileName: string, bytes: Uint8Array): Inferred {
+  const format = formatOf(fileName);
+  if (!format) throw new InferError(`'${fileName}' is not a CSV, JSON, NDJSON or Parquet file (by its extension)`);
+  if (format === 'parquet') return fromParquet(bytes);
+  const text = new TextDecoder('utf-8').decode(bytes);
+  return format === 'csv' ? fromCsv(text) : format === 'json' ? fromJson(text) : fromNdjson(text);
+}

@@ -1,0 +1,270 @@
+import {
+  analyzeSpec,
+  Cancelled,
+  checkDraft,
+  compileDuckdbPlan,
+  downstreamOf,
+  executePlan,
+  matchFiles,
+  resolveParams,
+  sampledRelation,
+  sampleFractions,
+  sampleKeys,
+  StageFailure,
+  substitutePath,
+  type DuckdbPlan,
+  type PipelineSpec,
+  type PlannedStage,
+  type RuleResult,
+  type Source,
+  type SourceRelation,
+  type SpecInput,
+  type StageResult,
+} from '@batchbook/pipeline-core';
+import { loadSource, type LoadedSource, type SourceDatabase } from './sources';
+import type { WasmSqlEngine } from './wasmEngine';
+
+/**
+ * The preview of a pipeline being edited. Each stage's tables stay in the database between
+ * runs; a run recompiles the draft with the same compiler the runner uses and re-executes only
+ * the stages whose compiled SQL changed (an edit, a new sample, new files) and everything
+ * downstream of them. A stage that fails blocks only what reads it.
+ */
+export type CellStatus = 'fresh' | 'stale' | 'running' | 'error' | 'blocked';
+
+export interface CellState {
+  readonly status: CellStatus;
+  readonly message?: string;
+  readonly result?: StageResult;
+  readonly rules?: readonly RuleResult[];
+}
+
+export interface SampleOptions {
+  readonly mode: 'sample' | 'full';
+  readonly size: number;
+  readonly seed: number;
+}
+
+export interface RunRequest {
+  readonly input: SpecInput;
+  readonly params: Readonly<Record<string, string>>;
+  /** The run date used when neither the user nor the spec gives one. */
+  readonly fallbackRunDate: string;
+  readonly sample: SampleOptions;
+  /** Every file in the project's inbox, '/'-separated, relative to it. */
+  readonly files: readonly string[];
+  /** Stages to run even if unchanged (Run cell / Run all). */
+  readonly force?: readonly string[];
+}
+
+export type SessionEvent =
+  | { readonly type: 'cells'; readonly cells: Readonly<Record<string, CellState>>; readonly toRun: readonly string[]; readonly sources: readonly SourceInfo[] }
+  | { readonly type: 'stage_start'; readonly stage: string; readonly index: number; readonly total: number }
+  | { readonly type: 'stage_end'; readonly stage: string; readonly cell: CellState; readonly index: number; readonly total: number }
+  | { readonly type: 'rule'; readonly stage: string; readonly rule: RuleResult }
+  | { readonly type: 'stage_error'; readonly stage: string; readonly message: string; readonly blocked: readonly string[] };
+
+export interface SourceInfo {
+  readonly name: string;
+  readonly files: readonly string[];
+  readonly rows: number;
+  /** Share of rows the preview reads (1 = the whole file). */
+  readonly fraction: number;
+  readonly key?: string;
+}
+
+export interface RunOutcome {
+  readonly cancelled: boolean;
+  readonly ran: readonly string[];
+  readonly ms: number;
+}
+
+export type FileReader = (paths: readonly string[]) => Promise<ReadonlyMap<string, Uint8Array>>;
+
+interface SourceEntry {
+  readonly key: string;
+  readonly loaded: LoadedSource;
+  readonly version: number;
+}
+
+/** First line of an engine error: DuckDB adds context lines that read as noise in a cell. */
+export function errorMessage(e: unknown): string {
+  const cause = e instanceof StageFailure ? e.cause : e;
+  const msg = cause instanceof Error ? cause.message : String(cause);
+  return msg.split('\n').filter((l) => l.trim() !== '')[0] ?? msg;
+}
+
+function signature(p: PlannedStage, sourceVersion: number | undefined): string {
+  const c = p.compiled;
+  return JSON.stringify([c.statements, c.stats, c.rules?.map((r) => [r.check, r.samples]), c.write?.select, sourceVersion]);
+}
+
+export class PreviewSession {
+  private readonly sources = new Map<string, SourceEntry>();
+  private readonly signatures = new Map<string, string>();
+  private readonly cells = new Map<string, CellState>();
+  private versions = 0;
+  private current?: { plan: DuckdbPlan; spec: PipelineSpec };
+
+  constructor(
+    readonly engine: WasmSqlEngine,
+    private readonly db: SourceDatabase,
+    private readonly readFiles: FileReader,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  get plan(): DuckdbPlan | undefined {
+    return this.current?.plan;
+  }
+
+  cell(stage: string): CellState | undefined {
+    return this.cells.get(stage);
+  }
+
+  cancel(): void {
+    this.engine.cancel();
+  }
+
+  /** Forgets every loaded file and result (another project was opened). */
+  async reset(): Promise<void> {
+    for (const s of this.sources.values()) await s.loaded.drop();
+    this.sources.clear();
+    this.signatures.clear();
+    this.cells.clear();
+    this.current = undefined;
+  }
+
+  async run(req: RunRequest, emit: (e: SessionEvent) => void): Promise<RunOutcome> {
+    const started = this.now();
+    this.engine.reset();
+    const states = new Map<string, CellState>();
+    const draft = checkDraft(req.input);
+    for (const d of draft.diagnostics) {
+      if (d.severity !== 'error' || d.path[0] !== 'stages' || typeof d.path[1] !== 'number') continue;
+      const name = req.input.stages[d.path[1]]?.name;
+      if (name !== undefined && !states.has(name)) states.set(name, { status: 'error', message: d.message });
+    }
+    for (const name of draft.blocked) states.set(name, { status: 'blocked', message: 'waits for an input with errors' });
+    let spec = draft.runnable;
+    if (!spec) {
+      emit({ type: 'cells', cells: Object.fromEntries(states), toRun: [], sources: [] });
+      return { cancelled: false, ran: [], ms: this.now() - started };
+    }
+    let params;
+    try {
+      params = resolveParams(spec, req.params, req.fallbackRunDate);
+    } catch (e) {
+      for (const s of spec.stages) states.set(s.name, { status: 'error', message: errorMessage(e) });
+      emit({ type: 'cells', cells: Object.fromEntries(states), toRun: [], sources: [] });
+      return { cancelled: false, ran: [], ms: this.now() - started };
+    }
+
+    const { relations, failed, infos } = await this.loadSources(spec, params, req);
+    const failedIngest = spec.stages.filter((s) => s.kind === 'ingest' && failed.has(s.source));
+    const cut = downstreamOf(spec, failedIngest.map((s) => s.name));
+    for (const s of failedIngest) states.set(s.name, { status: 'error', message: failed.get((s as { source: string }).source)! });
+    for (const name of cut) if (!states.has(name)) states.set(name, { status: 'blocked', message: 'waits for an input with errors' });
+    spec = { ...spec, stages: spec.stages.filter((s) => !cut.has(s.name)) };
+
+    const plan = compileDuckdbPlan(spec, { params, sourceRelation: (n) => relations.get(n)!, analysis: analyzeSpec(spec) });
+    const sigs = new Map(plan.stages.map((p) => [p.stage.name, signature(p, p.stage.kind === 'ingest' ? this.sources.get(p.stage.source)?.version : undefined)]));
+    const force = new Set(req.force ?? []);
+    const changed = plan.stages.map((p) => p.stage.name).filter((n) => force.has(n) || this.signatures.get(n) !== sigs.get(n) || this.cells.get(n)?.status !== 'fresh');
+    const toRun = downstreamOf(spec, changed);
+    for (const p of plan.stages) {
+      const name = p.stage.name;
+      states.set(name, toRun.has(name) ? { ...this.cells.get(name), status: 'stale' } : this.cells.get(name)!);
+    }
+    this.cells.clear();
+    for (const [n, s] of states) this.cells.set(n, s);
+    this.current = { plan, spec };
+    emit({ type: 'cells', cells: Object.fromEntries(states), toRun: [...toRun], sources: infos });
+
+    const remaining = new Set(toRun);
+    const ran: string[] = [];
+    for (const n of toRun) this.signatures.delete(n);
+    while (remaining.size > 0) {
+      try {
+        await executePlan(this.engine, plan, {
+          only: new Set(remaining),
+          now: this.now,
+          isCancelled: () => this.engine.isCancelled,
+          onEvent: (e) => {
+            if (e.event === 'stage_start') {
+              this.cells.set(e.stage, { ...this.cells.get(e.stage), status: 'running' });
+              emit({ type: 'stage_start', stage: e.stage, index: ran.length, total: toRun.size });
+            } else if (e.event === 'rule') {
+              const c = this.cells.get(e.result.stage);
+              this.cells.set(e.result.stage, { ...c!, rules: [...(c?.rules ?? []), e.result] });
+              emit({ type: 'rule', stage: e.result.stage, rule: e.result });
+            } else {
+              const name = e.result.name;
+              remaining.delete(name);
+              ran.push(name);
+              this.signatures.set(name, sigs.get(name)!);
+              const cell: CellState = { status: 'fresh', result: e.result, rules: [] };
+              this.cells.set(name, cell);
+              emit({ type: 'stage_end', stage: name, cell, index: ran.length - 1, total: toRun.size });
+            }
+          },
+        });
+        break;
+      } catch (e) {
+        if (e instanceof Cancelled) {
+          for (const n of remaining) this.cells.set(n, { ...this.cells.get(n), status: 'stale' });
+          return { cancelled: true, ran, ms: this.now() - started };
+        }
+        if (!(e instanceof StageFailure)) throw e;
+        const blocked = [...downstreamOf(spec, [e.stage])].filter((n) => n !== e.stage && remaining.has(n));
+        this.cells.set(e.stage, { status: 'error', message: errorMessage(e) });
+        for (const n of [e.stage, ...blocked]) remaining.delete(n);
+        for (const n of blocked) this.cells.set(n, { status: 'blocked', message: `waits for '${e.stage}'` });
+        emit({ type: 'stage_error', stage: e.stage, message: errorMessage(e), blocked });
+      }
+    }
+    return { cancelled: false, ran, ms: this.now() - started };
+  }
+
+  /** Loads (or reuses) every source the runnable stages read, and its relation for this run. */
+  private async loadSources(spec: PipelineSpec, params: Readonly<Record<string, string | number>>, req: RunRequest) {
+    const relations = new Map<string, SourceRelation>();
+    const failed = new Map<string, string>();
+    const used = new Set(spec.stages.flatMap((s) => (s.kind === 'ingest' ? [s.source] : [])));
+    const loaded = new Map<string, LoadedSource>();
+    for (const name of used) {
+      const source = spec.sources[name]!;
+      try {
+        loaded.set(name, await this.ensureSource(name, source, substitutePath(source.path, params), req.files));
+      } catch (e) {
+        failed.set(name, errorMessage(e));
+      }
+    }
+    const keys = sampleKeys(spec);
+    const fractions =
+      req.sample.mode === 'full'
+        ? new Map([...loaded.keys()].map((n) => [n, 1]))
+        : sampleFractions(keys, new Map([...loaded].map(([n, l]) => [n, l.rows])), req.sample);
+    const infos: SourceInfo[] = [];
+    for (const [name, l] of loaded) {
+      const fraction = fractions.get(name) ?? 1;
+      const key = keys.get(name)?.column;
+      relations.set(name, fraction < 1 ? sampledRelation(l.relation(true), key, fraction, req.sample.seed) : l.relation(false));
+      infos.push({ name, files: l.relation(false).files, rows: l.rows, fraction, ...(key ? { key } : {}) });
+    }
+    return { relations, failed, infos };
+  }
+
+  private async ensureSource(name: string, source: Source, pattern: string, inbox: readonly string[]): Promise<LoadedSource> {
+    const files = matchFiles(pattern, inbox);
+    if (files.length === 0) throw new Error(`no file in the project's data folder matches '${pattern}'`);
+    const key = JSON.stringify([source, files]);
+    const existing = this.sources.get(name);
+    if (existing?.key === key) return existing.loaded;
+    const bytes = await this.readFiles(files);
+    if (existing) await existing.loaded.drop();
+    this.sources.delete(name);
+    const loaded = await loadSource(this.db, name, source, files.map((path) => ({ path, bytes: bytes.get(path)! })));
+    this.sources.set(name, { key, loaded, version: ++this.versions });
+    return loaded;
+  }
+}

@@ -1,0 +1,129 @@
+import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { SqlValue } from '@batchbook/pipeline-core';
+import { useServices } from '../../app/context';
+import { usePreview } from '../../store/previewStore';
+import type { RowsPage } from '../engine/stageQueries';
+
+const PAGE = 200;
+const ROW_H = 26;
+
+type Columns = RowsPage['columns'];
+
+function cellText(v: SqlValue): string {
+  return v === null ? '' : typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v);
+}
+
+const numeric = (type: string) => type === 'integer' || type === 'double' || type.startsWith('decimal');
+
+const CHAR_PX = 7.3;
+
+/** Column widths from the header and the first rows, so header and every row line up (and stay put while scrolling). */
+function columnWidths(columns: Columns, rowAt: (i: number) => readonly SqlValue[] | undefined, total: number): number[] {
+  return columns.map((c, k) => {
+    let chars = Math.max(c.name.length, c.type.length * 0.85);
+    for (let i = 0; i < Math.min(total, 60); i++) {
+      const v = rowAt(i)?.[k];
+      if (v !== undefined) chars = Math.max(chars, v === null ? 4 : cellText(v).length);
+    }
+    return Math.round(Math.min(380, Math.max(numeric(c.type) ? 70 : 90, chars * CHAR_PX + 22)));
+  });
+}
+
+/** A virtualised table of rows fetched a page at a time from the worker: 100k rows scroll as smoothly as 10. */
+export function Grid({ columns, total, rowAt, testId }: { columns: Columns; total: number; rowAt: (i: number) => readonly SqlValue[] | undefined; testId: string }): ReactElement {
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12 });
+  const widths = useRef<number[]>([]);
+  const measured = columnWidths(columns, rowAt, total);
+  // columns only ever widen while the grid is shown: no jumps as new pages arrive
+  widths.current = measured.map((w, i) => (widths.current.length === measured.length ? Math.max(w, widths.current[i]!) : w));
+  const numWidth = Math.max(44, String(total).length * 7 + 18);
+  const template = `${numWidth}px ${widths.current.map((w) => `${w}px`).join(' ')}`;
+  return (
+    <div className="grid scroll-thin" ref={scroller} data-testid={testId} role="table" aria-rowcount={total}>
+      <div className="grid-head" style={{ gridTemplateColumns: template }} role="row">
+        <div className="grid-rownum">#</div>
+        {columns.map((c) => (
+          <div key={c.name} className="grid-th" role="columnheader" title={`${c.name} · ${c.type}`}>
+            <span className="mono">{c.name}</span>
+            <span className="grid-type">{c.type}</span>
+          </div>
+        ))}
+      </div>
+      <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
+        {rows.getVirtualItems().map((v) => {
+          const row = rowAt(v.index);
+          return (
+            <div key={v.key} className={`grid-row ${v.index % 2 ? 'odd' : ''}`} role="row" style={{ gridTemplateColumns: template, transform: `translateY(${v.start}px)`, height: ROW_H }}>
+              <div className="grid-rownum">{v.index + 1}</div>
+              {columns.map((c, k) => {
+                const value = row?.[k];
+                return (
+                  <div key={c.name} className={`grid-td mono ${numeric(c.type) ? 'num' : ''} ${value === null ? 'null' : ''}`} role="cell" title={value === undefined ? '' : cellText(value)}>
+                    {row ? (value === null ? 'null' : cellText(value!)) : <span className="skeleton" />}
+                  </div>
+                );
+              })}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+/** A stage's output rows. Pages are fetched as they scroll into view and again when the stage re-runs. */
+export function RowsGrid({ stage, total }: { stage: string; total: number }): ReactElement {
+  const { preview } = useServices();
+  const generation = usePreview((s) => s.generation[stage] ?? 0);
+  const [columns, setColumns] = useState<Columns>([]);
+  const [pages, setPages] = useState<Map<number, readonly (readonly SqlValue[])[]>>(new Map());
+  const [error, setError] = useState<string>();
+  const asked = useRef(new Set<number>());
+
+  const load = useCallback(
+    (page: number, gen: number) => {
+      if (asked.current.has(page)) return;
+      asked.current.add(page);
+      preview.client.rows(stage, page * PAGE, PAGE).then(
+        (r) => {
+          if (gen !== genRef.current) return;
+          setColumns(r.columns);
+          // a re-run's first page replaces the old rows at once, so the grid never blinks empty
+          setPages((p) => (shownGen.current !== gen ? new Map([[page, r.rows]]) : new Map(p).set(page, r.rows)));
+          shownGen.current = gen;
+          setError(undefined);
+        },
+        (e: Error) => {
+          asked.current.delete(page);
+          setError(e.message);
+        },
+      );
+    },
+    [preview, stage],
+  );
+  const genRef = useRef(generation);
+  const shownGen = useRef(-1);
+
+  useEffect(() => {
+    genRef.current = generation;
+    asked.current = new Set();
+    load(0, generation);
+  }, [generation, load]);
+
+  const rowAt = (i: number) => {
+    const page = Math.floor(i / PAGE);
+    const rows = pages.get(page);
+    if (!rows || shownGen.current !== genRef.current) {
+      queueMicrotask(() => load(page, genRef.current));
+      return rows?.[i - page * PAGE];
+    }
+    return rows[i - page * PAGE];
+  };
+
+  if (error) return <div className="preview-empty error-text">{error}</div>;
+  if (total === 0) return <div className="preview-empty muted" data-testid={`no-rows-${stage}`}>No rows: everything was filtered or rejected, or the input is empty.</div>;
+  if (columns.length === 0) return <div className="grid-placeholder" />;
+  return <Grid columns={columns} total={total} rowAt={rowAt} testId={`grid-${stage}`} />;
+}

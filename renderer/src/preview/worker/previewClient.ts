@@ -1,0 +1,114 @@
+import type { ColumnProfile, RowsPage } from '../engine/stageQueries';
+import type { RunOutcome, RunRequest, SessionEvent } from '../engine/previewSession';
+import type { BenchResult, FromWorker, ToWorker } from './protocol';
+
+export type FileProvider = (paths: readonly string[]) => Promise<ReadonlyMap<string, Uint8Array>>;
+
+interface Pending {
+  resolve: (v: never) => void;
+  reject: (e: Error) => void;
+  onEvent?: (e: SessionEvent) => void;
+}
+
+/** The page's handle on the preview worker: typed requests, promises for replies, events for runs. */
+export class PreviewClient {
+  private readonly worker: Worker;
+  private nextId = 0;
+  private readonly pending = new Map<number, Pending>();
+  readonly ready: Promise<{ version: string; ms: number }>;
+  private fatal?: string;
+
+  constructor(private readonly files: FileProvider) {
+    this.worker = new Worker(new URL('./previewWorker.ts', import.meta.url), { type: 'module', name: 'batchbook-preview' });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
+        if (e.data.type === 'ready') resolve(e.data);
+        if (e.data.type === 'fatal') reject(new Error(e.data.message));
+      });
+      this.worker.addEventListener('error', (e) => reject(new Error(`the preview engine failed to load: ${e.message}`)));
+    });
+    this.ready.catch((e: Error) => {
+      this.fatal = e.message;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    });
+    this.worker.addEventListener('message', (e: MessageEvent<FromWorker>) => this.receive(e.data));
+  }
+
+  private send(m: ToWorker, transfer: Transferable[] = []): void {
+    this.worker.postMessage(m, transfer);
+  }
+
+  private request<T>(make: (id: number) => ToWorker, onEvent?: (e: SessionEvent) => void): Promise<T> {
+    if (this.fatal) return Promise.reject(new Error(this.fatal));
+    const id = ++this.nextId;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: never) => void, reject, ...(onEvent ? { onEvent } : {}) });
+      this.send(make(id));
+    });
+  }
+
+  private receive(m: FromWorker): void {
+    switch (m.type) {
+      case 'event':
+        this.pending.get(m.id)?.onEvent?.(m.event);
+        return;
+      case 'done':
+      case 'reply': {
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        p?.resolve((m.type === 'done' ? m.outcome : m.value) as never);
+        return;
+      }
+      case 'failed': {
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        p?.reject(new Error(m.message));
+        return;
+      }
+      case 'needFiles':
+        this.files(m.paths).then(
+          (files) => {
+            const list = m.paths.map((path) => ({ path, bytes: files.get(path)! }));
+            this.send({ type: 'files', id: m.id, files: list }); // copied, not transferred: the page keeps its file cache
+          },
+          (e: unknown) => this.send({ type: 'files', id: m.id, files: [], error: e instanceof Error ? e.message : String(e) }),
+        );
+        return;
+      default:
+        return;
+    }
+  }
+
+  run(request: RunRequest, onEvent: (e: SessionEvent) => void): Promise<RunOutcome> {
+    return this.request((id) => ({ type: 'run', id, request }), onEvent);
+  }
+
+  cancel(): void {
+    this.send({ type: 'cancel' });
+  }
+
+  reset(): Promise<null> {
+    return this.request((id) => ({ type: 'reset', id }));
+  }
+
+  rows(stage: string, offset: number, limit: number): Promise<RowsPage> {
+    return this.request((id) => ({ type: 'rows', id, stage, offset, limit }));
+  }
+
+  rejects(stage: string, limit: number): Promise<RowsPage> {
+    return this.request((id) => ({ type: 'rejects', id, stage, limit }));
+  }
+
+  profile(stage: string): Promise<ColumnProfile[]> {
+    return this.request((id) => ({ type: 'profile', id, stage }));
+  }
+
+  bench(stages: readonly string[]): Promise<BenchResult> {
+    return this.request((id) => ({ type: 'bench', id, stages }));
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+  }
+}

@@ -1,0 +1,93 @@
+/// <reference lib="webworker" />
+import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
+import { BROWSER_RUNTIME, createDuckDB, VoidLogger } from 'duckdb-wasm-blocking';
+import { PreviewSession, errorMessage } from '../engine/previewSession';
+import { profile, rejectsPage, rowsPage } from '../engine/stageQueries';
+import { openWasmEngine, type WasmSqlEngine } from '../engine/wasmEngine';
+import type { FromWorker, ToWorker } from './protocol';
+
+/**
+ * The preview engine's worker: DuckDB-WASM (bundled, synchronous bindings), the browser's source
+ * loaders and the incremental session. The page never blocks on a query; a long statement is
+ * run in slices so a cancel gets through.
+ */
+declare const self: DedicatedWorkerGlobalScope;
+
+const post = (m: FromWorker, transfer: Transferable[] = []) => self.postMessage(m, transfer);
+
+let fileRequests = 0;
+const pendingFiles = new Map<number, { resolve: (m: Map<string, Uint8Array>) => void; reject: (e: Error) => void }>();
+
+function requestFiles(paths: readonly string[]): Promise<Map<string, Uint8Array>> {
+  const id = ++fileRequests;
+  return new Promise((resolve, reject) => {
+    pendingFiles.set(id, { resolve, reject });
+    post({ type: 'needFiles', id, paths });
+  });
+}
+
+async function start(): Promise<{ session: PreviewSession; engine: WasmSqlEngine }> {
+  const started = performance.now();
+  const bundles = { mvp: { mainModule: mvpWasm, mainWorker: '' }, eh: { mainModule: ehWasm, mainWorker: '' } };
+  const bindings = await createDuckDB(bundles, new VoidLogger(), BROWSER_RUNTIME);
+  await bindings.instantiate(() => undefined);
+  bindings.open({});
+  const { engine, db } = openWasmEngine(bindings);
+  const session = new PreviewSession(engine, db, requestFiles);
+  post({ type: 'ready', version: bindings.getVersion(), ms: performance.now() - started });
+  return { session, engine };
+}
+
+const ready = start().catch((e: unknown) => {
+  post({ type: 'fatal', message: `the preview engine could not start: ${errorMessage(e)}` });
+  throw e;
+});
+
+async function handle(m: ToWorker): Promise<void> {
+  if (m.type === 'files') {
+    const p = pendingFiles.get(m.id);
+    pendingFiles.delete(m.id);
+    if (m.error) p?.reject(new Error(m.error));
+    else p?.resolve(new Map(m.files.map((f) => [f.path, f.bytes])));
+    return;
+  }
+  const { session, engine } = await ready;
+  if (m.type === 'cancel') return session.cancel();
+  const plan = () => {
+    if (!session.plan) throw new Error('nothing has been previewed yet');
+    return session.plan;
+  };
+  try {
+    switch (m.type) {
+      case 'run': {
+        const outcome = await session.run(m.request, (event) => post({ type: 'event', id: m.id, event }));
+        return post({ type: 'done', id: m.id, outcome });
+      }
+      case 'reset':
+        await session.reset();
+        return post({ type: 'reply', id: m.id, value: null });
+      case 'rows':
+        return post({ type: 'reply', id: m.id, value: await rowsPage(engine, plan(), m.stage, m.offset, m.limit) });
+      case 'rejects':
+        return post({ type: 'reply', id: m.id, value: await rejectsPage(engine, plan(), m.stage, m.limit) });
+      case 'profile':
+        return post({ type: 'reply', id: m.id, value: await profile(engine, plan(), m.stage) });
+      case 'bench':
+        return post({ type: 'reply', id: m.id, value: await engine.serialize(() => benchDirect(engine, plan(), m.stages)) });
+    }
+  } catch (e) {
+    post({ type: 'failed', id: m.id, message: errorMessage(e) });
+  }
+}
+
+/** The same compiled SQL the preview ran for these stages, straight on the connection: the benchmark's baseline. */
+function benchDirect(engine: WasmSqlEngine, p: NonNullable<PreviewSession['plan']>, stages: readonly string[]) {
+  const only = new Set(stages);
+  const sql = p.stages.filter((s) => only.has(s.stage.name)).flatMap((s) => [...s.compiled.statements, s.compiled.stats, ...(s.compiled.rules ?? []).map((r) => r.check)]);
+  const t = performance.now();
+  for (const q of sql) engine.execDirect(q);
+  return { ms: performance.now() - t, statements: sql.length };
+}
+
+self.onmessage = (e: MessageEvent<ToWorker>) => void handle(e.data);
