@@ -1,0 +1,116 @@
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyCommands, loadSpec, toggleStep, updateStep, type SpecInput } from '@batchbook/pipeline-core';
+import { PreviewSession, type RunRequest, type SessionEvent } from '../../../renderer/src/preview/engine/previewSession';
+import { openWasmInNode } from './wasmNode';
+
+/**
+ * The designer's incremental preview on DuckDB-WASM: what re-runs after an edit, what a broken
+ * cell blocks, sampling, cancelling. Expected stage sets are read off the sample's pipeline by
+ * hand (which stage reads which), not from the session.
+ */
+const project = fileURLToPath(new URL('../../../samples/nightly-reconciliation/', import.meta.url));
+const inbox = join(project, 'data');
+const files = (readdirSync(inbox, { recursive: true, withFileTypes: true }) as Dirent[]).filter((d) => d.isFile()).map((d) => relative(inbox, join(d.parentPath, d.name)).split('\\').join('/'));
+const input = loadSpec(readFileSync(join(project, 'pipeline.yaml'), 'utf8')).input as SpecInput;
+const ALL = input.stages.map((s) => s.name);
+
+let wasm: Awaited<ReturnType<typeof openWasmInNode>>;
+let session: PreviewSession;
+let reads: string[] = [];
+
+beforeAll(async () => {
+  wasm = await openWasmInNode();
+  session = new PreviewSession(wasm.engine, wasm.db, async (paths) => {
+    reads.push(...paths);
+    return new Map(await Promise.all(paths.map(async (p) => [p, new Uint8Array(await readFile(join(inbox, p)))] as const)));
+  });
+});
+afterAll(() => wasm.close());
+
+const request = (spec: SpecInput, extra: Partial<RunRequest> = {}): RunRequest => ({ input: spec, params: {}, fallbackRunDate: '2026-11-24', sample: { mode: 'full', size: 10_000, seed: 42 }, files, ...extra });
+
+async function run(spec: SpecInput, extra: Partial<RunRequest> = {}) {
+  const events: SessionEvent[] = [];
+  const outcome = await session.run(request(spec, extra), (e) => events.push(e));
+  return { ...outcome, events };
+}
+
+describe('incremental preview', () => {
+  it('runs every cell the first time, reading each file once', async () => {
+    reads = [];
+    const r = await run(input);
+    expect([...r.ran].sort()).toEqual([...ALL].sort());
+    expect(reads.sort()).toEqual(['erp/refunds_2026-11-24.parquet', 'pos/orders_2026-11-24.csv', 'psp/settlements_2026-11-24.ndjson']);
+    expect(ALL.every((n) => session.cell(n)?.status === 'fresh')).toBe(true);
+  });
+
+  it('runs nothing when nothing changed', async () => {
+    reads = [];
+    expect((await run(input)).ran).toEqual([]);
+    expect(reads).toEqual([]);
+  });
+
+  it('after an edit, re-runs only the edited cell and the cells that read it', async () => {
+    // clean_settlements is read by checked_settlements, which feeds reconciliation, then
+    // order_settlement, merchant_day and the two outputs written from those
+    const edited = applyCommands(input, [toggleStep('clean_settlements', 1)]);
+    const r = await run(edited);
+    expect([...r.ran].sort()).toEqual(['clean_settlements', 'checked_settlements', 'reconciliation', 'order_settlement', 'merchant_day', 'reconciled_orders', 'merchant_daily'].sort());
+    // merchant ids are no longer upper-cased, so the per-merchant reconciliation cannot match
+    expect(session.cell('reconciliation')?.rules?.find((x) => x.name === 'settled_matches_sold')?.status).toBe('fail');
+    expect(session.cell('raw_orders')?.status).toBe('fresh');
+    await run(input); // back to the saved spec
+    expect(session.cell('reconciliation')?.rules?.find((x) => x.name === 'settled_matches_sold')?.status).toBe('pass');
+  });
+
+  it('a cell with a broken expression fails alone; what reads it waits; the rest keeps its results', async () => {
+    const broken = applyCommands(input, [updateStep('paid_orders', 0, { step: 'filter', expr: "status = 'PAID' AND" })]);
+    const r = await run(broken);
+    expect(r.ran).toEqual([]);
+    expect(session.cell('paid_orders')?.status).toBe('error');
+    expect(session.cell('paid_orders')?.message).toMatch(/expected|end/i);
+    for (const n of ['order_settlement', 'merchant_day', 'reconciled_orders', 'merchant_daily', 'reconciliation']) expect(session.cell(n)?.status).toBe('blocked');
+    expect(session.cell('clean_orders')?.status).toBe('fresh');
+    const fixed = await run(input);
+    expect([...fixed.ran].sort()).toEqual(['paid_orders', 'reconciliation', 'order_settlement', 'merchant_day', 'reconciled_orders', 'merchant_daily'].sort());
+  });
+
+  it('a run date without files is an error on the ingest cells, not a crash', async () => {
+    await run(input, { params: { run_date: '2026-11-26' } });
+    expect(session.cell('raw_orders')?.status).toBe('error');
+    expect(session.cell('raw_orders')?.message).toContain("matches 'pos/orders_2026-11-26.csv'");
+    expect(session.cell('clean_orders')?.status).toBe('blocked');
+    await run(input);
+    expect(ALL.every((n) => session.cell(n)?.status === 'fresh')).toBe(true);
+  });
+
+  it('samples key-consistently: a smaller sample keeps orders and their settlements together', async () => {
+    const r = await run(input, { sample: { mode: 'sample', size: 20, seed: 7 } });
+    expect(r.ran.length).toBe(ALL.length); // every ingest's relation changed
+    const orders = session.cell('raw_orders')!.result!.rows_out + session.cell('raw_orders')!.result!.rejected;
+    expect(orders).toBeLessThan(45);
+    expect(orders).toBeGreaterThan(5);
+    // every sampled settlement whose order exists in the full data still finds it in the sample
+    const orphans = session.cell('checked_settlements')!.rules!.find((x) => x.name === 'orphan_payment')!;
+    expect(orphans.failing).toBeLessThanOrEqual(1); // the sample's one real orphan (ORD-1124-047), if sampled
+    await run(input);
+  });
+
+  it('a cancelled run stops, and the next run finishes what it left', async () => {
+    const forced = request(input, { force: ['raw_orders'] });
+    const pending = session.run(forced, (e) => {
+      if (e.type === 'stage_end' && e.stage === 'raw_orders') session.cancel();
+    });
+    const r = await pending;
+    expect(r.cancelled).toBe(true);
+    expect(r.ran).toEqual(['raw_orders']);
+    expect(session.cell('clean_orders')?.status).toBe('stale');
+    const next = await run(input);
+    expect(next.ran).toContain('clean_orders');
+    expect(ALL.every((n) => session.cell(n)?.status === 'fresh')).toBe(true);
+  });
+});
