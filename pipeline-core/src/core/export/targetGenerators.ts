@@ -5,6 +5,8 @@ import type { ExportTarget } from './targets.js';
 import type { TargetResult } from './targetResult.js';
 import { sparkTarget } from './spark/sparkTarget.js';
 import { dbtTarget } from './dbt/dbtTarget.js';
+import { airflowTarget } from './airflow/airflowTarget.js';
+import { beamTarget } from './beam/beamTarget.js';
 
 export const TARGET_TITLES: { readonly [T in ExportTarget]: string } = {
   duckdb: 'DuckDB (pinned spec + standalone SQL script)',
@@ -24,7 +26,7 @@ const notYet = (target: ExportTarget) => (ctx: ExportContext): TargetResult => (
 /** Every target except duckdb (which needs the reader SQL from ExportOptions). */
 export const TARGET_GENERATORS: { readonly [T in Exclude<ExportTarget, 'duckdb'>]: (ctx: ExportContext, opts: ExportOptions) => TargetResult } = {
   spark: (ctx) => sparkTarget(ctx),
-  beam: notYet('beam'),
+  beam: (ctx) => beamTarget(ctx),
   dbt: (ctx, opts) => dbtTarget(ctx, opts.duckdbSources),
-  airflow: notYet('airflow'),
+  airflow: (ctx) => airflowTarget(ctx),
 };

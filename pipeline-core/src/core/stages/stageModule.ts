@@ -5,12 +5,13 @@ import type { PipelineSpec, Source, StageKind, StageOf } from '../spec/schema.js
 import type { Rule } from './validate/rules.js';
 import type { ExportRefusal } from '../export/refusal.js';
 import type { SparkContext, SparkStage } from '../export/spark/sparkTypes.js';
+import type { BeamContext, BeamStage } from '../export/beam/beamTypes.js';
 
 /**
  * The engines a stage compiles to. Adding an engine here makes every stage module fail to
  * compile until it handles the engine (or explicitly refuses it).
  */
-export const ENGINES = ['duckdb', 'spark'] as const;
+export const ENGINES = ['duckdb', 'spark', 'beam'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 /** What a stage may ask while its output schema is worked out (nothing runs). */
@@ -117,10 +118,12 @@ export interface StageModule<K extends StageKind> {
 export interface EngineContext {
   readonly duckdb: DuckdbContext;
   readonly spark: SparkContext;
+  readonly beam: BeamContext;
 }
 
 /** What each engine's stage compiler returns; the export engines may refuse a construct instead. */
 export interface EngineOutput {
   readonly duckdb: CompiledStage;
   readonly spark: SparkStage | ExportRefusal;
+  readonly beam: BeamStage | ExportRefusal;
 }

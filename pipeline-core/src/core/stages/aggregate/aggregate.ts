@@ -5,6 +5,7 @@ import type { Measure, StageOf } from '../../spec/schema.js';
 import { allTable, plainView } from '../stageTables.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
 import { compileAggregateSpark } from './spark.js';
+import { compileAggregateBeam } from './beam.js';
 
 type Aggregate = StageOf<'aggregate'>;
 
@@ -74,5 +75,5 @@ export const aggregateStage: StageModule<'aggregate'> = {
   label: 'Aggregate',
   inputs: (stage) => [stage.input],
   propagate,
-  compile: { duckdb: compileDuckdb, spark: compileAggregateSpark },
+  compile: { duckdb: compileDuckdb, spark: compileAggregateSpark, beam: compileAggregateBeam },
 };

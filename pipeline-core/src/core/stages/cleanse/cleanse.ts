@@ -6,6 +6,7 @@ import { allTable, stageViews, statsFromAll } from '../stageTables.js';
 import { STEP_HANDLERS, type StepHandler, type StepSql } from './stepHandlers.js';
 import type { CleanseStep, StepKind } from './steps.js';
 import { compileCleanseSpark } from './spark.js';
+import { compileCleanseBeam } from './beam.js';
 
 type Cleanse = StageOf<'cleanse'>;
 
@@ -78,5 +79,5 @@ export const cleanseStage: StageModule<'cleanse'> = {
   label: 'Cleanse',
   inputs: (stage) => [stage.input],
   propagate,
-  compile: { duckdb: compileDuckdb, spark: compileCleanseSpark },
+  compile: { duckdb: compileDuckdb, spark: compileCleanseSpark, beam: compileCleanseBeam },
 };

@@ -4,6 +4,7 @@ import type { StageOf } from '../../spec/schema.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
 import { allTable, stageViews, statsFromAll } from '../stageTables.js';
 import { compileIngestSpark } from './spark.js';
+import { compileIngestBeam } from './beam.js';
 
 type Ingest = StageOf<'ingest'>;
 
@@ -73,5 +74,5 @@ export const ingestStage: StageModule<'ingest'> = {
   label: 'Ingest',
   inputs: () => [],
   propagate,
-  compile: { duckdb: compileDuckdb, spark: compileIngestSpark },
+  compile: { duckdb: compileDuckdb, spark: compileIngestSpark, beam: compileIngestBeam },
 };

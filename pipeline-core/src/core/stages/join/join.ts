@@ -5,6 +5,7 @@ import type { JoinKey, StageOf } from '../../spec/schema.js';
 import { allTable, plainView } from '../stageTables.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
 import { compileJoinSpark } from './spark.js';
+import { compileJoinBeam } from './beam.js';
 
 type Join = StageOf<'join'>;
 
@@ -82,5 +83,5 @@ export const joinStage: StageModule<'join'> = {
   label: 'Join',
   inputs: (stage) => [stage.left, stage.right],
   propagate,
-  compile: { duckdb: compileDuckdb, spark: compileJoinSpark },
+  compile: { duckdb: compileDuckdb, spark: compileJoinSpark, beam: compileJoinBeam },
 };

@@ -2,6 +2,7 @@ import { quoteIdent } from '../../compile/sql.js';
 import type { StageOf } from '../../spec/schema.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
 import { compileOutputSpark } from './spark.js';
+import { compileOutputBeam } from './beam.js';
 
 type Output = StageOf<'output'>;
 
@@ -42,5 +43,5 @@ export const outputStage: StageModule<'output'> = {
   label: 'Output',
   inputs: (stage) => [stage.input],
   propagate,
-  compile: { duckdb: compileDuckdb, spark: compileOutputSpark },
+  compile: { duckdb: compileDuckdb, spark: compileOutputSpark, beam: compileOutputBeam },
 };

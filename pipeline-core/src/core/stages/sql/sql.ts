@@ -4,6 +4,7 @@ import type { StageOf } from '../../spec/schema.js';
 import { allTable, plainView } from '../stageTables.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
 import { compileSqlSpark } from './spark.js';
+import { compileSqlBeam } from './beam.js';
 
 type Sql = StageOf<'sql'>;
 
@@ -34,5 +35,5 @@ export const sqlStage: StageModule<'sql'> = {
   label: 'Custom SQL',
   inputs: (stage) => stage.inputs,
   propagate,
-  compile: { duckdb: compileDuckdb, spark: compileSqlSpark },
+  compile: { duckdb: compileDuckdb, spark: compileSqlSpark, beam: compileSqlBeam },
 };

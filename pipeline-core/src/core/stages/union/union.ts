@@ -6,6 +6,7 @@ import type { StageOf } from '../../spec/schema.js';
 import { allTable, plainView } from '../stageTables.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
 import { compileUnionSpark } from './spark.js';
+import { compileUnionBeam } from './beam.js';
 
 type Union = StageOf<'union'>;
 
@@ -58,5 +59,5 @@ export const unionStage: StageModule<'union'> = {
   label: 'Union',
   inputs: (stage) => stage.inputs,
   propagate,
-  compile: { duckdb: compileDuckdb, spark: compileUnionSpark },
+  compile: { duckdb: compileDuckdb, spark: compileUnionSpark, beam: compileUnionBeam },
 };

@@ -6,6 +6,7 @@ import type { CompiledRule, CompiledStage, DuckdbContext, PropagateContext, Prop
 import { allTable, stageViews, statsFromAll } from '../stageTables.js';
 import { isRowRule, type Rule } from './rules.js';
 import { compileValidateSpark } from './spark.js';
+import { compileValidateBeam } from './beam.js';
 
 type Validate = StageOf<'validate'>;
 type RuleOf<K extends Rule['rule']> = Extract<Rule, { rule: K }>;
@@ -322,5 +323,5 @@ export const validateStage: StageModule<'validate'> = {
   label: 'Validate',
   inputs: (stage) => [stage.input, ...(stage.rules as Rule[]).flatMap((r) => ruleStageRefs(r).map((x) => x.stage))],
   propagate,
-  compile: { duckdb: (stage, ctx) => compileValidateDuckdb(stage, ctx, ctx.statsOf), spark: compileValidateSpark },
+  compile: { duckdb: (stage, ctx) => compileValidateDuckdb(stage, ctx, ctx.statsOf), spark: compileValidateSpark, beam: compileValidateBeam },
 };
