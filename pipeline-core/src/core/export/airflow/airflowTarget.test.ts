@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { loadSpec } from '../../spec/load.js';
+import { exportPipeline } from '../exportPipeline.js';
+
+const BASE = `
+version: 1
+name: shop_night
+sources:
+  s: { format: csv, path: "in/s_{run_date}.csv", schema: [{ name: a, type: string }] }
+stages:
+  - { name: raw, kind: ingest, source: s }
+  - name: c
+    kind: cleanse
+    input: raw
+    steps:
+      - { step: derive, column: x, expr: "upper(a)" }
+  - { name: o, kind: output, input: c, format: csv, path: out }
+`;
+const SCHEDULED = `${BASE}schedule: { cron: "15 4 * * 1-5", timezone: America/New_York, window_hours: 2.5, retries: 5 }
+alerts:
+  webhook: { url: "https://hooks.example.com/\${TEAM_HOOK}", format: teams }
+`;
+
+function exportOf(text: string) {
+  const loaded = loadSpec(text);
+  if (!loaded.spec) throw new Error(JSON.stringify(loaded.diagnostics));
+  return exportPipeline({ spec: loaded.spec, specText: text, toolVersion: '9.9.9' }, { target: 'airflow' });
+}
+
+describe('airflow export', () => {
+  it('writes the DAG, the Cloud Scheduler job and its wrapper from the spec’s schedule and alerts', () => {
+    const result = exportOf(SCHEDULED);
+    expect(result.refusals).toEqual([]);
+    const file = (p: string) => result.files.find((f) => f.path === `airflow/${p}`)?.content ?? '';
+    const dag = file('dags/batchbook_shop_night.py');
+    expect(dag).toContain('SCHEDULE = "15 4 * * 1-5"');
+    expect(dag).toContain('TIMEZONE = pendulum.timezone("America/New_York")');
+    expect(dag).toContain('WINDOW = timedelta(hours=2.5)');
+    expect(dag).toContain("'retries': 5,");
+    expect(dag).toContain('"url": "https://hooks.example.com/${TEAM_HOOK}"');
+    expect(dag).toContain('"format": "teams"');
+    expect(dag).toContain('"variables": ["TEAM_HOOK"]');
+    const script = file('cloud-scheduler/create-job.sh');
+    expect(script).toContain("--schedule='15 4 * * 1-5' --time-zone='America/New_York'");
+    expect(script).toContain('--max-retry-attempts=5');
+    expect(file('cloud-scheduler/scheduled_run.py')).toContain('zoneinfo.ZoneInfo("America/New_York")');
+    expect(result.flags).toEqual([]);
+  });
+
+  it('without a schedule, writes a DAG run only when triggered and says so', () => {
+    const result = exportOf(BASE);
+    expect(result.files.map((f) => f.path)).not.toContain('airflow/cloud-scheduler/create-job.sh');
+    expect(result.files.find((f) => f.path === 'airflow/dags/batchbook_shop_night.py')?.content).toContain('SCHEDULE = None');
+    expect(result.flags).toEqual([expect.objectContaining({ target: 'airflow', message: expect.stringContaining('no schedule') })]);
+  });
+
+  it('is refused, naming the Spark construct and stage, when the Spark job it submits cannot be exported', () => {
+    const result = exportOf(`${BASE.replace('"upper(a)"', `"regexp_replace(a, 'z', a)"`)}`);
+    expect(result.files).toEqual([]);
+    expect(result.refusals).toEqual([expect.objectContaining({ target: 'airflow', stage: 'c', construct: 'a DAG submitting the Spark job' })]);
+    expect(result.refusals[0]!.detail).toContain('regexp_replace');
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadSpec } from '../../spec/load.js';
+import { exportPipeline } from '../exportPipeline.js';
+import { readMarker, shownMarker } from '../markers.js';
+import { jinjaEscape } from './dbtJinja.js';
+
+const SPEC = `
+version: 1
+name: t
+sources:
+  s: { format: csv, path: "in/s_{run_date}.csv", schema: [{ name: a, type: string }, { name: n, type: integer }] }
+stages:
+  - { name: raw, kind: ingest, source: s }
+  - name: checked
+    kind: validate
+    input: raw
+    rules:
+      - { rule: not_null, columns: [a, n], severity: warn, action: reject }
+      - { rule: accepted_values, column: n, values: ["1", 2] }
+      - { rule: expression, expr: "a <> '{{x}}' OR n > 1" }
+      - { name: enough, rule: row_count, min: 1 }
+  - { name: o, kind: output, input: checked, format: csv, path: "out/{run_date}" }
+`;
+
+// The node side supplies the real readers (with path markers); a relation of the contract's columns will do here.
+const sources = (name: string) => ({
+  sql: `SELECT NULL AS a, NULL AS n, 0 AS _bb_file, NULL AS _bb_error FROM (SELECT '${readMarker(name)}' AS path) WHERE FALSE`,
+  files: [shownMarker(name)],
+  rowNumbers: 'insertion' as const,
+});
+
+function exportOf(text: string) {
+  const loaded = loadSpec(text);
+  if (!loaded.spec) throw new Error(JSON.stringify(loaded.diagnostics));
+  return exportPipeline({ spec: loaded.spec, specText: text, toolVersion: '9.9.9' }, { target: 'dbt', duckdbSources: sources });
+}
+
+/** Jinja renders `{{ '{' }}` as `{`; text holding no other opener renders as itself. */
+function renderEscapes(text: string): string {
+  expect(text.replaceAll("{{ '{' }}", '').match(/\{[{%#]/)).toBeNull();
+  return text.replaceAll("{{ '{' }}", '{');
+}
+
+describe('jinjaEscape', () => {
+  it.each(['plain', "regexp '[A-Z]{2}-\\d{3}'", "'{{x}}' {%y%} {#z#}", '{{{', "{{ '{' }}"])('leaves no Jinja opener and renders back to %s', (text) => {
+    expect(renderEscapes(jinjaEscape(text))).toBe(text);
+  });
+});
+
+describe('dbt export', () => {
+  const result = exportOf(SPEC);
+  const file = (p: string) => result.files.find((f) => f.path === `dbt/${p}`)?.content;
+
+  it('writes one model per stage, a rejects model per stage that rejects, the project files and the publish macro', () => {
+    expect(result.refusals).toEqual([]);
+    const paths = result.files.map((f) => f.path.replace(/^dbt\//, ''));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'dbt_project.yml', 'profiles.yml', 'models/sources.yml', 'models/schema.yml', 'models/stages/raw.sql', 'models/stages/checked.sql', 'models/outputs/o.sql',
+        'models/rejects/raw__rejected.sql', 'models/rejects/checked__rejected.sql', 'macros/batchbook_publish.sql', 'tests/checked__enough.sql', 'README.md', 'provenance.json',
+      ]),
+    );
+  });
+
+  it('keeps the runner’s statements in the stage model, with lineage declared and run-time values as dbt vars', () => {
+    const model = file('models/stages/checked.sql')!;
+    expect(model).toContain('{{ config(materialized="batchbook_stage") }}');
+    expect(model).toContain('-- depends_on: {{ ref("raw") }}');
+    expect(model).toContain('CREATE OR REPLACE TABLE "checked__all"');
+    // the expression's literal '{{x}}' reaches DuckDB unchanged once dbt renders the escape
+    expect(model).toContain("'{{ '{' }}{x}}'");
+    expect(file('models/stages/raw.sql')).toContain('{{ bb_literal(var("input_root") ~ "/" ~ "in/s_" ~ var("run_date") ~ ".csv") }}');
+  });
+
+  it('turns each row rule into a generic test and each table rule into a singular test, all at dbt severity warn with the rule in meta', () => {
+    const schema = parse(file('models/schema.yml')!) as { models: { name: string; data_tests?: Record<string, { name: string; arguments: Record<string, unknown>; config: { severity: string; meta: { batchbook: Record<string, string> } } }>[] }[] };
+    const tests = schema.models.find((m) => m.name === 'checked')!.data_tests!;
+    expect(tests.map((t) => Object.keys(t)[0])).toEqual(['bb_not_null', 'bb_accepted_values', 'bb_expression']);
+    expect(tests[0]!['bb_not_null']).toEqual({
+      name: 'checked__not_null_a_n',
+      arguments: { columns: ['a', 'n'] },
+      config: { severity: 'warn', meta: { batchbook: { stage: 'checked', name: 'not_null_a_n', rule: 'not_null', severity: 'warn', action: 'reject' } } },
+    });
+    // an integer column's accepted value written as text is a number, as Batchbook's compiler reads it
+    expect(tests[1]!['bb_accepted_values']!.arguments).toEqual({ column_name: 'n', column_type: 'BIGINT', values: [1, 2] });
+    const singular = file('tests/checked__enough.sql')!;
+    expect(singular).toContain("fail_calc='coalesce(sum(failing), 0)'");
+    expect(singular).toContain('"rule":"row_count","severity":"error","action":"fail"');
+  });
+
+  it('publishes outputs under the run contract’s curated/ folder', () => {
+    expect(file('macros/batchbook_publish.sql')).toContain('var("output_root") ~ "/" ~ "curated/out/" ~ var("run_date")');
+  });
+
+  it('refuses a stage named like another stage’s rejects model, naming the construct and the stage', () => {
+    const clash = exportOf(SPEC.replace('  - { name: o, kind: output', '  - { name: raw__rejected, kind: aggregate, input: raw, group_by: [a], measures: [{ name: c, fn: count }] }\n  - { name: o, kind: output'));
+    expect(clash.files).toEqual([]);
+    expect(clash.refusals).toEqual([expect.objectContaining({ target: 'dbt', stage: 'raw__rejected', construct: "the stage name 'raw__rejected'" })]);
+  });
+});
