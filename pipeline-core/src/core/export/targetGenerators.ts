@@ -1,6 +1,5 @@
 import type { ExportContext } from './exportFile.js';
 import type { ExportOptions } from './exportPipeline.js';
-import { refusal } from './refusal.js';
 import type { ExportTarget } from './targets.js';
 import type { TargetResult } from './targetResult.js';
 import { sparkTarget } from './spark/sparkTarget.js';
@@ -15,13 +14,6 @@ export const TARGET_TITLES: { readonly [T in ExportTarget]: string } = {
   dbt: 'dbt project (dbt-duckdb)',
   airflow: 'Airflow DAG and Cloud Scheduler alternative',
 };
-
-const notYet = (target: ExportTarget) => (ctx: ExportContext): TargetResult => ({
-  files: [],
-  refusals: [refusal(target, ctx.spec.stages[0]?.name ?? '', `the ${target} target`, 'not available in this version')],
-  flags: [],
-  readme: '',
-});
 
 /** Every target except duckdb (which needs the reader SQL from ExportOptions). */
 export const TARGET_GENERATORS: { readonly [T in Exclude<ExportTarget, 'duckdb'>]: (ctx: ExportContext, opts: ExportOptions) => TargetResult } = {
