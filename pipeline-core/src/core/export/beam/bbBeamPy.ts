@@ -616,8 +616,8 @@ def report_counts(result, plan):
     except Exception:  # some runners report no metrics
         return
     for st in plan['stages']:
-        n = counters.get('%s.rows_out' % st['name'])
-        if n is not None:
+        if st['kind'] in ('ingest', 'cleanse', 'validate'):
+            n = counters.get('%s.rows_out' % st['name'], 0)
             rej = counters.get('%s.rejected' % st['name'], 0)
             print('  %-24s %-9s %9d rows%s' % (st['name'], st['kind'], n, ' (%d rejected)' % rej if rej else ''), file=sys.stderr)
 

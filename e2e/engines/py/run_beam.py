@@ -1,0 +1,37 @@
+"""Runs exported Beam pipelines on the DirectRunner, each through its own command line
+(`python pipeline.py --input_root … --output_root … --run_date …`), two at a time.
+
+    python run_beam.py jobs.json results.json
+
+jobs.json: [{"dir": the export's beam/ folder, "run_date": …, "input_root": …, "output_root": …}, …]
+results.json receives, per job in order: exit status, seconds and the end of its stderr.
+Each job also gets `python -m py_compile` of its streaming variant (generated, not run).
+"""
+import concurrent.futures
+import json
+import subprocess
+import sys
+import time
+
+
+def run(job):
+    started = time.time()
+    cmd = [sys.executable, 'pipeline.py', '--input_root', job['input_root'], '--output_root', job['output_root'],
+           '--run_date', job['run_date'], '--direct_num_workers=1', '--direct_running_mode=in_memory']
+    proc = subprocess.run(cmd, cwd=job['dir'], capture_output=True, text=True)
+    seconds = time.time() - started
+    compiled = subprocess.run([sys.executable, '-m', 'py_compile', 'pipeline_streaming.py', 'pipeline.py', 'bb_beam.py', 'bb_runtime.py'],
+                              cwd=job['dir'], capture_output=True, text=True)
+    return {'exit': proc.returncode, 'seconds': round(seconds, 2), 'stderr': proc.stderr[-3000:],
+            'streaming_compiles': compiled.returncode == 0, 'compile_errors': compiled.stderr[-2000:]}
+
+
+def main(jobs_file, results_file):
+    jobs = json.load(open(jobs_file))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(run, jobs))
+    json.dump({'jobs': results}, open(results_file, 'w'), indent=2)
+
+
+if __name__ == '__main__':
+    main(sys.argv[1], sys.argv[2])
