@@ -12,8 +12,10 @@ export function StatusBar(): ReactElement {
   const running = usePreview((s) => s.running);
   const progress = usePreview((s) => s.progress);
   const runError = usePreview((s) => s.runError);
+  const busy = usePreview((s) => s.busy);
+  const runs = usePreview((s) => s.runs);
   return (
-    <footer className="statusbar" data-testid="statusbar">
+    <footer className="statusbar" data-testid="statusbar" data-busy={busy} data-runs={runs}>
       <span className={`engine-dot ${engine.status}`} />
       <span data-testid="engine-status">
         {engine.status === 'starting' ? 'Starting DuckDB…' : engine.status === 'failed' ? `Preview engine failed: ${engine.message}` : 'DuckDB-WASM ready'}

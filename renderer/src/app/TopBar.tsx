@@ -7,6 +7,7 @@ import { Icon } from '../ui/icons';
 import { action, keyLabel, runAction } from './actions';
 import { useServices } from './context';
 import { RunPipelineButton } from './RunPipeline';
+import { yesterday } from '../preview/previewController';
 
 function tip(id: string): string {
   const a = action(id);
@@ -24,7 +25,7 @@ function ParamsControl(): ReactElement | null {
       {names.map((n) => {
         const p = defaults?.[n];
         const type = n === RUN_DATE ? 'date' : (p?.type ?? 'string');
-        const value = params[n] ?? (p?.default !== undefined ? String(p.default) : '');
+        const value = params[n] ?? (p?.default !== undefined ? String(p.default) : n === RUN_DATE ? yesterday() : '');
         return (
           <label key={n} className="param" title={p?.description ?? (n === RUN_DATE ? 'The business day the files are for' : n)}>
             <span className="muted">{n}</span>

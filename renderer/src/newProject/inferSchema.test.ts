@@ -34,6 +34,7 @@ describe('inferSchema', () => {
     expect(() => inferSchema('e.csv', bytes(''))).toThrow(/empty/);
     expect(() => inferSchema('d.csv', bytes('a,a\n1,2'))).toThrow(/'a' twice/);
     expect(() => inferSchema('p.parquet', bytes('not parquet'))).toThrow(/Parquet/);
+    expect(() => inferSchema('gz.csv', Uint8Array.from([0x1f, 0x8b, 8, 0, 10]))).toThrow(/not readable text/);
   });
   it('knows formats by extension', () => expect(['a.CSV', 'b.jsonl', 'c.pq', 'd.doc'].map(formatOf)).toEqual(['csv', 'ndjson', 'parquet', undefined]));
 });

@@ -99,6 +99,7 @@ function fromCsv(text: string): Inferred {
   const body = text.replace(/^\uFEFF/, '');
   const header = body.split(/\r?\n/)[0] ?? '';
   if (header.trim() === '') throw new InferError('the file is empty: a CSV needs a header line with the column names');
+  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(header)) throw new InferError('its first line is not readable text: is it really a CSV file (not compressed or binary)?');
   const delimiter = detectDelimiter(header);
   const names = splitCsvLine(header, delimiter, '"');
   const dup = names.find((n, i) => names.indexOf(n) !== i);

@@ -11,7 +11,7 @@ import { PreviewClient } from './worker/previewClient';
  */
 const TYPING_DELAY_MS = 300;
 
-function yesterday(): string {
+export function yesterday(): string {
   return new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 }
 
@@ -86,10 +86,12 @@ export class PreviewController {
     this.timer = undefined;
     this.again = false;
     this.client.cancel();
+    if (!this.running) usePreview.setState({ busy: false });
   }
 
   schedule(delay: number): void {
     if (this.timer) clearTimeout(this.timer);
+    usePreview.setState({ busy: true });
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.start();
@@ -97,14 +99,14 @@ export class PreviewController {
   }
 
   private async start(): Promise<void> {
-    if (usePreview.getState().engine.status !== 'ready') return;
+    if (usePreview.getState().engine.status !== 'ready') return usePreview.setState({ busy: false });
     if (this.running) {
       this.again = true;
       this.client.cancel();
       return;
     }
     const doc = useDoc.getState();
-    if (!doc.input || !doc.project) return;
+    if (!doc.input || !doc.project) return usePreview.setState({ busy: false });
     const { params, sample } = usePreview.getState();
     const force = [...this.force];
     this.force.clear();
@@ -118,7 +120,7 @@ export class PreviewController {
     this.running = run;
     await run;
     this.running = undefined;
-    usePreview.setState({ running: false, progress: undefined });
+    usePreview.setState((s) => ({ running: false, progress: undefined, runs: s.runs + 1, busy: this.again || this.timer !== undefined }));
     if (this.again) {
       this.again = false;
       void this.start();

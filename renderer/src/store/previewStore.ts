@@ -7,6 +7,10 @@ export interface PreviewState {
   readonly params: Readonly<Record<string, string>>;
   readonly sample: SampleOptions;
   readonly running: boolean;
+  /** A run is scheduled (an edit just happened) or running: the preview is not settled yet. */
+  readonly busy: boolean;
+  /** Completed runs since the app started (tests and the benchmark wait on it). */
+  readonly runs: number;
   readonly progress?: { readonly done: number; readonly total: number; readonly stage?: string };
   readonly cells: Readonly<Record<string, CellState>>;
   readonly sources: readonly SourceInfo[];
@@ -23,6 +27,8 @@ export const usePreview = create<PreviewState>()(() => ({
   params: {},
   sample: DEFAULT_SAMPLE,
   running: false,
+  busy: false,
+  runs: 0,
   cells: {},
   sources: [],
   generation: {},

@@ -96,7 +96,8 @@ export function errorMessage(e: unknown): string {
 
 function signature(p: PlannedStage, sourceVersion: number | undefined): string {
   const c = p.compiled;
-  return JSON.stringify([c.statements, c.stats, c.rules?.map((r) => [r.check, r.samples]), c.write?.select, sourceVersion]);
+  // rule names, severities and actions are shown with the results even where the SQL is the same
+  return JSON.stringify([c.statements, c.stats, c.rules?.map((r) => [r.name, r.rule.severity, r.rule.action, r.check, r.samples]), c.write?.select, sourceVersion]);
 }
 
 export class PreviewSession {
