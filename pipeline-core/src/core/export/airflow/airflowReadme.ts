@@ -46,11 +46,11 @@ fails while running and has no SLA — use the monitoring policies for those.
 ` : ''}
 ## How this export is checked
 
-Batchbook's test suite imports the DAG file with Python, the Airflow and Google/Beam provider classes
-replaced by small stand-ins that record their arguments (installing Airflow with the Google provider
-was too heavy for the test environment), then checks the schedule, time zone, retries, backoff, SLA,
-callbacks, params and tasks against the spec, renders the templated fields with Jinja (the batch id
-differs per try; the business day), and runs the failure callback against a local webhook. The Cloud
-Scheduler script runs against a stand-in \`gcloud\` that records its arguments.
+Batchbook's test suite loads this DAG with Airflow's own \`DagBag\` (apache-airflow 2.11 with the Google and
+Beam providers), checks the schedule, time zone, retries, backoff, SLA, callbacks, params and tasks
+against the spec, renders the templated fields as a scheduled run would (the business day; a batch id
+and Dataflow job name per try), and runs the failure callback against a local webhook. The Cloud
+Scheduler script runs against a stand-in \`gcloud\` that records its arguments. Airflow 3 is not
+installed in the tests: the Airflow 3 import paths are untested.
 `;
 }
