@@ -71,7 +71,7 @@ export function publishMacro(plan: DuckdbPlan, models: readonly string[], rules:
   {%- if o.status == 'fail' and o.severity == 'error' -%}{%- do failed_error.append(o.stage ~ '.' ~ o.name) -%}{%- endif -%}
 {%- endfor -%}
 {%- if missing -%}
-  {%- do log('batchbook: nothing published: this invocation did not build or evaluate ' ~ (missing | join(', ')) ~ ' (run dbt build without a selection to publish)', info=true) -%}
+  {%- do log('batchbook: nothing published: ' ~ (missing | length) ~ ' stage model(s) or rule(s) were not built or evaluated in this invocation (' ~ (missing[:3] | join(', ')) ~ (', …' if missing | length > 3 else '') ~ '); publish with a plain dbt build', info=true) -%}
 {%- else -%}
     {%- do batchbook_mkdirs(${outPath('validation/')} ~ ${runDate}) -%}
     {%- set rows = [] -%}
