@@ -194,6 +194,8 @@ interface Outcome {
   readonly stderr: string;
   readonly streamingCompiles: boolean;
   readonly compileErrors: string;
+  readonly streamingGraph: number;
+  readonly streamingErrors: string;
   readonly problems: unknown[];
 }
 const outcomes = new Map<Case, Outcome>();
@@ -239,7 +241,7 @@ beforeAll(async () => {
   if (run.status !== 0) throw new Error(`beam batch failed:\n${run.stderr.slice(-3000)}`);
   const t3 = performance.now();
   const results = JSON.parse(await readFile(join(work, 'results.json'), 'utf8')) as {
-    jobs: { exit: number; seconds: number; stderr: string; streaming_compiles: boolean; compile_errors: string }[];
+    jobs: { exit: number; seconds: number; stderr: string; streaming_compiles: boolean; compile_errors: string; streaming_graph: number; streaming_errors: string }[];
   };
   for (const [i, p] of prepared.entries()) {
     const cmp = spawnSync(python, [join(here, 'py', 'compare.py'), p.compareFile], { encoding: 'utf8' });
@@ -252,6 +254,8 @@ beforeAll(async () => {
       stderr: r.stderr,
       streamingCompiles: r.streaming_compiles,
       compileErrors: r.compile_errors,
+      streamingGraph: r.streaming_graph,
+      streamingErrors: r.streaming_errors,
       problems: JSON.parse(cmp.stdout) as unknown[],
     });
   }
@@ -268,10 +272,18 @@ describe.each(CASES)('Beam DirectRunner: $sample on $runDate', (c) => {
     expect(o.exit, o.stderr).toBe(o.report.exit_code);
   });
 
-  it('ships a streaming variant and runtime that compile (python -m py_compile)', () => {
+  it('ships a streaming variant and runtime that compile (python -m py_compile), and a streaming graph Beam accepts', () => {
     const o = outcomes.get(c)!;
     expect(o.compileErrors).toBe('');
     expect(o.streamingCompiles).toBe(true);
+    if (c.sample === GENERATED) {
+      // custom SQL gathers all its rows: the streaming variant says so instead of building
+      expect(o.streamingGraph).toBe(1);
+      expect(o.streamingErrors).toContain("stage 'shop_sql': custom SQL gathers all its input rows, so it cannot run in streaming");
+    } else {
+      expect(o.streamingErrors.replace(/WARNING:root:apitools.*\n/, '')).toBe('');
+      expect(o.streamingGraph).toBe(0);
+    }
   });
 });
 

@@ -5,13 +5,22 @@
 
 jobs.json: [{"dir": the export's beam/ folder, "run_date": …, "input_root": …, "output_root": …}, …]
 results.json receives, per job in order: exit status, seconds and the end of its stderr.
-Each job also gets `python -m py_compile` of its streaming variant (generated, not run).
+Each job also gets `python -m py_compile` of its files, and its streaming variant is built (not
+run) with every CSV / JSON source on a Pub/Sub subscription, so its graph is checked too.
 """
 import concurrent.futures
 import json
 import subprocess
 import sys
 import time
+
+
+STREAMING_GRAPH = """
+import sys, bb_beam, pipeline
+subs = ['%s=projects/batchbook-test/subscriptions/%s' % (n, n) for n, s in pipeline.PLAN['sources'].items() if s['format'] != 'parquet']
+args = ['--input_root', sys.argv[1], '--output_root', sys.argv[2], '--run_date', sys.argv[3]] + ['--subscription=' + s for s in subs]
+sys.exit(bb_beam.main(args, pipeline.PLAN, pipeline.build, streaming=True, construct_only=True))
+"""
 
 
 def run(job):
@@ -22,8 +31,11 @@ def run(job):
     seconds = time.time() - started
     compiled = subprocess.run([sys.executable, '-m', 'py_compile', 'pipeline_streaming.py', 'pipeline.py', 'bb_beam.py', 'bb_runtime.py'],
                               cwd=job['dir'], capture_output=True, text=True)
+    graph = subprocess.run([sys.executable, '-c', STREAMING_GRAPH, job['input_root'], job['output_root'] + '-streaming', job['run_date']],
+                           cwd=job['dir'], capture_output=True, text=True)
     return {'exit': proc.returncode, 'seconds': round(seconds, 2), 'stderr': proc.stderr[-3000:],
-            'streaming_compiles': compiled.returncode == 0, 'compile_errors': compiled.stderr[-2000:]}
+            'streaming_compiles': compiled.returncode == 0, 'compile_errors': compiled.stderr[-2000:],
+            'streaming_graph': graph.returncode, 'streaming_errors': graph.stderr[-2000:]}
 
 
 def main(jobs_file, results_file):
