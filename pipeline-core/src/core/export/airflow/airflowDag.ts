@@ -99,9 +99,13 @@ from datetime import timedelta
 import pendulum
 
 import airflow
-from airflow.providers.apache.beam.operators.beam import BeamRunPythonPipelineOperator
-from airflow.providers.google.cloud.operators.dataflow import DataflowConfiguration
 from airflow.providers.google.cloud.operators.dataproc import DataprocCreateBatchOperator
+
+try:  # optional: without the Beam provider the DAG offers the Spark batch only
+    from airflow.providers.apache.beam.operators.beam import BeamRunPythonPipelineOperator
+    from airflow.providers.google.cloud.operators.dataflow import DataflowConfiguration
+except ImportError:
+    BeamRunPythonPipelineOperator = None
 
 try:  # Airflow 3
     from airflow.sdk import DAG, Param, Variable
@@ -212,7 +216,11 @@ def on_sla_miss(dag, task_list, blocking_task_list, slas, blocking_tis):
 
 
 def choose_engine(**context):
-    return 'run_beam_on_dataflow' if context['params']['engine'] == 'beam' else 'submit_spark_batch'
+    if context['params']['engine'] != 'beam':
+        return 'submit_spark_batch'
+    if BeamRunPythonPipelineOperator is None:
+        raise RuntimeError('engine=beam needs apache-airflow-providers-apache-beam on this Airflow')
+    return 'run_beam_on_dataflow'
 
 
 default_args = {
@@ -254,19 +262,22 @@ with DAG(
         batch=${pyLiteral(batch, 8)},
     )
 
-    beam = BeamRunPythonPipelineOperator(
-        task_id='run_beam_on_dataflow',
-        runner='DataflowRunner',
-        # the beam export's folder, copied beside this file: ${beamDir}/ (pipeline.py, bb_beam.py, setup.py…)
-        py_file=os.path.join(BEAM_DIR, 'pipeline.py'),
-        pipeline_options=${pyLiteral(beamOptions, 8).replace(/"__BEAM_DIR__\/setup.py"/, "os.path.join(BEAM_DIR, 'setup.py')")},
-        dataflow_config=DataflowConfiguration(
-            job_name=${pyLiteral(`${name}-{{ ts_nodash | lower }}-try{{ ti.try_number }}`)},
-            project_id='{{ var.value.batchbook_gcp_project }}',
-            location="{{ var.value.get('batchbook_gcp_region', 'europe-west1') }}",
-        ),
-    )
+    if BeamRunPythonPipelineOperator is None:
+        engine >> spark
+    else:
+        beam = BeamRunPythonPipelineOperator(
+            task_id='run_beam_on_dataflow',
+            runner='DataflowRunner',
+            # the beam export's folder, copied beside this file: ${beamDir}/ (pipeline.py, bb_beam.py, setup.py…)
+            py_file=os.path.join(BEAM_DIR, 'pipeline.py'),
+            pipeline_options=${pyLiteral(beamOptions, 12).replace(/"__BEAM_DIR__\/setup.py"/, "os.path.join(BEAM_DIR, 'setup.py')")},
+            dataflow_config=DataflowConfiguration(
+                job_name=${pyLiteral(`${name}-{{ ts_nodash | lower }}-try{{ ti.try_number }}`)},
+                project_id='{{ var.value.batchbook_gcp_project }}',
+                location="{{ var.value.get('batchbook_gcp_region', 'europe-west1') }}",
+            ),
+        )
 
-    engine >> [spark, beam]
+        engine >> [spark, beam]
 `;
 }
