@@ -48,6 +48,7 @@ stages:
 let nightly: Report;
 let adhoc: Report;
 let exportDir: string;
+let allTargets: { written: readonly string[]; refusals: readonly { target: string }[] };
 let work: string;
 
 async function checkDag(folder: string): Promise<Report> {
@@ -62,7 +63,8 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'batchbook-airflow-'));
   const project = await openProject(join(repo, 'samples', 'nightly-reconciliation'));
   exportDir = join(work, 'export');
-  await exportProject({ project: project as never, target: 'airflow', out: exportDir, params: { run_date: '2026-11-24' }, toolVersion: 'test', preview: false });
+  // the full export, as `batchbook export samples/nightly-reconciliation --target all` writes it
+  allTargets = await exportProject({ project: project as never, target: 'all', out: exportDir, params: { run_date: '2026-11-24' }, toolVersion: 'test', preview: false });
   const adhocDir = join(work, 'adhoc');
   await mkdir(adhocDir);
   await writeFile(join(adhocDir, 'pipeline.yaml'), UNSCHEDULED);
@@ -72,6 +74,13 @@ beforeAll(async () => {
   nightly = await checkDag(join(exportDir, 'airflow'));
   adhoc = await checkDag(join(work, 'adhoc-export', 'airflow'));
   process.stderr.write(`airflow checks: ${Math.round((performance.now() - started) / 100) / 10} s\n`);
+});
+
+describe('the full export of nightly-reconciliation', () => {
+  it('writes the duckdb, spark, dbt and airflow folders', () => {
+    expect(allTargets.written).toEqual(expect.arrayContaining(['duckdb', 'spark', 'dbt', 'airflow']));
+    expect(allTargets.refusals.filter((r) => ['duckdb', 'spark', 'dbt', 'airflow'].includes(r.target))).toEqual([]);
+  });
 });
 
 describe('the nightly-reconciliation DAG, as Airflow loads it', () => {
