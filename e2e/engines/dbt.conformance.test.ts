@@ -82,8 +82,18 @@ stages:
     measures:
       - { name: n, fn: count }
       - { name: revenue, fn: sum, column: total }
+  - { name: item_budget, kind: join, left: checked, right: raw_shops, type: inner, on: [shop], right_prefix: shop_ }
+  # custom SQL runs as written on dbt-duckdb (its literal holds a Jinja opener too)
+  - name: shop_names
+    kind: sql
+    inputs: [raw_shops]
+    sql: "SELECT upper(shop) AS shop_code, budget FROM raw_shops WHERE shop <> '{{none}}'"
+    schema: [{ name: shop_code, type: string }, { name: budget, type: "decimal(10,2)" }]
+  - { name: both_shop_lists, kind: union, inputs: [shop_names, shop_names] }
   - { name: items_out, kind: output, input: checked, format: parquet, path: items, partition_by: [day] }
   - { name: shops_out, kind: output, input: by_shop, format: csv, path: "shops/{run_date}" }
+  - { name: item_budget_out, kind: output, input: item_budget, format: parquet, path: item_budget }
+  - { name: shop_names_out, kind: output, input: both_shop_lists, format: csv, path: "shop_names/{run_date}" }
 `;
 // Day 1: six readable rows (row_count max 5, severity warn, action fail, fails: exit 0, nothing
 // published), one unreadable qty, several warn rules failing. Day 2: a duplicate id (unique,
@@ -203,7 +213,7 @@ describe('the generated every-rule project covers what it is meant to', () => {
     expect(o.report.exit_code).not.toBe(0);
     expect(o.report.published).toBe(true);
     expect(o.exit).toBe(1);
-    expect(o.publishLog.join('\n')).toContain('published 2 output(s)');
+    expect(o.publishLog.join('\n')).toContain('published 4 output(s)');
   });
 
   it('every rule kind fails somewhere and passes somewhere across the two days', () => {
