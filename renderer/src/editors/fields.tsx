@@ -62,7 +62,7 @@ export function TextInput(props: {
 }
 
 /** A text input that applies on Enter or blur (renames, where every keystroke would be wrong). */
-export function CommitInput(props: { value: string; onCommit: (v: string) => void; testId?: string; className?: string; ariaLabel?: string }): ReactElement {
+export function CommitInput(props: { value: string; onCommit: (v: string) => void; testId?: string; className?: string; ariaLabel?: string; size?: number }): ReactElement {
   const [draft, setDraft] = useState(props.value);
   useEffect(() => setDraft(props.value), [props.value]);
   const commit = () => {
@@ -76,6 +76,7 @@ export function CommitInput(props: { value: string; onCommit: (v: string) => voi
       aria-label={props.ariaLabel}
       data-testid={props.testId}
       spellCheck={false}
+      size={props.size}
       onChange={(e) => setDraft(e.target.value)}
       onBlur={commit}
       onKeyDown={(e) => {

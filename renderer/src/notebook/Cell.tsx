@@ -56,7 +56,8 @@ export const Cell = memo(function Cell({ stage, index, count }: { stage: StageIn
   const { preview } = useServices();
   const dispatch = useDoc((s) => s.dispatch);
   const selected = useUi((s) => s.selected === stage.name);
-  const cellError = usePreview((s) => (s.cells[stage.name]?.status === 'error' ? s.cells[stage.name]?.message : undefined));
+  // problems in the spec are shown beside their field; this box is for what went wrong running it
+  const cellError = usePreview((s) => (s.cells[stage.name]?.status === 'error' && s.cells[stage.name]?.origin !== 'spec' ? s.cells[stage.name]?.message : undefined));
   const [collapsed, setCollapsed] = useState(false);
   const inputs = inputsOf(stage);
   const goTo = (name: string) => {
@@ -79,7 +80,7 @@ export const Cell = memo(function Cell({ stage, index, count }: { stage: StageIn
           <KindIcon kind={stage.kind} />
           <span>{stageLabel(stage.kind)}</span>
         </span>
-        <CommitInput className="cell-name mono" value={stage.name} ariaLabel="cell name" testId={`name-${stage.name}`} onCommit={(v) => dispatch(renameStage(stage.name, v))} />
+        <CommitInput className="cell-name mono" value={stage.name} size={Math.max(8, stage.name.length + 1)} ariaLabel="cell name" testId={`name-${stage.name}`} onCommit={(v) => dispatch(renameStage(stage.name, v))} />
         {inputs.length > 0 && (
           <span className="inputs">
             <span className="muted">←</span>

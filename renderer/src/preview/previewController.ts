@@ -149,7 +149,7 @@ export class PreviewController {
         update(e.stage, (c) => ({ status: 'fresh', ...c, rules: [...(c?.rules ?? []), e.rule] }));
         return;
       case 'stage_error':
-        update(e.stage, () => ({ status: 'error', message: e.message }));
+        update(e.stage, () => ({ status: 'error', origin: 'run', message: e.message }));
         for (const b of e.blocked) update(b, () => ({ status: 'blocked', message: `waits for '${e.stage}'` }));
         return;
     }

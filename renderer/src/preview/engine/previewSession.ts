@@ -35,6 +35,8 @@ export type CellStatus = 'fresh' | 'stale' | 'running' | 'error' | 'blocked';
 export interface CellState {
   readonly status: CellStatus;
   readonly message?: string;
+  /** Where an error comes from: the spec (shown beside the field too) or running it. */
+  readonly origin?: 'spec' | 'source' | 'run';
   readonly result?: StageResult;
   readonly rules?: readonly RuleResult[];
 }
@@ -139,13 +141,18 @@ export class PreviewSession {
     const started = this.now();
     this.engine.reset();
     const states = new Map<string, CellState>();
+    // a cell that does not run keeps its last result on show (dimmed) while the user fixes it
+    const kept = (name: string) => {
+      const prev = this.cells.get(name);
+      return prev?.result ? { result: prev.result, ...(prev.rules ? { rules: prev.rules } : {}) } : {};
+    };
     const draft = checkDraft(req.input);
     for (const d of draft.diagnostics) {
       if (d.severity !== 'error' || d.path[0] !== 'stages' || typeof d.path[1] !== 'number') continue;
       const name = req.input.stages[d.path[1]]?.name;
-      if (name !== undefined && !states.has(name)) states.set(name, { status: 'error', message: d.message });
+      if (name !== undefined && !states.has(name)) states.set(name, { status: 'error', origin: 'spec', message: d.message, ...kept(name) });
     }
-    for (const name of draft.blocked) states.set(name, { status: 'blocked', message: 'waits for an input with errors' });
+    for (const name of draft.blocked) states.set(name, { status: 'blocked', message: 'waits for an input with errors', ...kept(name) });
     let spec = draft.runnable;
     if (!spec) {
       emit({ type: 'cells', cells: Object.fromEntries(states), toRun: [], sources: [] });
@@ -163,8 +170,8 @@ export class PreviewSession {
     const { relations, failed, infos } = await this.loadSources(spec, params, req);
     const failedIngest = spec.stages.filter((s) => s.kind === 'ingest' && failed.has(s.source));
     const cut = downstreamOf(spec, failedIngest.map((s) => s.name));
-    for (const s of failedIngest) states.set(s.name, { status: 'error', message: failed.get((s as { source: string }).source)! });
-    for (const name of cut) if (!states.has(name)) states.set(name, { status: 'blocked', message: 'waits for an input with errors' });
+    for (const s of failedIngest) states.set(s.name, { status: 'error', origin: 'source', message: failed.get((s as { source: string }).source)! });
+    for (const name of cut) if (!states.has(name)) states.set(name, { status: 'blocked', message: 'waits for an input with errors', ...kept(name) });
     spec = { ...spec, stages: spec.stages.filter((s) => !cut.has(s.name)) };
 
     const plan = compileDuckdbPlan(spec, { params, sourceRelation: (n) => relations.get(n)!, analysis: analyzeSpec(spec) });
@@ -217,7 +224,7 @@ export class PreviewSession {
         }
         if (!(e instanceof StageFailure)) throw e;
         const blocked = [...downstreamOf(spec, [e.stage])].filter((n) => n !== e.stage && remaining.has(n));
-        this.cells.set(e.stage, { status: 'error', message: errorMessage(e) });
+        this.cells.set(e.stage, { status: 'error', origin: 'run', message: errorMessage(e) });
         for (const n of [e.stage, ...blocked]) remaining.delete(n);
         for (const n of blocked) this.cells.set(n, { status: 'blocked', message: `waits for '${e.stage}'` });
         emit({ type: 'stage_error', stage: e.stage, message: errorMessage(e), blocked });

@@ -25,10 +25,10 @@ export function PreviewPane({ stage }: { stage: StageInput }): ReactElement {
     { id: 'profile', label: 'Profile' },
     { id: 'rejects', label: 'Rejects', ...(rejected ? { badge: rejected.toLocaleString(), tone: 'bad' } : {}) },
   ];
+  const waiting = failed || cell?.status === 'error' || cell?.status === 'blocked';
   const body = () => {
     if (engine.status === 'failed') return <div className="preview-empty error-text">{engine.message}</div>;
-    if (failed || cell?.status === 'error') return <div className="preview-empty muted">Fix the problem above to see this cell’s rows.</div>;
-    if (cell?.status === 'blocked') return <div className="preview-empty muted">{cell.message ?? 'Waiting for an input with errors.'}</div>;
+    if (waiting && !cell?.result) return <div className="preview-empty muted">{cell?.status === 'blocked' ? (cell.message ?? 'Waiting for an input with errors.') : 'Fix the problem above to see this cell’s rows.'}</div>;
     if (!cell?.result) return <div className="preview-empty muted">{engine.status === 'starting' ? 'Starting the preview engine…' : 'Running…'}</div>;
     switch (tab) {
       case 'rows':
@@ -42,7 +42,7 @@ export function PreviewPane({ stage }: { stage: StageInput }): ReactElement {
     }
   };
   return (
-    <div className={`preview ${cell?.status === 'stale' || cell?.status === 'running' ? 'is-stale' : ''}`} data-testid={`preview-${stage.name}`}>
+    <div className={`preview ${cell?.status === 'stale' || cell?.status === 'running' || waiting ? 'is-stale' : ''}`} data-testid={`preview-${stage.name}`}>
       <div className="tabs" role="tablist">
         {tabs.map((t) => (
           <button key={t.id} role="tab" aria-selected={tab === t.id} className={`tab ${tab === t.id ? 'on' : ''}`} onClick={() => setTab(t.id)} data-testid={`tab-${t.id}-${stage.name}`}>
@@ -51,7 +51,14 @@ export function PreviewPane({ stage }: { stage: StageInput }): ReactElement {
           </button>
         ))}
       </div>
-      <div className="preview-body">{body()}</div>
+      <div className="preview-body">
+        {waiting && cell?.result && (
+          <div className="stale-note" data-testid={`stale-note-${stage.name}`}>
+            {cell.status === 'blocked' ? 'An input has errors: showing the last result' : 'Showing the last result that ran: fix the problem above to refresh'}
+          </div>
+        )}
+        {body()}
+      </div>
     </div>
   );
 }
