@@ -177,13 +177,15 @@ const EVERY_STAGE_DATA: Record<string, string> = {
 interface Case {
   readonly sample: string;
   readonly runDate: string;
+  /** Also run the Beam YAML variant and compare it too. */
+  readonly yaml?: boolean;
 }
 const GENERATED = 'every-stage (generated)';
 const CASES: readonly Case[] = [
   { sample: 'nightly-reconciliation', runDate: '2026-11-24' },
-  { sample: 'nightly-reconciliation', runDate: '2026-11-25' },
+  { sample: 'nightly-reconciliation', runDate: '2026-11-25', yaml: true },
   { sample: 'peak-sales', runDate: '2026-11-16' },
-  { sample: GENERATED, runDate: '2026-03-08' },
+  { sample: GENERATED, runDate: '2026-03-08', yaml: true },
   { sample: GENERATED, runDate: '2026-03-09' },
 ];
 
@@ -197,6 +199,7 @@ interface Outcome {
   readonly streamingGraph: number;
   readonly streamingErrors: string;
   readonly problems: unknown[];
+  readonly yaml?: { readonly exit: number; readonly stderr: string; readonly problems: unknown[] };
 }
 const outcomes = new Map<Case, Outcome>();
 
@@ -223,7 +226,7 @@ beforeAll(async () => {
     await writeFile(join(dir, 'report.json'), JSON.stringify(report));
     const exported = await exportProject({ project: project as never, target: 'beam', out: join(dir, 'export'), params: report.params, toolVersion: 'test', preview: false });
     if (exported.refusals.length) throw new Error(`${c.sample}: beam export refused: ${JSON.stringify(exported.refusals)}`);
-    const job = { dir: join(dir, 'export', 'beam'), run_date: c.runDate, input_root: project.inbox, output_root: join(dir, 'beam-out') };
+    const job = { dir: join(dir, 'export', 'beam'), run_date: c.runDate, input_root: project.inbox, output_root: join(dir, 'beam-out'), yaml: c.yaml ?? false };
     const compare = {
       lake,
       report: join(dir, 'report.json'),
@@ -233,7 +236,8 @@ beforeAll(async () => {
       reject_stages: spec.stages.filter((s) => s.kind === 'ingest' || s.kind === 'cleanse' || s.kind === 'validate').map((s) => s.name),
     };
     await writeFile(join(dir, 'compare.json'), JSON.stringify(compare));
-    prepared.push({ c, report, job, compareFile: join(dir, 'compare.json') });
+    await writeFile(join(dir, 'compare-yaml.json'), JSON.stringify({ ...compare, out: `${job.output_root}-yaml` }));
+    prepared.push({ c, report, job, compareFile: join(dir, 'compare.json'), compareYaml: join(dir, 'compare-yaml.json') });
   }
   const t2 = performance.now();
   await writeFile(join(work, 'jobs.json'), JSON.stringify(prepared.map((p) => p.job)));
@@ -241,11 +245,23 @@ beforeAll(async () => {
   if (run.status !== 0) throw new Error(`beam batch failed:\n${run.stderr.slice(-3000)}`);
   const t3 = performance.now();
   const results = JSON.parse(await readFile(join(work, 'results.json'), 'utf8')) as {
-    jobs: { exit: number; seconds: number; stderr: string; streaming_compiles: boolean; compile_errors: string; streaming_graph: number; streaming_errors: string }[];
+    jobs: {
+      exit: number;
+      seconds: number;
+      stderr: string;
+      streaming_compiles: boolean;
+      compile_errors: string;
+      streaming_graph: number;
+      streaming_errors: string;
+      yaml: { exit: number; seconds: number; stderr: string } | null;
+    }[];
+  };
+  const compare = (file: string): unknown[] => {
+    const cmp = spawnSync(python, [join(here, 'py', 'compare.py'), file], { encoding: 'utf8' });
+    if (cmp.status !== 0) throw new Error(`compare failed: ${cmp.stderr}`);
+    return JSON.parse(cmp.stdout) as unknown[];
   };
   for (const [i, p] of prepared.entries()) {
-    const cmp = spawnSync(python, [join(here, 'py', 'compare.py'), p.compareFile], { encoding: 'utf8' });
-    if (cmp.status !== 0) throw new Error(`compare failed: ${cmp.stderr}`);
     const r = results.jobs[i]!;
     outcomes.set(p.c, {
       report: p.report,
@@ -256,12 +272,13 @@ beforeAll(async () => {
       compileErrors: r.compile_errors,
       streamingGraph: r.streaming_graph,
       streamingErrors: r.streaming_errors,
-      problems: JSON.parse(cmp.stdout) as unknown[],
+      problems: compare(p.compareFile),
+      ...(r.yaml ? { yaml: { exit: r.yaml.exit, stderr: r.yaml.stderr, problems: compare(p.compareYaml) } } : {}),
     });
   }
   const s = (a: number, b: number) => Math.round((b - a) / 100) / 10;
   process.stderr.write(
-    `beam suite timings (s): ${JSON.stringify({ venv: s(t0, t1), 'runner+export': s(t1, t2), beam: s(t2, t3), compare: s(t3, performance.now()), per_pipeline: results.jobs.map((j) => j.seconds) })}\n`,
+    `beam suite timings (s): ${JSON.stringify({ venv: s(t0, t1), 'runner+export': s(t1, t2), beam: s(t2, t3), compare: s(t3, performance.now()), per_pipeline: results.jobs.map((j) => j.seconds), yaml: results.jobs.flatMap((j) => (j.yaml ? [j.yaml.seconds] : [])) })}\n`,
   );
 });
 
@@ -284,6 +301,14 @@ describe.each(CASES)('Beam DirectRunner: $sample on $runDate', (c) => {
       expect(o.streamingErrors.replace(/WARNING:root:apitools.*\n/, '')).toBe('');
       expect(o.streamingGraph).toBe(0);
     }
+  });
+});
+
+describe.each(CASES.filter((c) => c.yaml))('Beam YAML variant (python -m apache_beam.yaml.main): $sample on $runDate', (c) => {
+  it('gives the same curated rows, rejects and rule outcomes as batchbook run', () => {
+    const y = outcomes.get(c)!.yaml!;
+    expect(y.exit, y.stderr).toBe(0);
+    expect(y.problems, y.stderr).toEqual([]);
   });
 });
 

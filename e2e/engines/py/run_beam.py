@@ -3,7 +3,8 @@
 
     python run_beam.py jobs.json results.json
 
-jobs.json: [{"dir": the export's beam/ folder, "run_date": …, "input_root": …, "output_root": …}, …]
+jobs.json: [{"dir": the export's beam/ folder, "run_date": …, "input_root": …, "output_root": …,
+             "yaml": also run pipeline.beam.yaml with Beam YAML's launcher into output_root + '-yaml'}, …]
 results.json receives, per job in order: exit status, seconds and the end of its stderr.
 Each job also gets `python -m py_compile` of its files, and its streaming variant is built (not
 run) with every CSV / JSON source on a Pub/Sub subscription, so its graph is checked too.
@@ -33,7 +34,14 @@ def run(job):
                               cwd=job['dir'], capture_output=True, text=True)
     graph = subprocess.run([sys.executable, '-c', STREAMING_GRAPH, job['input_root'], job['output_root'] + '-streaming', job['run_date']],
                            cwd=job['dir'], capture_output=True, text=True)
-    return {'exit': proc.returncode, 'seconds': round(seconds, 2), 'stderr': proc.stderr[-3000:],
+    yaml = None
+    if job.get('yaml'):
+        started = time.time()
+        y = subprocess.run([sys.executable, '-m', 'apache_beam.yaml.main', '--yaml_pipeline_file=pipeline.beam.yaml', '--runner=FnApiRunner',
+                            '--direct_num_workers=1', '--input_root=' + job['input_root'], '--output_root=' + job['output_root'] + '-yaml',
+                            '--run_date=' + job['run_date']], cwd=job['dir'], capture_output=True, text=True)
+        yaml = {'exit': y.returncode, 'seconds': round(time.time() - started, 2), 'stderr': y.stderr[-3000:]}
+    return {'exit': proc.returncode, 'seconds': round(seconds, 2), 'stderr': proc.stderr[-3000:], 'yaml': yaml,
             'streaming_compiles': compiled.returncode == 0, 'compile_errors': compiled.stderr[-2000:],
             'streaming_graph': graph.returncode, 'streaming_errors': graph.stderr[-2000:]}
 

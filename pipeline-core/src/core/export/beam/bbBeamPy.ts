@@ -236,6 +236,30 @@ class _Join(beam.DoFn):
                 yield self.row(None, r)
 
 
+class _Built(Exception):
+    """Stops build() once the stage a YAML node asked for exists (see YamlStage)."""
+
+    def __init__(self, stage):
+        Exception.__init__(self, stage.name)
+        self.stage = stage
+
+
+def _one_stage(method):
+    """Normally a no-op. When a Beam YAML node builds one stage (Run.only), build() runs from the
+    top: stages built before return their handle, other stages are skipped, and the asked-for
+    stage stops build() once it exists, so each YAML node holds exactly its stage's transforms."""
+    def wrapper(self, name, *args, **kwargs):
+        if self.only is None:
+            return method(self, name, *args, **kwargs)
+        if name in self.stages:
+            return self.stages[name]
+        if name != self.only:
+            return None
+        raise _Built(method(self, name, *args, **kwargs))
+    wrapper.__name__, wrapper.__doc__ = method.__name__, method.__doc__
+    return wrapper
+
+
 class Run(object):
     """Builds one pipeline: the stage methods add transforms; finish() adds the writes."""
 
@@ -247,6 +271,7 @@ class Run(object):
         self.streaming, self.window_seconds, self.subscriptions = streaming, window_seconds, subscriptions or {}
         self.stages, self.results, self.outputs, self.rule_count = {}, [], [], 0
         self.started = datetime.datetime.now(datetime.timezone.utc).timestamp()
+        self.only = None
 
     # -- helpers --------------------------------------------------------------------------------
     def combine_globally(self, fn):
@@ -269,6 +294,7 @@ class Run(object):
         return stage
 
     # -- stage kinds ----------------------------------------------------------------------------
+    @_one_stage
     def ingest(self, name, source, columns):
         src = self.plan['sources'][source]
         if source in self.subscriptions:
@@ -297,6 +323,7 @@ class Run(object):
         root = self.input_root + '/'
         return [(i, f, f[len(root):] if f.startswith(root) else f) for i, f in enumerate(found)]
 
+    @_one_stage
     def cleanse(self, name, input_, steps, columns):
         x = input_.rows | name + '/start' >> beam.Map(bb.start_row)
         segment, n = [], 0
@@ -320,6 +347,7 @@ class Run(object):
                   | label + '/rank' >> beam.ParDo(_Dedupe(step)))
         return (ranked, dead) | label + '/merge' >> beam.Flatten()
 
+    @_one_stage
     def join(self, name, left, right, how, keys, columns, lineage, out_columns):
         lk, rk = [k for k, _ in keys], [k for _, k in keys]
         lkeyed = left.rows | name + '/key_left' >> beam.Map(lambda r: (bb.join_key([r[k] for k in lk]) or _NULL_LEFT, r))
@@ -328,6 +356,7 @@ class Run(object):
                 | name + '/join' >> beam.ParDo(_Join(how, columns, lineage)))
         return self._set_stage(name, 'join', rows, lineage, out_columns, (left, right))
 
+    @_one_stage
     def aggregate(self, name, input_, group_by, measures):
         names = list(group_by) + [m[0] for m in measures]
         fn = _Measures([m[1] for m in measures], group_by)
@@ -339,6 +368,7 @@ class Run(object):
         rows = out | name + '/rows' >> beam.Map(lambda acc: dict(zip(names, list(acc[0]) + list(acc[1]))))
         return self._set_stage(name, 'aggregate', rows, False, names, (input_,))
 
+    @_one_stage
     def union(self, name, inputs, columns):
         lineage = all(i.lineage for i in inputs)
 
@@ -351,6 +381,7 @@ class Run(object):
         rows = parts | name + '/flatten' >> beam.Flatten()
         return self._set_stage(name, 'union', rows, lineage, [c for c, _ in columns], tuple(inputs))
 
+    @_one_stage
     def sql(self, name, inputs, query, input_columns, columns):
         """Custom SQL (DuckDB dialect) run by the duckdb package over the inputs' rows, on one
         worker: bounded data only, and the workers need duckdb installed."""
@@ -361,6 +392,7 @@ class Run(object):
                 | name + '/query' >> beam.FlatMap(lambda _, **tables: bb.run_duckdb_sql(query, tables, input_columns, columns), **sides))
         return self._set_stage(name, 'sql', rows, False, [c for c, _ in columns], tuple(inputs.values()))
 
+    @_one_stage
     def validate(self, name, input_, rules, refs):
         x = input_.rows | name + '/start' >> beam.Map(bb.start_row)
         row_rules = [(i, r) for i, r in enumerate(rules) if r.row_rule]
@@ -425,6 +457,7 @@ class Run(object):
                 | label + '/sum' >> self.combine_globally(_SumTuples(1))
                 | label + '/n' >> beam.Map(lambda t: t[0]))
 
+    @_one_stage
     def output(self, name, input_, fmt, path, partition_by, columns):
         self.outputs.append((name, input_, fmt, path, list(partition_by), columns))
         return self._set_stage(name, 'output', input_.rows, False, [c for c, _ in columns], (input_,))
@@ -449,6 +482,7 @@ class Run(object):
             (keyed | name + '/group' >> beam.GroupByKey()
              | name + '/write' >> beam.ParDo(_WriteOutput('%s/curated/%s' % (self.output_root, self.path(path)), fmt, partition_by, columns),
                                             beam.pvalue.AsSingleton(publish)))
+        return results
 
     def _write_rejects(self, stage):
         columns = list(REJECT_PREFIX) + [(c, t) for c, t in self.plan['schemas'][stage.name]]
@@ -458,6 +492,59 @@ class Run(object):
          | stage.name + '/reject_key' >> beam.Map(lambda r: (None, r))
          | stage.name + '/reject_group' >> beam.GroupByKey()
          | stage.name + '/reject_write' >> beam.ParDo(_WriteFile('%s/%s.parquet' % (folder, stage.name), 'parquet', columns)))
+
+
+# ---- Beam YAML: pipeline.beam.yaml applies one of these per stage (PyTransform) ---------------
+
+_YAML_RUNS = {}
+
+
+def _yaml_run(pipeline):
+    """The Run shared by every YAML node of one pipeline; the stages come from pipeline.py."""
+    key = id(pipeline)
+    if key not in _YAML_RUNS:
+        import pipeline as generated
+        opts = pipeline.options.view_as(BatchbookOptions)
+        if not opts.input_root or not opts.output_root:
+            raise UsageError('--input_root and --output_root are required')
+        values = parse_params(generated.PLAN, opts)
+        _clear('%s/rejects/%s' % (opts.output_root.rstrip('/'), values['run_date']))
+        _clear('%s/validation/%s' % (opts.output_root.rstrip('/'), values['run_date']))
+        _YAML_RUNS[key] = (Run(pipeline, generated.PLAN, values, opts.input_root, opts.output_root.rstrip('/')), generated.build)
+    return _YAML_RUNS[key]
+
+
+def _pipeline_of(inputs):
+    if isinstance(inputs, dict):
+        inputs = next(iter(inputs.values()))
+    return inputs.pipeline
+
+
+class YamlStage(beam.PTransform):
+    """One stage of pipeline.py as a Beam YAML node; its inputs are wired in the YAML file."""
+
+    def __init__(self, stage):
+        beam.PTransform.__init__(self)
+        self.stage = stage
+
+    def expand(self, inputs):
+        run, build = _yaml_run(_pipeline_of(inputs))
+        run.only = self.stage
+        try:
+            build(run)
+        except _Built as built:
+            return built.stage.rows
+        finally:
+            run.only = None
+        raise ValueError('pipeline.py has no stage %r' % self.stage)
+
+
+class YamlPublish(beam.PTransform):
+    """The last YAML node: rule results, rejects and (when no fail-action rule failed) the outputs."""
+
+    def expand(self, inputs):
+        run, _ = _yaml_run(_pipeline_of(inputs))
+        return run.finish()
 
 
 def _only(values):
@@ -604,8 +691,13 @@ def main(argv, plan, build, streaming=False, construct_only=False):
     except (UsageError, ValueError) as e:
         print('error: %s' % e, file=sys.stderr)
         return 2
+    standard = options.view_as(StandardOptions)
     if streaming:
-        options.view_as(StandardOptions).streaming = True
+        standard.streaming = True
+    elif standard.runner in (None, 'DirectRunner', 'SwitchingDirectRunner'):
+        # Beam's DirectRunner first tries its Prism runner, downloading it from GitHub; its batch
+        # engine, the in-process FnApiRunner, runs the pipeline with nothing downloaded.
+        standard.runner = 'FnApiRunner'
     output_root = opts.output_root.rstrip('/')
     if not streaming and not construct_only:  # a re-run leaves no stale rejects or rule results behind
         _clear('%s/rejects/%s' % (output_root, values['run_date']))

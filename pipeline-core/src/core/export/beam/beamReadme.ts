@@ -25,6 +25,10 @@ python3 -m venv .venv && .venv/bin/pip install -r requirements.txt
     --direct_num_workers=1
 \`\`\`
 
+With the DirectRunner (the default) the launcher runs the pipeline on the DirectRunner's own
+in-process batch engine (\`FnApiRunner\`): Beam's DirectRunner would first try to download its
+Prism runner from GitHub, and nothing may be downloaded at run time.
+
 ## Run on Dataflow
 
 \`\`\`sh

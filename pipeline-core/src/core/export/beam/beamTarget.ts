@@ -5,10 +5,10 @@ import { batchName } from '../spark/sparkTarget.js';
 import { compileBeamPlan, type BeamPlan } from './beamPlan.js';
 import { beamPipelinePy, beamStreamingPy, runDateOf } from './beamPipeline.js';
 import { beamReadme } from './beamReadme.js';
+import { beamYaml, yamlReadme } from './beamYaml.js';
 import { bbBeamPy, bbRuntimePy } from './runtime.js';
+import { BEAM_VERSION } from './beamVersion.js';
 
-/** The versions the export is tested with (e2e/engines/requirements.txt pins the same). */
-export const BEAM_VERSION = '2.77.0';
 
 function requirements(plan: BeamPlan): string {
   const sql = plan.stages.some(({ stage }) => stage.kind === 'sql');
@@ -40,10 +40,11 @@ export function beamTarget(ctx: ExportContext): TargetResult {
   const files: ExportFile[] = [
     { path: 'pipeline.py', content: beamPipelinePy(ctx, plan), executable: true },
     { path: 'pipeline_streaming.py', content: beamStreamingPy(ctx), executable: true },
+    { path: 'pipeline.beam.yaml', content: beamYaml(ctx, plan, runDateOf(ctx)) },
     { path: 'bb_runtime.py', content: bbRuntimePy() },
     { path: 'bb_beam.py', content: bbBeamPy() },
     { path: 'setup.py', content: setupPy(ctx, plan) },
     { path: 'requirements.txt', content: requirements(plan) },
   ];
-  return { files, refusals: [], flags, readme: beamReadme(ctx, plan, runDateOf(ctx)) };
+  return { files, refusals: [], flags, readme: beamReadme(ctx, plan, runDateOf(ctx), yamlReadme(plan)) };
 }
