@@ -17,6 +17,7 @@ export type { Dialect, EmitOptions, EmitArg, EmitContext, FunctionEmitter, Funct
 export { emitWithDialect } from './expr/emit/emitter.js';
 export type { DuckdbEmitOptions } from './expr/emit/duckdb.js';
 export { emitDuckdb, duckdbIdentifier, duckdbStringLiteral, duckdbExprLiteral } from './expr/emit/duckdb.js';
+export { emitPython, PythonUnsupported } from './expr/emit/python.js';
 // Pipeline spec: schema, loading with located diagnostics, analysis, commands, saving.
 export type { PipelineSpec, Stage, StageKind, StageOf, Source, Parameter, Schedule, Measure, JoinKey } from './spec/schema.js';
 export { pipelineSchema, pipelineJsonSchema, SPEC_VERSION } from './spec/schema.js';

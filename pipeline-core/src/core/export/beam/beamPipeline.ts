@@ -28,7 +28,7 @@ const indent = (text: string) => text.split('\n').map((l) => (l ? `    ${l}` : l
 export function beamPipelinePy(ctx: ExportContext, plan: BeamPlan): string {
   const runDate = runDateOf(ctx);
   const stages = plan.stages.map(({ stage, compiled }) => {
-    const from = stageInputs(stage);
+    const from = [...new Set(stageInputs(stage))];
     const title = `# ── ${stage.name}: ${stage.kind}${from.length ? ` ← ${from.join(', ')}` : stage.kind === 'ingest' ? ` ← source ${stage.source}` : ''} `;
     const about = stage.description ? `\n# ${stage.description.replace(/\s+/g, ' ').trim()}` : '';
     return indent(`${title.padEnd(96, '─')}${about}\n${compiled.code}`);

@@ -49,14 +49,32 @@ export function py(value: unknown): string {
   return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pythonString(k)}: ${py(v)}`).join(', ')}}`;
 }
 
+/** A Python list, its items packed onto lines of at most ~100 characters when it is long. */
+export function pyList(items: readonly string[], indent = ''): string {
+  const one = `[${items.join(', ')}]`;
+  if (one.length + indent.length <= 100) return one;
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    if (line && line.length + item.length + 2 > 96 - indent.length) {
+      lines.push(line);
+      line = '';
+    }
+    line += `${item}, `;
+  }
+  if (line) lines.push(line);
+  return `[\n${lines.map((l) => `${indent}    ${l.trimEnd()}`).join('\n')}\n${indent}]`;
+}
+
 /** [("name", "type"), …] */
-export function pyColumns(schema: Schema): string {
-  return `[${schema.map((c) => `(${pythonString(c.name)}, ${pythonString(c.type)})`).join(', ')}]`;
+export function pyColumns(schema: Schema, indent = ''): string {
+  return pyList(schema.map((c) => `(${pythonString(c.name)}, ${pythonString(c.type)})`), indent);
 }
 
 /** A typed constant from the spec, converted by the runtime the way the runner's SQL literal is. */
 export function pyTyped(value: string | number | boolean | null, type: DataType): string {
-  return value === null ? 'None' : `bb.lit(${py(value)}, ${pythonString(type)})`;
+  if (value === null) return 'None';
+  return type === 'string' ? py(String(value)) : `bb.lit(${py(value)}, ${pythonString(type)})`;
 }
 
 /** Keyword arguments, leaving out undefined ones: `a=1, b="x"`. */

@@ -1,5 +1,5 @@
 import type { StageOf } from '../../spec/schema.js';
-import { py, pyCall, pythonVariable, type BeamContext, type BeamStage } from '../../export/beam/beamTypes.js';
+import { py, pyCall, pyList, pythonVariable, type BeamContext, type BeamStage } from '../../export/beam/beamTypes.js';
 
 /** CombinePerKey (CombineGlobally without group_by: one row even for no input, as in SQL). */
 export function compileAggregateBeam(stage: StageOf<'aggregate'>, ctx: BeamContext): BeamStage {
@@ -10,7 +10,7 @@ export function compileAggregateBeam(stage: StageOf<'aggregate'>, ctx: BeamConte
     return `(${py(m.name)}, bb.Measure(${py(m.fn)}, ${arg}, ${py(out.find((c) => c.name === m.name)?.type ?? 'double')}))`;
   });
   return {
-    code: `${pythonVariable(stage.name)} = ${pyCall('run.aggregate', [py(stage.name), ctx.ref(stage.input), py(stage.group_by), `[${measures.join(', ')}]`])}`,
+    code: `${pythonVariable(stage.name)} = ${pyCall('run.aggregate', [py(stage.name), ctx.ref(stage.input), py(stage.group_by), pyList(measures, '    ')])}`,
     lineage: false,
     streaming: 'needs a window: one result row per group and window (triggers decide when early or late results are emitted)',
   };

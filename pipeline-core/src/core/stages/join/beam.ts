@@ -1,5 +1,5 @@
 import type { StageOf } from '../../spec/schema.js';
-import { py, pyCall, pythonVariable, type BeamContext, type BeamStage } from '../../export/beam/beamTypes.js';
+import { py, pyCall, pyList, pythonVariable, type BeamContext, type BeamStage } from '../../export/beam/beamTypes.js';
 import { joinKeyPair, joinOutput } from './join.js';
 
 /**
@@ -19,9 +19,9 @@ export function compileJoinBeam(stage: StageOf<'join'>, ctx: BeamContext): BeamS
     ctx.ref(stage.right),
     py(stage.type),
     `keys=[${keys.map((k) => `(${py(k.left)}, ${py(k.right)})`).join(', ')}]`,
-    `columns=[${spec.map((c) => `(${c.map(py).join(', ')})`).join(', ')}]`,
+    `columns=${pyList(spec.map((c) => `(${c.map(py).join(', ')})`), '    ')}`,
     `lineage=${py(lineage)}`,
-    `out_columns=${py(columns.map((c) => c.column.name))}`,
+    `out_columns=${pyList(columns.map((c) => py(c.column.name)), '    ')}`,
   ];
   return {
     code: `${pythonVariable(stage.name)} = ${pyCall('run.join', args)}`,
