@@ -68,7 +68,7 @@ sees the same exit status as \`batchbook run\`.
   partition's folder is replaced (dynamic partition overwrite); the launcher clears
   \`rejects/<run_date>/\` and \`validation/<run_date>/\` before it starts, so a re-run leaves nothing stale.
 - Each output partition (and each stage's rejects) is written by one worker: fine for daily
-  batches; partition outputs that hold more than a worker's memory.
+  batches; partition an output more finely when one partition would not fit in a worker's memory.
 - Stage counts (rows out, rejected, filtered) are Beam metrics in the \`batchbook\` namespace,
   printed by the launcher and shown in the Dataflow console.
 

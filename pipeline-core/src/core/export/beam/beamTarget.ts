@@ -46,5 +46,5 @@ export function beamTarget(ctx: ExportContext): TargetResult {
     { path: 'setup.py', content: setupPy(ctx, plan) },
     { path: 'requirements.txt', content: requirements(plan) },
   ];
-  return { files, refusals: [], flags, readme: beamReadme(ctx, plan, runDateOf(ctx), yamlReadme(plan)) };
+  return { files, refusals: [], flags, readme: beamReadme(ctx, plan, runDateOf(ctx), yamlReadme(plan, runDateOf(ctx))) };
 }

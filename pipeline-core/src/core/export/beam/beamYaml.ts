@@ -51,7 +51,7 @@ ${nodes.join('\n')}
 }
 
 /** The README's Beam YAML section: what the YAML variant covers and how to run it. */
-export function yamlReadme(plan: BeamPlan): string {
+export function yamlReadme(plan: BeamPlan, runDate: string): string {
   const kinds = [...new Set(plan.stages.map(({ stage }) => stage.kind))].join(', ');
   return `
 ## Beam YAML variant
@@ -66,7 +66,7 @@ service, downloaded at run time. Batch only: run \`pipeline_streaming.py\` for s
 
 \`\`\`sh
 python -m apache_beam.yaml.main --yaml_pipeline_file=pipeline.beam.yaml --runner=FnApiRunner \\
-    --input_root=../data --output_root=./out --run_date=YYYY-MM-DD
+    --input_root=../data --output_root=./out --run_date=${runDate}
 \`\`\`
 
 Beam YAML's launcher does not turn rule outcomes into an exit status: read

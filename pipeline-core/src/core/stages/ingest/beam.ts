@@ -15,6 +15,6 @@ export function compileIngestBeam(stage: StageOf<'ingest'>, ctx: BeamContext): B
     lineage: true,
     streaming: pubsub
       ? `no window needed to read: with \`--subscription ${stage.source}=projects/P/subscriptions/S\` each Pub/Sub message is one ${source.format === 'csv' ? 'CSV record (pinned column order, no header)' : 'JSON object'}, typed like a file row and put in fixed windows of \`--window_seconds\``
-      : `Parquet files cannot arrive as Pub/Sub messages: this source stays a bounded file read`,
+      : `Parquet files cannot arrive as Pub/Sub messages: the files are read once when the job starts and belong to its first window`,
   };
 }
