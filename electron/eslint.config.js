@@ -16,4 +16,9 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // Sandboxed preloads run as CommonJS and may only require('electron'); TypeScript spells that import = require().
+    files: ['src/preload.cts'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

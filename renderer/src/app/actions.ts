@@ -80,6 +80,34 @@ export const ACTIONS: readonly Action[] = [
     enabled: hasDoc,
     perform: ({ preview }) => preview.runStages(useDoc.getState().input!.stages.map((s) => s.name)),
   },
+  {
+    id: 'runPipeline',
+    label: 'Run the pipeline (writes the lake)',
+    group: 'Run',
+    enabled: () => hasDoc(),
+    perform: ({ host }) => {
+      if (!host.can.runPipeline) return toast('Running the whole pipeline needs the desktop app, or the CLI: batchbook run <project folder>', 'error');
+      document.querySelector<HTMLButtonElement>('[data-testid="run-pipeline"]')?.click();
+    },
+  },
+  {
+    id: 'export',
+    label: 'Export the pipeline (Spark, Beam, dbt, Airflow, DuckDB)…',
+    group: 'File',
+    enabled: () => hasDoc(),
+    perform: async ({ host }) => {
+      const ref = useDoc.getState().project?.ref;
+      if (!ref) return;
+      if (!host.can.runPipeline) return toast('Exporting needs the desktop app, or the CLI: batchbook export <project folder> --out <folder>', 'error');
+      try {
+        const r = await host.exportProject(ref, usePreview.getState().params);
+        if (r) toast(r.exitCode === 0 ? `Exported to ${r.reportPath ?? 'the folder'}` : `Export failed: ${r.message ?? r.status}`, r.exitCode === 0 ? 'success' : 'error');
+      } catch (e) {
+        toast(e instanceof Error ? e.message : String(e), 'error');
+      }
+    },
+  },
+  { id: 'about', label: 'About Batchbook', group: 'View', perform: () => toast('Batchbook — a notebook designer for batch pipelines. Preview: DuckDB-WASM; runs: the batchbook runner.') },
   { id: 'cancelRun', label: 'Cancel preview', group: 'Run', keys: ['Mod+.'], global: true, enabled: () => usePreview.getState().running, perform: ({ preview }) => preview.cancel() },
   { id: 'palette', label: 'Command palette', group: 'View', keys: ['Mod+K', 'Mod+Shift+P'], global: true, perform: () => useUi.setState((s) => ({ palette: !s.palette })) },
   { id: 'theme', label: 'Toggle light / dark theme', group: 'View', perform: () => setTheme(useUi.getState().theme === 'dark' ? 'light' : 'dark') },
@@ -134,6 +162,7 @@ export const MENU_ACTIONS: Readonly<Record<MenuCommand, string>> = {
   runAll: 'runAll',
   cancelRun: 'cancelRun',
   runPipeline: 'runPipeline',
+  export: 'export',
   commandPalette: 'palette',
   toggleTheme: 'theme',
   toggleDag: 'dag',

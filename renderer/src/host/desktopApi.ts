@@ -23,6 +23,8 @@ export interface DesktopApi {
   clearRecovery(projectId: string): Promise<void>;
   runPipeline(projectId: string, params: Record<string, string>): Promise<string>;
   cancelRun(runId: string): Promise<void>;
+  /** Asks for a folder, then exports there in the runner's process; null when the user cancels. */
+  exportProject(projectId: string, params: Record<string, string>): Promise<string | null>;
   onRunEvent(listener: (runId: string, event: RunEvent | { readonly type: 'done'; readonly result: RunResult }) => void): () => void;
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   setDocument(title: string, dirty: boolean): void;

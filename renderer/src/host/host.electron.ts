@@ -1,6 +1,54 @@
 import { listSamples, openSample, readSampleFiles, sampleId } from './bundledSamples';
 import type { DesktopApi } from './desktopApi';
-import { HostError, type DataFile, type Host, type RunEvent, type RunResult } from './host';
+import { HostError, type DataFile, type Host, type RunEvent, type RunHandle, type RunResult } from './host';
+
+/**
+ * Follows one run (or export) in the runner's process: its progress, its end, a cancel. Listens
+ * before starting, so an end that arrives before the run's id is known is not missed.
+ */
+function follow(api: DesktopApi, start: () => Promise<string | null>, onEvent: (e: RunEvent) => void): { done: Promise<RunResult | undefined>; cancel(): void } {
+  let runId: string | null | undefined;
+  let cancelled = false;
+  const early = new Map<string, RunResult>();
+  let settle: (r: RunResult | undefined) => void = () => undefined;
+  let fail: (e: Error) => void = () => undefined;
+  const done = new Promise<RunResult | undefined>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+  const off = api.onRunEvent((id, e) => {
+    if (runId === undefined) {
+      if (e.type === 'done') early.set(id, e.result);
+      return;
+    }
+    if (id !== runId) return;
+    if (e.type === 'done') {
+      off();
+      settle(e.result);
+    } else onEvent(e);
+  });
+  start().then(
+    (id) => {
+      runId = id;
+      const finished = id ? early.get(id) : undefined;
+      if (!id || finished) {
+        off();
+        settle(finished);
+      } else if (cancelled) void api.cancelRun(id);
+    },
+    (e: unknown) => {
+      off();
+      fail(e instanceof Error ? e : new Error(String(e)));
+    },
+  );
+  return {
+    done,
+    cancel: () => {
+      cancelled = true;
+      if (runId) void api.cancelRun(runId);
+    },
+  };
+}
 
 /**
  * The Electron adapter: every call goes to the main process through the preload's named
@@ -46,36 +94,14 @@ export function electronHost(api: DesktopApi): Host {
       read: async (id) => (await api.readRecovery(id)) ?? undefined,
       clear: (id) => api.clearRecovery(id),
     },
-    runPipeline(ref, params, onEvent: (e: RunEvent) => void) {
+    runPipeline(ref, params, onEvent: (e: RunEvent) => void): RunHandle {
       if (ref.kind !== 'folder') throw new HostError('save the project to a folder first: a run reads its data/ folder and writes its lake/');
-      let runId: string | undefined;
-      let cancelled = false;
-      const done = new Promise<RunResult>((resolve, reject) => {
-        const off = api.onRunEvent((id, e) => {
-          if (id !== runId) return;
-          if (e.type === 'done') {
-            off();
-            resolve(e.result);
-          } else onEvent(e);
-        });
-        api.runPipeline(ref.id, { ...params }).then(
-          (id) => {
-            runId = id;
-            if (cancelled) void api.cancelRun(id);
-          },
-          (e: unknown) => {
-            off();
-            reject(e instanceof Error ? e : new Error(String(e)));
-          },
-        );
-      });
-      return {
-        done,
-        cancel: () => {
-          cancelled = true;
-          if (runId) void api.cancelRun(runId);
-        },
-      };
+      const run = follow(api, () => api.runPipeline(ref.id, { ...params }), onEvent);
+      return { done: run.done.then((r) => r ?? { exitCode: 1, status: 'error', message: 'the run did not start' }), cancel: run.cancel };
+    },
+    async exportProject(ref, params) {
+      if (ref.kind !== 'folder') throw new HostError('save the project to a folder first: the export reads it from disk');
+      return follow(api, () => api.exportProject(ref.id, { ...params }), () => undefined).done;
     },
     onCommand: (listener) => api.onMenuCommand(listener),
     setDocument: (title, dirty) => api.setDocument(title, dirty),

@@ -73,6 +73,7 @@ export type MenuCommand =
   | 'runAll'
   | 'cancelRun'
   | 'runPipeline'
+  | 'export'
   | 'commandPalette'
   | 'toggleTheme'
   | 'toggleDag'
@@ -82,7 +83,7 @@ export type MenuCommand =
 export interface Host {
   readonly kind: 'web' | 'desktop';
   readonly can: {
-    /** Run the whole pipeline with the real runner (writes the lake). */
+    /** Run the whole pipeline with the real runner (writes the lake), and export it to a folder. */
     readonly runPipeline: boolean;
   };
   listSamples(): Promise<readonly SampleInfo[]>;
@@ -103,6 +104,8 @@ export interface Host {
   };
   /** Only when can.runPipeline. */
   runPipeline(ref: ProjectRef, params: Readonly<Record<string, string>>, onEvent: (e: RunEvent) => void): RunHandle;
+  /** Only when can.runPipeline: asks for a folder and writes every export target there; undefined when the user cancels. */
+  exportProject(ref: ProjectRef, params: Readonly<Record<string, string>>): Promise<RunResult | undefined>;
   onCommand(listener: (command: MenuCommand) => void): () => void;
   /** The window title and unsaved-changes marker (desktop shows them natively). */
   setDocument(title: string, dirty: boolean): void;

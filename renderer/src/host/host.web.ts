@@ -222,6 +222,9 @@ export function webHost(now: () => Date = () => new Date()): Host {
     runPipeline() {
       throw new HostError('running the whole pipeline needs the desktop app, or the CLI: batchbook run <project folder>');
     },
+    async exportProject() {
+      throw new HostError('exporting needs the desktop app, or the CLI: batchbook export <project folder> --out <folder>');
+    },
     onCommand: () => () => undefined,
     setDocument(title, dirty) {
       document.title = `${dirty ? '● ' : ''}${title} — Batchbook`;

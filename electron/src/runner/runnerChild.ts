@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { exportProject, openProject, runPipeline, type RunEvent } from '@batchbook/pipeline-core/node';
+import { resolveParams } from '@batchbook/pipeline-core';
+import type { RunnerJob, RunnerMessage, RunProgress } from './jobs.js';
+
+/**
+ * The runner in Electron's utility process: the same runPipeline / exportProject the CLI calls,
+ * off the main process, reporting progress by message. Killing this process is how a run is
+ * cancelled; the runner's atomic publish means nothing half-written is ever published.
+ */
+interface ParentPort {
+  on(event: 'message', listener: (e: { data: RunnerJob }) => void): void;
+  postMessage(message: RunnerMessage): void;
+}
+
+const port = (process as unknown as { parentPort: ParentPort }).parentPort;
+const post = (m: RunnerMessage) => port.postMessage(m);
+
+export function progressOf(e: RunEvent): RunProgress | undefined {
+  if (e.event === 'stage_start') return { type: 'stage', stage: e.stage, index: e.index, total: e.total, state: 'start' };
+  if (e.event === 'stage_end') return { type: 'stage', stage: e.result.name, index: e.index, total: e.total, state: 'end', rows: e.result.rows_out };
+  if (e.event === 'landed') return { type: 'log', message: `landed ${e.landed.reduce((n, l) => n + l.files.length, 0)} file(s)` };
+  return undefined;
+}
+
+async function handle(job: RunnerJob): Promise<void> {
+  const project = await openProject(job.projectDir);
+  const spec = project.loaded.spec;
+  if (!spec) {
+    post({ type: 'done', outcome: { exitCode: 2, status: 'invalid', message: project.loaded.diagnostics.find((d) => d.severity === 'error')?.message ?? 'the spec has errors' } });
+    return;
+  }
+  if (job.kind === 'export') {
+    const params = resolveParams(spec, job.params, new Date(Date.now() - 86_400_000).toISOString().slice(0, 10));
+    await exportProject({ project: { ...project, loaded: { ...project.loaded, spec } }, target: 'all', out: job.out, params, toolVersion: 'desktop' });
+    post({ type: 'done', outcome: { exitCode: 0, status: 'exported', reportPath: job.out } });
+    return;
+  }
+  const report = await runPipeline({
+    spec,
+    specText: project.specText,
+    projectDir: project.dir,
+    inbox: project.inbox,
+    lake: project.defaultLake,
+    params: job.params,
+    onEvent: (e) => {
+      const p = progressOf(e);
+      if (p) post({ type: 'progress', progress: p });
+    },
+  });
+  post({
+    type: 'done',
+    outcome: { exitCode: report.exit_code, status: report.status, reportPath: join(project.defaultLake, 'runs', report.run_id, 'report.json'), ...(report.error ? { message: report.error.message } : {}) },
+  });
+}
+
+if (port) {
+  port.on('message', (e) => {
+    handle(e.data).catch((err: unknown) => post({ type: 'done', outcome: { exitCode: 1, status: 'error', message: err instanceof Error ? err.message : String(err) } }));
+  });
+}
