@@ -67,6 +67,7 @@ export async function startApp(viewport = { width: 1440, height: 900 }): Promise
   const picker = await installDirectoryPicker(context);
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  if (process.env['BB_DEBUG']) page.on('console', (m) => console.log('[page]', m.text()));
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.goto(url);
   return {

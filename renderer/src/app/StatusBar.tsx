@@ -27,7 +27,7 @@ export function StatusBar(): ReactElement {
       </span>
       <span className="grow" />
       {runError && <span className="error-text">{runError}</span>}
-      <span data-testid="run-status" className="muted">
+      <span data-testid="run-status" className="muted" title={lastRun?.phases ? Object.entries(lastRun.phases).map(([k, v]) => `${k} ${Math.round(v)} ms`).join(' · ') : undefined} data-phases={lastRun?.phases ? JSON.stringify(lastRun.phases) : undefined}>
         {running ? `Running${progress?.stage ? ` ${progress.stage}` : ''}… ${progress ? `${progress.done}/${progress.total}` : ''}` : lastRun ? `${lastRun.cancelled ? 'Cancelled' : `Refreshed ${lastRun.ran} cell${lastRun.ran === 1 ? '' : 's'}`} in ${Math.round(lastRun.ms)} ms` : ''}
       </span>
     </footer>

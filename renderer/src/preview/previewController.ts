@@ -22,6 +22,8 @@ export class PreviewController {
   private force = new Set<string>();
   private again = false;
   private readonly fileCache = new Map<string, Uint8Array>();
+  private queued: SessionEvent[] = [];
+  private frame: number | undefined;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly host: Host) {
@@ -112,19 +114,37 @@ export class PreviewController {
     this.force.clear();
     usePreview.setState({ running: true, progress: undefined, runError: undefined });
     const run = this.client
-      .run({ input: doc.input, params, fallbackRunDate: yesterday(), sample, files: doc.project.files, force }, (e) => this.onEvent(e))
+      .run({ input: doc.input, params, fallbackRunDate: yesterday(), sample, files: doc.project.files, force }, (e) => this.queue(e))
       .then(
-        (outcome) => usePreview.setState({ lastRun: { ms: outcome.ms, ran: outcome.ran.length, cancelled: outcome.cancelled } }),
+        (outcome) => usePreview.setState({ lastRun: { ms: outcome.ms, ran: outcome.ran.length, cancelled: outcome.cancelled, ...(outcome.phases ? { phases: outcome.phases } : {}) } }),
         (e: Error) => usePreview.setState({ runError: e.message }),
       );
     this.running = run;
     await run;
+    this.flush();
     this.running = undefined;
     usePreview.setState((s) => ({ running: false, progress: undefined, runs: s.runs + 1, busy: this.again || this.timer !== undefined }));
     if (this.again) {
       this.again = false;
       void this.start();
     }
+  }
+
+  /**
+   * Events are applied once per frame, not one by one: the page repaints at most once a frame
+   * and leaves the CPU to the worker while a run is going.
+   */
+  private queue(e: SessionEvent): void {
+    this.queued.push(e);
+    this.frame ??= requestAnimationFrame(() => this.flush());
+  }
+
+  private flush(): void {
+    if (this.frame !== undefined) cancelAnimationFrame(this.frame);
+    this.frame = undefined;
+    const events = this.queued;
+    this.queued = [];
+    for (const e of events) this.onEvent(e);
   }
 
   private onEvent(e: SessionEvent): void {

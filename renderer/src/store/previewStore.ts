@@ -16,7 +16,7 @@ export interface PreviewState {
   readonly sources: readonly SourceInfo[];
   /** Bumped when a stage's rows change, so open grids fetch again. */
   readonly generation: Readonly<Record<string, number>>;
-  readonly lastRun?: { readonly ms: number; readonly ran: number; readonly cancelled: boolean };
+  readonly lastRun?: { readonly ms: number; readonly ran: number; readonly cancelled: boolean; readonly phases?: Readonly<Record<string, number>> };
   readonly runError?: string;
 }
 

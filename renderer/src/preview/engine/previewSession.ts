@@ -79,6 +79,8 @@ export interface RunOutcome {
   readonly cancelled: boolean;
   readonly ran: readonly string[];
   readonly ms: number;
+  /** Where the time went: checking the draft, loading sources, compiling, executing. */
+  readonly phases?: Readonly<Record<'check' | 'sources' | 'compile' | 'execute', number>>;
 }
 
 export type FileReader = (paths: readonly string[]) => Promise<ReadonlyMap<string, Uint8Array>>;
@@ -167,7 +169,9 @@ export class PreviewSession {
       return { cancelled: false, ran: [], ms: this.now() - started };
     }
 
+    const tCheck = this.now();
     const { relations, failed, infos } = await this.loadSources(spec, params, req);
+    const tSources = this.now();
     const failedIngest = spec.stages.filter((s) => s.kind === 'ingest' && failed.has(s.source));
     const cut = downstreamOf(spec, failedIngest.map((s) => s.name));
     for (const s of failedIngest) states.set(s.name, { status: 'error', origin: 'source', message: failed.get((s as { source: string }).source)! });
@@ -188,6 +192,7 @@ export class PreviewSession {
     this.current = { plan, spec };
     emit({ type: 'cells', cells: Object.fromEntries(states), toRun: [...toRun], sources: infos });
 
+    const tCompile = this.now();
     const remaining = new Set(toRun);
     const ran: string[] = [];
     for (const n of toRun) this.signatures.delete(n);
@@ -230,7 +235,8 @@ export class PreviewSession {
         emit({ type: 'stage_error', stage: e.stage, message: errorMessage(e), blocked });
       }
     }
-    return { cancelled: false, ran, ms: this.now() - started };
+    const end = this.now();
+    return { cancelled: false, ran, ms: end - started, phases: { check: tCheck - started, sources: tSources - tCheck, compile: tCompile - tSources, execute: end - tCompile } };
   }
 
   /** Loads (or reuses) every source the runnable stages read, and its relation for this run. */

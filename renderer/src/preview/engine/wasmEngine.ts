@@ -98,6 +98,10 @@ export class WasmSqlEngine implements SqlEngine {
   execDirect(sql: string): void {
     this.conn.query(sql);
   }
+
+  queryDirect(sql: string): SqlRow[] {
+    return arrowRows(this.conn.query(sql) as Table);
+  }
 }
 
 /** Connects to an instantiated, opened database, runs the prelude, and wraps it for the preview. */

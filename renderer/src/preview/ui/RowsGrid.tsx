@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactElement, type RefObject } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { SqlValue } from '@batchbook/pipeline-core';
 import { useServices } from '../../app/context';
@@ -73,10 +73,27 @@ export function Grid({ columns, total, rowAt, testId }: { columns: Columns; tota
   );
 }
 
+/** Whether an element is on screen (or close to it): off-screen cells ask the worker for nothing. */
+function useOnScreen(ref: RefObject<HTMLElement | null>): boolean {
+  const [on, setOn] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof IntersectionObserver === 'undefined') return setOn(true);
+    const io = new IntersectionObserver(([e]) => setOn(e?.isIntersecting ?? true), { rootMargin: '300px 0px' });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [ref]);
+  return on;
+}
+
 /** A stage's output rows. Pages are fetched as they scroll into view and again when the stage re-runs. */
 export function RowsGrid({ stage, total }: { stage: string; total: number }): ReactElement {
   const { preview } = useServices();
+  const box = useRef<HTMLDivElement>(null);
+  const onScreen = useOnScreen(box);
   const generation = usePreview((s) => s.generation[stage] ?? 0);
+  // rows already on show wait for the run to finish before refreshing: no queries in its way
+  const running = usePreview((s) => s.running);
   const [columns, setColumns] = useState<Columns>([]);
   const [pages, setPages] = useState<Map<number, readonly (readonly SqlValue[])[]>>(new Map());
   const [error, setError] = useState<string>();
@@ -103,14 +120,16 @@ export function RowsGrid({ stage, total }: { stage: string; total: number }): Re
     },
     [preview, stage],
   );
-  const genRef = useRef(generation);
+  const genRef = useRef(-1);
   const shownGen = useRef(-1);
 
   useEffect(() => {
+    if (!onScreen || (genRef.current === generation && shownGen.current === generation)) return;
+    if (running && shownGen.current >= 0) return;
     genRef.current = generation;
     asked.current = new Set();
     load(0, generation);
-  }, [generation, load]);
+  }, [generation, load, onScreen, running]);
 
   const rowAt = (i: number) => {
     const page = Math.floor(i / PAGE);
@@ -122,8 +141,14 @@ export function RowsGrid({ stage, total }: { stage: string; total: number }): Re
     return rows[i - page * PAGE];
   };
 
-  if (error) return <div className="preview-empty error-text">{error}</div>;
-  if (total === 0) return <div className="preview-empty muted" data-testid={`no-rows-${stage}`}>No rows: everything was filtered or rejected, or the input is empty.</div>;
-  if (columns.length === 0) return <div className="grid-placeholder" />;
-  return <Grid columns={columns} total={total} rowAt={rowAt} testId={`grid-${stage}`} />;
+  let body: ReactElement;
+  if (error) body = <div className="preview-empty error-text">{error}</div>;
+  else if (total === 0) body = <div className="preview-empty muted" data-testid={`no-rows-${stage}`}>No rows: everything was filtered or rejected, or the input is empty.</div>;
+  else if (columns.length === 0) body = <div className="grid-placeholder" />;
+  else body = <Grid columns={columns} total={total} rowAt={rowAt} testId={`grid-${stage}`} />;
+  return (
+    <div ref={box} className="grid-box">
+      {body}
+    </div>
+  );
 }

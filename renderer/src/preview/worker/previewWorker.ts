@@ -81,13 +81,30 @@ async function handle(m: ToWorker): Promise<void> {
   }
 }
 
-/** The same compiled SQL the preview ran for these stages, straight on the connection: the benchmark's baseline. */
+/**
+ * The same compiled SQL the preview ran for these stages, straight on the connection — each
+ * stage's statements, its counts, its rule checks and a failing rule's sample rows, as
+ * executePlan runs them — without the session around it: the benchmark's baseline.
+ */
 function benchDirect(engine: WasmSqlEngine, p: NonNullable<PreviewSession['plan']>, stages: readonly string[]) {
   const only = new Set(stages);
-  const sql = p.stages.filter((s) => only.has(s.stage.name)).flatMap((s) => [...s.compiled.statements, s.compiled.stats, ...(s.compiled.rules ?? []).map((r) => r.check)]);
+  let statements = 0;
   const t = performance.now();
-  for (const q of sql) engine.execDirect(q);
-  return { ms: performance.now() - t, statements: sql.length };
+  for (const s of p.stages.filter((x) => only.has(x.stage.name))) {
+    for (const q of [...s.compiled.statements, s.compiled.stats]) {
+      engine.execDirect(q);
+      statements++;
+    }
+    for (const r of s.compiled.rules ?? []) {
+      const failing = engine.queryDirect(r.check)[0]?.['failing'];
+      statements++;
+      if (Number(failing) > 0) {
+        engine.execDirect(r.samples);
+        statements++;
+      }
+    }
+  }
+  return { ms: performance.now() - t, statements };
 }
 
 self.onmessage = (e: MessageEvent<ToWorker>) => void handle(e.data);
