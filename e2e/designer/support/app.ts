@@ -41,9 +41,16 @@ function isLocal(url: string): boolean {
   }
 }
 
-export async function startApp(viewport = { width: 1440, height: 900 }): Promise<App> {
+export interface StartOptions {
+  readonly viewport?: { width: number; height: number };
+  /** Extra response headers on everything served (e.g. the desktop app's Content-Security-Policy). */
+  readonly headers?: Record<string, string>;
+}
+
+export async function startApp(options: StartOptions = {}): Promise<App> {
+  const viewport = options.viewport ?? { width: 1440, height: 900 };
   if (!existsSync(join(RENDERER, 'dist/web/index.html'))) throw new Error('the renderer is not built: run npm run build -w @batchbook/renderer');
-  const server: PreviewServer = await preview({ root: RENDERER, configFile: join(RENDERER, 'vite.config.ts'), logLevel: 'error', preview: { port: 0, host: '127.0.0.1', strictPort: false } });
+  const server: PreviewServer = await preview({ root: RENDERER, configFile: join(RENDERER, 'vite.config.ts'), logLevel: 'error', preview: { port: 0, host: '127.0.0.1', strictPort: false, ...(options.headers ? { headers: options.headers } : {}) } });
   const address = server.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : 4173;
   const url = `http://127.0.0.1:${port}/`;
@@ -67,6 +74,9 @@ export async function startApp(viewport = { width: 1440, height: 900 }): Promise
   const picker = await installDirectoryPicker(context);
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(`CSP: ${m.text()}`);
+  });
   if (process.env['BB_DEBUG']) page.on('console', (m) => console.log('[page]', m.text()));
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.goto(url);

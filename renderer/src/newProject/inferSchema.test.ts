@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadSpec, saveSpec } from '@batchbook/pipeline-core';
 import { formatOf, inferSchema, InferError, typeOf } from './inferSchema';
-import { identifierFrom, projectFromFile } from './projectFromFile';
+import { identifierFrom, projectFromFile, projectFromFiles } from './projectFromFile';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -46,5 +46,17 @@ describe('projectFromFile', () => {
     const loaded = loadSpec(saveSpec('', spec));
     expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(loaded.spec?.sources['orders']?.schema).toEqual([{ name: 'id', type: 'integer' }, { name: 'amount', type: 'double' }]);
+  });
+});
+
+describe('projectFromFiles', () => {
+  it('makes a source and an ingest cell per file, with distinct names', () => {
+    const spec = projectFromFiles([
+      { fileName: 'orders.csv', inferred: inferSchema('orders.csv', bytes('id\n1\n')) },
+      { fileName: 'orders.ndjson', inferred: inferSchema('orders.ndjson', bytes('{"id": 1}\n')) },
+    ]);
+    expect(Object.keys(spec.sources)).toEqual(['orders', 'orders_2']);
+    expect(spec.stages.map((s) => s.name)).toEqual(['raw_orders', 'raw_orders_2']);
+    expect(loadSpec(saveSpec('', spec)).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 });

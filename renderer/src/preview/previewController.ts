@@ -135,6 +135,11 @@ export class PreviewController {
    * and leaves the CPU to the worker while a run is going.
    */
   private queue(e: SessionEvent): void {
+    if (e.type === 'cells') {
+      // the start of a run shows at once: the cells it will refresh turn stale before any result
+      this.flush();
+      return this.onEvent(e);
+    }
     this.queued.push(e);
     this.frame ??= requestAnimationFrame(() => this.flush());
   }

@@ -3,7 +3,7 @@ import type { DataType } from '@batchbook/pipeline-core';
 import { useServices } from '../app/context';
 import { openProject } from '../app/documentActions';
 import { inferSchema, type Inferred } from '../newProject/inferSchema';
-import { identifierFrom, projectFromFile } from '../newProject/projectFromFile';
+import { projectFromFiles } from '../newProject/projectFromFile';
 import { Icon } from '../ui/icons';
 import { TypeSelect } from '../editors/fields';
 
@@ -13,77 +13,98 @@ interface Dropped {
   readonly inferred: Inferred;
 }
 
-/** Drop (or choose) a file, confirm the schema Batchbook read from it, and start a project. */
+function SchemaTable({ file, types, onType }: { file: Dropped; types: readonly DataType[]; onType: (i: number, t: DataType) => void }): ReactElement {
+  return (
+    <section className="confirm-file" data-testid={`confirm-file-${file.name}`}>
+      <p>
+        <b>{file.name}</b>{' '}
+        <span className="muted">
+          · {file.inferred.format.toUpperCase()} · {file.inferred.columns.length} columns · types read from {file.inferred.rowsSeen.toLocaleString()} rows
+        </span>
+      </p>
+      <div className="schema-table scroll-thin">
+        <table>
+          <thead>
+            <tr>
+              <th>Column</th>
+              <th>Type</th>
+              <th>Examples</th>
+            </tr>
+          </thead>
+          <tbody>
+            {file.inferred.columns.map((c, i) => (
+              <tr key={c.name}>
+                <td className="mono">{c.name}</td>
+                <td>
+                  <TypeSelect value={types[i] ?? c.type} onChange={(t) => onType(i, t)} testId={`schema-type-${c.name}`} />
+                </td>
+                <td className="muted mono ellipsis">{c.examples.join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/** Drop (or choose) data files, confirm the schema Batchbook read from each, and start a project with a source per file. */
 export function NewProject(): ReactElement {
   const { host } = useServices();
   const [over, setOver] = useState(false);
-  const [error, setError] = useState<string>();
-  const [dropped, setDropped] = useState<Dropped>();
-  const [types, setTypes] = useState<DataType[]>([]);
+  const [errors, setErrors] = useState<string[]>([]);
+  const [dropped, setDropped] = useState<Dropped[]>([]);
+  const [types, setTypes] = useState<DataType[][]>([]);
   const input = useRef<HTMLInputElement>(null);
 
-  const take = async (file: File | undefined) => {
-    if (!file) return;
-    setError(undefined);
-    try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const inferred = inferSchema(file.name, bytes);
-      setDropped({ name: file.name, bytes, inferred });
-      setTypes(inferred.columns.map((c) => c.type));
-    } catch (e) {
-      setDropped(undefined);
-      setError(`${file.name}: ${e instanceof Error ? e.message : String(e)}`);
+  const take = async (files: readonly File[]) => {
+    if (files.length === 0) return;
+    const ok: Dropped[] = [];
+    const bad: string[] = [];
+    for (const file of files) {
+      try {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        ok.push({ name: file.name, bytes, inferred: inferSchema(file.name, bytes) });
+      } catch (e) {
+        bad.push(`${file.name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
+    setErrors(bad);
+    setDropped(ok);
+    setTypes(ok.map((d) => d.inferred.columns.map((c) => c.type)));
   };
 
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
-    void take(e.dataTransfer.files[0]);
+    void take([...e.dataTransfer.files]);
   };
 
   const create = async () => {
-    if (!dropped) return;
-    const inferred = { ...dropped.inferred, columns: dropped.inferred.columns.map((c, i) => ({ ...c, type: types[i] ?? c.type })) };
-    const spec = projectFromFile(dropped.name, inferred);
-    await openProject(host, () => host.createProject(identifierFrom(dropped.name), [{ path: dropped.name, bytes: dropped.bytes }]), spec);
+    if (dropped.length === 0) return;
+    const spec = projectFromFiles(dropped.map((d, k) => ({ fileName: d.name, inferred: { ...d.inferred, columns: d.inferred.columns.map((c, i) => ({ ...c, type: types[k]?.[i] ?? c.type })) } })));
+    const name = dropped.length === 1 ? spec.name : 'new project';
+    await openProject(host, () => host.createProject(name, dropped.map((d) => ({ path: d.name, bytes: d.bytes }))), spec);
   };
 
-  if (dropped) {
+  if (dropped.length > 0) {
     return (
       <div className="confirm-schema" data-testid="confirm-schema">
-        <p>
-          <b>{dropped.name}</b> <span className="muted">· {dropped.inferred.format.toUpperCase()} · {dropped.inferred.columns.length} columns · types read from {dropped.inferred.rowsSeen.toLocaleString()} rows</span>
-        </p>
-        <div className="schema-table scroll-thin">
-          <table>
-            <thead>
-              <tr>
-                <th>Column</th>
-                <th>Type</th>
-                <th>Examples</th>
-              </tr>
-            </thead>
-            <tbody>
-              {dropped.inferred.columns.map((c, i) => (
-                <tr key={c.name}>
-                  <td className="mono">{c.name}</td>
-                  <td>
-                    <TypeSelect value={types[i] ?? c.type} onChange={(t) => setTypes((ts) => ts.map((x, k) => (k === i ? t : x)))} testId={`schema-type-${c.name}`} />
-                  </td>
-                  <td className="muted mono ellipsis">{c.examples.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        {dropped.map((d, k) => (
+          <SchemaTable key={d.name} file={d} types={types[k] ?? []} onType={(i, t) => setTypes((all) => all.map((ts, j) => (j === k ? ts.map((x, n) => (n === i ? t : x)) : ts)))} />
+        ))}
+        {errors.map((e) => (
+          <p key={e} className="error-text" data-testid="new-project-error">
+            {e}
+          </p>
+        ))}
         <p className="muted small">Values that do not fit their type become rejects with a reason. Keep text (string) for columns a cleanse step should parse.</p>
         <div className="row-gap">
           <button className="btn primary" data-testid="confirm-schema-create" onClick={() => void create()}>
-            Pin this schema and start
+            Pin {dropped.length === 1 ? 'this schema' : `these ${dropped.length} schemas`} and start
           </button>
-          <button className="btn" onClick={() => setDropped(undefined)}>
-            Choose another file
+          <button className="btn" onClick={() => setDropped([])}>
+            Choose other files
           </button>
         </div>
       </div>
@@ -108,17 +129,16 @@ export function NewProject(): ReactElement {
       >
         <Icon.file width={22} height={22} />
         <div>
-          <b>Drop a CSV, JSON, NDJSON or Parquet file</b>
-          <div className="muted small">or click to choose one; its schema is read and shown for you to confirm</div>
+          <b>Drop CSV, JSON, NDJSON or Parquet files</b>
+          <div className="muted small">or click to choose; each file’s schema is read and shown for you to confirm, and becomes a source</div>
         </div>
-        <input ref={input} type="file" hidden accept=".csv,.tsv,.txt,.json,.ndjson,.jsonl,.parquet,.pq" data-testid="file-input" onChange={(e) => void take(e.target.files?.[0])} />
+        <input ref={input} type="file" multiple hidden accept=".csv,.tsv,.txt,.json,.ndjson,.jsonl,.parquet,.pq" data-testid="file-input" onChange={(e) => void take([...(e.target.files ?? [])])} />
       </div>
-      {error && (
-        <p className="error-text" data-testid="new-project-error">
-          {error}
+      {errors.map((e) => (
+        <p key={e} className="error-text" data-testid="new-project-error">
+          {e}
         </p>
-      )}
+      ))}
     </>
   );
 }
-

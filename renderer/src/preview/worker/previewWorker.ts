@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import '../../noEval';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import { BROWSER_RUNTIME, createDuckDB, VoidLogger } from 'duckdb-wasm-blocking';
