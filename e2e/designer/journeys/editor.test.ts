@@ -133,6 +133,44 @@ describe('keyboard, palette, themes', () => {
   });
 });
 
+describe('the pipeline graph and the sample', () => {
+  it('goes to a cell from its node, and connects an input by dragging', async () => {
+    await ui.id('dag-node-merchant_day').click();
+    await expect.poll(() => app.page.evaluate(() => document.querySelector('[data-cell="merchant_day"]')!.getBoundingClientRect().top)).toBeLessThan(200);
+    const port = await ui.id('dag-port-paid_orders').boundingBox();
+    const target = await ui.id('dag-node-merchant_day').boundingBox();
+    await app.page.mouse.move(port!.x + port!.width / 2, port!.y + port!.height / 2);
+    await app.page.mouse.down();
+    await app.page.mouse.move(target!.x + 30, target!.y + target!.height / 2, { steps: 6 });
+    await app.screenshot('26-dag-connect');
+    await app.page.mouse.up();
+    await expect.poll(() => ui.id('aggregate-input-merchant_day').inputValue()).toBe('paid_orders');
+    await ui.undo();
+    await expect.poll(() => ui.id('aggregate-input-merchant_day').inputValue()).toBe('order_settlement');
+    await ui.waitIdle();
+  });
+
+  it('samples with a visible, adjustable size and seed, or reads full files', async () => {
+    await ui.id('sample-size').fill('12');
+    await ui.id('sample-size').press('Enter');
+    await ui.waitIdle();
+    const info = await ui.id('sample-info').innerText();
+    expect(info).toContain('~12 rows/source, seed 42');
+    expect(info).toMatch(/pos_orders \d+(\.\d)?%/);
+    const sampled = await ui.counts('raw_orders');
+    expect(sampled.rows + sampled.rejected).toBeLessThan(45);
+    await ui.id('sample-seed').fill('7');
+    await ui.id('sample-seed').press('Enter');
+    await ui.waitIdle();
+    expect(await ui.id('sample-info').innerText()).toContain('seed 7');
+    await ui.id('sample-mode-full').click();
+    await ui.waitIdle();
+    expect(await ui.id('sample-info').innerText()).toContain('Full files');
+    const full = await ui.counts('raw_orders');
+    expect(full.rows + full.rejected).toBe(45);
+  });
+});
+
 describe('crash recovery', () => {
   it('offers unsaved work back after the page dies, and restores it', async () => {
     await ui.toggleStep('clean_settlements', 1);
