@@ -160,7 +160,12 @@ export function webHost(now: () => Date = () => new Date()): Host {
     },
     async openFolder() {
       const dir = await pickFolder();
-      return dir ? openDirectory(newId('folder'), dir) : undefined;
+      if (!dir) return undefined;
+      // the same folder keeps its id (recent list, recovery copies) however it is reopened
+      const known = await store.all().catch(() => []);
+      let id: string | undefined;
+      for (const row of known) if (row.handle && (await row.handle.isSameEntry?.(dir).catch(() => false))) id = row.id;
+      return openDirectory(id ?? newId('folder'), dir);
     },
     async recentProjects() {
       let rows: RecentProject[] = [];

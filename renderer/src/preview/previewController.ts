@@ -28,6 +28,7 @@ export class PreviewController {
 
   constructor(private readonly host: Host) {
     this.client = new PreviewClient((paths) => this.readFiles(paths));
+    this.client.onDeath = (message) => usePreview.setState({ engine: { status: 'failed', message }, running: false, busy: false });
     this.client.ready.then(
       ({ ms }) => {
         usePreview.setState({ engine: { status: 'ready', startMs: ms } });

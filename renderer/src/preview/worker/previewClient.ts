@@ -33,6 +33,18 @@ export class PreviewClient {
       this.pending.clear();
     });
     this.worker.addEventListener('message', (e: MessageEvent<FromWorker>) => this.receive(e.data));
+    // a worker that dies (out of memory, say) fails what was asked of it instead of leaving it hanging
+    this.worker.addEventListener('error', (e) => this.die(`the preview engine stopped: ${e.message || 'unknown error'}; reload the page to restart it`));
+  }
+
+  /** Called once the worker is gone: every pending request fails with the reason. */
+  onDeath?: (message: string) => void;
+
+  private die(message: string): void {
+    this.fatal = message;
+    for (const p of this.pending.values()) p.reject(new Error(message));
+    this.pending.clear();
+    this.onDeath?.(message);
   }
 
   private send(m: ToWorker, transfer: Transferable[] = []): void {
