@@ -34,8 +34,8 @@ export type { SpecCommand, SpecInput, StageInput, StepInput, RuleInput } from '.
 export {
   addStage, removeStage, moveStage, duplicateStage, renameStage, updateStage,
   addStep, updateStep, moveStep, removeStep, toggleStep,
-  addRule, updateRule, removeRule,
-  setSource, removeSource, setParameter, setSchedule, applyCommands, CommandError,
+  addRule, updateRule, removeRule, moveRule,
+  setSource, removeSource, renameSource, setParameter, setSchedule, setCost, applyCommands, CommandError,
 } from './spec/commands.js';
 export { parseCron, nextRuns } from './spec/cron.js';
 export type { CleanseStep, StepKind } from './stages/cleanse/steps.js';

@@ -15,6 +15,7 @@ export type RuleInput = z.input<typeof ruleSchema>;
 type SourceInput = SpecInput['sources'][string];
 type ScheduleInput = NonNullable<SpecInput['schedule']>;
 type ParameterInput = NonNullable<SpecInput['parameters']>[string];
+type CostInput = NonNullable<SpecInput['cost']>;
 
 export class CommandError extends Error {}
 
@@ -242,6 +243,15 @@ export function removeRule(stage: string, index: number): SpecCommand {
   );
 }
 
+export function moveRule(stage: string, from: number, to: number): SpecCommand {
+  return cmd('moveRule', 'Move rule', (spec) =>
+    mapRules(spec, stage, (rules) => {
+      checkIndex(rules, from, 'rule');
+      return moveItem(rules, from, to);
+    }),
+  );
+}
+
 export function setSource(name: string, source: SourceInput): SpecCommand {
   return cmd('setSource', `Edit source '${name}'`, (spec) => ({ ...spec, sources: { ...spec.sources, [name]: source } }));
 }
@@ -250,6 +260,28 @@ export function removeSource(name: string): SpecCommand {
   return cmd('removeSource', `Delete source '${name}'`, (spec) => {
     const { [name]: _gone, ...rest } = spec.sources;
     return { ...spec, sources: rest };
+  });
+}
+
+/** Renames a source, and every ingest stage that reads it. */
+export function renameSource(from: string, to: string): SpecCommand {
+  return cmd('renameSource', `Rename source '${from}' to '${to}'`, (spec) => {
+    if (from === to) return spec;
+    if (!(from in spec.sources)) throw new CommandError(`no source named '${from}'`);
+    if (to in spec.sources) throw new CommandError(`a source named '${to}' already exists`);
+    // keep the source's place in the mapping (and so in the saved file)
+    const sources = Object.fromEntries(Object.entries(spec.sources).map(([k, v]) => [k === from ? to : k, v]));
+    const stages = spec.stages.map((s) => (s.kind === 'ingest' && s.source === from ? { ...s, source: to } : s));
+    return { ...spec, sources, stages };
+  });
+}
+
+/** Sets the cost scenario (or removes it with undefined). */
+export function setCost(cost: CostInput | undefined): SpecCommand {
+  return cmd('setCost', 'Edit cost scenario', (spec) => {
+    if (cost) return { ...spec, cost };
+    const { cost: _gone, ...rest } = spec;
+    return rest as SpecInput;
   });
 }
 

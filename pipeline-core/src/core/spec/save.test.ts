@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadSpec } from './load.js';
 import { saveSpec } from './save.js';
-import { addStage, addStep, applyCommands, moveStage, removeStep, renameStage, toggleStep, updateStep, type SpecInput } from './commands.js';
+import { addStage, addStep, applyCommands, moveRule, moveStage, removeStep, renameSource, renameStage, setCost, toggleStep, updateStep, type SpecInput } from './commands.js';
 
 const TEXT = `# Orders pipeline — owned by finance
 version: 1
@@ -85,5 +85,31 @@ describe('saveSpec with commands', () => {
   it('returns the same object when a command changes nothing', () => {
     const s = input();
     expect(moveStage('tidy', 1).apply(s)).toBe(s);
+  });
+});
+
+describe('source, rule and cost commands', () => {
+  const SPEC = `version: 1
+name: t
+sources:
+  a: { format: csv, path: a.csv, schema: [{ name: x, type: string }] }
+  b: { format: csv, path: b.csv, schema: [{ name: x, type: string }] }
+stages:
+  - { name: ra, kind: ingest, source: a }
+  - { name: rb, kind: ingest, source: b }
+  - { name: v, kind: validate, input: ra, rules: [{ rule: not_null, columns: [x] }, { rule: unique, columns: [x] }] }
+`;
+  it('renames a source in place and the ingest reading it', () => {
+    const out = applyCommands(loadSpec(SPEC).input as SpecInput, [renameSource('a', 'orders')]);
+    expect(Object.keys(out.sources)).toEqual(['orders', 'b']);
+    expect(out.stages.map((s) => (s.kind === 'ingest' ? s.source : null))).toEqual(['orders', 'b', null]);
+    expect(() => applyCommands(out, [renameSource('orders', 'b')])).toThrow("a source named 'b' already exists");
+  });
+
+  it('moves a rule and sets / clears the cost scenario', () => {
+    const out = applyCommands(loadSpec(SPEC).input as SpecInput, [moveRule('v', 1, 0), setCost({ peak: { multiplier: 3 } } as never)]);
+    expect((out.stages[2] as { rules: { rule: string }[] }).rules.map((r) => r.rule)).toEqual(['unique', 'not_null']);
+    expect(out.cost).toEqual({ peak: { multiplier: 3 } });
+    expect('cost' in applyCommands(out, [setCost(undefined)])).toBe(false);
   });
 });
