@@ -55,6 +55,8 @@ function compileDuckdb(stage: Cleanse, ctx: DuckdbContext): CompiledStage {
     const reason = sql.reason ? `CASE WHEN ${alive} THEN ${sql.reason} ELSE _bb_reason END` : '_bb_reason';
     const dropped = sql.drop ? `_bb_dropped OR (${alive} AND (${sql.drop}))` : '_bb_dropped';
     const cols = sql.columns.map((c) => `${c.sql} AS ${quoteIdent(c.name)}`);
+    // each computed value in its own SELECT, so a later one can use an earlier one
+    for (const c of sql.computed ?? []) ctes.push(`s${ctes.length} AS (SELECT *, ${c.sql} AS ${quoteIdent(c.name)} FROM s${ctes.length - 1})`);
     const prev = `s${ctes.length - 1}`;
     ctes.push(`s${ctes.length} AS (SELECT ${[...cols, ...meta, '_bb_seq'].join(', ')}, ${reason} AS _bb_reason, ${dropped} AS _bb_dropped FROM ${prev})`);
     schema = schemas[i + 1]!;

@@ -15,7 +15,16 @@ export interface StepSql {
   readonly columns: readonly { readonly name: string; readonly sql: string }[];
   readonly reason?: string;
   readonly drop?: string;
+  /**
+   * Values computed once, in SELECTs before the step's own (in order, so one may use the ones
+   * before it), that `columns` and `reason` refer to by name: a parsed value is used both as the
+   * new column and to tell whether parsing failed.
+   */
+  readonly computed?: readonly { readonly name: string; readonly sql: string }[];
 }
+
+/** The quoted name of the step's n-th computed value. */
+const computedName = (n: number) => quoteIdent(`_bb_v${n}`);
 
 export interface StepHandler<K extends StepKind> {
   /** The schema after the step; problems are reported through ctx at `at` (the step's path). */
@@ -99,13 +108,15 @@ const cast: StepHandler<'cast'> = {
   compile: {
     duckdb: (step, input) => {
       const t = duckdbType(step.type);
-      const fn = step.on_error === 'fail' ? 'CAST' : 'TRY_CAST';
+      if (step.on_error === 'fail') {
+        return { columns: replaceColumns(input, new Map(step.columns.map((c) => [c, `CAST(${quoteIdent(c)} AS ${t})`]))) };
+      }
+      const computed = step.columns.map((c, i) => ({ name: `_bb_v${i}`, sql: `TRY_CAST(${quoteIdent(c)} AS ${t})` }));
       return {
-        columns: replaceColumns(input, new Map(step.columns.map((c) => [c, `${fn}(${quoteIdent(c)} AS ${t})`]))),
+        computed,
+        columns: replaceColumns(input, new Map(step.columns.map((c, i) => [c, computedName(i)]))),
         reason: concatReasons(
-          step.columns.map((c) =>
-            rejectUnless(step.on_error, `${quoteIdent(c)} IS NOT NULL AND TRY_CAST(${quoteIdent(c)} AS ${t}) IS NULL`, cannotRead(c, step.type)),
-          ),
+          step.columns.map((c, i) => rejectUnless(step.on_error, `${quoteIdent(c)} IS NOT NULL AND ${computedName(i)} IS NULL`, cannotRead(c, step.type))),
         ),
       };
     },
@@ -127,7 +138,7 @@ const parseDate: StepHandler<'parse_date'> = {
     duckdb: (step, input) => {
       const col = quoteIdent(step.column);
       const anyZone = step.formats.some((f) => TZ_FORMAT.test(f));
-      const text = anyZone ? `regexp_replace(trim(${col}), '[Zz]$', '+00:00')` : `trim(${col})`;
+      const text = computedName(0);
       const attempts = step.formats.map((f) => {
         const parsed = `try_strptime(${text}, ${quoteString(f)})`;
         if (step.type === 'date') return `CAST(${parsed} AS DATE)`;
@@ -137,8 +148,12 @@ const parseDate: StepHandler<'parse_date'> = {
       const value = attempts.length === 1 ? attempts[0]! : `coalesce(${attempts.join(', ')})`;
       const target = step.into ?? step.column;
       return {
-        columns: setColumn(input, target, value),
-        reason: rejectUnless(step.on_error, `${col} IS NOT NULL AND trim(${col}) <> '' AND (${value}) IS NULL`, cannotRead(step.column, `a ${step.type} (${step.formats.join(' | ')})`)),
+        computed: [
+          { name: '_bb_v0', sql: anyZone ? `regexp_replace(trim(${col}), '[Zz]$', '+00:00')` : `trim(${col})` },
+          { name: '_bb_v1', sql: value },
+        ],
+        columns: setColumn(input, target, computedName(1)),
+        reason: rejectUnless(step.on_error, `${col} IS NOT NULL AND trim(${col}) <> '' AND ${computedName(1)} IS NULL`, cannotRead(step.column, `a ${step.type} (${step.formats.join(' | ')})`)),
       };
     },
   },
@@ -168,14 +183,21 @@ const parseNumber: StepHandler<'parse_number'> = {
   compile: {
     duckdb: (step, input) => {
       const { text, shape } = numberText(step);
-      const normalised = `replace(${step.thousands === '' ? text : `replace(${text}, ${quoteString(step.thousands)}, '')`}, ${quoteString(step.decimal)}, '.')`;
-      const value = `CASE WHEN regexp_full_match(${text}, ${quoteString(shape)}) THEN TRY_CAST(${normalised} AS ${duckdbType(step.type)}) END`;
+      const t = computedName(0);
+      const noThousands = step.thousands === '' ? t : `replace(${t}, ${quoteString(step.thousands)}, '')`;
+      const normalised = step.decimal === '.' ? noThousands : `replace(${noThousands}, ${quoteString(step.decimal)}, '.')`;
+      const value = `CASE WHEN regexp_full_match(${t}, ${quoteString(shape)}) THEN TRY_CAST(${normalised} AS ${duckdbType(step.type)}) END`;
       const col = quoteIdent(step.column);
       return {
-        columns: setColumn(input, step.into ?? step.column, value),
+        // the cleaned text once, then the value from it
+        computed: [
+          { name: '_bb_v0', sql: text },
+          { name: '_bb_v1', sql: value },
+        ],
+        columns: setColumn(input, step.into ?? step.column, computedName(1)),
         reason: rejectUnless(
           step.on_error,
-          `${col} IS NOT NULL AND trim(${col}) <> '' AND (${value}) IS NULL`,
+          `${col} IS NOT NULL AND trim(${col}) <> '' AND ${computedName(1)} IS NULL`,
           cannotRead(step.column, `a number (thousands '${step.thousands}', decimal '${step.decimal}')`),
         ),
       };
