@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
+import { MENU_COMMANDS } from '@batchbook/pipeline-core';
 import { menuTemplate, type MenuCommand } from './menu.js';
 
 function flatten(items: readonly MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
@@ -30,6 +31,7 @@ describe('the application menu', () => {
       ['Run All Cells', 'runAll', 'CmdOrCtrl+Shift+Enter'],
       ['Cancel Preview', 'cancelRun', 'CmdOrCtrl+.'],
       ['Run Pipeline (writes the lake)', 'runPipeline', undefined],
+      ['Run History', 'toggleRuns', undefined],
     ];
     for (const [label, command, accelerator] of expected) {
       const item = byLabel(label);
@@ -40,6 +42,12 @@ describe('the application menu', () => {
       (item.click as () => void)();
       expect(sent, label).toEqual([command]);
     }
+  });
+
+  it('offers every command of the shared contract somewhere', () => {
+    sent.length = 0;
+    for (const item of flatten(menuTemplate(actions, 'linux'))) if (item.click && item.label !== 'Quit') (item.click as () => void)();
+    expect([...new Set(sent)].sort()).toEqual([...MENU_COMMANDS].sort());
   });
 
   it('shows developer tools only in development', () => {

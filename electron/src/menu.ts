@@ -1,22 +1,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
+import type { MenuCommand } from '@batchbook/pipeline-core';
 
-/** Commands the menu sends to the renderer (the renderer's MenuCommand). */
-export type MenuCommand =
-  | 'open'
-  | 'save'
-  | 'undo'
-  | 'redo'
-  | 'addCell'
-  | 'runCell'
-  | 'runAll'
-  | 'cancelRun'
-  | 'runPipeline'
-  | 'export'
-  | 'commandPalette'
-  | 'toggleTheme'
-  | 'toggleDag'
-  | 'home'
-  | 'about';
+export type { MenuCommand };
 
 export interface MenuActions {
   send(command: MenuCommand): void;
@@ -68,6 +53,7 @@ export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform, de
       submenu: [
         item('Command Palette…', 'commandPalette', 'CmdOrCtrl+K'),
         item('Pipeline Graph', 'toggleDag', 'CmdOrCtrl+B'),
+        item('Run History', 'toggleRuns'),
         item('Light / Dark Theme', 'toggleTheme'),
         { type: 'separator' },
         { role: 'resetZoom' },

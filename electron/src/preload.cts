@@ -3,6 +3,8 @@
 // main process; there is no way to send an arbitrary channel. Channel names match
 // src/ipc/contract.ts (a test checks that).
 import electron = require('electron');
+// types only (erased): the sandboxed preload still requires nothing but 'electron'
+import type { DesktopApi, MenuCommand, RunUpdate } from '@batchbook/pipeline-core';
 
 const { contextBridge, ipcRenderer } = electron;
 
@@ -30,11 +32,13 @@ const api = {
   runPipeline: (projectId: string, params: Record<string, string>) => ipcRenderer.invoke('bb:run-pipeline', projectId, params),
   cancelRun: (runId: string) => ipcRenderer.invoke('bb:cancel-run', runId),
   exportProject: (projectId: string, params: Record<string, string>) => ipcRenderer.invoke('bb:export-project', projectId, params),
-  // generic in the payload: its shape is the renderer's RunEvent / MenuCommand, which main sends
-  onRunEvent: <E,>(listener: (runId: string, event: E) => void) => subscribe('bb:run-event', (runId, event) => listener(runId as string, event as E)),
-  onMenuCommand: <C extends string>(listener: (command: C) => void) => subscribe('bb:menu-command', (command) => listener(command as C)),
+  runHistory: (projectId: string, pipeline: string | null) => ipcRenderer.invoke('bb:run-history', projectId, pipeline),
+  runReport: (projectId: string, runId: string) => ipcRenderer.invoke('bb:run-report', projectId, runId),
+  // main sends these payloads (the shared contract's RunUpdate / MenuCommand)
+  onRunEvent: (listener: (runId: string, event: RunUpdate) => void) => subscribe('bb:run-event', (runId, event) => listener(runId as string, event as RunUpdate)),
+  onMenuCommand: (listener: (command: MenuCommand) => void) => subscribe('bb:menu-command', (command) => listener(command as MenuCommand)),
   setDocument: (title: string, dirty: boolean) => void ipcRenderer.invoke('bb:set-document', title, dirty),
-};
+} satisfies DesktopApi;
 
 export type PreloadApi = typeof api;
 

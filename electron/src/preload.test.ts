@@ -51,6 +51,8 @@ describe('the preload', () => {
       runPipeline: ['folder:abc', {}],
       cancelRun: ['run-1'],
       exportProject: ['folder:abc', {}],
+      runHistory: ['folder:abc', null],
+      runReport: ['folder:abc', '20261125T010000Z-bbbbbb'],
       setDocument: ['t', true],
     };
     for (const [name, a] of Object.entries(args) as [keyof typeof CHANNELS, unknown[]][]) {

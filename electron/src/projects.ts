@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { OpenedProject } from '@batchbook/pipeline-core';
 
 /**
  * The project folders the desktop app may touch. A folder becomes reachable only when the user
@@ -8,12 +9,6 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
  * checked to stay inside that folder's data/ before anything is read.
  */
 export const SPEC_FILE = 'pipeline.yaml';
-
-export interface OpenedProject {
-  readonly ref: { readonly id: string; readonly name: string; readonly kind: 'folder' };
-  readonly specText: string;
-  readonly files: string[];
-}
 
 export interface RecentEntry {
   readonly id: string;

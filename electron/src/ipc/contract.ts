@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RUN_ID_PATTERN, type DesktopApi } from '@batchbook/pipeline-core';
 
 /**
  * The IPC contract between the preload's named functions and the main process: one channel per
@@ -19,6 +20,8 @@ export const CHANNELS = {
   runPipeline: 'bb:run-pipeline',
   cancelRun: 'bb:cancel-run',
   exportProject: 'bb:export-project',
+  runHistory: 'bb:run-history',
+  runReport: 'bb:run-report',
   setDocument: 'bb:set-document',
 } as const;
 
@@ -37,7 +40,7 @@ export const relativePath = z
   .max(1024)
   .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.includes('\\') && !p.split('/').some((s) => s === '..' || s === '' || s === '.'), 'not a path inside the project');
 const text = z.string().max(20 * 1024 * 1024);
-const file = z.strictObject({ path: relativePath, bytes: z.instanceof(Uint8Array) });
+const file = z.strictObject({ path: relativePath, bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'not bytes') });
 const params = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(200));
 
 export const ARGS = {
@@ -53,7 +56,13 @@ export const ARGS = {
   runPipeline: z.tuple([projectId, params]),
   cancelRun: z.tuple([z.string().regex(/^run-[a-z0-9]+$/)]),
   exportProject: z.tuple([projectId, params]),
+  runHistory: z.tuple([projectId, z.string().min(1).max(200).nullable()]),
+  runReport: z.tuple([projectId, z.string().regex(RUN_ID_PATTERN, 'not a run id')]),
   setDocument: z.tuple([z.string().max(300), z.boolean()]),
 } as const satisfies Record<Channel, z.ZodType>;
 
 export type ArgsOf<C extends Channel> = z.infer<(typeof ARGS)[C]>;
+
+/** Compile-time: what the shared DesktopApi passes to each function fits the schema main checks it with. */
+type FitsApi = { [C in Channel]: Parameters<DesktopApi[C]> extends z.input<(typeof ARGS)[C]> ? true : false };
+export const ARGS_FIT_API: FitsApi extends { [C in Channel]: true } ? true : never = true;

@@ -71,6 +71,10 @@ describe('IPC', () => {
       ['runPipeline', [opened.ref.id, { 'bad name': 'x' }]],
       ['cancelRun', ['; rm -rf /']],
       ['setDocument', ['title']],
+      ['runReport', [opened.ref.id, '../../../etc/passwd']],
+      ['runReport', [opened.ref.id, '20261125T010000Z-abcdef/../x']],
+      ['runHistory', [opened.ref.id, 7]],
+      ['runHistory', [opened.ref.id]],
     ];
     for (const [channel, args] of bad) await expect(t.call(channel, trusted, ...args), `${channel} ${JSON.stringify(args)}`).rejects.toThrow(/refused/);
   });
@@ -138,6 +142,29 @@ describe('IPC', () => {
     t.picks.push(out);
     await t.call('exportProject', trusted, opened.ref.id, {});
     expect(t.runs.start).toHaveBeenLastCalledWith({ kind: 'export', projectDir: t.project, out, params: {} });
+  });
+
+  it('reads the run history and reports of an open project’s lake, with the runner’s readers', async () => {
+    const A = '20261124T010000Z-aaaaaa';
+    const B = '20261125T010000Z-bbbbbb';
+    const runs = join(t.project, 'lake', 'runs');
+    mkdirSync(join(runs, A), { recursive: true });
+    mkdirSync(join(runs, B), { recursive: true });
+    const line = (run_id: string, pipeline: string, started_at: string) => JSON.stringify({ run_id, pipeline, params: { run_date: started_at.slice(0, 10) }, status: 'succeeded', exit_code: 0, started_at });
+    writeFileSync(join(runs, 'index.jsonl'), `${line(A, 'nightly', '2026-11-24T01:00:00Z')}\n${line('20261123T010000Z-cccccc', 'other', '2026-11-23T01:00:00Z')}\n`);
+    // B's report was written but its index line was lost (killed in between)
+    const reportB = { run_id: B, pipeline: 'nightly', params: { run_date: '2026-11-25' }, status: 'failed', exit_code: 3, started_at: '2026-11-25T01:00:00Z', landed: [], stages: [], rules: [], outputs: [], rejects: [] };
+    writeFileSync(join(runs, B, 'report.json'), JSON.stringify(reportB));
+
+    await expect(t.call('runHistory', trusted, projectIdFor(t.project), null)).rejects.toThrow(/not open/);
+    t.picks.push(t.project);
+    const opened = (await t.call('openFolder', trusted)) as { ref: { id: string } };
+    const history = (await t.call('runHistory', trusted, opened.ref.id, 'nightly')) as { where: string; entries: { run_id: string; status: string }[] };
+    expect(history.where).toBe(join(t.project, 'lake'));
+    expect(history.entries.map((e) => [e.run_id, e.status])).toEqual([[A, 'succeeded'], [B, 'failed']]);
+    expect(((await t.call('runHistory', trusted, opened.ref.id, null)) as { entries: unknown[] }).entries).toHaveLength(3);
+    expect(await t.call('runReport', trusted, opened.ref.id, B)).toMatchObject({ run_id: B, exit_code: 3 });
+    expect(await t.call('runReport', trusted, opened.ref.id, A)).toBeNull();
   });
 
   it('passes the document title and unsaved marker to the window', async () => {

@@ -1,3 +1,4 @@
+import { openProject, readReport, readRunHistory } from '@batchbook/pipeline-core/node';
 import { ARGS, CHANNELS, type ArgsOf, type Channel } from './contract.js';
 import { isTrustedSender } from '../security.js';
 import type { Projects } from '../projects.js';
@@ -61,6 +62,12 @@ export function registerIpc(deps: IpcDeps): void {
       const out = await dialogs.pickFolder('export');
       return out ? runs.start({ kind: 'export', projectDir, out, params }) : null;
     },
+    // the lake is the runner's (openProject's defaultLake), read with the CLI's own history readers
+    runHistory: async (_e, id, pipeline) => {
+      const { defaultLake } = await openProject(projects.dirOf(id));
+      return { where: defaultLake, entries: await readRunHistory(defaultLake, pipeline ? { pipeline } : {}) };
+    },
+    runReport: async (_e, id, runId) => (await readReport((await openProject(projects.dirOf(id))).defaultLake, runId)) ?? null,
     setDocument: (e, title, dirty) => deps.setDocument(e.sender.id, title, dirty),
   };
   for (const channel of Object.keys(CHANNELS) as Channel[]) {

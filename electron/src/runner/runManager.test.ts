@@ -68,6 +68,6 @@ describe('RunManager', () => {
 describe('progressOf', () => {
   it('turns the runner’s events into progress the window shows', () => {
     expect(progressOf({ event: 'stage_start', stage: 'raw', kind: 'ingest', index: 1, total: 4 })).toEqual({ type: 'stage', stage: 'raw', index: 1, total: 4, state: 'start' });
-    expect(progressOf({ event: 'stage_end', index: 1, total: 4, result: { name: 'raw', kind: 'ingest', rows_in: 5, rows_out: 4, rejected: 1, filtered: 0, ms: 3 } })).toEqual({ type: 'stage', stage: 'raw', index: 1, total: 4, state: 'end', rows: 4 });
+    expect(progressOf({ event: 'stage_end', index: 1, total: 4, result: { name: 'raw', kind: 'ingest', rows_in: 5, rows_out: 4, rejected: 1, filtered: 0, ms: 3 } })).toEqual({ type: 'stage', stage: 'raw', index: 1, total: 4, state: 'end', rows: 4, rejected: 1, ms: 3 });
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { RunnerJob, RunnerMessage, RunOutcome, RunProgress } from './jobs.js';
+import type { RunResult, RunUpdate } from '@batchbook/pipeline-core';
+import type { RunnerJob, RunnerMessage } from './jobs.js';
 
 /** The parts of Electron's UtilityProcess the manager uses (a test double stands in for it). */
 export interface ChildProcessLike {
@@ -9,7 +10,7 @@ export interface ChildProcessLike {
   kill(): boolean;
 }
 
-export type RunListener = (runId: string, event: RunProgress | { readonly type: 'done'; readonly result: RunOutcome }) => void;
+export type RunListener = (runId: string, event: RunUpdate) => void;
 
 /** One utility process per run or export; progress goes to the window, cancel kills the process. */
 export class RunManager {
@@ -25,7 +26,7 @@ export class RunManager {
     const child = this.fork();
     const entry = { child, done: false };
     this.running.set(runId, entry);
-    const finish = (result: RunOutcome) => {
+    const finish = (result: RunResult) => {
       if (entry.done) return;
       entry.done = true;
       this.running.delete(runId);

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { exportProject, openProject, runPipeline, type RunEvent } from '@batchbook/pipeline-core/node';
-import { resolveParams } from '@batchbook/pipeline-core';
-import type { RunnerJob, RunnerMessage, RunProgress } from './jobs.js';
+// RunEvent is the runner's own event; the window's progress is the host contract's RunEvent
+import { resolveParams, type RunEvent as RunProgress } from '@batchbook/pipeline-core';
+import type { RunnerJob, RunnerMessage } from './jobs.js';
 
 /**
  * The runner in Electron's utility process: the same runPipeline / exportProject the CLI calls,
@@ -18,7 +19,7 @@ const post = (m: RunnerMessage) => port.postMessage(m);
 
 export function progressOf(e: RunEvent): RunProgress | undefined {
   if (e.event === 'stage_start') return { type: 'stage', stage: e.stage, index: e.index, total: e.total, state: 'start' };
-  if (e.event === 'stage_end') return { type: 'stage', stage: e.result.name, index: e.index, total: e.total, state: 'end', rows: e.result.rows_out };
+  if (e.event === 'stage_end') return { type: 'stage', stage: e.result.name, index: e.index, total: e.total, state: 'end', rows: e.result.rows_out, rejected: e.result.rejected, ms: e.result.ms };
   if (e.event === 'landed') return { type: 'log', message: `landed ${e.landed.reduce((n, l) => n + l.files.length, 0)} file(s)` };
   return undefined;
 }
@@ -50,7 +51,7 @@ async function handle(job: RunnerJob): Promise<void> {
   });
   post({
     type: 'done',
-    outcome: { exitCode: report.exit_code, status: report.status, reportPath: join(project.defaultLake, 'runs', report.run_id, 'report.json'), ...(report.error ? { message: report.error.message } : {}) },
+    outcome: { exitCode: report.exit_code, status: report.status, runId: report.run_id, reportPath: join(project.defaultLake, 'runs', report.run_id, 'report.json'), ...(report.error ? { message: report.error.message } : {}) },
   });
 }
 

@@ -107,3 +107,11 @@ export { partitionDates, partitionCount, partitionParams, PartitionError } from 
 export type { MonitoringNames } from './ops/monitoring.js';
 export { monitoringFiles, monitoringNames, gcpLogMetrics, gcpAlertPolicies, gcpNotificationChannel, awsAlarmsTemplate, LOG_FIELDS, MONITORING_DIR } from './ops/monitoring.js';
 export { registerMonitoringExports, MONITORING_CONTRIBUTOR } from './ops/monitoringContributor.js';
+export type { RunReport, OutputReport, OutputFile, RejectsReport, LandedSource, LandedFile, ExitCode } from './ops/runReport.js';
+export { parseRunReport, EXIT } from './ops/runReport.js';
+export type { RunIndexEntry, RunLakeReader, RawFile } from './ops/runHistory.js';
+export { collectRunHistory, parseRunIndexLine, unfinishedRunEntry, runIndexEntryOf, reportRawFiles, rawFingerprintText, compareRunEntries, RUN_ID_PATTERN, RUN_INDEX_FILE } from './ops/runHistory.js';
+// The host contract (src/core/host): what the designer asks of Electron or the browser, shared by both sides.
+export type { MenuCommand } from './host/menuCommands.js';
+export { MENU_COMMANDS, isMenuCommand } from './host/menuCommands.js';
+export type { DesktopApi, ProjectRef, OpenedProject, RecentProject, RecoveryCopy, SaveOutcome, DataFile, RunEvent, RunResult, RunUpdate, RunHistory } from './host/desktopApi.js';

@@ -166,6 +166,7 @@ export const MENU_ACTIONS: Readonly<Record<MenuCommand, string>> = {
   commandPalette: 'palette',
   toggleTheme: 'theme',
   toggleDag: 'dag',
+  toggleRuns: 'runs',
   home: 'home',
   about: 'about',
 };

@@ -1,4 +1,4 @@
-import type { DesktopApi } from './desktopApi';
+import type { DesktopApi } from '@batchbook/pipeline-core';
 import type { Host } from './host';
 import { electronHost } from './host.electron';
 import { webHost } from './host.web';

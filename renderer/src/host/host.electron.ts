@@ -1,5 +1,5 @@
 import { listSamples, openSample, readSampleFiles, sampleId } from './bundledSamples';
-import type { DesktopApi } from './desktopApi';
+import type { DesktopApi } from '@batchbook/pipeline-core';
 import { HostError, type DataFile, type Host, type RunEvent, type RunHandle, type RunResult } from './host';
 
 /**
@@ -103,6 +103,8 @@ export function electronHost(api: DesktopApi): Host {
       if (ref.kind !== 'folder') throw new HostError('save the project to a folder first: the export reads it from disk');
       return follow(api, () => api.exportProject(ref.id, { ...params }), () => undefined).done;
     },
+    runHistory: async (ref, pipeline) => (ref.kind === 'folder' ? api.runHistory(ref.id, pipeline ?? null) : undefined),
+    runReport: async (ref, runId) => (ref.kind === 'folder' ? ((await api.runReport(ref.id, runId)) ?? undefined) : undefined),
     onCommand: (listener) => api.onMenuCommand(listener),
     setDocument: (title, dirty) => api.setDocument(title, dirty),
   };

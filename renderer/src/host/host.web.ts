@@ -1,4 +1,5 @@
 import { listSamples, openSample, readSampleFiles, sampleId } from './bundledSamples';
+import { folderRunHistory, folderRunReport } from './webLake';
 import { HostError, type DataFile, type Host, type OpenedProject, type ProjectRef, type RecentProject, type SaveOutcome } from './host';
 
 /**
@@ -229,6 +230,14 @@ export function webHost(now: () => Date = () => new Date()): Host {
     },
     async exportProject() {
       throw new HostError('exporting needs the desktop app, or the CLI: batchbook export <project folder> --out <folder>');
+    },
+    async runHistory(ref, pipeline) {
+      const dir = folders.get(ref.id);
+      return ref.kind === 'folder' && dir ? folderRunHistory(dir, pipeline) : undefined;
+    },
+    async runReport(ref, runId) {
+      const dir = folders.get(ref.id);
+      return dir ? folderRunReport(dir, runId) : undefined;
     },
     onCommand: () => () => undefined,
     setDocument(title, dirty) {

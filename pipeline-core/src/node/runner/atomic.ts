@@ -16,7 +16,8 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   await rename(tmp, file);
 }
 
-function alive(pid: number): boolean {
+/** Whether a process lives (this one always does). */
+export function alive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

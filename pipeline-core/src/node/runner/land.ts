@@ -7,23 +7,13 @@ import { glob } from 'tinyglobby';
 import type { PipelineSpec } from '../../core/spec/schema.js';
 import { substitutePath, type ParamValues } from '../../core/spec/params.js';
 import { RUN_DATE } from '../../core/spec/analyze.js';
+import type { LandedFile, LandedSource } from '../../core/ops/runReport.js';
 import { writeFileAtomic } from './atomic.js';
 
 export class LandingError extends Error {}
 
-export interface LandedFile {
-  /** Path inside the lake, e.g. raw/pos_orders/2026-11-24/pos/orders_2026-11-24.csv */
-  readonly path: string;
-  readonly sha256: string;
-  readonly bytes: number;
-  /** landed: copied now; already: the same bytes were landed before (a no-op). */
-  readonly status: 'landed' | 'already';
-}
-
-export interface LandedSource {
-  readonly source: string;
-  readonly files: readonly LandedFile[];
-}
+// Their shape is part of the run report, which lives in the browser-safe core.
+export type { LandedFile, LandedSource } from '../../core/ops/runReport.js';
 
 interface ManifestEntry {
   readonly path: string;

@@ -1,63 +1,9 @@
-import type { RuleResult, StageResult } from '../../core/execute/executePlan.js';
-import type { ParamValues } from '../../core/spec/params.js';
-import type { LandedSource } from './land.js';
-import type { RunMetrics } from '../../core/ops/metrics.js';
+import type { RuleResult } from '../../core/execute/executePlan.js';
+import type { RunReport } from '../../core/ops/runReport.js';
 
-export const EXIT = { ok: 0, runtime: 1, usage: 2, rules: 3 } as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
-
-export interface OutputFile {
-  readonly path: string;
-  readonly rows: number;
-  readonly bytes: number;
-  readonly sha256: string;
-}
-
-export interface OutputReport {
-  readonly stage: string;
-  readonly format: 'parquet' | 'csv';
-  /** Folder inside the lake, e.g. curated/orders_daily */
-  readonly path: string;
-  readonly rows: number;
-  readonly partitions: readonly string[];
-  readonly files: readonly OutputFile[];
-}
-
-export interface RejectsReport {
-  readonly stage: string;
-  readonly path: string;
-  readonly rows: number;
-  readonly bytes: number;
-}
-
-/** The run report, `<lake>/runs/<run_id>/report.json`: what ran, on what, and how it went. */
-export interface RunReport {
-  readonly report_version: 1;
-  readonly run_id: string;
-  readonly pipeline: string;
-  readonly spec_sha256: string;
-  readonly params: ParamValues;
-  readonly replay: boolean;
-  readonly status: 'succeeded' | 'failed' | 'error';
-  readonly exit_code: ExitCode;
-  /** Whether curated outputs were written (not when a fail-action rule failed or the run errored). */
-  readonly published: boolean;
-  readonly started_at: string;
-  readonly finished_at: string;
-  readonly duration_ms: number;
-  readonly peak_memory_bytes?: number;
-  /** Raw bytes landed (read) and output + rejects bytes written. */
-  readonly bytes_read: number;
-  readonly bytes_written: number;
-  readonly landed: readonly LandedSource[];
-  readonly stages: readonly StageResult[];
-  readonly rules: readonly RuleResult[];
-  readonly outputs: readonly OutputReport[];
-  readonly rejects: readonly RejectsReport[];
-  readonly error?: { readonly message: string; readonly stage?: string };
-  /** Run and per-stage metrics, also written as OpenMetrics text to runs/<run_id>/metrics.prom. */
-  readonly metrics: RunMetrics;
-}
+// The report's shape lives in the browser-safe core (the designer's Runs panel reads it too).
+export type { ExitCode, OutputFile, OutputReport, RejectsReport, RunReport } from '../../core/ops/runReport.js';
+export { EXIT } from '../../core/ops/runReport.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
