@@ -31,7 +31,7 @@ describe('the application menu', () => {
       ['Run All Cells', 'runAll', 'CmdOrCtrl+Shift+Enter'],
       ['Cancel Preview', 'cancelRun', 'CmdOrCtrl+.'],
       ['Run Pipeline (writes the lake)', 'runPipeline', undefined],
-      ['Run History', 'toggleRuns', undefined],
+      ['Run History', 'toggleRuns', 'CmdOrCtrl+Shift+H'],
     ];
     for (const [label, command, accelerator] of expected) {
       const item = byLabel(label);

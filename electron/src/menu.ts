@@ -53,7 +53,7 @@ export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform, de
       submenu: [
         item('Command Palette…', 'commandPalette', 'CmdOrCtrl+K'),
         item('Pipeline Graph', 'toggleDag', 'CmdOrCtrl+B'),
-        item('Run History', 'toggleRuns'),
+        item('Run History', 'toggleRuns', 'CmdOrCtrl+Shift+H'),
         item('Light / Dark Theme', 'toggleTheme'),
         { type: 'separator' },
         { role: 'resetZoom' },

@@ -22,8 +22,7 @@ export function copyProject(sampleDir: string, commands: readonly SpecCommand[] 
  * `batchbook run` on a project: the expected numbers of the journeys come from the real runner's
  * report on the same data, never from the UI itself.
  */
-export function runBatchbook(projectDir: string, runDate: string): RunReport {
-  const lake = mkdtempSync(join(tmpdir(), 'bb-lake-'));
+export function runBatchbook(projectDir: string, runDate: string, lake = mkdtempSync(join(tmpdir(), 'bb-lake-'))): RunReport {
   let out: string;
   try {
     out = execFileSync(process.execPath, [CLI, 'run', projectDir, '--lake', lake, '--json', '--param', `run_date=${runDate}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

@@ -160,7 +160,7 @@ describe('IPC', () => {
     t.picks.push(t.project);
     const opened = (await t.call('openFolder', trusted)) as { ref: { id: string } };
     const history = (await t.call('runHistory', trusted, opened.ref.id, 'nightly')) as { where: string; entries: { run_id: string; status: string }[] };
-    expect(history.where).toBe(join(t.project, 'lake'));
+    expect(history.where).toBe(join(t.project, 'lake', 'runs'));
     expect(history.entries.map((e) => [e.run_id, e.status])).toEqual([[A, 'succeeded'], [B, 'failed']]);
     expect(((await t.call('runHistory', trusted, opened.ref.id, null)) as { entries: unknown[] }).entries).toHaveLength(3);
     expect(await t.call('runReport', trusted, opened.ref.id, B)).toMatchObject({ run_id: B, exit_code: 3 });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { openProject, readReport, readRunHistory } from '@batchbook/pipeline-core/node';
 import { ARGS, CHANNELS, type ArgsOf, type Channel } from './contract.js';
 import { isTrustedSender } from '../security.js';
@@ -65,7 +66,7 @@ export function registerIpc(deps: IpcDeps): void {
     // the lake is the runner's (openProject's defaultLake), read with the CLI's own history readers
     runHistory: async (_e, id, pipeline) => {
       const { defaultLake } = await openProject(projects.dirOf(id));
-      return { where: defaultLake, entries: await readRunHistory(defaultLake, pipeline ? { pipeline } : {}) };
+      return { where: join(defaultLake, 'runs'), entries: await readRunHistory(defaultLake, pipeline ? { pipeline } : {}) };
     },
     runReport: async (_e, id, runId) => (await readReport((await openProject(projects.dirOf(id))).defaultLake, runId)) ?? null,
     setDocument: (e, title, dirty) => deps.setDocument(e.sender.id, title, dirty),

@@ -9,6 +9,7 @@ import { discardRecovery, onRecoveryOffer, recoveryOffer, restoreRecovery } from
 import { useServices } from './context';
 
 const CostSide = lazy(() => import('./CostSide'));
+const RunsPanel = lazy(() => import('../runs/RunsPanel'));
 
 function RecoveryBanner(): ReactElement | null {
   const { host } = useServices();
@@ -50,6 +51,10 @@ export function Designer(): ReactElement {
           <aside className={`side side-${side}`} data-testid={`side-${side}`}>
             {side === 'dag' ? (
               <DagPanel />
+            ) : side === 'runs' ? (
+              <Suspense fallback={<div className="side-loading muted">Loading the run history…</div>}>
+                <RunsPanel />
+              </Suspense>
             ) : (
               <Suspense fallback={<div className="side-loading muted">Loading the cost model…</div>}>
                 <CostSide />

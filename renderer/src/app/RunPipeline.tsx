@@ -1,44 +1,32 @@
-import { useState, type ReactElement } from 'react';
+import type { ReactElement } from 'react';
 import { useDoc } from '../store/docStore';
 import { usePreview } from '../store/previewStore';
-import { toast } from '../store/uiStore';
-import type { RunHandle } from '../host/host';
+import { cancelPipelineRun, startPipelineRun, useRuns } from '../runs/runsStore';
+import { Icon } from '../ui/icons';
 import { useServices } from './context';
 
 /**
- * Runs the whole pipeline with the real runner (desktop only: the host's `can.runPipeline`),
- * with its progress and a cancel; the web app leaves this to the CLI.
+ * Runs the whole pipeline with the real runner (desktop only: the host's `can.runPipeline`); its
+ * progress and result show in the Runs panel, which opens when it starts. The web app leaves
+ * running to the CLI.
  */
 export function RunPipelineButton(): ReactElement | null {
   const { host } = useServices();
   const ref = useDoc((s) => s.project?.ref);
   const params = usePreview((s) => s.params);
-  const [run, setRun] = useState<{ handle: RunHandle; stage?: string; done: number; total: number }>();
+  const active = useRuns((s) => (s.active && s.active.projectId === ref?.id ? s.active : undefined));
   if (!host.can.runPipeline || !ref) return null;
-  if (run) {
+  if (active) {
+    const done = active.stages.filter((s) => s.state === 'done').length;
     return (
-      <button className="btn" data-testid="cancel-pipeline" onClick={() => run.handle.cancel()} title="Stop the run (nothing half-written is published)">
-        Running {run.stage ?? ''} {run.total ? `${run.done}/${run.total}` : ''} · Cancel
+      <button className="btn" data-testid="cancel-pipeline" disabled={active.cancelling} onClick={cancelPipelineRun} title="Stop the run (nothing half-written is published)">
+        <Icon.stop /> {active.total ? `${done}/${active.total}` : 'Running'} · Cancel
       </button>
     );
   }
-  const start = () => {
-    try {
-      const handle = host.runPipeline(ref, params, (e) => {
-        if (e.type === 'stage') setRun((r) => r && { ...r, stage: e.stage, done: e.state === 'end' ? e.index + 1 : e.index, total: e.total });
-      });
-      setRun({ handle, done: 0, total: 0 });
-      handle.done.then(
-        (r) => toast(r.exitCode === 0 ? `Run succeeded${r.reportPath ? `: ${r.reportPath}` : ''}` : `Run ${r.status} (exit ${r.exitCode})${r.message ? `: ${r.message}` : ''}`, r.exitCode === 0 ? 'success' : 'error'),
-        (e: Error) => toast(`Run failed: ${e.message}`, 'error'),
-      ).finally(() => setRun(undefined));
-    } catch (e) {
-      toast(e instanceof Error ? e.message : String(e), 'error');
-    }
-  };
   return (
-    <button className="btn" data-testid="run-pipeline" onClick={start} title="Run the whole pipeline with the runner, writing the lake">
-      Run pipeline
+    <button className="btn" data-testid="run-pipeline" onClick={() => startPipelineRun(host, ref, params)} title="Run the whole pipeline with the runner, writing the project's lake (progress in the Runs panel)">
+      <Icon.play /> Run pipeline
     </button>
   );
 }

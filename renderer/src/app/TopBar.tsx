@@ -137,6 +137,9 @@ export function TopBar(): ReactElement {
         <button className={`btn icon ghost ${side === 'dag' ? 'active' : ''}`} title={tip('dag')} aria-label="Pipeline graph" data-testid="toggle-dag" onClick={() => runAction(services, 'dag')}>
           <Icon.graph />
         </button>
+        <button className={`btn icon ghost ${side === 'runs' ? 'active' : ''}`} title={tip('runs')} aria-label="Run history" data-testid="toggle-runs" onClick={() => runAction(services, 'runs')}>
+          <Icon.history />
+        </button>
         <button className={`btn icon ghost ${side === 'cost' ? 'active' : ''}`} title="Cost estimate" aria-label="Cost estimate" data-testid="toggle-cost" onClick={() => runAction(services, 'cost')}>
           <Icon.dollar />
         </button>

@@ -6,6 +6,7 @@ import { setTheme, toast, useUi } from '../store/uiStore';
 import { newStage } from '../notebook/newStage';
 import type { AppServices } from './context';
 import { openProject, save } from './documentActions';
+import { startPipelineRun } from '../runs/runsStore';
 
 /**
  * Every user action is one object: a name, its keys, whether it applies now, what it does.
@@ -87,7 +88,8 @@ export const ACTIONS: readonly Action[] = [
     enabled: () => hasDoc(),
     perform: ({ host }) => {
       if (!host.can.runPipeline) return toast('Running the whole pipeline needs the desktop app, or the CLI: batchbook run <project folder>', 'error');
-      document.querySelector<HTMLButtonElement>('[data-testid="run-pipeline"]')?.click();
+      const ref = useDoc.getState().project?.ref;
+      if (ref) startPipelineRun(host, ref, usePreview.getState().params);
     },
   },
   {
@@ -112,6 +114,7 @@ export const ACTIONS: readonly Action[] = [
   { id: 'palette', label: 'Command palette', group: 'View', keys: ['Mod+K', 'Mod+Shift+P'], global: true, perform: () => useUi.setState((s) => ({ palette: !s.palette })) },
   { id: 'theme', label: 'Toggle light / dark theme', group: 'View', perform: () => setTheme(useUi.getState().theme === 'dark' ? 'light' : 'dark') },
   { id: 'dag', label: 'Show / hide pipeline graph', group: 'View', keys: ['Mod+B'], global: true, enabled: hasDoc, perform: () => useUi.setState((s) => ({ side: s.side === 'dag' ? null : 'dag' })) },
+  { id: 'runs', label: 'Show / hide run history', group: 'View', keys: ['Mod+Shift+H'], global: true, enabled: hasDoc, perform: () => useUi.setState((s) => ({ side: s.side === 'runs' ? null : 'runs' })) },
   { id: 'cost', label: 'Show / hide cost estimate', group: 'View', enabled: hasDoc, perform: () => useUi.setState((s) => ({ side: s.side === 'cost' ? null : 'cost' })) },
   { id: 'addCell', label: 'Add cell below…', group: 'Cell', keys: ['Alt+A'], global: true, enabled: hasDoc, perform: () => useUi.setState({ palette: true, insertAt: selectedIndex() }) },
   ...STAGE_KINDS.map<Action>((kind) => ({

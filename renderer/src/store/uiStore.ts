@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 
 export type Theme = 'light' | 'dark';
-export type SidePanel = 'dag' | 'cost' | null;
+export type SidePanel = 'dag' | 'cost' | 'runs' | null;
 
 export interface Toast {
   readonly id: number;

@@ -41,6 +41,8 @@ export const Icon = {
   close: (p: P = {}) => base(<><path d="m4 4 8 8" /><path d="m12 4-8 8" /></>, p),
   warn: (p: P = {}) => base(<><path d="M8 2 14.5 13.5h-13z" /><path d="M8 6.5v3" /><path d="M8 11.5v.1" /></>, p),
   check: (p: P = {}) => base(<path d="m3.5 8.5 3 3 6-7" />, p),
+  history: (p: P = {}) => base(<><path d="M2.5 8a5.5 5.5 0 1 0 1.6-3.9" /><path d="M2.5 2.5v2.2h2.2" /><path d="M8 5v3.2l2 1.3" /></>, p),
+  refresh: (p: P = {}) => base(<><path d="M13.5 8a5.5 5.5 0 1 1-1.6-3.9" /><path d="M13.5 2.5v2.2h-2.2" /></>, p),
 };
 
 export function KindIcon({ kind, ...p }: { kind: StageKind } & P): ReactElement {
