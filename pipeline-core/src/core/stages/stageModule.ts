@@ -67,7 +67,6 @@ export interface DuckdbContext {
   readonly params: Readonly<Record<string, string | number>>;
   /** Quoted table holding a stage's output rows. */
   table(stage: string): string;
-  rejectsTable(stage: string): string;
   schemaOf(stage: string): Schema;
   /** For a cleanse stage: the schema before each active step and after the last. */
   stepSchemas(stage: string): readonly Schema[];

@@ -45,7 +45,6 @@ export function compileDuckdbPlan(spec: PipelineSpec, opts: DuckdbPlanOptions): 
     spec,
     params: opts.params,
     table: (name) => quoteIdent(name),
-    rejectsTable: (name) => quoteIdent(`${name}__rejects`),
     schemaOf,
     stepSchemas: (name) => analysis.stepSchemas.get(name) ?? [schemaOf(name)],
     hasLineage: (name) => lineage.get(name) ?? false,
