@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
+import { installDesktop, type DesktopControl } from './desktopHarness';
 import { installDirectoryPicker, type PickerControl } from './fakeDirectoryPicker';
 
 /**
@@ -22,6 +23,8 @@ export interface App {
   readonly context: BrowserContext;
   readonly url: string;
   readonly picker: PickerControl;
+  /** With `desktop: true`: the stand-in for Electron's main process (its folder dialog, its runner). */
+  readonly desktop?: DesktopControl;
   /** Every URL requested that is not on this machine (must stay empty). */
   readonly offsite: string[];
   /** Errors thrown in the page (must stay empty). */
@@ -45,6 +48,8 @@ export interface StartOptions {
   readonly viewport?: { width: number; height: number };
   /** Extra response headers on everything served (e.g. the desktop app's Content-Security-Policy). */
   readonly headers?: Record<string, string>;
+  /** Run the renderer as in the desktop app: its preload API backed by Electron's main-process code (support/desktopHarness.ts). */
+  readonly desktop?: boolean;
 }
 
 export async function startApp(options: StartOptions = {}): Promise<App> {
@@ -72,7 +77,10 @@ export async function startApp(options: StartOptions = {}): Promise<App> {
     if (!isLocal(r.url()) && !offsite.includes(r.url())) offsite.push(r.url());
   });
   const picker = await installDirectoryPicker(context);
+  const holder: { page?: Page } = {};
+  const desktop = options.desktop ? await installDesktop(context, () => holder.page) : undefined;
   const page = context.pages()[0] ?? (await context.newPage());
+  holder.page = page;
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(`CSP: ${m.text()}`);
@@ -85,6 +93,7 @@ export async function startApp(options: StartOptions = {}): Promise<App> {
     context,
     url,
     picker,
+    ...(desktop ? { desktop } : {}),
     offsite,
     pageErrors,
     screenshot: async (name, of) => {

@@ -43,6 +43,7 @@ describe('RunManager', () => {
     expect(children[0]!.jobs).toEqual([job]);
     children[0]!.say({ type: 'progress', progress: { type: 'stage', stage: 'raw', index: 0, total: 2, state: 'start' } });
     children[0]!.say({ type: 'done', outcome: { exitCode: 3, status: 'failed' } });
+    expect(children[0]!.killed).toBe(true); // its work is done: no idle runner process is left behind
     children[0]!.emit('exit', 0);
     expect(events).toEqual([
       [id, { type: 'stage', stage: 'raw', index: 0, total: 2, state: 'start' }],

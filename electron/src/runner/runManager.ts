@@ -12,7 +12,7 @@ export interface ChildProcessLike {
 
 export type RunListener = (runId: string, event: RunUpdate) => void;
 
-/** One utility process per run or export; progress goes to the window, cancel kills the process. */
+/** One utility process per run or export, ended when it answers; progress goes to the window, cancel kills the process. */
 export class RunManager {
   private readonly running = new Map<string, { child: ChildProcessLike; done: boolean }>();
 
@@ -34,7 +34,11 @@ export class RunManager {
     };
     child.on('message', (m) => {
       if (m.type === 'progress') this.listener(runId, m.progress);
-      else finish(m.outcome);
+      else {
+        finish(m.outcome);
+        // its work is done: a utility process listening for jobs would otherwise live on
+        child.kill();
+      }
     });
     child.on('exit', (code) => finish({ exitCode: code || 1, status: 'error', message: `the runner stopped unexpectedly (exit ${code})` }));
     // the id goes back to the renderer before any progress can arrive

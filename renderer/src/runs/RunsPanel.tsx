@@ -94,6 +94,7 @@ export default function RunsPanel(): ReactElement {
   const current = projectId === ref.id ? history : undefined;
   const entries = current ? [...current.entries].reverse() : [];
   const detail = selected && current ? entries.find((e) => e.run_id === selected) : undefined;
+  const running = active?.projectId === ref.id;
   return (
     <div className="runs" data-testid="runs-panel">
       <div className="side-title">
@@ -105,7 +106,7 @@ export default function RunsPanel(): ReactElement {
         </button>
       </div>
       <div className="runs-scroll scroll-thin">
-        {active?.projectId === ref.id && <ActiveRunCard run={active} />}
+        {running && <ActiveRunCard run={active} />}
         {!active && finished?.projectId === ref.id && <FinishedRunCard result={finished} />}
         {error && (
           <p className="error-text runs-error" role="alert">
@@ -117,7 +118,9 @@ export default function RunsPanel(): ReactElement {
         ) : current === undefined ? (
           <p className="muted small side-empty">{loading ? 'Reading the run history…' : ''}</p>
         ) : current === null || entries.length === 0 ? (
-          <EmptyRuns kind={ref.kind} {...(current?.where ? { where: current.where } : {})} folder={ref.kind === 'folder' ? ref.name : '<folder>'} />
+          running ? null : (
+            <EmptyRuns kind={ref.kind} {...(current?.where ? { where: current.where } : {})} folder={ref.kind === 'folder' ? ref.name : '<folder>'} />
+          )
         ) : (
           <>
             <ul className="run-list" data-testid="runs-list">
