@@ -7,11 +7,13 @@ import type { Plugin } from 'vite';
  * pipeline.yaml, its data/ files and an index. The dev and preview servers serve them from
  * disk; a build copies them into dist, so the web app and Electron open them offline.
  */
-interface SampleEntry {
+export interface SampleEntry {
   id: string;
   title: string;
   description: string;
   files: string[];
+  /** Set when the sample's data is generated rather than committed and has not been generated yet. */
+  generate?: string;
 }
 
 function walk(dir: string): string[] {
@@ -23,8 +25,15 @@ function walk(dir: string): string[] {
   });
 }
 
-function title(id: string): string {
-  return id.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+/** Words a title spells in capitals (ml-history is "ML History", not "Ml History"). */
+const ACRONYMS = new Set(['ai', 'api', 'csv', 'erp', 'etl', 'json', 'ml', 'pos', 'psp', 'sql']);
+
+export function sampleTitle(id: string): string {
+  return id
+    .split(/[-_]/)
+    .filter(Boolean)
+    .map((w) => (ACRONYMS.has(w.toLowerCase()) ? w.toUpperCase() : w[0]!.toUpperCase() + w.slice(1)))
+    .join(' ');
 }
 
 /** The spec's own description (its `description:` line), without parsing YAML here. */
@@ -38,12 +47,17 @@ export function sampleIndex(root: string): SampleEntry[] {
   return readdirSync(root)
     .filter((id) => existsSync(join(root, id, 'pipeline.yaml')))
     .sort()
-    .map((id) => ({
-      id,
-      title: title(id),
-      description: description(readFileSync(join(root, id, 'pipeline.yaml'), 'utf8')),
-      files: walk(join(root, id, 'data')).map((f) => relative(join(root, id, 'data'), f).split(sep).join('/')).sort(),
-    }));
+    .map((id) => {
+      const files = walk(join(root, id, 'data')).map((f) => relative(join(root, id, 'data'), f).split(sep).join('/')).sort();
+      // a sample without data files is one whose data is generated (ml-history: gitignored) and not made yet
+      return {
+        id,
+        title: sampleTitle(id),
+        description: description(readFileSync(join(root, id, 'pipeline.yaml'), 'utf8')),
+        files,
+        ...(files.length === 0 ? { generate: `npm run samples:generate -- --sample ${id}` } : {}),
+      };
+    });
 }
 
 function serve(root: string) {

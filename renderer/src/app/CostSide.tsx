@@ -1,5 +1,5 @@
 import { useMemo, type ReactElement } from 'react';
-import { type CostSection, type SpecInput } from '@batchbook/pipeline-core';
+import { setCost, type CostSection } from '@batchbook/pipeline-core';
 import { CostPanel } from '../cost/CostPanel';
 import { useDoc } from '../store/docStore';
 
@@ -13,9 +13,8 @@ export default function CostSide(): ReactElement {
     <div className="cost-side">
       <CostPanel
         spec={spec}
-        onScenarioChange={(cost: CostSection) =>
-          dispatch({ name: 'setCost', label: 'Edit cost scenario', apply: (s: SpecInput) => ({ ...s, cost }) as SpecInput }, 'cost')
-        }
+        // the panel hands back the readonly (normalised) form of the section the command writes
+        onScenarioChange={(cost: CostSection) => dispatch(setCost(cost as Parameters<typeof setCost>[0]), 'cost')}
       />
     </div>
   );

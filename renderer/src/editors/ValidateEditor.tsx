@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react';
-import { addRule, removeRule, updateRule, type RuleInput, type Schema, type SpecPath } from '@batchbook/pipeline-core';
+import { addRule, moveRule, removeRule, updateRule, type RuleInput, type Schema, type SpecPath } from '@batchbook/pipeline-core';
 import { useDoc } from '../store/docStore';
 import { Icon } from '../ui/icons';
 import { ColumnPicker, ColumnsPicker, FieldProblems, Labeled, NumberInput, Select, TextInput, ValuesInput } from './fields';
@@ -183,6 +183,12 @@ export function ValidateEditor({ stage, index }: { stage: Of<'validate'>; index:
                   <Select value={rule.severity ?? 'error'} options={[{ value: 'error', label: 'error' }, { value: 'warn', label: 'warning' }] as const} onChange={(severity) => change({ ...rule, severity })} testId={`${tid}-severity`} ariaLabel="severity" />
                   <Select value={rule.action ?? 'fail'} options={[{ value: 'fail', label: 'stop the run' }, { value: 'reject', label: 'reject failing rows' }, { value: 'warn', label: 'only report' }] as const} onChange={(action) => change({ ...rule, action })} testId={`${tid}-action`} ariaLabel="on failure" />
                   <TextInput value={rule.name ?? ''} placeholder="name (optional)" mono width="11em" onChange={(name) => change({ ...rule, name: name || undefined }, 'name')} testId={`${tid}-name`} />
+                  <button className="btn icon ghost" aria-label="Move rule up" title="Move up (rules are checked and reported in this order)" disabled={i === 0} onClick={() => dispatch(moveRule(stage.name, i, i - 1))} data-testid={`${tid}-up`}>
+                    <Icon.up />
+                  </button>
+                  <button className="btn icon ghost" aria-label="Move rule down" title="Move down" disabled={i === stage.rules.length - 1} onClick={() => dispatch(moveRule(stage.name, i, i + 1))} data-testid={`${tid}-down`}>
+                    <Icon.down />
+                  </button>
                   <button className="btn icon ghost danger" aria-label="Delete rule" disabled={stage.rules.length === 1} onClick={() => dispatch(removeRule(stage.name, i))} data-testid={`${tid}-delete`}>
                     <Icon.trash />
                   </button>

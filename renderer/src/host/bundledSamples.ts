@@ -9,6 +9,7 @@ interface SampleEntry {
   readonly title: string;
   readonly description: string;
   readonly files: readonly string[];
+  readonly generate?: string;
 }
 
 const url = (path: string) => new URL(`samples/${path}`, document.baseURI).href;
@@ -30,12 +31,13 @@ async function fetchBytes(path: string): Promise<Uint8Array> {
 }
 
 export async function listSamples(): Promise<SampleInfo[]> {
-  return (await sampleIndex()).map((s) => ({ id: s.id, title: s.title, description: s.description, files: s.files.length }));
+  return (await sampleIndex()).map((s) => ({ id: s.id, title: s.title, description: s.description, files: s.files.length, ...(s.generate ? { generate: s.generate } : {}) }));
 }
 
 export async function openSample(id: string): Promise<OpenedProject> {
   const entry = (await sampleIndex()).find((s) => s.id === id);
   if (!entry) throw new HostError(`there is no sample called '${id}'`);
+  if (entry.generate) throw new HostError(`the ${entry.title} sample has no data yet: generate it with ${entry.generate}, then reload`);
   const text = new TextDecoder().decode(await fetchBytes(`${id}/pipeline.yaml`));
   return { ref: { id: `sample:${id}`, name: entry.title, kind: 'sample' }, specText: text, files: entry.files };
 }

@@ -1,23 +1,26 @@
 import { useState, type ReactElement } from 'react';
-import { removeSource, setSource, type DataType, type SpecInput } from '@batchbook/pipeline-core';
+import { removeSource, renameSource, setSource, type DataType, type SpecInput } from '@batchbook/pipeline-core';
 import { useDoc } from '../store/docStore';
 import { usePreview } from '../store/previewStore';
 import { toast } from '../store/uiStore';
 import { useServices } from '../app/context';
-import { FieldProblems, Labeled, Select, TextInput, TypeSelect } from '../editors/fields';
+import { CommitInput, FieldProblems, Labeled, Select, TextInput, TypeSelect } from '../editors/fields';
 import { inferSchema } from '../newProject/inferSchema';
 import { identifierFrom } from '../newProject/projectFromFile';
 import { Icon } from '../ui/icons';
 
 type SourceInput = SpecInput['sources'][string];
 
-function SourceEditor({ name, source }: { name: string; source: SourceInput }): ReactElement {
+function SourceEditor({ name, source, onRenamed }: { name: string; source: SourceInput; onRenamed: (to: string) => void }): ReactElement {
   const dispatch = useDoc((s) => s.dispatch);
   const info = usePreview((s) => s.sources.find((x) => x.name === name));
   const set = (next: SourceInput, field?: string) => dispatch(setSource(name, next), field ? `source.${name}.${field}` : undefined);
   return (
     <div className="source" data-testid={`source-${name}`}>
       <div className="editor-grid">
+        <Labeled label="Name" hint="Renaming a source also renames it in the ingest cells that read it">
+          <CommitInput className="field mono" value={name} size={Math.max(10, name.length + 1)} ariaLabel="source name" testId={`source-name-${name}`} onCommit={(to) => dispatch(renameSource(name, to)) && onRenamed(to)} />
+        </Labeled>
         <Labeled label="Format">
           <Select value={source.format} options={['csv', 'json', 'ndjson', 'parquet'] as const} onChange={(format) => set({ ...source, format })} />
         </Labeled>
@@ -103,7 +106,7 @@ export function SourcesCard(): ReactElement {
           </select>
         )}
       </div>
-      {open && sources[open] && <SourceEditor name={open} source={sources[open]!} />}
+      {open && sources[open] && <SourceEditor name={open} source={sources[open]!} onRenamed={setOpen} />}
     </section>
   );
 }

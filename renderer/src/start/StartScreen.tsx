@@ -3,6 +3,7 @@ import type { RecentProject, SampleInfo } from '../host/host';
 import { useServices } from '../app/context';
 import { openProject } from '../app/documentActions';
 import { Icon } from '../ui/icons';
+import { setTheme, useUi } from '../store/uiStore';
 import { NewProject } from './NewProject';
 
 function ago(iso: string): string {
@@ -19,6 +20,7 @@ export function StartScreen(): ReactElement {
   const [samples, setSamples] = useState<readonly SampleInfo[] | undefined>();
   const [recent, setRecent] = useState<readonly RecentProject[]>([]);
   const [error, setError] = useState<string>();
+  const theme = useUi((s) => s.theme);
   useEffect(() => {
     host.listSamples().then(setSamples, (e: Error) => setError(e.message));
     host.recentProjects().then(setRecent, () => setRecent([]));
@@ -35,6 +37,9 @@ export function StartScreen(): ReactElement {
             <h1>Batchbook</h1>
             <p className="muted">Design batch pipelines cell by cell, previewed live on your own sample files — then run the same spec nightly.</p>
           </div>
+          <button className="btn icon ghost start-theme" title="Toggle theme" aria-label="Toggle theme" data-testid="toggle-theme" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
+            {theme === 'dark' ? <Icon.sun /> : <Icon.moon />}
+          </button>
         </header>
 
         <div className="start-grid">
@@ -74,11 +79,25 @@ export function StartScreen(): ReactElement {
             <ul className="sample-list">
               {samples?.map((s) => (
                 <li key={s.id}>
-                  <button className="sample-card" data-testid={`sample-${s.id}`} onClick={() => void openProject(host, () => host.openSample(s.id))}>
-                    <span className="sample-title">{s.title}</span>
-                    <span className="muted small">{s.description || 'A sample project'}</span>
-                    <span className="muted small">{s.files} data file{s.files === 1 ? '' : 's'}</span>
-                  </button>
+                  {s.generate ? (
+                    <div className="sample-card needs-data" data-testid={`sample-${s.id}`} aria-disabled>
+                      <span className="sample-title">
+                        {s.title} <span className="pill">no data yet</span>
+                      </span>
+                      <span className="muted small">{s.description || 'A sample project'}</span>
+                      <span className="small" data-testid={`sample-generate-${s.id}`}>
+                        Its data is generated, not shipped. Make it, then reload: <code className="sample-cmd">{s.generate}</code>
+                      </span>
+                    </div>
+                  ) : (
+                    <button className="sample-card" data-testid={`sample-${s.id}`} onClick={() => void openProject(host, () => host.openSample(s.id))}>
+                      <span className="sample-title">{s.title}</span>
+                      <span className="muted small">{s.description || 'A sample project'}</span>
+                      <span className="muted small">
+                        {s.files} data file{s.files === 1 ? '' : 's'}
+                      </span>
+                    </button>
+                  )}
                 </li>
               ))}
             </ul>
