@@ -20,13 +20,14 @@ export function RunPipelineButton(): ReactElement | null {
     const done = active.stages.filter((s) => s.state === 'done').length;
     return (
       <button className="btn" data-testid="cancel-pipeline" disabled={active.cancelling} onClick={cancelPipelineRun} title="Stop the run (nothing half-written is published)">
-        <Icon.stop /> {active.total ? `${done}/${active.total}` : 'Running'} · Cancel
+        <Icon.stop /> {active.total ? `${done}/${active.total}` : 'Running'}
+        <span className="btn-label">· Cancel</span>
       </button>
     );
   }
   return (
     <button className="btn" data-testid="run-pipeline" onClick={() => startPipelineRun(host, ref, params)} title="Run the whole pipeline with the runner, writing the project's lake (progress in the Runs panel)">
-      <Icon.play /> Run pipeline
+      <Icon.play /> <span className="btn-label">Run pipeline</span>
     </button>
   );
 }

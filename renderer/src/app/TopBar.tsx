@@ -92,12 +92,12 @@ export function TopBar(): ReactElement {
   const theme = useUi((s) => s.theme);
   const side = useUi((s) => s.side);
   return (
-    <header className="topbar">
+    <header className={`topbar ${services.host.can.runPipeline ? 'more-tools' : ''}`}>
       <button className="brand btn ghost" title="Start screen" onClick={() => runAction(services, 'home')}>
         <span className="logo" aria-hidden>
           ▦
         </span>
-        Batchbook
+        <span className="brand-name">Batchbook</span>
       </button>
       <div className="doc-title" data-testid="doc-title">
         <span className="doc-name">{name}</span>
@@ -122,16 +122,16 @@ export function TopBar(): ReactElement {
         <span className="sep" />
         {running ? (
           <button className="btn" data-testid="cancel-run" title={tip('cancelRun')} onClick={() => runAction(services, 'cancelRun')}>
-            <Icon.stop /> Cancel
+            <Icon.stop /> <span className="btn-label">Cancel</span>
           </button>
         ) : (
           <button className="btn" data-testid="run-all" title={tip('runAll')} onClick={() => runAction(services, 'runAll')}>
-            <Icon.play /> Run all
+            <Icon.play /> <span className="btn-label">Run all</span>
           </button>
         )}
         <RunPipelineButton />
         <button className="btn primary" data-testid="save" title={tip('save')} onClick={() => runAction(services, 'save')}>
-          <Icon.save /> Save
+          <Icon.save /> <span className="btn-label">Save</span>
         </button>
         <span className="sep" />
         <button className={`btn icon ghost ${side === 'dag' ? 'active' : ''}`} title={tip('dag')} aria-label="Pipeline graph" data-testid="toggle-dag" onClick={() => runAction(services, 'dag')}>

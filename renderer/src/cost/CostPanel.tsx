@@ -174,7 +174,14 @@ export function CostPanel({ spec, today, onScenarioChange }: CostPanelProps): Re
             <button type="button" className="cost-report-button" onClick={() => downloadReport(model.estimate)}>Download the one-page report</button>
           </>
         ) : (
-          <p className="cost-error" role="alert" data-testid="cost-error">{model.error}</p>
+          <div className="cost-empty" role="alert">
+            {model.inputs.some((i) => i.id.startsWith('daily_gb.') && i.value !== undefined) ? (
+              <p><b>These inputs cannot be priced.</b></p>
+            ) : (
+              <p><b>Nothing to price yet.</b> Fill in the volume each source brings on a normal day (under Volume), and the estimate appears here.</p>
+            )}
+            <p className="cost-error" data-testid="cost-error">{model.error}</p>
+          </div>
         )}
       </div>
     </section>

@@ -73,7 +73,9 @@ export function DagPanel(): ReactElement {
     <div className="dag" data-testid="dag">
       <div className="side-title">
         <Icon.graph /> Pipeline
-        <span className="muted small"> · drag from a node’s lower edge to connect</span>
+        <span className="muted small side-hint" title="Drag from a node’s lower edge onto a cell to make it that cell’s input">
+          · drag a node’s bottom dot to connect
+        </span>
       </div>
       {input.stages.length === 0 && Object.keys(input.sources).length === 0 ? (
         <p className="muted small side-empty">The graph fills in as you add sources and cells.</p>

@@ -8,6 +8,9 @@ import { useEarlierStages, usePatch, type Of } from './common';
 import { useSchema, useSchemas } from './schemas';
 
 type Kind = RuleInput['rule'];
+
+/** Rules whose fields need a row of their own (two sides, a target stage, an expression). */
+const WIDE: ReadonlySet<Kind> = new Set(['reconcile', 'relationship', 'expression']);
 type Change = (r: RuleInput, field?: string) => void;
 
 const RULES: readonly { value: Kind; label: string }[] = [
@@ -173,7 +176,7 @@ export function ValidateEditor({ stage, index }: { stage: Of<'validate'>; index:
           const tid = `rule-${stage.name}-${i}`;
           const change: Change = (r, field) => dispatch(updateRule(stage.name, i, r), field ? `${stage.name}.rules.${i}.${field}` : undefined);
           return (
-            <li key={i} className="rule" data-testid={tid}>
+            <li key={i} className={`rule ${WIDE.has(rule.rule) ? 'wide' : ''}`} data-testid={tid}>
               <div className="rule-head">
                 <Select value={rule.rule} options={RULES} onChange={(k) => change({ ...defaultRule(k, columns, earlier), ...(rule.name ? { name: rule.name } : {}) })} testId={`${tid}-kind`} ariaLabel="rule type" />
                 <div className="rule-fields">
@@ -182,7 +185,7 @@ export function ValidateEditor({ stage, index }: { stage: Of<'validate'>; index:
                 <span className="rule-policy">
                   <Select value={rule.severity ?? 'error'} options={[{ value: 'error', label: 'error' }, { value: 'warn', label: 'warning' }] as const} onChange={(severity) => change({ ...rule, severity })} testId={`${tid}-severity`} ariaLabel="severity" />
                   <Select value={rule.action ?? 'fail'} options={[{ value: 'fail', label: 'stop the run' }, { value: 'reject', label: 'reject failing rows' }, { value: 'warn', label: 'only report' }] as const} onChange={(action) => change({ ...rule, action })} testId={`${tid}-action`} ariaLabel="on failure" />
-                  <TextInput value={rule.name ?? ''} placeholder="name (optional)" mono width="11em" onChange={(name) => change({ ...rule, name: name || undefined }, 'name')} testId={`${tid}-name`} />
+                  <TextInput value={rule.name ?? ''} placeholder="name (optional)" mono width={WIDE.has(rule.rule) ? '16em' : '11em'} onChange={(name) => change({ ...rule, name: name || undefined }, 'name')} testId={`${tid}-name`} />
                   <button className="btn icon ghost" aria-label="Move rule up" title="Move up (rules are checked and reported in this order)" disabled={i === 0} onClick={() => dispatch(moveRule(stage.name, i, i - 1))} data-testid={`${tid}-up`}>
                     <Icon.up />
                   </button>
