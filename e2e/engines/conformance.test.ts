@@ -1,103 +1,140 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exportProject, openProject, runPipeline, type RunReport } from '@batchbook/pipeline-core/node';
+import { matchesCloudWatchPattern, matchesLogFilter } from '@batchbook/pipeline-core';
+import { allCases, baseJob, compareAll, conformanceFailures, logTimings, prepare, runDriver, sameExit, setupVenv, type EngineCase, type Prepared } from './harness.js';
 
 /**
- * Conformance: each sample project's exports run on the real engines (the DuckDB script with the
- * duckdb package, the PySpark job on a local Spark session) and their curated rows, rejects (with
- * reasons, source file and row) and validation outcomes must equal `batchbook run` on the same raw
- * data, as multisets. Every engine starts once for the whole batch.
+ * Conformance of the DuckDB script and the PySpark job: every sample day and every day of the
+ * generated corpus runs through each export on the real engine (the duckdb package; ONE local
+ * Spark session for every Spark job) and must give `batchbook run`'s curated rows, rejects (with
+ * reasons, source file, row and line) and rule outcomes, as multisets, failing exactly when the
+ * runner fails. A case a target refuses must be refused with the constructs the case declares.
+ * This file also checks that the runner does on each corpus day what the case was written for,
+ * and that the PySpark job's JSON log lines fire the exported monitoring configs' filters exactly
+ * where the runner's own log lines do.
  */
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..', '..');
-const python = join(repo, 'e2e', '.venv', 'bin', 'python');
-
-interface Case {
-  readonly sample: string;
-  readonly runDate: string;
-}
-const CASES: readonly Case[] = [
-  { sample: 'nightly-reconciliation', runDate: '2026-11-24' },
-  { sample: 'nightly-reconciliation', runDate: '2026-11-25' },
-  { sample: 'peak-sales', runDate: '2026-11-16' },
-];
 const ENGINES = ['duckdb', 'spark'] as const;
-
-interface Prepared {
-  readonly c: Case;
-  readonly report: RunReport;
-  readonly reportPath: string;
-  readonly lake: string;
-  readonly exportDir: string;
-  readonly inbox: string;
-  readonly outputs: { stage: string; path: string; format: string }[];
-  readonly rejectStages: string[];
-}
+type Outcome = { exit: number; seconds: number; problems: unknown[] };
 
 let work: string;
-const prepared: Prepared[] = [];
-const outcomes = new Map<string, { exit: number; seconds: number; problems: unknown[] }>();
-const timings: Record<string, number> = {};
+let cases: EngineCase[];
+let prepared: Prepared[];
+const outcomes = new Map<string, Outcome>();
 
 beforeAll(async () => {
+  setupVenv();
   const t0 = performance.now();
-  execFileSync('bash', [join(here, 'setup-venv.sh')], { stdio: 'inherit' });
-  timings['venv'] = (performance.now() - t0) / 1000;
   work = await mkdtemp(join(tmpdir(), 'batchbook-engines-'));
+  cases = await allCases(work);
   const t1 = performance.now();
-  for (const c of CASES) {
-    const project = await openProject(join(repo, 'samples', c.sample));
-    const spec = project.loaded.spec;
-    if (!spec) throw new Error(`${c.sample}: invalid spec`);
-    const key = `${c.sample}-${c.runDate}`;
-    const lake = join(work, key, 'lake');
-    const report = await runPipeline({ spec, specText: project.specText, projectDir: project.dir, inbox: project.inbox, lake, params: { run_date: c.runDate }, threads: 2 });
-    const exportDir = join(work, key, 'export');
-    await exportProject({ project: project as never, target: 'all', out: exportDir, params: report.params, toolVersion: 'test', preview: false });
-    const reportPath = join(work, key, 'report.json');
-    await writeFile(reportPath, JSON.stringify(report));
-    prepared.push({
-      c,
-      report,
-      reportPath,
-      lake,
-      exportDir,
-      inbox: project.inbox,
-      outputs: spec.stages.flatMap((s) => (s.kind === 'output' ? [{ stage: s.name, path: s.path.replace(/\{run_date\}/g, c.runDate), format: s.format }] : [])),
-      rejectStages: spec.stages.filter((s) => s.kind === 'ingest' || s.kind === 'cleanse' || s.kind === 'validate').map((s) => s.name),
-    });
-  }
-  timings['runner+export'] = (performance.now() - t1) / 1000;
-  const jobs = prepared.flatMap((p) => ENGINES.map((engine) => ({ engine, dir: join(p.exportDir, engine), run_date: p.c.runDate, input_root: p.inbox, output_root: join(work, `${p.c.sample}-${p.c.runDate}`, engine) })));
-  await writeFile(join(work, 'jobs.json'), JSON.stringify(jobs));
+  prepared = await prepare(cases, work);
   const t2 = performance.now();
-  const run = spawnSync(python, [join(here, 'py', 'run_engines.py'), join(work, 'jobs.json'), join(work, 'results.json')], { cwd: join(here, 'py'), encoding: 'utf8', env: { ...process.env, PYSPARK_PYTHON: python } });
-  if (run.status !== 0) throw new Error(`engine batch failed:\n${run.stderr.slice(-3000)}`);
-  timings['engines'] = (performance.now() - t2) / 1000;
-  const results = JSON.parse(await readFile(join(work, 'results.json'), 'utf8')) as { jobs: { exit: number; seconds: number }[]; spark_session_seconds: number };
-  timings['spark session'] = results.spark_session_seconds;
-  for (const [i, job] of jobs.entries()) {
-    const p = prepared.find((x) => job.dir.startsWith(x.exportDir))!;
-    const caseFile = join(work, `case-${i}.json`);
-    await writeFile(caseFile, JSON.stringify({ lake: p.lake, report: p.reportPath, out: job.output_root, run_date: p.c.runDate, outputs: p.outputs, reject_stages: p.rejectStages }));
-    const cmp = spawnSync(python, [join(here, 'py', 'compare.py'), caseFile], { encoding: 'utf8' });
-    if (cmp.status !== 0) throw new Error(`compare failed: ${cmp.stderr}`);
-    outcomes.set(`${job.engine}:${p.c.sample}:${p.c.runDate}`, { ...results.jobs[i]!, problems: JSON.parse(cmp.stdout) as unknown[] });
-  }
-  timings['total'] = (performance.now() - t0) / 1000;
-  process.stderr.write(`engines suite timings (s): ${JSON.stringify(Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10])))}\n`);
+  const jobs = prepared.flatMap((p) => ENGINES.filter((e) => p.written.includes(e)).map((engine) => ({ p, engine, job: { engine, ...baseJob(p, engine), log: join(p.dir, `${engine}-stdout.jsonl`) } })));
+  const results = await runDriver<{ jobs: { exit: number; seconds: number }[]; spark_session_seconds: number }>('run_engines.py', jobs.map((j) => j.job), work, 'engines');
+  const t3 = performance.now();
+  const problems = await compareAll(jobs.map((j) => ({ p: j.p, out: j.job.output_root })), work, 'engines');
+  jobs.forEach((j, i) => outcomes.set(`${j.engine}:${j.p.c.id}`, { ...results.jobs[i]!, problems: problems[i]! }));
+  const s = (a: number, b: number) => Math.round(b - a) / 1000;
+  logTimings('duckdb+spark', { corpus: s(t0, t1), 'runner+export': s(t1, t2), engines: s(t2, t3), spark_session: results.spark_session_seconds, compare: s(t3, performance.now()), cases: cases.length });
 });
 
-describe.each(CASES)('$sample on $runDate', (c) => {
-  it.each(ENGINES)('%s gives the runner’s curated rows, rejects and rule outcomes, and its exit status', (engine) => {
-    const p = prepared.find((x) => x.c === c)!;
-    const o = outcomes.get(`${engine}:${c.sample}:${c.runDate}`)!;
-    expect(o.problems).toEqual([]);
-    // both say "failed" the same way: non-zero when (and only when) an error-severity rule failed
-    expect(o.exit !== 0).toBe(p.report.exit_code !== 0);
+const caseIds = () => cases.map((c) => c.id);
+
+describe('each case on the DuckDB script and on PySpark', () => {
+  it.each(ENGINES)('%s gives the runner’s curated rows, rejects, rule outcomes and exit status (or refuses what the case declares)', (engine) => {
+    // run.sh and job.py give the runner's own exit status: 0, 3 (an error rule failed) or 1
+    const failures = conformanceFailures(prepared, engine, (p) => outcomes.get(`${engine}:${p.c.id}`), sameExit);
+    expect(failures, caseIds().join(', ')).toEqual([]);
+  });
+});
+
+describe('the runner on each corpus day does what the case was written for', () => {
+  it('exits, publishes and fails the rules worked out by hand', () => {
+    const wrong: string[] = [];
+    for (const p of prepared.filter((x) => x.c.expect)) {
+      const want = p.c.expect!;
+      const got = { exitCode: p.report.exit_code, published: p.report.published, failing: p.report.rules.filter((r) => r.status === 'fail').map((r) => `${r.stage}.${r.name}`).sort() };
+      const expected = { exitCode: want.exitCode, published: want.published, failing: want.failing ? [...want.failing].sort() : got.failing };
+      if (JSON.stringify(got) !== JSON.stringify(expected)) wrong.push(`${p.c.id}: got ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}${p.report.error ? ` (${p.report.error.message})` : ''}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+type Line = Record<string, unknown>;
+const jsonLines = async (file: string): Promise<Line[]> =>
+  (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as Line);
+
+/** Each filter of the exported monitoring configs, by name, and what it reads off a line. */
+async function monitoringFilters(p: Prepared): Promise<{ name: string; matches: (l: Line) => boolean; value?: string }[]> {
+  const dir = join(p.exportDir, 'spark', 'monitoring');
+  const gcp = await Promise.all(
+    (await readdir(join(dir, 'gcp', 'log-metrics'))).map(async (f) => JSON.parse(await readFile(join(dir, 'gcp', 'log-metrics', f), 'utf8')) as { name: string; filter: string; valueExtractor?: string }),
+  );
+  const aws = JSON.parse(await readFile(join(dir, 'aws', 'cloudwatch-alarms.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: { FilterPattern?: string; MetricTransformations?: { MetricName: string; MetricValue: string }[] } }> };
+  return [
+    ...gcp.map((m) => ({ name: `gcp ${m.name}`, matches: (l: Line) => matchesLogFilter(m.filter, l), ...(m.valueExtractor ? { value: /jsonPayload\.([a-z_]+)/.exec(m.valueExtractor)![1]! } : {}) })),
+    ...Object.values(aws.Resources)
+      .filter((r) => r.Type === 'AWS::Logs::MetricFilter')
+      .map((r) => {
+        const t = r.Properties.MetricTransformations![0]!;
+        return { name: `aws ${t.MetricName}`, matches: (l: Line) => matchesCloudWatchPattern(r.Properties.FilterPattern!, l), ...(t.MetricValue.startsWith('$.') ? { value: t.MetricValue.slice(2) } : {}) };
+      }),
+  ];
+}
+
+/** What a filter's hits say, comparable between engines (durations differ, so only their presence). */
+function hitsOf(f: { matches: (l: Line) => boolean; value?: string }, lines: readonly Line[]): string[] {
+  return lines
+    .filter((l) => l['event'] !== 'alert' && f.matches(l))
+    .map((l) => JSON.stringify([l['event'], l['stage'] ?? null, l['rule'] ?? null, l['status'], l['severity'] ?? null, f.value === undefined ? null : f.value === 'duration_ms' ? typeof l[f.value] : l[f.value]]))
+    .sort();
+}
+
+describe('the PySpark job’s JSON log lines, as the exported monitoring configs read them', () => {
+  it('carry the fields of batchbook run’s log lines on every stage end, rule outcome and run end', async () => {
+    const wrong: string[] = [];
+    for (const p of prepared.filter((x) => x.written.includes('spark'))) {
+      const lines = await jsonLines(join(p.dir, 'spark-stdout.jsonl'));
+      const runner = (await jsonLines(p.runLog)).filter((l) => ['stage_end', 'rule', 'run_end'].includes(String(l['event'])));
+      const events = (ls: readonly Line[]) => ls.filter((l) => l['event'] !== 'run_start').map((l) => `${String(l['event'])}:${String(l['stage'] ?? '')}:${String(l['rule'] ?? '')}`);
+      if (JSON.stringify(events(lines)) !== JSON.stringify(events(runner))) wrong.push(`${p.c.id}: events ${JSON.stringify(events(lines))} vs the runner's ${JSON.stringify(events(runner))}`);
+      for (const l of lines) {
+        const missing = ['level', 'time', 'run_id', 'pipeline', 'event', 'msg'].filter((k) => l[k] === undefined);
+        if (missing.length) wrong.push(`${p.c.id}: ${JSON.stringify(l)} lacks ${missing.join(', ')}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('fire every Cloud Logging metric and CloudWatch metric filter where the runner’s lines do', async () => {
+    const wrong: string[] = [];
+    for (const p of prepared.filter((x) => x.written.includes('spark'))) {
+      const spark = await jsonLines(join(p.dir, 'spark-stdout.jsonl'));
+      const runner = await jsonLines(p.runLog);
+      for (const f of await monitoringFilters(p)) {
+        const [a, b] = [hitsOf(f, spark), hitsOf(f, runner)];
+        if (JSON.stringify(a) !== JSON.stringify(b)) wrong.push(`${p.c.id} ${f.name}: spark ${JSON.stringify(a)}, runner ${JSON.stringify(b)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('on the failing night of nightly-reconciliation: run failed, one error rule, one warning, 4 rows rejected', async () => {
+    const p = prepared.find((x) => x.c.id === 'nightly-reconciliation 2026-11-25')!;
+    const spark = await jsonLines(join(p.dir, 'spark-stdout.jsonl'));
+    const filters = await monitoringFilters(p);
+    const hits = (name: string) => spark.filter(filters.find((f) => f.name === name)!.matches);
+    expect(hits('gcp batchbook_nightly_reconciliation_run_failed').map((l) => l['status'])).toEqual(['failed']);
+    expect(hits('gcp batchbook_nightly_reconciliation_rule_failed').map((l) => l['rule'])).toEqual(['settled_matches_sold']);
+    expect(hits('gcp batchbook_nightly_reconciliation_rule_warned').map((l) => l['rule'])).toEqual(['refund_without_order']);
+    expect(hits('gcp batchbook_nightly_reconciliation_rows_rejected').map((l) => l['rows_rejected'])).toEqual([4]); // README: 3 POS lines + 1 refund
+    expect(hits('aws ErrorRuleFailed').map((l) => l['rule'])).toEqual(['settled_matches_sold']);
+    expect(hits('aws RunDurationMs').map((l) => typeof l['duration_ms'])).toEqual(['number']);
   });
 });

@@ -1,12 +1,15 @@
 """Compares one engine's run-contract outputs with a `batchbook run` lake, as multisets of rows.
 
-    python compare.py case.json   → prints a JSON list of differences ([] when equal)
+    python compare.py cases.json   → prints, per case, a JSON list of differences ([] when equal)
 
-case.json: {"lake": runner lake, "report": runner report.json, "out": engine output root,
-            "run_date": …, "outputs": [{"stage", "path", "format"}], "reject_stages": […]}
+cases.json: [{"lake": runner lake, "report": runner report.json, "out": engine output root,
+              "run_date": …, "outputs": [{"stage", "path", "format"}], "reject_stages": […]}, …]
 Values are compared as canonical text; doubles with a relative tolerance of 1e-9 (float
-arithmetic may differ between engines), everything else exactly. Reader-error reasons keep their
-'line N:' prefix only (the parser's wording is the engine's own).
+arithmetic may differ between engines) and -0.0 equal to 0.0 (DuckDB's storage may drop the sign
+of a zero), everything else exactly. CSV outputs are text: a number in them is compared as a
+number (15 significant digits), since engines spell doubles differently (DuckDB writes 1e-07,
+Spark 1.0E-7). Reader-error reasons keep their 'line N:' prefix only (the parser's wording is the
+engine's own).
 """
 import collections
 import datetime
@@ -29,7 +32,7 @@ def canon(v):
     if isinstance(v, bool):
         return 'true' if v else 'false'
     if isinstance(v, float):
-        return 'f:%.9g' % v
+        return 'f:%.9g' % (0.0 if v == 0 else v)
     if isinstance(v, decimal.Decimal):
         return format(v.normalize(), 'f') if v == v.to_integral() else format(v, 'f').rstrip('0')
     if isinstance(v, datetime.datetime):
@@ -71,11 +74,17 @@ def rows(files, fmt, normalise=None):
     return out, sorted(names)
 
 
+NUMBER = re.compile(r'[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?')
+
+
 def canon_text(v):
-    """CSV values are text: numbers written 12.5 or 12.50 are the same number."""
-    if v is not None and re.fullmatch(r'[+-]?\d+\.\d*', v):
-        v = v.rstrip('0').rstrip('.') or '0'
-    return v
+    """CSV values are text: 12.5, 12.50 and 1.25E1 are the same number; integers stay exact."""
+    if v is None or not NUMBER.fullmatch(v):
+        return v
+    if re.fullmatch(r'[+-]?\d+', v):
+        return str(int(v))
+    f = float(v)
+    return 'n:%.15g' % (0.0 if f == 0 else f)
 
 
 def reject_normaliser(run_date):
@@ -113,8 +122,7 @@ def engine_rules(out, run_date):
     return res
 
 
-def main(case_file):
-    case = json.load(open(case_file))
+def compare(case):
     report = json.load(open(case['report']))
     run_date = case['run_date']
     problems = []
@@ -133,8 +141,8 @@ def main(case_file):
         act = [f for f in glob.glob(os.path.join(case['out'], 'rejects', run_date, stage + '*'), recursive=False)]
         act = [f for a in act for f in (data_files(a, 'parquet') if os.path.isdir(a) else [a])]
         problems += diff('rejects', stage, rows([os.path.realpath(f) for f in exp], 'parquet', norm)[0], rows(act, 'parquet', norm)[0])
-    print(json.dumps(problems, indent=1, default=str))
+    return problems
 
 
 if __name__ == '__main__':
-    main(sys.argv[1])
+    print(json.dumps([compare(case) for case in json.load(open(sys.argv[1]))], indent=1, default=str))

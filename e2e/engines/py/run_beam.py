@@ -4,10 +4,12 @@
     python run_beam.py jobs.json results.json
 
 jobs.json: [{"dir": the export's beam/ folder, "run_date": …, "input_root": …, "output_root": …,
-             "yaml": also run pipeline.beam.yaml with Beam YAML's launcher into output_root + '-yaml'}, …]
+             "yaml": also run pipeline.beam.yaml with Beam YAML's launcher into output_root + '-yaml',
+             "streaming": also check the streaming variant}, …]
 results.json receives, per job in order: exit status, seconds and the end of its stderr.
-Each job also gets `python -m py_compile` of its files, and its streaming variant is built (not
-run) with every CSV / JSON source on a Pub/Sub subscription, so its graph is checked too.
+A job with "streaming" also gets `python -m py_compile` of its files, and its streaming variant is
+built (not run) with every CSV / JSON source on a Pub/Sub subscription, so its graph is checked
+(once per project: the graph does not depend on the day).
 """
 import concurrent.futures
 import json
@@ -30,10 +32,12 @@ def run(job):
            '--run_date', job['run_date'], '--direct_num_workers=1', '--direct_running_mode=in_memory']
     proc = subprocess.run(cmd, cwd=job['dir'], capture_output=True, text=True)
     seconds = time.time() - started
-    compiled = subprocess.run([sys.executable, '-m', 'py_compile', 'pipeline_streaming.py', 'pipeline.py', 'bb_beam.py', 'bb_runtime.py'],
-                              cwd=job['dir'], capture_output=True, text=True)
-    graph = subprocess.run([sys.executable, '-c', STREAMING_GRAPH, job['input_root'], job['output_root'] + '-streaming', job['run_date']],
-                           cwd=job['dir'], capture_output=True, text=True)
+    compiled = graph = None
+    if job.get('streaming'):
+        compiled = subprocess.run([sys.executable, '-m', 'py_compile', 'pipeline_streaming.py', 'pipeline.py', 'bb_beam.py', 'bb_runtime.py'],
+                                  cwd=job['dir'], capture_output=True, text=True)
+        graph = subprocess.run([sys.executable, '-c', STREAMING_GRAPH, job['input_root'], job['output_root'] + '-streaming', job['run_date']],
+                               cwd=job['dir'], capture_output=True, text=True)
     yaml = None
     if job.get('yaml'):
         started = time.time()
@@ -41,9 +45,9 @@ def run(job):
                             '--direct_num_workers=1', '--input_root=' + job['input_root'], '--output_root=' + job['output_root'] + '-yaml',
                             '--run_date=' + job['run_date']], cwd=job['dir'], capture_output=True, text=True)
         yaml = {'exit': y.returncode, 'seconds': round(time.time() - started, 2), 'stderr': y.stderr[-3000:]}
-    return {'exit': proc.returncode, 'seconds': round(seconds, 2), 'stderr': proc.stderr[-3000:], 'yaml': yaml,
-            'streaming_compiles': compiled.returncode == 0, 'compile_errors': compiled.stderr[-2000:],
-            'streaming_graph': graph.returncode, 'streaming_errors': graph.stderr[-2000:]}
+    streaming = {'compiles': compiled.returncode == 0, 'compile_errors': compiled.stderr[-2000:],
+                 'graph': graph.returncode, 'errors': graph.stderr[-2000:]} if compiled else None
+    return {'exit': proc.returncode, 'seconds': round(seconds, 2), 'stderr': proc.stderr[-3000:], 'yaml': yaml, 'streaming': streaming}
 
 
 def main(jobs_file, results_file):

@@ -4,9 +4,10 @@ DuckDB scripts with the duckdb package, every PySpark job in ONE local SparkSess
     python run_engines.py jobs.json results.json
 
 jobs.json: [{"engine": "duckdb"|"spark", "dir": export folder of that target, "run_date": …,
-             "input_root": …, "output_root": …}, …]
+             "input_root": …, "output_root": …, "log": file receiving what the job prints to stdout}, …]
 results.json receives the exit status and seconds of each job, in order.
 """
+import contextlib
 import importlib.util
 import json
 import os
@@ -23,7 +24,7 @@ def run_spark_jobs(jobs):
              .config('spark.sql.session.timeZone', 'UTC')
              .config('spark.sql.sources.partitionOverwriteMode', 'dynamic')
              .config('spark.sql.parquet.outputTimestampType', 'TIMESTAMP_MICROS')
-             .config('spark.sql.shuffle.partitions', '4')
+             .config('spark.sql.shuffle.partitions', '1')  # tiny data: one task per shuffle halves the suite's Spark time
              .config('spark.ui.enabled', 'false')
              .getOrCreate())
     spark.sparkContext.setLogLevel('ERROR')
@@ -34,11 +35,12 @@ def run_spark_jobs(jobs):
         spec.loader.exec_module(module)
         args, values = module.parse_args(['--input-root', job['input_root'], '--output-root', job['output_root'], '--run-date', job['run_date']])
         started = time.time()
-        try:
-            code = module.Job(spark, args, values).run()
-        except Exception as e:  # a runtime error is a result to compare, not a crash of the batch
-            print('spark job failed: %s' % str(e).splitlines()[0], file=sys.stderr)
-            code = 1
+        with open(job['log'], 'w', encoding='utf-8') as log, contextlib.redirect_stdout(log):
+            try:
+                code = module.Job(spark, args, values).run()
+            except Exception as e:  # a runtime error is a result to compare, not a crash of the batch
+                print('spark job failed (%s): %s' % (job['dir'], str(e).splitlines()[0]), file=sys.stderr)
+                code = 1
         out.append((job, code, time.time() - started))
     spark.stop()
     return out

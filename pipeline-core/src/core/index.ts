@@ -107,6 +107,7 @@ export { partitionDates, partitionCount, partitionParams, PartitionError } from 
 export type { MonitoringNames } from './ops/monitoring.js';
 export { monitoringFiles, monitoringNames, gcpLogMetrics, gcpAlertPolicies, gcpNotificationChannel, awsAlarmsTemplate, LOG_FIELDS, MONITORING_DIR } from './ops/monitoring.js';
 export { registerMonitoringExports, MONITORING_CONTRIBUTOR } from './ops/monitoringContributor.js';
+export { matchesLogFilter, matchesCloudWatchPattern } from './ops/monitoringFilters.js';
 export type { RunReport, OutputReport, OutputFile, RejectsReport, LandedSource, LandedFile, ExitCode } from './ops/runReport.js';
 export { parseRunReport, EXIT } from './ops/runReport.js';
 export type { RunIndexEntry, RunLakeReader, RawFile } from './ops/runHistory.js';

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPipeline } from '../../core/export/exportPipeline.js';
 import type { ExportFile } from '../../core/export/exportFile.js';
 import { registerMonitoringExports } from '../../core/ops/monitoringContributor.js';
+import { matchesCloudWatchPattern, matchesLogFilter } from '../../core/ops/monitoringFilters.js';
 import { loadSpec } from '../../core/spec/load.js';
 import type { PipelineSpec } from '../../core/spec/schema.js';
 import { copySample, removeDir, SAMPLES } from '../testing/fixtures.js';
@@ -11,8 +12,10 @@ import { batchbook, runWithOps } from './opsTestkit.js';
 
 /**
  * The export folder's monitoring configs, parsed and checked against the spec they came from,
- * and their log filters evaluated (by a small evaluator written here) on the log lines of a real
- * failing night, so a metric that could never match a Batchbook log line fails this test.
+ * and their log filters evaluated (core/ops/monitoringFilters.ts) on the log lines of a real
+ * failing night, so a metric that could never match a Batchbook log line fails this test. The
+ * engines suite (e2e/engines/conformance.test.ts) runs the same filters on the exported PySpark
+ * job's log lines.
  */
 let specText: string;
 let spec: PipelineSpec;
@@ -38,27 +41,6 @@ beforeAll(async () => {
   logLines = (await readFile(join(dir, 'lake', 'runs', report.run_id, 'log.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 });
 afterAll(() => removeDir(dir));
-
-/** Cloud Logging filters of the form `jsonPayload.a="x" AND jsonPayload.b!="y"`. */
-function matchesLogFilter(filter: string, line: Record<string, unknown>): boolean {
-  return filter.split(' AND ').every((clause) => {
-    const m = /^jsonPayload\.([a-z_]+)(!?=)"([^"]*)"$/.exec(clause.trim());
-    if (!m) throw new Error(`unexpected clause: ${clause}`);
-    const v = line[m[1]!];
-    return m[2] === '=' ? String(v) === m[3] : v !== undefined && String(v) !== m[3];
-  });
-}
-
-/** CloudWatch Logs JSON filter patterns of the form `{ ($.a = "x") && ($.b != "y") }`. */
-function matchesCloudWatchPattern(pattern: string, line: Record<string, unknown>): boolean {
-  const inner = /^\{ (.*) \}$/.exec(pattern)![1]!;
-  return inner.split(' && ').every((clause) => {
-    const m = /^\(\$\.([a-z_]+) (!?=) "([^"]*)"\)$/.exec(clause.trim());
-    if (!m) throw new Error(`unexpected clause: ${clause}`);
-    const v = line[m[1]!];
-    return m[2] === '=' ? String(v) === m[3] : v !== undefined && String(v) !== m[3];
-  });
-}
 
 describe('monitoring configs in the export folder', () => {
   it('are written for the full export and beside the Spark job', () => {

@@ -122,7 +122,8 @@ class ParseDate(Step):
         if self.zoned:
             value = _re.sub('[Zz]\\Z', '+00:00', value)
         for fmt in self.formats:
-            t = _strptime(value, fmt)
+            # DuckDB's %z also reads a bare hour offset (+02), which Python's strptime does not
+            t = _strptime(_re.sub('([+-][0-9]{2})\\Z', '\\1:00', value) if fmt.endswith('%z') else value, fmt)
             if t is None:
                 continue
             if t.tzinfo is not None:

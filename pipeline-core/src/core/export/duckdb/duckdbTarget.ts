@@ -7,18 +7,23 @@ import type { ExportContext, ExportFile } from '../exportFile.js';
 import { exportParams, RUN_DATE } from '../layout.js';
 import { paramMarker, replaceMarkers, rewriteSqlMarkers, type Marker } from '../markers.js';
 import type { TargetResult } from '../targetResult.js';
+import { listedIngest, listedSourceRelation } from './sourceFiles.js';
 
 /** How the DuckDB reader SQL of a source is made; the node side supplies it (it reads CSV headers). */
 export type MarkedSourceRelation = (source: string) => SourceRelation;
 
-/** Compiles the plan with markers in place of the run-time values (see markers.ts). */
+/**
+ * Compiles the plan with markers in place of the run-time values (see markers.ts); each source
+ * reads the files its path matches when the exported plan runs (sourceFiles.ts).
+ */
 export function markedDuckdbPlan(spec: PipelineSpec, sourceRelation: MarkedSourceRelation): DuckdbPlan {
   const params: Record<string, string | number> = {};
   for (const p of exportParams(spec)) {
     // An integer parameter cannot carry a marker through duckdbLiteral; it is fixed at its default.
     params[p.name] = p.type === 'integer' ? Number(p.value ?? 0) : paramMarker(p.name);
   }
-  return compileDuckdbPlan(spec, { params, sourceRelation });
+  const plan = compileDuckdbPlan(spec, { params, sourceRelation: (source) => listedSourceRelation(source, sourceRelation(source)) });
+  return { ...plan, stages: plan.stages.map(listedIngest) };
 }
 
 const RULE_COLUMNS = ['stage', 'name', 'rule', 'severity', 'action'];
@@ -84,7 +89,9 @@ export function duckdbScript(ctx: ExportContext, sourceRelation: MarkedSourceRel
     out.push(statement(`COPY (${rejectsQuery(plan, p.stage.name)}) TO (${outRoot} || '/rejects/' || ${runDate} || ${quoteString(`/${p.stage.name}.parquet`)}) (FORMAT parquet)`, render));
   }
   out.push(
-    "SELECT CASE WHEN count(*) > 0 THEN error('outputs not published: rule(s) with action fail failed: ' || string_agg(stage || '.' || name, ', ')) END FROM _bb_rules WHERE status = 'fail' AND action = 'fail';",
+    // the gate says whether an error-severity rule failed too: run.sh turns the message into the
+    // runner's exit status (0 when only warn-severity rules stopped the outputs, 3 otherwise)
+    "SELECT CASE WHEN count(*) FILTER (WHERE action = 'fail') > 0 THEN error('outputs not published: rule(s) with action fail failed: ' || string_agg(stage || '.' || name, ', ') FILTER (WHERE action = 'fail') || CASE WHEN count(*) FILTER (WHERE severity = 'error') > 0 THEN '; error-severity rule(s) failed: ' || string_agg(stage || '.' || name, ', ') FILTER (WHERE severity = 'error') ELSE '' END) END FROM _bb_rules WHERE status = 'fail';",
   );
   for (const p of plan.stages) {
     const w = p.compiled.write;
@@ -122,11 +129,22 @@ ${params.map((p) => (p.name === RUN_DATE ? `RUN_DATE="\${1:-${p.value ?? ''}}"` 
 INPUT_ROOT="\${2:-data}"
 OUTPUT_ROOT="\${3:-out}"
 ${duckdbOutputDirs(spec).map((d) => `mkdir -p "$OUTPUT_ROOT/${shellPath(d)}"`).join('\n')}
+# Exit status as batchbook run's: 3 when an error-severity rule failed, 0 when the outputs were
+# held back only by warn-severity rules with action fail, 1 on any other error.
+errors="$(mktemp)"
+trap 'rm -f "$errors"' EXIT
+status=0
 duckdb -bail \\
 ${params.map((p) => `  -cmd "SET VARIABLE ${p.name} = '\${${p.name.toUpperCase()}}'" \\`).join('\n')}
   -cmd "SET VARIABLE input_root = '$INPUT_ROOT'" \\
   -cmd "SET VARIABLE output_root = '$OUTPUT_ROOT'" \\
-  < pipeline.sql
+  < pipeline.sql 2> "$errors" || status=$?
+cat "$errors" >&2
+if [ "$status" -ne 0 ]; then
+  if grep -q "error-severity rule(s) failed" "$errors"; then exit 3; fi
+  if grep -q "outputs not published: rule(s) with action fail failed" "$errors"; then exit 0; fi
+  exit 1
+fi
 `;
 }
 
@@ -162,12 +180,14 @@ Copy the raw files into \`data/\` beside \`pipeline.yaml\` first (the same layou
 \`run.sh\` creates the output folders (DuckDB's COPY does not) and runs \`pipeline.sql\` with the
 variables \`run_date\`, \`input_root\` and \`output_root\`. From any DuckDB client:
 \`SET VARIABLE run_date = '${d}'; SET VARIABLE input_root = '…'; SET VARIABLE output_root = '…';\`
-then execute \`pipeline.sql\`. The script stops with an error (non-zero exit with \`-bail\`) when a
-rule with action \`fail\` fails (before the outputs are written) or when an error-severity rule fails.
+then execute \`pipeline.sql\`. The script stops with an error when a rule with action \`fail\` fails
+(before the outputs are written) or when an error-severity rule fails; \`run.sh\` turns that into
+\`batchbook run\`'s exit status: 3 when an error-severity rule failed, 0 when only warn-severity rules
+held the outputs back, 1 on any other error.
 Integer parameters are fixed at their values when the script was exported.
 
 Differences from \`batchbook run\`: no raw landing zone or atomic publish (write to a fresh
-\`output_root\`), and rejects show \`source_file\` relative to \`input_root\`. A source whose path is
-a glob shows the pattern, not each file, as \`source_file\`.
+\`output_root\`), and rejects show \`source_file\` relative to \`input_root\`. Each source reads the
+files its path (a glob) matches when the script runs, in name order, and stops when none match.
 `;
 }

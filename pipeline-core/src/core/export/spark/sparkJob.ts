@@ -20,7 +20,7 @@ function planData(ctx: ExportContext, plan: SparkPlan) {
       views: compiled.views.map((v) => [v.name, v.sql]),
       stats: compiled.stats,
       rejects: compiled.rejects ?? null,
-      rules: (compiled.rules ?? []).map((r) => ({ name: r.name, rule: r.rule.rule, severity: r.rule.severity, action: r.rule.action, check: r.check })),
+      rules: (compiled.rules ?? []).map((r) => ({ name: r.name, rule: r.rule.rule, severity: r.rule.severity, action: r.rule.action, check: r.check, flag: r.flag ?? null })),
       write: compiled.write ?? null,
     })),
   };
@@ -35,12 +35,16 @@ export function sparkJob(ctx: ExportContext, plan: SparkPlan): string {
     spark-submit job.py --input-root <dir|gs://…|s3://…> --output-root <dir> --run-date ${runDate || 'YYYY-MM-DD'} [--param name=value]
 
 Exit status: 0 ok, 3 an error-severity rule failed, 1 runtime error, 2 bad arguments.
+Logs one JSON object per line on stdout (stage_end, rule, run_end…), the lines \`batchbook run\`
+writes to its log.jsonl, so the exported monitoring configs (../monitoring) match them.
 """
 import argparse
 import datetime
 import json
 import re
 import sys
+import time
+import uuid
 
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
@@ -93,6 +97,10 @@ def sql_literal(value, type_):
     return "'" + str(value).replace('\\\\', '\\\\\\\\').replace("'", "\\\\'") + "'"
 
 
+def new_run_id(now):
+    return now.strftime('%Y%m%dT%H%M%SZ') + '-' + uuid.uuid4().hex[:6]
+
+
 class Job:
     def __init__(self, spark, args, values):
         self.spark = spark
@@ -101,6 +109,15 @@ class Job:
         self.values = values
         self.tokens = {'__bb_param_%s__' % p['name']: sql_literal(values[p['name']], p['type']) for p in PLAN['params']}
         self.files = []
+        self.run_id = new_run_id(datetime.datetime.now(datetime.timezone.utc))
+
+    def log(self, level, msg, **fields):
+        """One structured log line, with the fields batchbook run's log.jsonl lines carry."""
+        now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='milliseconds').replace('+00:00', 'Z')
+        record = {'level': level, 'time': now, 'run_id': self.run_id, 'pipeline': PLAN['pipeline']}
+        record.update(fields)
+        record['msg'] = msg
+        print(json.dumps(record, default=str), flush=True)
 
     def sql(self, text):
         for token, literal in self.tokens.items():
@@ -147,33 +164,74 @@ class Job:
         read.where('_bb_row IS NOT NULL').selectExpr(sql_literal(name, 'string') + ' AS source', '_bb_file AS file_index', '_bb_row', '_bb_fline') \
             .createOrReplaceTempView('\`%s__lines\`' % stage)
 
+    def rule_counts(self, st):
+        """Failing rows or groups per rule of a stage: every row rule in one query over its flags."""
+        counts = {}
+        flagged = [r for r in st['rules'] if r['flag']]
+        if flagged:
+            view = flagged[0]['flag']['view'].replace('\`', '\`\`')
+            row = self.sql('SELECT %s FROM \`%s\`' % (', '.join('count(*) FILTER (WHERE \`%s\`) AS \`r%d\`' % (r['flag']['column'], i)
+                                                               for i, r in enumerate(flagged)), view)).first()
+            counts.update({r['name']: int(row['r%d' % i] or 0) for i, r in enumerate(flagged)})
+        for r in st['rules']:
+            if not r['flag']:
+                counts[r['name']] = int(self.sql(r['check']).first()['failing'] or 0)
+        return counts
+
     def run(self):
-        results = []
-        for st in PLAN['stages']:
-            if st['read']:
-                self.read_source(st['name'], st['read'])
-            for name, text in st['views']:
-                self.sql(text).localCheckpoint().createOrReplaceTempView('\`%s\`' % name.replace('\`', '\`\`'))
-            counts = self.sql(st['stats']).first()
-            print('  %-24s %-9s %9d rows%s' % (st['name'], st['kind'], counts['rows_out'],
-                  ' (%d rejected)' % counts['rejected'] if counts['rejected'] else ''), file=sys.stderr)
-            for r in st['rules']:
-                failing = int(self.sql(r['check']).first()['failing'] or 0)
-                results.append({'stage': st['name'], 'name': r['name'], 'rule': r['rule'], 'severity': r['severity'],
-                                'action': r['action'], 'status': 'fail' if failing > 0 else 'pass', 'failing': failing})
+        started = time.time()
         run_date = str(self.values['run_date'])
-        self.write_validation(results, run_date)
-        self.write_rejects(run_date)
-        failed_fail = [r for r in results if r['status'] == 'fail' and r['action'] == 'fail']
-        if failed_fail:
-            print('outputs NOT published: rule(s) with action fail failed: %s' % ', '.join('%s.%s' % (r['stage'], r['name']) for r in failed_fail), file=sys.stderr)
-        else:
-            self.write_outputs()
+        self.log('info', 'run started', event='run_start', params=self.values)
+        results, rows_in, rows_rejected, rows_out = [], 0, 0, 0
+        try:
+            for st in PLAN['stages']:
+                stage_started = time.time()
+                if st['read']:
+                    self.read_source(st['name'], st['read'])
+                for name, text in st['views']:
+                    self.sql(text).localCheckpoint().createOrReplaceTempView('\`%s\`' % name.replace('\`', '\`\`'))
+                counts = self.sql(st['stats']).first()
+                print('  %-24s %-9s %9d rows%s' % (st['name'], st['kind'], counts['rows_out'],
+                      ' (%d rejected)' % counts['rejected'] if counts['rejected'] else ''), file=sys.stderr)
+                rows_in += counts['rows_in'] if st['read'] else 0
+                rows_rejected += counts['rejected'] if st['rejects'] else 0
+                rows_out += counts['rows_out'] if st['write'] else 0
+                failing = self.rule_counts(st)
+                self.log('info', 'stage %s done' % st['name'], event='stage_end', stage=st['name'], kind=st['kind'], rows_in=counts['rows_in'],
+                         rows_out=counts['rows_out'], rows_rejected=counts['rejected'], rows_filtered=counts['filtered'],
+                         duration_ms=int((time.time() - stage_started) * 1000))
+                for r in st['rules']:
+                    n = failing[r['name']]
+                    result = {'stage': st['name'], 'name': r['name'], 'rule': r['rule'], 'severity': r['severity'],
+                              'action': r['action'], 'status': 'fail' if n > 0 else 'pass', 'failing': n}
+                    results.append(result)
+                    self.log('info' if n == 0 else 'error' if r['severity'] == 'error' else 'warn',
+                             'rule %s.%s %s' % (st['name'], r['name'], 'passed' if n == 0 else 'failed: %d failing' % n),
+                             event='rule', stage=st['name'], rule=r['name'], rule_kind=r['rule'], severity=r['severity'],
+                             action=r['action'], status=result['status'], failing=n)
+            self.write_validation(results, run_date)
+            self.write_rejects(run_date)
+            failed_fail = [r for r in results if r['status'] == 'fail' and r['action'] == 'fail']
+            if failed_fail:
+                print('outputs NOT published: rule(s) with action fail failed: %s' % ', '.join('%s.%s' % (r['stage'], r['name']) for r in failed_fail), file=sys.stderr)
+            else:
+                self.write_outputs()
+        except Exception as e:
+            self.log('error', 'run error', event='run_end', run_date=run_date, status='error', exit_code=1, published=False,
+                     duration_ms=int((time.time() - started) * 1000), rows_in=rows_in, rows_out=0, rows_rejected=rows_rejected,
+                     rule_failures=sum(1 for r in results if r['status'] == 'fail'), cause=str(e).splitlines()[0] if str(e) else type(e).__name__)
+            raise
         failed_error = [r for r in results if r['status'] == 'fail' and r['severity'] == 'error']
         for r in results:
             if r['status'] == 'fail':
                 print('  rule failed: %s.%s (%s, %s, %s): %d failing' % (r['stage'], r['name'], r['rule'], r['severity'], r['action'], r['failing']), file=sys.stderr)
-        return 3 if failed_error else 0
+        code = 3 if failed_error else 0
+        any_failed = any(r['status'] == 'fail' for r in results)
+        self.log('info' if code == 0 and not any_failed else 'warn' if code == 0 else 'error', 'run %s' % ('succeeded' if code == 0 else 'failed'),
+                 event='run_end', run_date=run_date, status='succeeded' if code == 0 else 'failed', exit_code=code, published=not failed_fail,
+                 duration_ms=int((time.time() - started) * 1000), rows_in=rows_in, rows_out=0 if failed_fail else rows_out,
+                 rows_rejected=rows_rejected, rule_failures=sum(1 for r in results if r['status'] == 'fail'))
+        return code
 
     def write_validation(self, results, run_date):
         schema = 'stage STRING, name STRING, rule STRING, severity STRING, action STRING, status STRING, failing BIGINT'
@@ -214,7 +272,9 @@ class Job:
             if w['format'] == 'parquet':
                 writer.parquet(target)
             else:
-                writer.option('header', True).option('timestampFormat', 'yyyy-MM-dd HH:mm:ss').option('dateFormat', 'yyyy-MM-dd').csv(target)
+                # values keep their spaces (Spark trims them by default), NULL is an empty field
+                writer.option('header', True).option('ignoreLeadingWhiteSpace', False).option('ignoreTrailingWhiteSpace', False) \\
+                    .option('timestampFormat', 'yyyy-MM-dd HH:mm:ss').option('dateFormat', 'yyyy-MM-dd').csv(target)
 
 
 def main(argv):

@@ -40,6 +40,11 @@ export function compileSparkPlan(spec: PipelineSpec): SparkPlan {
         throw e;
       }
     },
+    exprType: (text, columns) => {
+      const checked = checkExpression(text, columns, analysis.paramTypes);
+      if (!checked.type) throw new Error(`expression '${text}' has errors`);
+      return checked.type;
+    },
     statsOf: (name) => {
       const s = stats.get(name);
       if (!s) throw new Error(`stage '${name}' must come before the rule that checks it`);

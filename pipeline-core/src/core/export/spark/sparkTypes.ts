@@ -1,6 +1,6 @@
 import type { PipelineSpec } from '../../spec/schema.js';
 import type { DataType, Schema } from '../../types/dataType.js';
-import { isDecimal, isNumeric } from '../../types/dataType.js';
+import { decimalShape, isDecimal, isNumeric } from '../../types/dataType.js';
 import type { Rule } from '../../stages/validate/rules.js';
 import { sparkIdentifier, sparkStringLiteral, sparkType } from '../../expr/emit/spark.js';
 
@@ -12,6 +12,8 @@ export interface SparkContext {
   hasLineage(stage: string): boolean;
   /** Spark SQL for an expression; parameters become __bb_param_<name>__ tokens the job replaces. */
   expr(text: string, columns: Schema, qualify?: string): string;
+  /** The type of an expression (already validated). */
+  exprType(text: string, columns: Schema): DataType;
   statsOf(stage: string): string;
 }
 
@@ -20,6 +22,11 @@ export interface SparkRule {
   readonly name: string;
   /** One row: failing (BIGINT). */
   readonly check: string;
+  /**
+   * A row rule: the boolean column of `view` flagging failing rows. The job counts every row
+   * rule of a stage in one query (one Spark job instead of one per rule); `check` says the same.
+   */
+  readonly flag?: { readonly view: string; readonly column: string };
 }
 
 /**
@@ -91,6 +98,26 @@ export function sparkTextCast(col: string, type: DataType): string {
     default:
       return `CASE WHEN ${col} RLIKE ${s(NUMBER)} THEN try_cast(trim(${col}) AS ${t}) END`;
   }
+}
+
+/**
+ * TRY_CAST of a typed value the way DuckDB does it (a cleanse cast step, a union's widening):
+ * text as sparkTextCast reads it, a double to an integer rounding half to even, a decimal to an
+ * integer half away from zero, a double to a decimal by rounding x·10^s half away from zero in
+ * double arithmetic (so 2.675 → 2.68 and 1.005 → 1.00, as DuckDB), NaN and infinities to NULL.
+ */
+export function sparkValueCast(col: string, from: DataType, to: DataType): string {
+  if (from === to) return col;
+  if (from === 'string') return sparkTextCast(col, to);
+  const t = sparkType(to);
+  const finite = (code: string) => `CASE WHEN isnan(${col}) OR abs(${col}) = CAST('Infinity' AS DOUBLE) THEN NULL ELSE ${code} END`;
+  if (to === 'integer' && from === 'double') return finite(`try_cast(bround(${col}, 0) AS BIGINT)`);
+  if (to === 'integer' && isDecimal(from)) return `try_cast(round(${col}, 0) AS BIGINT)`;
+  if (isDecimal(to) && from === 'double') {
+    const scale = decimalShape(to)?.scale ?? 0;
+    return finite(`try_cast(try_cast(round(${col} * 1e${scale}D, 0) AS DECIMAL(38,0)) / CAST(1e${scale} AS DECIMAL(38,0)) AS ${t})`);
+  }
+  return `try_cast(${col} AS ${t})`;
 }
 
 /** CAST(x AS STRING) the way DuckDB writes values into reject reasons. */

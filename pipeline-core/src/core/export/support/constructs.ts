@@ -111,6 +111,7 @@ export const REGEX_PROBES: readonly { readonly label: string; readonly pattern: 
   { label: 'Unicode class \\p{L}', pattern: '\\p{L}+' },
   { label: 'POSIX class [[:alpha:]]', pattern: '[[:alpha:]]+' },
   { label: 'quoting \\Q…\\E', pattern: '\\Qa.b\\E' },
+  { label: 'a pattern that matches the empty string (x*)', pattern: 'x*' },
 ];
 
 /** strptime codes DuckDB's parse_date reads; each is probed against the targets. */

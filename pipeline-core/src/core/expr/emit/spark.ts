@@ -113,6 +113,21 @@ function javaReplacement(text: string): string {
   return out;
 }
 
+/**
+ * Whether a regular expression can match the empty string, judged by JavaScript's engine on the
+ * syntax the three share (an inline flag group is read as flags). Unreadable patterns count as
+ * "can": refusing is safer than giving other values.
+ */
+export function mayMatchEmpty(pattern: string): boolean {
+  const m = /^\(\?([a-z]+)\)/.exec(pattern);
+  const body = (m ? pattern.slice(m[0].length) : pattern).replaceAll('(?P<', '(?<');
+  try {
+    return new RegExp(body, (m?.[1] ?? '').replace(/[^ims]/g, '')).test('');
+  } catch {
+    return true;
+  }
+}
+
 function roundDouble(x: EmitArg, digits: number): string {
   if (digits === 0) return `round(${x.code})`;
   const scale = `1e${Math.abs(digits)}D`;
@@ -151,11 +166,17 @@ const FUNCTIONS: FunctionEmitterTable = {
   regexp_replace: ([s, p, r]) => {
     const lit = literalString(r);
     if (lit === undefined) throw new SparkUnsupported('regexp_replace with a replacement that is not a string literal');
+    const pattern = literalString(p);
+    if (pattern === undefined) throw new SparkUnsupported('regexp_replace with a pattern that is not a string literal (Java replaces an empty match right after a match, RE2 does not)');
+    if (mayMatchEmpty(pattern)) throw new SparkUnsupported(`regexp_replace with the pattern '${pattern}', which can match the empty string (Java replaces an empty match right after a match, RE2 does not)`);
     return `regexp_replace(${s?.code}, ${p?.code}, ${sparkStringLiteral(javaReplacement(lit))})`;
   },
   regexp_extract: ([s, p, g]) => `regexp_extract(${s?.code}, ${p?.code}, ${g ? int32(g.code) : '0'})`,
+  // strict (NULL in, NULL out); index 0 gives ''; an empty delimiter splits into code points
   split_part: ([s, d, i]) =>
-    `CASE WHEN ${i?.operand} = 0 THEN '' WHEN ${d?.operand} = '' THEN CASE WHEN ${i?.operand} IN (1, -1) THEN ${s?.code} ELSE '' END ELSE split_part(${s?.code}, ${d?.code}, ${int32(i!.code)}) END`,
+    `CASE WHEN ${s?.operand} IS NULL OR ${d?.operand} IS NULL OR ${i?.operand} IS NULL THEN CAST(NULL AS STRING) WHEN ${i?.operand} = 0 THEN '' ` +
+    `WHEN ${d?.operand} = '' THEN CASE WHEN abs(${i?.operand}) > char_length(${s?.code}) THEN '' WHEN ${i?.operand} > 0 THEN substr(${s?.code}, ${int32(i!.code)}, 1) ` +
+    `ELSE substr(${s?.code}, ${int32(`char_length(${s?.code}) + ${i?.operand} + 1`)}, 1) END ELSE split_part(${s?.code}, ${d?.code}, ${int32(i!.code)}) END`,
 
   abs: fn('abs'),
   round: ([x, d], ctx) => {

@@ -1,8 +1,7 @@
 import type { StageOf } from '../../spec/schema.js';
 import type { Schema } from '../../types/dataType.js';
-import { sparkType } from '../../expr/emit/spark.js';
 import { RefusalError } from '../../export/refusal.js';
-import { allView, LINEAGE, q, s, sparkLiteral, sparkTextCast, sparkValueText, type SparkContext, type SparkStage } from '../../export/spark/sparkTypes.js';
+import { allView, LINEAGE, q, s, sparkLiteral, sparkTextCast, sparkValueCast, sparkValueText, type SparkContext, type SparkStage } from '../../export/spark/sparkTypes.js';
 import { sparkStageViews, sparkStats } from '../../export/spark/sparkViews.js';
 import { numberText } from './stepHandlers.js';
 import type { CleanseStep, StepKind } from './steps.js';
@@ -60,13 +59,26 @@ export function javaPattern(format: string): string {
 
 const TZ = /%z|%Z/;
 
+/**
+ * A wall time in a zone as UTC, the way the runner (DuckDB's ICU) reads it: in a DST gap the
+ * offset before the change (what Java does too), in an overlap the LATER instant (Java takes the
+ * earlier one, so a candidate one hour — or, for Lord Howe, half an hour — later wins when it
+ * shows the same wall time).
+ */
+function localToUtc(wall: string, zone: string): string {
+  const z = s(zone);
+  const earlier = `to_utc_timestamp(${wall}, ${z})`;
+  const later = (shift: string) => `${earlier} + INTERVAL ${shift}`;
+  return `CASE WHEN from_utc_timestamp(${later('1 HOUR')}, ${z}) = ${wall} THEN ${later('1 HOUR')} WHEN from_utc_timestamp(${later('30 MINUTES')}, ${z}) = ${wall} THEN ${later('30 MINUTES')} ELSE ${earlier} END`;
+}
+
 const STEPS: { readonly [K in StepKind]: SparkStep<K> } = {
   trim: (step, input) => ({ columns: replaceCols(input, new Map(step.columns.map((c) => [c, `trim(${q(c)})`]))) }),
   case: (step, input) => ({ columns: replaceCols(input, new Map(step.columns.map((c) => [c, `${step.to}(${q(c)})`]))) }),
   cast: (step, input) => {
     if (step.on_error === 'fail') throw new RefusalError("cast with on_error: fail", "Spark's ANSI casts fail with a different error; use reject or null");
     const from = (c: string) => input.find((x) => x.name === c)?.type ?? 'string';
-    const conv = (c: string) => (from(c) === 'string' ? sparkTextCast(q(c), step.type) : `try_cast(${q(c)} AS ${sparkType(step.type)})`);
+    const conv = (c: string) => sparkValueCast(q(c), from(c), step.type);
     return {
       columns: replaceCols(input, new Map(step.columns.map((c) => [c, conv(c)]))),
       reason: concatReasons(step.columns.map((c) => rejectUnless(step.on_error, `${q(c)} IS NOT NULL AND (${conv(c)}) IS NULL`, cannotRead(c, step.type)))),
@@ -81,12 +93,12 @@ const STEPS: { readonly [K in StepKind]: SparkStep<K> } = {
       const parsed = `try_to_timestamp(${text}, ${s(javaPattern(f))})`;
       if (step.type === 'date') return `CAST(${parsed} AS DATE)`;
       if (TZ.test(f)) return parsed;
-      return step.timezone && step.timezone !== 'UTC' ? `to_utc_timestamp(${parsed}, ${s(step.timezone)})` : parsed;
+      return step.timezone && step.timezone !== 'UTC' ? localToUtc(parsed, step.timezone) : parsed;
     });
     const value = attempts.length === 1 ? attempts[0]! : `coalesce(${attempts.join(', ')})`;
     return {
       columns: setColumn(input, step.into ?? step.column, value),
-      reason: rejectUnless(step.on_error, `${col} IS NOT NULL AND (${value}) IS NULL`, cannotRead(step.column, `a ${step.type} (${step.formats.join(' or ')})`)),
+      reason: rejectUnless(step.on_error, `${col} IS NOT NULL AND trim(${col}) <> '' AND (${value}) IS NULL`, cannotRead(step.column, `a ${step.type} (${step.formats.join(' | ')})`)),
     };
   },
   parse_number: (step, input) => {

@@ -3,6 +3,7 @@ import type { Schema } from '../../types/dataType.js';
 import { allView, LINEAGE, NO_LINEAGE, q, s, sparkLiteral, sparkValueText, type SparkContext, type SparkRule, type SparkStage } from '../../export/spark/sparkTypes.js';
 import { sparkStats } from '../../export/spark/sparkViews.js';
 import type { Rule } from './rules.js';
+import { sparkMeasure } from '../aggregate/spark.js';
 import { ruleNames } from './validate.js';
 
 type Validate = StageOf<'validate'>;
@@ -65,15 +66,16 @@ function rowRule(rule: Rule, i: number, input: Schema, ctx: SparkContext): RowRu
   }
 }
 
-function measure(m: RuleOf<'reconcile'>['left']): string {
+function measure(m: RuleOf<'reconcile'>['left'], columns: Schema): string {
   const arg = m.column !== undefined ? q(m.column) : '*';
-  return `CAST(${m.fn === 'count_distinct' ? `count(DISTINCT ${arg})` : `${m.fn}(${arg})`} AS DOUBLE)`;
+  return `CAST(${sparkMeasure(m.fn, arg, columns.find((c) => c.name === m.column)?.type)} AS DOUBLE)`;
 }
 
-function reconcile(rule: RuleOf<'reconcile'>, input: string): string {
+function reconcile(rule: RuleOf<'reconcile'>, stage: Validate, ctx: SparkContext): string {
   const side = (m: RuleOf<'reconcile'>['left'], alias: string) => {
     const groups = m.group_by.map((g, i) => `${q(g)} AS k${i}`);
-    return `${alias} AS (SELECT ${[...groups, `${measure(m)} AS v`].join(', ')} FROM ${m.stage ? q(m.stage) : input}${groups.length ? ` GROUP BY ${m.group_by.map(q).join(', ')}` : ''})`;
+    const from = m.stage ?? stage.input;
+    return `${alias} AS (SELECT ${[...groups, `${measure(m, ctx.schemaOf(from))} AS v`].join(', ')} FROM ${q(from)}${groups.length ? ` GROUP BY ${m.group_by.map(q).join(', ')}` : ''})`;
   };
   const on = rule.left.group_by.length ? rule.left.group_by.map((_, i) => `l.k${i} <=> r.k${i}`).join(' AND ') : 'TRUE';
   const diff = 'coalesce(l.v, 0) - coalesce(r.v, 0)';
@@ -97,7 +99,7 @@ function tableRule(rule: Rule, stage: Validate, ctx: SparkContext): string {
       return `SELECT CASE WHEN latest IS NULL OR latest < ${asOf} - make_interval(0, 0, 0, 0, 0, 0, ${Math.round(rule.max_age_hours * 3600)}) THEN 1 ELSE 0 END AS failing FROM (SELECT ${latest} AS latest FROM ${input})`;
     }
     case 'reconcile':
-      return `SELECT count(*) AS failing FROM (${reconcile(rule, input)})`;
+      return `SELECT count(*) AS failing FROM (${reconcile(rule, stage, ctx)})`;
     case 'conservation':
       return `SELECT CASE WHEN rows_in <> rows_out + rejected + filtered THEN 1 ELSE 0 END AS failing FROM (${ctx.statsOf(rule.stage ?? stage.input)})`;
     default:
@@ -130,7 +132,7 @@ export function compileValidateSpark(stage: Validate, ctx: SparkContext): SparkS
       rejectFlags.push(flag);
       rejectReasons.push(`CASE WHEN ${flag} THEN ${s(`${names[i]}: `)} || ${row.reason} END`);
     }
-    compiled.push({ rule, name: names[i]!, check: `SELECT count(*) FILTER (WHERE ${flag}) AS failing FROM ${q(rows)}` });
+    compiled.push({ rule, name: names[i]!, check: `SELECT count(*) FILTER (WHERE ${flag}) AS failing FROM ${q(rows)}`, flag: { view: rows, column: `_bb_fail_${i}` } });
   });
   const cols = input.map((c) => q(c.name)).join(', ');
   const xcols = input.map((c) => `x.${q(c.name)}`).join(', ');

@@ -34,6 +34,7 @@ export function sparkRefusalsCase(): CorpusCase {
     { step: 'parse_date', column: 'seen', formats: ['%a %d %b %Y'], type: 'date', into: 'seen_day', on_error: 'null' },
     { step: 'derive', column: 'ratio_text', expr: 'CAST(ratio AS string)' },
     { step: 'derive', column: 'swapped', expr: "regexp_replace(name, '[0-9]', CAST(id AS string))" },
+    { step: 'derive', column: 'dashed', expr: "regexp_replace(name, '[0-9]*', '-')" },
   ];
   const stages = steps.map((step, i) => ({ name: i === steps.length - 1 ? 'clean' : `c${i + 1}`, kind: 'cleanse', input: i === 0 ? 'raw_rows' : `c${i}`, steps: [step] }));
   const spec = pipeline('spark_refusals', 'Constructs the Spark export refuses (conformance corpus).', stages, [...COLUMNS, { name: 'd', type: 'string' }]);
@@ -49,6 +50,7 @@ export function sparkRefusalsCase(): CorpusCase {
       { target: 'spark', construct: 'date_format:%a', message: 'cannot export parse_date format code %a' },
       { target: 'spark', construct: 'cast:double->string', message: 'CAST of a double to string' },
       { target: 'spark', construct: 'function:regexp_replace', message: 'regexp_replace with a replacement that is not a string literal' },
+      { target: 'spark', construct: 'function:regexp_replace', message: "regexp_replace with the pattern '[0-9]*', which can match the empty string" },
     ],
     days: [
       {
