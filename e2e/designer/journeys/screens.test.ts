@@ -112,6 +112,13 @@ describe('structured edits', () => {
 
 describe('every main screen, light and dark, at two sizes', () => {
   it('the notebook with its graph, a validate cell, the run history and a failed run, the cost estimate', async () => {
+    // the cost panel first says what it needs; given each source's daily volume it prices the pipeline
+    await ui.id('toggle-cost').click();
+    await ui.id('cost-error').waitFor();
+    await app.screenshot('s-cost-nothing-to-price', ui.id('side-cost'));
+    for (const [source, gb] of [['pos', '4'], ['settlements', '2'], ['refunds', '0.2']] as const) await ui.id(`cost-input-daily_gb.${source}`).fill(gb);
+    await ui.id('cost-headline').waitFor();
+    expect(await ui.isDirty()).toBe(true); // the scenario is part of the spec (setCost)
     await eachLook(async (tag) => {
       if ((await ui.id('side-dag').count()) === 0) await ui.id('toggle-dag').click();
       await ui.page.locator('[data-testid="notebook"]').evaluate((e) => e.scrollTo(0, 0));
@@ -126,6 +133,7 @@ describe('every main screen, light and dark, at two sizes', () => {
       await app.screenshot(`${tag}-run-detail`);
       await ui.id('toggle-cost').click();
       await ui.page.locator('.cost-panel').waitFor();
+      await ui.id('side-cost').evaluate((e) => e.scrollTo(0, 0));
       await app.screenshot(`${tag}-cost`);
     });
   });

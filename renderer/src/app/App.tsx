@@ -58,7 +58,12 @@ export function App(): ReactElement {
   const loadFailed = useDoc((s) => s.loadErrors !== undefined);
   useShortcuts();
   useEffect(() => {
-    document.documentElement.dataset['theme'] = theme;
+    // switch at once: without this every button fades through its own transition
+    const root = document.documentElement;
+    root.classList.add('theme-switching');
+    root.dataset['theme'] = theme;
+    const t = setTimeout(() => root.classList.remove('theme-switching'), 50);
+    return () => clearTimeout(t);
   }, [theme]);
   useEffect(() => startAutosave(services.host), [services]);
   useEffect(() => services.host.onCommand((c) => runAction(services, MENU_ACTIONS[c])), [services]);
