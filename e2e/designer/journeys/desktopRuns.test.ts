@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readReport, readRunHistory } from '@batchbook/pipeline-core/node';
-import { SAMPLES, startApp, type App } from '../support/app';
+import { appForTests, SAMPLES, type App } from '../support/app';
 import { copyProject } from '../support/runner';
 import { DesignerPage } from '../pages/designerPage';
 import { RunsPanel } from '../pages/runsPanel';
@@ -20,30 +20,19 @@ let ui: DesignerPage;
 let runs: RunsPanel;
 let project: string;
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+// process.kill(pid, 0) only asks whether the process exists
+const alive = (pid: number): boolean => { try { return process.kill(pid, 0); } catch { return false; } };
 
-beforeAll(async () => {
+const session = appForTests({ desktop: true }, () => rmSync(project, { recursive: true, force: true }));
+
+beforeAll(() => {
   project = copyProject(SAMPLE);
-  app = await startApp({ desktop: true });
+  app = session.app;
   ui = new DesignerPage(app.page);
   runs = new RunsPanel(app.page);
 });
 
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await app?.screenshot(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-});
 
-afterAll(async () => {
-  await app?.close();
-  rmSync(project, { recursive: true, force: true });
-});
 
 describe('a pipeline run from the desktop app', () => {
   it('opens a folder through the main process; no runs yet', async () => {

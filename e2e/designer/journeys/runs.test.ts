@@ -1,9 +1,9 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '@batchbook/pipeline-core/node';
-import { SAMPLES, startApp, type App } from '../support/app';
+import { appForTests, SAMPLES, type App } from '../support/app';
 import { copyProject, runBatchbook } from '../support/runner';
 import { DesignerPage } from '../pages/designerPage';
 import { RunsPanel } from '../pages/runsPanel';
@@ -24,23 +24,18 @@ let project: string;
 let day1: RunReport;
 let day2: RunReport;
 
-beforeAll(async () => {
+const session = appForTests({}, () => rmSync(project, { recursive: true, force: true }));
+
+beforeAll(() => {
   project = copyProject(SAMPLE);
   day1 = runBatchbook(project, '2026-11-24', join(project, 'lake'));
   day2 = runBatchbook(project, '2026-11-25', join(project, 'lake'));
-  app = await startApp();
+  app = session.app;
   ui = new DesignerPage(app.page);
   runs = new RunsPanel(app.page);
 });
 
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await app?.screenshot(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-});
 
-afterAll(async () => {
-  await app?.close();
-  rmSync(project, { recursive: true, force: true });
-});
 
 describe('the Runs panel', () => {
   it('says how runs get there for a bundled sample', async () => {

@@ -1,8 +1,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { applyCommands, loadSpec, moveRule, renameSource, saveSpec, type SpecInput } from '@batchbook/pipeline-core';
-import { SAMPLES, startApp, type App } from '../support/app';
+import { appForTests, SAMPLES, type App } from '../support/app';
 import { copyProject, runBatchbook } from '../support/runner';
 import { DesignerPage } from '../pages/designerPage';
 import { RunsPanel } from '../pages/runsPanel';
@@ -42,23 +42,18 @@ async function eachLook(shoot: (tag: string) => Promise<void>): Promise<void> {
   await setTheme('light');
 }
 
-beforeAll(async () => {
+const session = appForTests({}, () => rmSync(project, { recursive: true, force: true }));
+
+beforeAll(() => {
   project = copyProject(SAMPLE);
   runBatchbook(project, '2026-11-24', join(project, 'lake'));
   failedRun = runBatchbook(project, '2026-11-25', join(project, 'lake')).run_id;
-  app = await startApp();
+  app = session.app;
   ui = new DesignerPage(app.page);
   runs = new RunsPanel(app.page);
 });
 
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await app?.screenshot(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
-});
 
-afterAll(async () => {
-  await app?.close();
-  rmSync(project, { recursive: true, force: true });
-});
 
 describe('the start screen on a fresh checkout', () => {
   it('says a generated sample has no data yet and how to make it, instead of opening it', async () => {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 import { installDesktop, type DesktopControl } from './desktopHarness';
@@ -102,6 +103,30 @@ export async function startApp(options: StartOptions = {}): Promise<App> {
     close: async () => {
       await context.close();
       await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * One app for a test file: started before its tests, a screenshot of each failing test
+ * (artifacts/failed-<test>.png), closed (then `cleanup`) at the end. Read `.app` inside tests and hooks.
+ */
+export function appForTests(options: StartOptions = {}, cleanup?: () => void): { readonly app: App } {
+  const holder: { app?: App } = {};
+  beforeAll(async () => {
+    holder.app = await startApp(options);
+  });
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await holder.app?.screenshot(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+  afterAll(async () => {
+    await holder.app?.close();
+    cleanup?.();
+  });
+  return {
+    get app() {
+      if (!holder.app) throw new Error('the app has not started');
+      return holder.app;
     },
   };
 }

@@ -41,9 +41,11 @@ describe('run history', () => {
     const other = join(dir, 'lake-copy');
     await mkdir(join(other, 'runs', day1.run_id), { recursive: true });
     await writeFile(join(other, 'runs', day1.run_id, 'report.json'), JSON.stringify(day1));
-    const killed = '20261126T023000Z-dead00';
+    // killed an hour after day 1 ran (the runs themselves are stamped with the clock of the test run)
+    const killedAt = new Date(Date.parse(day1.started_at) + 3_600_000).toISOString();
+    const killed = `${killedAt.slice(0, 19).replace(/[-:]/g, '')}Z-dead00`;
     await mkdir(join(other, 'runs', killed), { recursive: true });
-    await writeFile(join(other, 'runs', killed, 'log.jsonl'), `${JSON.stringify({ level: 'info', time: '2026-11-26T02:30:00.000Z', run_id: killed, pipeline: 'nightly_reconciliation', event: 'run_start', params: { run_date: '2026-11-26' } })}\n`);
+    await writeFile(join(other, 'runs', killed, 'log.jsonl'), `${JSON.stringify({ level: 'info', time: killedAt, run_id: killed, pipeline: 'nightly_reconciliation', event: 'run_start', params: { run_date: '2026-11-26' } })}\n`);
     const h = await readRunHistory(other);
     expect(h.map((e) => [e.run_id, e.status])).toEqual([
       [day1.run_id, 'succeeded'],
