@@ -88,7 +88,12 @@ export default function RunsPanel(): ReactElement {
   const { history, loading, error, selected, projectId, active, finished } = useRuns();
   const [shown, setShown] = useState(PAGE);
   useEffect(() => {
-    if (ref) void refreshRuns(host, ref);
+    if (!ref) return;
+    void refreshRuns(host, ref);
+    // a run from a terminal (or a scheduler) lands while the app is in the background
+    const again = () => void refreshRuns(host, ref);
+    window.addEventListener('focus', again);
+    return () => window.removeEventListener('focus', again);
   }, [host, ref]);
   if (!ref) return <div className="side-empty muted">Open a project to see its runs.</div>;
   const current = projectId === ref.id ? history : undefined;
