@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allCases, baseJob, compareAll, conformanceFailures, logTimings, outputRoot, prepare, runDriver, sameExit, setupVenv, type Prepared } from './harness.js';
+import { allCases, baseJob, compareAll, conformanceFailures, logTimings, monitoringMismatches, outputRoot, prepare, runDriver, sameExit, setupVenv, type Prepared } from './harness.js';
 
 /**
  * Conformance of the Beam export: each case's exported pipeline.py runs on the DirectRunner
@@ -38,7 +38,7 @@ beforeAll(async () => {
   const t1 = performance.now();
   const runs = prepared.filter((p) => p.written.includes('beam'));
   // the streaming variant is checked once per project (its graph does not depend on the day)
-  const jobs = runs.map((p, i) => ({ ...baseJob(p, 'beam'), yaml: YAML_CASES.includes(p.c.id), streaming: runs.findIndex((q) => q.c.project === p.c.project) === i }));
+  const jobs = runs.map((p, i) => ({ ...baseJob(p, 'beam'), log: join(p.dir, 'beam-stdout.jsonl'), yaml: YAML_CASES.includes(p.c.id), streaming: runs.findIndex((q) => q.c.project === p.c.project) === i }));
   const results = await runDriver<{ jobs: BeamResult[] }>('run_beam.py', jobs, work, 'beam');
   const t2 = performance.now();
   const problems = await compareAll(
@@ -76,6 +76,10 @@ describe('Beam DirectRunner', () => {
     }
     expect(failures).toEqual([]);
     expect(new Set(checked.map((p) => p.c.project)).size).toBe(new Set(prepared.filter((x) => outcomes.has(x.c.id)).map((p) => p.c.project)).size);
+  });
+
+  it('logs rule outcomes and the run end as JSON lines that fire the exported monitoring filters where the runner’s lines do', async () => {
+    expect(await monitoringMismatches(prepared.filter((x) => outcomes.has(x.c.id)), 'beam', (p) => join(p.dir, 'beam-stdout.jsonl'))).toEqual([]);
   });
 
   it('stops with exit 3 and "outputs NOT published" when an error rule with action fail fails', () => {

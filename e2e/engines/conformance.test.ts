@@ -1,9 +1,8 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { matchesCloudWatchPattern, matchesLogFilter } from '@batchbook/pipeline-core';
-import { allCases, baseJob, compareAll, conformanceFailures, logTimings, prepare, runDriver, sameExit, setupVenv, type EngineCase, type Prepared } from './harness.js';
+import { allCases, baseJob, compareAll, conformanceFailures, jsonLines, logTimings, monitoringFilters, monitoringMismatches, prepare, runDriver, sameExit, setupVenv, type EngineCase, type Line, type Prepared } from './harness.js';
 
 /**
  * Conformance of the DuckDB script and the PySpark job: every sample day and every day of the
@@ -63,39 +62,6 @@ describe('the runner on each corpus day does what the case was written for', () 
   });
 });
 
-type Line = Record<string, unknown>;
-const jsonLines = async (file: string): Promise<Line[]> =>
-  (await readFile(file, 'utf8'))
-    .split('\n')
-    .filter((l) => l.trim().startsWith('{'))
-    .map((l) => JSON.parse(l) as Line);
-
-/** Each filter of the exported monitoring configs, by name, and what it reads off a line. */
-async function monitoringFilters(p: Prepared): Promise<{ name: string; matches: (l: Line) => boolean; value?: string }[]> {
-  const dir = join(p.exportDir, 'spark', 'monitoring');
-  const gcp = await Promise.all(
-    (await readdir(join(dir, 'gcp', 'log-metrics'))).map(async (f) => JSON.parse(await readFile(join(dir, 'gcp', 'log-metrics', f), 'utf8')) as { name: string; filter: string; valueExtractor?: string }),
-  );
-  const aws = JSON.parse(await readFile(join(dir, 'aws', 'cloudwatch-alarms.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: { FilterPattern?: string; MetricTransformations?: { MetricName: string; MetricValue: string }[] } }> };
-  return [
-    ...gcp.map((m) => ({ name: `gcp ${m.name}`, matches: (l: Line) => matchesLogFilter(m.filter, l), ...(m.valueExtractor ? { value: /jsonPayload\.([a-z_]+)/.exec(m.valueExtractor)![1]! } : {}) })),
-    ...Object.values(aws.Resources)
-      .filter((r) => r.Type === 'AWS::Logs::MetricFilter')
-      .map((r) => {
-        const t = r.Properties.MetricTransformations![0]!;
-        return { name: `aws ${t.MetricName}`, matches: (l: Line) => matchesCloudWatchPattern(r.Properties.FilterPattern!, l), ...(t.MetricValue.startsWith('$.') ? { value: t.MetricValue.slice(2) } : {}) };
-      }),
-  ];
-}
-
-/** What a filter's hits say, comparable between engines (durations differ, so only their presence). */
-function hitsOf(f: { matches: (l: Line) => boolean; value?: string }, lines: readonly Line[]): string[] {
-  return lines
-    .filter((l) => l['event'] !== 'alert' && f.matches(l))
-    .map((l) => JSON.stringify([l['event'], l['stage'] ?? null, l['rule'] ?? null, l['status'], l['severity'] ?? null, f.value === undefined ? null : f.value === 'duration_ms' ? typeof l[f.value] : l[f.value]]))
-    .sort();
-}
-
 describe('the PySpark job’s JSON log lines, as the exported monitoring configs read them', () => {
   it('carry the fields of batchbook run’s log lines on every stage end, rule outcome and run end', async () => {
     const wrong: string[] = [];
@@ -113,22 +79,13 @@ describe('the PySpark job’s JSON log lines, as the exported monitoring configs
   });
 
   it('fire every Cloud Logging metric and CloudWatch metric filter where the runner’s lines do', async () => {
-    const wrong: string[] = [];
-    for (const p of prepared.filter((x) => x.written.includes('spark'))) {
-      const spark = await jsonLines(join(p.dir, 'spark-stdout.jsonl'));
-      const runner = await jsonLines(p.runLog);
-      for (const f of await monitoringFilters(p)) {
-        const [a, b] = [hitsOf(f, spark), hitsOf(f, runner)];
-        if (JSON.stringify(a) !== JSON.stringify(b)) wrong.push(`${p.c.id} ${f.name}: spark ${JSON.stringify(a)}, runner ${JSON.stringify(b)}`);
-      }
-    }
-    expect(wrong).toEqual([]);
+    expect(await monitoringMismatches(prepared.filter((x) => x.written.includes('spark')), 'spark', (p) => join(p.dir, 'spark-stdout.jsonl'))).toEqual([]);
   });
 
   it('on the failing night of nightly-reconciliation: run failed, one error rule, one warning, 4 rows rejected', async () => {
     const p = prepared.find((x) => x.c.id === 'nightly-reconciliation 2026-11-25')!;
     const spark = await jsonLines(join(p.dir, 'spark-stdout.jsonl'));
-    const filters = await monitoringFilters(p);
+    const filters = await monitoringFilters(p, 'spark');
     const hits = (name: string) => spark.filter(filters.find((f) => f.name === name)!.matches);
     expect(hits('gcp batchbook_nightly_reconciliation_run_failed').map((l) => l['status'])).toEqual(['failed']);
     expect(hits('gcp batchbook_nightly_reconciliation_rule_failed').map((l) => l['rule'])).toEqual(['settled_matches_sold']);

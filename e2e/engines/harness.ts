@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exportProject, openProject, runPipeline, type RunReport } from '@batchbook/pipeline-core/node';
-import { formatRefusal, registerMonitoringExports, type ExportRefusal, type ExportTarget } from '@batchbook/pipeline-core';
+import { formatRefusal, matchesCloudWatchPattern, matchesLogFilter, registerMonitoringExports, type ExportRefusal, type ExportTarget } from '@batchbook/pipeline-core';
 // types only (erased at run time): the corpus is written to disk by pipeline-core's writeCorpus.js
 import type { CorpusRefusal, DayExpectation } from '../../pipeline-core/src/node/testing/corpus/corpus.js';
 
@@ -203,4 +203,52 @@ export const sameFailure = (exit: number, report: RunReport): boolean => (exit !
 
 export function logTimings(suite: string, timings: Record<string, unknown>): void {
   process.stderr.write(`${suite} timings (s): ${JSON.stringify(timings)}\n`);
+}
+
+export type Line = Record<string, unknown>;
+
+/** The JSON objects of a log, one per line (other lines skipped). */
+export const jsonLines = async (file: string): Promise<Line[]> =>
+  (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as Line);
+
+/** Each filter of the exported monitoring configs, by name, and what it reads off a line. */
+export async function monitoringFilters(p: Prepared, target: 'spark' | 'beam'): Promise<{ name: string; matches: (l: Line) => boolean; value?: string }[]> {
+  const dir = join(p.exportDir, target, 'monitoring');
+  const gcp = await Promise.all(
+    (await readdir(join(dir, 'gcp', 'log-metrics'))).map(async (f) => JSON.parse(await readFile(join(dir, 'gcp', 'log-metrics', f), 'utf8')) as { name: string; filter: string; valueExtractor?: string }),
+  );
+  const aws = JSON.parse(await readFile(join(dir, 'aws', 'cloudwatch-alarms.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: { FilterPattern?: string; MetricTransformations?: { MetricName: string; MetricValue: string }[] } }> };
+  return [
+    ...gcp.map((m) => ({ name: `gcp ${m.name}`, matches: (l: Line) => matchesLogFilter(m.filter, l), ...(m.valueExtractor ? { value: /jsonPayload\.([a-z_]+)/.exec(m.valueExtractor)![1]! } : {}) })),
+    ...Object.values(aws.Resources)
+      .filter((r) => r.Type === 'AWS::Logs::MetricFilter')
+      .map((r) => {
+        const t = r.Properties.MetricTransformations![0]!;
+        return { name: `aws ${t.MetricName}`, matches: (l: Line) => matchesCloudWatchPattern(r.Properties.FilterPattern!, l), ...(t.MetricValue.startsWith('$.') ? { value: t.MetricValue.slice(2) } : {}) };
+      }),
+  ];
+}
+
+/** What a filter's hits say, comparable between engines (durations differ, so only their presence). */
+export function hitsOf(f: { matches: (l: Line) => boolean; value?: string }, lines: readonly Line[]): string[] {
+  return lines
+    .filter((l) => l['event'] !== 'alert' && f.matches(l))
+    .map((l) => JSON.stringify([l['event'], l['stage'] ?? null, l['rule'] ?? null, l['status'], l['severity'] ?? null, f.value === undefined ? null : f.value === 'duration_ms' ? typeof l[f.value] : l[f.value]]))
+    .sort();
+}
+
+/** Each exported monitoring filter whose hits on an engine's log lines differ from its hits on the runner's. */
+export async function monitoringMismatches(cases: readonly Prepared[], engine: 'spark' | 'beam', logOf: (p: Prepared) => string): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const p of cases) {
+    const [lines, runner] = [await jsonLines(logOf(p)), await jsonLines(p.runLog)];
+    for (const f of await monitoringFilters(p, engine)) {
+      const [a, b] = [hitsOf(f, lines), hitsOf(f, runner)];
+      if (JSON.stringify(a) !== JSON.stringify(b)) wrong.push(`${p.c.id} ${f.name}: ${engine} ${JSON.stringify(a)}, runner ${JSON.stringify(b)}`);
+    }
+  }
+  return wrong;
 }

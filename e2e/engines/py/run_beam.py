@@ -5,7 +5,7 @@
 
 jobs.json: [{"dir": the export's beam/ folder, "run_date": …, "input_root": …, "output_root": …,
              "yaml": also run pipeline.beam.yaml with Beam YAML's launcher into output_root + '-yaml',
-             "streaming": also check the streaming variant}, …]
+             "streaming": also check the streaming variant, "log": file receiving the launcher's stdout}, …]
 results.json receives, per job in order: exit status, seconds and the end of its stderr.
 A job with "streaming" also gets `python -m py_compile` of its files, and its streaming variant is
 built (not run) with every CSV / JSON source on a Pub/Sub subscription, so its graph is checked
@@ -32,6 +32,8 @@ def run(job):
            '--run_date', job['run_date'], '--direct_num_workers=1', '--direct_running_mode=in_memory']
     proc = subprocess.run(cmd, cwd=job['dir'], capture_output=True, text=True)
     seconds = time.time() - started
+    with open(job['log'], 'w', encoding='utf-8') as log:  # the launcher's JSON log lines
+        log.write(proc.stdout)
     compiled = graph = None
     if job.get('streaming'):
         compiled = subprocess.run([sys.executable, '-m', 'py_compile', 'pipeline_streaming.py', 'pipeline.py', 'bb_beam.py', 'bb_runtime.py'],

@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import sys
+import time
 import uuid
 
 # Beam warns at import that optional BigQuery client libraries are missing; they are not used.
@@ -705,6 +706,7 @@ def main(argv, plan, build, streaming=False, construct_only=False):
         # engine, the in-process FnApiRunner, runs the pipeline with nothing downloaded.
         standard.runner = 'FnApiRunner'
     output_root = opts.output_root.rstrip('/')
+    started = time.time()
     if not streaming and not construct_only:  # a re-run leaves no stale rejects or rule results behind
         _clear('%s/rejects/%s' % (output_root, values['run_date']))
         _clear('%s/validation/%s' % (output_root, values['run_date']))
@@ -721,14 +723,17 @@ def main(argv, plan, build, streaming=False, construct_only=False):
             return 0
         result.wait_until_finish()
     except Exception as e:  # the cause in one line; BATCHBOOK_DEBUG=1 shows the traceback
+        if not construct_only and not streaming:
+            failed_in = re.search(r"while running '([^'/]+)", str(e))  # transform labels start with the stage name
+            RunLog(plan, values['run_date'], started).end('error', 1, False, {}, [], cause=_cause(e), stage=failed_in.group(1) if failed_in else None)
         if os.environ.get('BATCHBOOK_DEBUG'):
             raise
         print('error: %s' % _cause(e), file=sys.stderr)
         return 1
     if streaming:
         return 0
-    report_counts(result, plan)
-    return exit_status(output_root, values['run_date'])
+    counts = report_counts(result, plan)
+    return exit_status(output_root, values['run_date'], RunLog(plan, values['run_date'], started), counts)
 
 
 def _cause(e):
@@ -739,18 +744,61 @@ def _cause(e):
 
 
 def report_counts(result, plan):
+    """Rows out, rejected and filtered of each row-level stage, from the Beam metrics."""
     try:
         counters = {c.key.metric.name: c.committed for c in result.metrics().query()['counters']}
     except Exception:  # some runners report no metrics
-        return
+        return {}
+    counts = {}
     for st in plan['stages']:
         if st['kind'] in ('ingest', 'cleanse', 'validate'):
-            n = counters.get('%s.rows_out' % st['name'], 0)
-            rej = counters.get('%s.rejected' % st['name'], 0)
-            print('  %-24s %-9s %9d rows%s' % (st['name'], st['kind'], n, ' (%d rejected)' % rej if rej else ''), file=sys.stderr)
+            c = counts[st['name']] = {k: counters.get('%s.%s' % (st['name'], k), 0) for k in ('rows_out', 'rejected', 'filtered')}
+            print('  %-24s %-9s %9d rows%s' % (st['name'], st['kind'], c['rows_out'], ' (%d rejected)' % c['rejected'] if c['rejected'] else ''), file=sys.stderr)
+    return counts
 
 
-def exit_status(output_root, run_date):
+class RunLog:
+    """The JSON lines batchbook run writes to its log.jsonl (stage_end, rule, run_end), on stdout,
+    so the exported monitoring configs match the pipeline's runs too. Beam has no per-stage
+    timings: stage_end lines (row-level stages, from the metrics) carry counts only."""
+
+    def __init__(self, plan, run_date, started):
+        self.plan, self.run_date, self.started = plan, run_date, started
+        now = datetime.datetime.now(datetime.timezone.utc)
+        self.run_id = now.strftime('%Y%m%dT%H%M%SZ') + '-' + uuid.uuid4().hex[:6]
+
+    def line(self, level, msg, **fields):
+        now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='milliseconds').replace('+00:00', 'Z')
+        record = {'level': level, 'time': now, 'run_id': self.run_id, 'pipeline': self.plan['pipeline']}
+        record.update(fields)
+        record['msg'] = msg
+        print(json.dumps(record, default=str), flush=True)
+
+    def end(self, status, code, published, counts, results, cause=None, stage=None):
+        for st in self.plan['stages']:
+            c = counts.get(st['name'])
+            if c:
+                self.line('info', 'stage %s done' % st['name'], event='stage_end', stage=st['name'], kind=st['kind'], rows_in=sum(c.values()),
+                          rows_out=c['rows_out'], rows_rejected=c['rejected'], rows_filtered=c['filtered'])
+        for r in results:
+            self.line('info' if r['status'] == 'pass' else 'error' if r['severity'] == 'error' else 'warn',
+                      'rule %s.%s %s' % (r['stage'], r['name'], 'passed' if r['status'] == 'pass' else 'failed: %d failing' % r['failing']),
+                      event='rule', stage=r['stage'], rule=r['name'], rule_kind=r['rule'], severity=r['severity'], action=r['action'],
+                      status=r['status'], failing=r['failing'])
+        ingest = [st['name'] for st in self.plan['stages'] if st['kind'] == 'ingest']
+        fields = dict(event='run_end', run_date=self.run_date, status=status, exit_code=code, published=published,
+                      duration_ms=int((time.time() - self.started) * 1000), rows_in=sum(sum(counts[n].values()) for n in ingest if n in counts),
+                      rows_rejected=sum(c['rejected'] for c in counts.values()), rule_failures=sum(1 for r in results if r['status'] == 'fail'))
+        if stage:
+            self.line('error', 'stage %s failed' % stage, event='stage_failed', stage=stage, cause=cause)
+            fields['stage'] = stage
+        if cause:
+            fields['cause'] = cause
+        failed = any(r['status'] == 'fail' for r in results)
+        self.line('error' if status != 'succeeded' else 'warn' if failed else 'info', 'run %s' % status, **fields)
+
+
+def exit_status(output_root, run_date, log, counts):
     with FileSystems.open('%s/validation/%s/rules.json' % (output_root, run_date)) as f:
         results = [json.loads(line) for line in f.read().decode('utf-8').splitlines() if line.strip()]
     failed = [r for r in results if r['status'] == 'fail']
@@ -758,5 +806,7 @@ def exit_status(output_root, run_date):
         print('  rule failed: %s.%s (%s, %s, %s): %d failing' % (r['stage'], r['name'], r['rule'], r['severity'], r['action'], r['failing']), file=sys.stderr)
     if any(r['action'] == 'fail' for r in failed):
         print('outputs NOT published: a rule with action fail failed', file=sys.stderr)
-    return 3 if any(r['severity'] == 'error' for r in failed) else 0
+    code = 3 if any(r['severity'] == 'error' for r in failed) else 0
+    log.end('succeeded' if code == 0 else 'failed', code, not any(r['action'] == 'fail' for r in failed), counts, results)
+    return code
 `;

@@ -154,6 +154,14 @@ describe('bb_runtime rows', () => {
     expect(actual).toEqual(expected);
   });
 
+  it("parse_date reads %z offsets as DuckDB's strptime does (a bare hour +02 too), and only with %z formats", async () => {
+    const texts = ['2026-10-25 02:30:00+02', '2026-10-25 02:30:00+0200', '2026-10-25 02:30:00+02:00', '2026-10-25 02:30:00-0530', '2026-10-25 02:30:00Z', '2026-10-25 02:30:00', '2026-10-25'];
+    const formats = ['%Y-%m-%d %H:%M:%S%z', '%Y-%m-%d'];
+    const expected = await duckdb((t) => `coalesce(${formats.map((f) => `CAST(try_strptime(regexp_replace(${sqlString(t)}, '[Zz]$', '+00:00'), '${f}') AS TIMESTAMP)`).join(', ')})`, texts);
+    const actual = python(`print(json.dumps([bb.text(bb.ParseDate('c', ${JSON.stringify(formats)}).parse(t)) for t in ${JSON.stringify(texts)}]))`);
+    expect(actual).toEqual(expected);
+  });
+
   it('group keys treat equal numbers of any type as one key, and keep NULL', () => {
     expect(python('print(json.dumps([bb.group_key([1]) == bb.group_key([bb.D("1.00")]) == bb.group_key([1.0]), bb.group_key([None]) == (None,), bb.join_key(["a", None])]))')).toEqual([
       true,

@@ -182,10 +182,10 @@ class Job:
         started = time.time()
         run_date = str(self.values['run_date'])
         self.log('info', 'run started', event='run_start', params=self.values)
-        results, rows_in, rows_rejected, rows_out = [], 0, 0, 0
+        results, rows_in, rows_rejected, rows_out, current = [], 0, 0, 0, None
         try:
             for st in PLAN['stages']:
-                stage_started = time.time()
+                current, stage_started = st['name'], time.time()
                 if st['read']:
                     self.read_source(st['name'], st['read'])
                 for name, text in st['views']:
@@ -209,6 +209,7 @@ class Job:
                              'rule %s.%s %s' % (st['name'], r['name'], 'passed' if n == 0 else 'failed: %d failing' % n),
                              event='rule', stage=st['name'], rule=r['name'], rule_kind=r['rule'], severity=r['severity'],
                              action=r['action'], status=result['status'], failing=n)
+            current = None
             self.write_validation(results, run_date)
             self.write_rejects(run_date)
             failed_fail = [r for r in results if r['status'] == 'fail' and r['action'] == 'fail']
@@ -217,9 +218,13 @@ class Job:
             else:
                 self.write_outputs()
         except Exception as e:
-            self.log('error', 'run error', event='run_end', run_date=run_date, status='error', exit_code=1, published=False,
-                     duration_ms=int((time.time() - started) * 1000), rows_in=rows_in, rows_out=0, rows_rejected=rows_rejected,
-                     rule_failures=sum(1 for r in results if r['status'] == 'fail'), cause=str(e).splitlines()[0] if str(e) else type(e).__name__)
+            cause = str(e).splitlines()[0] if str(e) else type(e).__name__
+            where = {'stage': current} if current else {}
+            if current:
+                self.log('error', 'stage %s failed' % current, event='stage_failed', stage=current, cause=cause)
+            self.log('error', 'run error', event='run_end', run_date=run_date, status='error', exit_code=1, published=False, **where,
+                     duration_ms=int((time.time() - started) * 1000), rows_in=rows_in, rows_out=0, rows_rejected=0,  # nothing was written
+                     rule_failures=sum(1 for r in results if r['status'] == 'fail'), cause=cause)
             raise
         failed_error = [r for r in results if r['status'] == 'fail' and r['severity'] == 'error']
         for r in results:
