@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportProject, openProject } from '@batchbook/pipeline-core/node';
+import { allCases, here, prepare, python, refusalProblem, refusedBy, repo, setupVenv, type Prepared } from './harness.js';
 
 /**
  * The Airflow export, loaded by Airflow itself: the venv has apache-airflow 2.11 with the Google
@@ -12,11 +12,9 @@ import { exportProject, openProject } from '@batchbook/pipeline-core/node';
  * the templated fields, calls the failure callback against a local webhook and runs the Cloud
  * Scheduler wrapper. The expected values below are read off the sample's pipeline.yaml by hand
  * (schedule "30 2 * * *" in Europe/Berlin, window 4 h, 3 retries, a Slack webhook from
- * ${BATCHBOOK_ALERT_WEBHOOK}). The Cloud Scheduler script runs against a stand-in gcloud.
+ * ${BATCHBOOK_ALERT_WEBHOOK}). The Cloud Scheduler script runs against a stand-in gcloud. The DAG
+ * of each conformance-corpus pipeline is loaded by DagBag too.
  */
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..', '..');
-const python = join(repo, 'e2e', '.venv', 'bin', 'python');
 
 interface Report {
   import_errors: Record<string, string>;
@@ -59,7 +57,7 @@ async function checkDag(folder: string): Promise<Report> {
 }
 
 beforeAll(async () => {
-  execFileSync('bash', [join(here, 'setup-venv.sh')], { stdio: 'inherit' });
+  setupVenv();
   work = await mkdtemp(join(tmpdir(), 'batchbook-airflow-'));
   const project = await openProject(join(repo, 'samples', 'nightly-reconciliation'));
   exportDir = join(work, 'export');
@@ -195,5 +193,40 @@ describe('a pipeline without schedule or alerts', () => {
     for (const t of Object.values(d.tasks)) expect(t).toMatchObject({ retries: 2, retry_exponential_backoff: true, sla_s: null, on_failure_callback: null });
     expect(d.alerts).toBeNull();
     expect(adhoc.scheduled_run).toBeNull();
+  });
+});
+
+describe('the conformance corpus’s DAGs', () => {
+  let corpus: Prepared[];
+  let loaded: { import_errors: Record<string, string>; dags: Record<string, { schedule: string; tasks: string[] }> }[];
+
+  beforeAll(async () => {
+    const dir = join(work, 'corpus-cases');
+    // one day per pipeline: the DAG does not depend on the day
+    const days = (await allCases(dir)).filter((c, i, all) => c.corpus && all.findIndex((d) => d.project === c.project) === i);
+    corpus = await prepare(days, dir);
+    const folders = corpus.filter((p) => p.written.includes('airflow')).map((p) => join(p.exportDir, 'airflow'));
+    await writeFile(join(dir, 'dag-folders.json'), JSON.stringify(folders));
+    const run = spawnSync(python, [join(here, 'py', 'check_airflow.py'), '--load', join(dir, 'dag-folders.json'), join(dir, 'dags.json')], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    if (run.status !== 0) throw new Error(`check_airflow --load failed:\n${run.stderr.slice(-3000)}`);
+    loaded = JSON.parse(await readFile(join(dir, 'dags.json'), 'utf8')) as typeof loaded;
+  });
+
+  it('load in Airflow’s DagBag for every case Spark runs (unscheduled: triggered runs only), and are refused with Spark', () => {
+    const wrong: string[] = [];
+    let k = 0;
+    for (const p of corpus) {
+      if (refusedBy(p.c).has('airflow')) {
+        const problem = refusalProblem(p, 'airflow');
+        if (problem) wrong.push(problem);
+        continue;
+      }
+      const r = loaded[k++]!;
+      const name = p.report.pipeline;
+      if (Object.keys(r.import_errors).length) wrong.push(`${p.c.id}: ${JSON.stringify(r.import_errors)}`);
+      else if (JSON.stringify(r.dags) !== JSON.stringify({ [name]: { schedule: 'None', tasks: ['choose_engine', 'run_beam_on_dataflow', 'submit_spark_batch'] } })) wrong.push(`${p.c.id}: ${JSON.stringify(r.dags)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(k).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,8 @@
 """Loads an exported Airflow DAG with Airflow's own DagBag and reports what Airflow sees, as JSON.
 
     python check_airflow.py <export>/airflow report.json  → writes a JSON report (Airflow logs to stdout)
+    python check_airflow.py --load folders.json report.json → only loads each folder's DAGs (import
+        errors, DAG ids, tasks, schedule), for the conformance corpus's exports
 
 It also renders the templated fields of both job tasks for a scheduled run and for each of two
 tries, calls the failure callback against a local webhook (with the URL given through an Airflow
@@ -157,5 +159,17 @@ def check_scheduled_run(path):
     }
 
 
+def load_only(folders_file, report):
+    out = []
+    for folder in json.load(open(folders_file)):
+        bag = DagBag(dag_folder=os.path.join(folder, 'dags'), include_examples=False)
+        out.append({'import_errors': {k: str(v) for k, v in bag.import_errors.items()},
+                    'dags': {dag_id: {'schedule': dag.timetable.summary, 'tasks': sorted(t.task_id for t in dag.tasks)} for dag_id, dag in bag.dags.items()}})
+    json.dump(out, open(report, 'w'), indent=2)
+
+
 if __name__ == '__main__':
-    main(sys.argv[1], sys.argv[2])
+    if sys.argv[1] == '--load':
+        load_only(sys.argv[2], sys.argv[3])
+    else:
+        main(sys.argv[1], sys.argv[2])

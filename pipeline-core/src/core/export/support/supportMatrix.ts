@@ -112,7 +112,7 @@ someone wrote down.
 
 Airflow orchestrates the Spark job (and the Beam pipeline), so it refuses what Spark refuses.
 The conformance suite (\`e2e/engines\`) runs a generated corpus using every construct below through
-every engine and checks the results equal \`batchbook run\`; see [the corpus](../src/node/testing/corpus/corpus.ts).
+every engine and checks the results equal \`batchbook run\`: see [export conformance](export-conformance.md).
 
 ${sections.join('\n')}
 ## Notes
