@@ -13,8 +13,7 @@ export function allTable(stage: string): string {
 export const NO_LINEAGE = 'CAST(NULL AS VARCHAR) AS _bb_src, CAST(NULL AS INTEGER) AS _bb_file, CAST(NULL AS BIGINT) AS _bb_row';
 
 /** The output view (live rows) and the rejects view of a row-level stage. */
-export function stageViews(stage: string, cols: string, lineage: string | undefined): string[] {
-  const all = allTable(stage);
+export function stageViews(stage: string, cols: string, lineage: string | undefined, all = allTable(stage)): string[] {
   const sep = cols ? ', ' : '';
   return [
     `CREATE OR REPLACE VIEW ${quoteIdent(stage)} AS SELECT ${cols}${lineage ? `${sep}${lineage}` : ''} FROM ${all} WHERE _bb_reason IS NULL AND NOT _bb_dropped`,

@@ -18,7 +18,7 @@ stages:
     rules:
       - { rule: not_null, columns: [a, n], severity: warn, action: reject }
       - { rule: accepted_values, column: n, values: ["1", 2] }
-      - { rule: expression, expr: "a <> '{{x}}' OR n > 1" }
+      - { rule: expression, expr: "a <> '{{x}}' OR n > 1", action: reject }
       - { name: enough, rule: row_count, min: 1 }
   - { name: o, kind: output, input: checked, format: csv, path: "out/{run_date}" }
 `;
@@ -67,7 +67,7 @@ describe('dbt export', () => {
     const model = file('models/stages/checked.sql')!;
     expect(model).toContain('{{ config(materialized="batchbook_stage") }}');
     expect(model).toContain('-- depends_on: {{ ref("raw") }}');
-    expect(model).toContain('CREATE OR REPLACE TABLE "checked__all"');
+    expect(model).toContain('CREATE OR REPLACE TABLE "checked__flags"');
     // the expression's literal '{{x}}' reaches DuckDB unchanged once dbt renders the escape
     expect(model).toContain("'{{ '{' }}{x}}'");
     expect(file('models/stages/raw.sql')).toContain('{{ bb_literal(var("input_root") ~ "/" ~ "in/s_" ~ var("run_date") ~ ".csv") }}');

@@ -46,6 +46,7 @@ function compileDuckdb(stage: Ingest, ctx: DuckdbContext): CompiledStage {
   const renamed = source.schema.map((c, i) => `${quoteIdent(c.name)} AS ${raw(i)}`).join(', ');
   const byColumn = (rel.rowNumbers ?? 'column') === 'column';
   const row = byColumn ? '_bb_row' : 'CAST(NULL AS BIGINT)';
+
   const fileRows = rel.files.map((f, i) => `(${i}, ${quoteString(f)})`).join(', ') || "(0, '')";
   const cols = source.schema.map((c) => quoteIdent(c.name)).join(', ');
   const statements = [
@@ -53,7 +54,8 @@ function compileDuckdb(stage: Ingest, ctx: DuckdbContext): CompiledStage {
     `CREATE OR REPLACE TABLE ${all} AS
 SELECT ${typed.join(', ')}, _bb_file, ${row} AS _bb_row, CAST(NULL AS BIGINT) AS _bb_line, _bb_reason, CASE WHEN _bb_reason IS NOT NULL THEN ${rawLine} END AS _bb_raw, FALSE AS _bb_dropped
 FROM (SELECT *, ${reason} AS _bb_reason FROM (SELECT ${renamed}, _bb_file${byColumn ? ', _bb_row' : ''}, _bb_error FROM (${rel.sql}) r0) r1) r2`,
-    // rows are numbered before the reader's own rejects are appended
+    // Insertion order is file order, so a row's number is its position in the table; it is
+    // stored (rowid itself is only stable once committed), before the reader's rejects are appended.
     ...(byColumn ? [] : [`UPDATE ${all} SET _bb_row = rowid + 1`]),
     ...(rel.readerErrors ? [`INSERT INTO ${all} (_bb_file, _bb_line, _bb_reason, _bb_raw, _bb_dropped) SELECT _bb_file, _bb_line, _bb_reason, _bb_raw, FALSE FROM (${rel.readerErrors}) e`] : []),
     // For each line the reader rejected: how many records of its file come before it, so a

@@ -3,7 +3,7 @@ import { isNumeric, isTemporal } from '../../types/dataType.js';
 import { duckdbLiteral, quoteIdent, quoteString } from '../../compile/sql.js';
 import type { StageOf } from '../../spec/schema.js';
 import type { CompiledRule, CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
-import { allTable, stageViews, statsFromAll } from '../stageTables.js';
+import { stageViews, statsFromAll } from '../stageTables.js';
 import { isRowRule, type Rule } from './rules.js';
 import { compileValidateSpark } from './spark.js';
 import { compileValidateBeam } from './beam.js';
@@ -270,7 +270,12 @@ export function compileValidateDuckdb(stage: Validate, ctx: DuckdbContext, stats
   const rules = stage.rules as Rule[];
   const names = ruleNames(rules);
   const lineage = ctx.hasLineage(stage.input);
-  const all = allTable(stage.name);
+  // Every row the stage judged (its input, with the reasons of the rows it rejects): a view over
+  // the input, or over a table holding the flags of the rules that reject rows.
+  const judged = quoteIdent(`${stage.name}__judged`);
+  const flagsTable = quoteIdent(`${stage.name}__flags`);
+  const cols = input.map((c) => quoteIdent(c.name)).join(', ');
+  const colList = input.map((c) => `x.${quoteIdent(c.name)}`).join(', ');
   const compiled: CompiledRule[] = [];
   const flags: string[] = [];
   const joins: string[] = [];
@@ -279,39 +284,52 @@ export function compileValidateDuckdb(stage: Validate, ctx: DuckdbContext, stats
   rules.forEach((rule, i) => {
     const name = names[i]!;
     const row = rowRule(rule, i, input, stage.input, ctx);
-    if (row) {
+    if (!row) {
+      compiled.push({ rule, name, ...tableRule(rule, name, stage, ctx, statsOf) });
+      return;
+    }
+    if (rule.action === 'reject') {
+      // only rules that move rows need a flag per row, materialised once
       const flag = quoteIdent(`_bb_fail_${i}`);
       flags.push(`${row.fails} AS ${flag}`);
+      rejectFlags.push(flag);
       if (row.join) joins.push(row.join);
-      if (rule.action === 'reject') {
-        rejectFlags.push(flag);
-        rejectReasons.push(`CASE WHEN ${flag} THEN ${quoteString(`${name}: `)} || ${row.reason} END`);
-      }
+      rejectReasons.push(`CASE WHEN ${flag} THEN ${quoteString(`${name}: `)} || ${row.reason} END`);
       compiled.push({
         rule,
         name,
-        check: `SELECT count(*) FILTER (WHERE ${flag}) AS failing FROM ${all}`,
-        samples: `SELECT ${row.reason} AS reason, ${input.map((c) => col(c.name)).join(', ')} FROM ${all} x WHERE ${flag} LIMIT ${SAMPLE_LIMIT}`,
+        check: `SELECT count(*) FILTER (WHERE ${flag}) AS failing FROM ${judged}`,
+        samples: `SELECT ${row.reason} AS reason, ${colList} FROM ${judged} x WHERE ${flag} LIMIT ${SAMPLE_LIMIT}`,
         failsRow: flag,
         reason: row.reason,
       });
     } else {
-      compiled.push({ rule, name, ...tableRule(rule, name, stage, ctx, statsOf) });
+      // the others are questions asked of the judged rows
+      const from = `${judged} x${row.join ? ` ${row.join}` : ''}`;
+      compiled.push({
+        rule,
+        name,
+        check: `SELECT count(*) AS failing FROM ${from} WHERE ${row.fails}`,
+        samples: `SELECT ${row.reason} AS reason, ${colList} FROM ${from} WHERE ${row.fails} LIMIT ${SAMPLE_LIMIT}`,
+        reason: row.reason,
+      });
     }
   });
-  const cols = input.map((c) => quoteIdent(c.name)).join(', ');
-  const anyReject = rejectFlags.length ? rejectFlags.join(' OR ') : 'FALSE';
   const inherited = lineage ? ['_bb_src', '_bb_file', '_bb_row'] : [];
-  return {
-    statements: [
-      // flags first (they may hold subqueries), reasons over them in the outer SELECT
-      `CREATE OR REPLACE TABLE ${all} AS
-SELECT x.*, CASE WHEN ${anyReject} THEN ${rejectReasons.length ? `concat_ws('; ', ${rejectReasons.join(', ')})` : "''"} END AS _bb_reason, FALSE AS _bb_dropped, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS VARCHAR) AS _bb_raw
-FROM (SELECT ${[...input.map((c) => `x.${quoteIdent(c.name)}`), ...inherited.map((m) => `x.${m}`), ...flags].join(', ')}
+  const noReject = "CAST(NULL AS VARCHAR) AS _bb_reason, FALSE AS _bb_dropped, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS VARCHAR) AS _bb_raw";
+  const judging = flags.length
+    ? [
+        // flags first (they may hold subqueries), reasons over them in the outer SELECT
+        `CREATE OR REPLACE TABLE ${flagsTable} AS
+SELECT x.*, CASE WHEN ${rejectFlags.join(' OR ')} THEN concat_ws('; ', ${rejectReasons.join(', ')}) END AS _bb_reason, FALSE AS _bb_dropped, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS VARCHAR) AS _bb_raw
+FROM (SELECT ${[colList, ...inherited.map((m) => `x.${m}`), ...flags].filter(Boolean).join(', ')}
   FROM ${ctx.table(stage.input)} x${joins.length ? `\n  ${joins.join('\n  ')}` : ''}) x`,
-      ...stageViews(stage.name, cols, lineage ? '_bb_src, _bb_file, _bb_row' : undefined),
-    ],
-    stats: statsFromAll(all),
+        `CREATE OR REPLACE VIEW ${judged} AS SELECT * FROM ${flagsTable}`,
+      ]
+    : [`CREATE OR REPLACE VIEW ${judged} AS SELECT x.*, ${noReject} FROM ${ctx.table(stage.input)} x`];
+  return {
+    statements: [...judging, ...stageViews(stage.name, cols, lineage ? '_bb_src, _bb_file, _bb_row' : undefined, judged)],
+    stats: statsFromAll(judged),
     lineage,
     hasRejects: true,
     rules: compiled,
