@@ -80,6 +80,8 @@ describe('a pipeline run from the desktop app', () => {
   });
 
   it('cancels a run before it publishes anything', async () => {
+    // hold the run after landing, so the cancel reaches it while it works, however fast the machine
+    app.desktop!.runnerEnv['BATCHBOOK_FAILPOINT'] = 'hold-after-landing';
     await ui.id('param-run_date').fill('2026-11-24');
     await ui.id('run-pipeline').click();
     await ui.id('run-cancel').click();

@@ -25,6 +25,8 @@ export interface DesktopControl {
   setFolder(dir: string | undefined): void;
   /** Run processes started so far (their pids), for the tests to check they end. */
   readonly runnerPids: number[];
+  /** Extra environment of the next run processes (e.g. a failpoint that holds a run). */
+  readonly runnerEnv: Record<string, string>;
 }
 
 type Listener = (event: InvokeEvent, ...args: unknown[]) => unknown;
@@ -46,6 +48,7 @@ function fromWire(v: Wire): unknown {
 export async function installDesktop(context: BrowserContext, page: () => Page | undefined): Promise<DesktopControl> {
   let folder: string | undefined;
   const runnerPids: number[] = [];
+  const runnerEnv: Record<string, string> = {};
   const handlers = new Map<string, Listener>();
   const send = (channel: string, ...args: unknown[]) =>
     void page()
@@ -53,7 +56,7 @@ export async function installDesktop(context: BrowserContext, page: () => Page |
       .catch(() => undefined);
   const runs = new RunManager(
     () => {
-      const child = fork(SHIM, [], { stdio: 'ignore' });
+      const child = fork(SHIM, [], { stdio: 'ignore', env: { ...process.env, ...runnerEnv } });
       runnerPids.push(child.pid!);
       return {
         postMessage: (job) => child.send(job),
@@ -121,5 +124,5 @@ export async function installDesktop(context: BrowserContext, page: () => Page |
     },
     { channels: CHANNELS as Record<string, string>, events: EVENTS },
   );
-  return { setFolder: (dir) => (folder = dir), runnerPids };
+  return { setFolder: (dir) => (folder = dir), runnerPids, runnerEnv };
 }

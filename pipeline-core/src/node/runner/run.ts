@@ -94,6 +94,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   try {
     landed = opts.replay ? await landedSources(opts.spec, params, lake) : await landSources(opts.spec, params, opts.inbox, lake, now);
     emit({ event: 'landed', landed });
+    // Test hook: holds the run here, so a test can cancel a run that is under way.
+    if (process.env['BATCHBOOK_FAILPOINT'] === 'hold-after-landing') await new Promise((r) => setTimeout(r, 10_000));
     engine = opts.engine ?? await NodeDuckdbEngine.open({ memoryLimit: opts.memoryLimit ?? '2GB', tempDirectory: tempDir, ...(opts.threads ? { threads: opts.threads } : {}) });
     const relations = new Map(
       await Promise.all(
