@@ -1,6 +1,7 @@
 import { decimalShape, duckdbType, isDecimal, type DataType } from '../../types/dataType.js';
 import type { Expr, LiteralValue } from '../ast.js';
 import { emitWithDialect, type BinaryEmitter, type Dialect, type EmitArg, type EmitOptions, type FunctionEmitterTable } from './emitter.js';
+import { infix, SQL_COMPARISONS, sqlBetween, sqlInList, sqlIsNull } from './sqlCommon.js';
 
 export interface DuckdbEmitOptions extends EmitOptions {
   /**
@@ -167,7 +168,6 @@ function asDate(a: EmitArg): string {
   return a.type === 'date' ? a.code : `CAST(${a.code} AS DATE)`;
 }
 
-const infix = (op: string): BinaryEmitter => (l, r) => `${l.operand} ${op} ${r.operand}`;
 
 /**
  * DuckDB keeps the product of two decimals of precision ≤ 18 at precision 18 (failing on overflow)
@@ -212,19 +212,12 @@ const DUCKDB: Dialect = {
     '/': (l, r) => `${l.type === 'double' ? l.operand : `CAST(${l.code} AS DOUBLE)`} / NULLIF(${asDouble(r)}, 0)`,
     '%': (l, r) => `${l.operand} % NULLIF(${r.code}, 0)`,
     '||': infix('||'),
-    '=': infix('='),
-    '<>': infix('<>'),
-    '<': infix('<'),
-    '<=': infix('<='),
-    '>': infix('>'),
-    '>=': infix('>='),
-    AND: infix('AND'),
-    OR: infix('OR'),
+    ...SQL_COMPARISONS,
   },
-  inList: (arg, list, negated) => `${arg.operand} ${negated ? 'NOT IN' : 'IN'} (${list.map((x) => x.code).join(', ')})`,
-  between: (arg, low, high, negated) => `${arg.operand} ${negated ? 'NOT BETWEEN' : 'BETWEEN'} ${low.operand} AND ${high.operand}`,
+  inList: sqlInList,
+  between: sqlBetween,
   like: (arg, pattern, negated, ci) => `${arg.operand} ${negated ? 'NOT ' : ''}${ci ? 'ILIKE' : 'LIKE'} ${pattern.operand}`,
-  isNull: (arg, negated) => `${arg.operand} IS ${negated ? 'NOT NULL' : 'NULL'}`,
+  isNull: sqlIsNull,
   caseExpr: (operand, whens, otherwise) => {
     const parts = ['CASE'];
     if (operand) parts.push(operand.code);

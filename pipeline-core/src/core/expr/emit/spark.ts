@@ -1,6 +1,7 @@
 import { decimalShape, isDecimal, type DataType } from '../../types/dataType.js';
 import type { Expr, LiteralValue } from '../ast.js';
 import { emitWithDialect, type BinaryEmitter, type Dialect, type EmitArg, type EmitContext, type EmitOptions, type FunctionEmitterTable } from './emitter.js';
+import { SQL_COMPARISONS, sqlBetween, sqlInList, sqlIsNull } from './sqlCommon.js';
 
 /**
  * Spark SQL (3.5 and 4.x, ANSI mode on) for an expression. Where Spark's own behaviour differs
@@ -248,7 +249,6 @@ function wholeDecimal(type: DataType): DataType {
   return d ? (`decimal(${d.precision},0)` as DataType) : type;
 }
 
-const infix = (op: string): BinaryEmitter => (l, r) => `${l.operand} ${op} ${r.operand}`;
 
 /** Decimal results are cast to the language's exact type (Spark's own precision rules differ). */
 const arithmetic = (op: string): BinaryEmitter => (l, r, ctx) => {
@@ -286,20 +286,13 @@ const SPARK: Dialect = {
       return ctx.type && isDecimal(ctx.type) ? `CAST(${code} AS ${sparkType(ctx.type)})` : code;
     },
     '||': (l, r) => `concat(${l.code}, ${r.code})`,
-    '=': infix('='),
-    '<>': infix('<>'),
-    '<': infix('<'),
-    '<=': infix('<='),
-    '>': infix('>'),
-    '>=': infix('>='),
-    AND: infix('AND'),
-    OR: infix('OR'),
+    ...SQL_COMPARISONS,
   },
-  inList: (arg, list, negated) => `${arg.operand} ${negated ? 'NOT IN' : 'IN'} (${list.map((x) => x.code).join(', ')})`,
-  between: (arg, low, high, negated) => `${arg.operand} ${negated ? 'NOT BETWEEN' : 'BETWEEN'} ${low.operand} AND ${high.operand}`,
+  inList: sqlInList,
+  between: sqlBetween,
   like: (arg, pattern, negated, ci) =>
     ci ? `lower(${arg.code}) ${negated ? 'NOT ' : ''}LIKE lower(${pattern.code})${NO_ESCAPE}` : `${arg.operand} ${negated ? 'NOT ' : ''}LIKE ${pattern.operand}${NO_ESCAPE}`,
-  isNull: (arg, negated) => `${arg.operand} IS ${negated ? 'NOT NULL' : 'NULL'}`,
+  isNull: sqlIsNull,
   caseExpr: (operand, whens, otherwise) => {
     const parts = ['CASE'];
     if (operand) parts.push(operand.code);
