@@ -64,27 +64,55 @@ export async function executePlan(engine: SqlEngine, plan: DuckdbPlan, opts: Exe
   const todo = plan.stages.filter((p) => !opts.only || opts.only.has(p.stage.name));
   const stages: StageResult[] = [];
   const rules: RuleResult[] = [];
-  for (const [i, planned] of todo.entries()) {
-    opts.onEvent?.({ event: 'stage_start', stage: planned.stage.name, kind: planned.stage.kind, index: i, total: todo.length });
-    const result = await runStage(engine, planned, opts);
-    stages.push(result.stage);
-    opts.onEvent?.({ event: 'stage_end', result: result.stage, index: i, total: todo.length });
+  // results stay in plan order, though a stage counted by a later one finishes after it starts
+  const order = new Map(todo.map((p, i) => [p.stage.name, i]));
+  // stages whose counts a later stage writes: finished when that stage has run
+  const waiting: { planned: PlannedStage; index: number; ms: number }[] = [];
+  const finish = async (planned: PlannedStage, index: number, statementsMs: number) => {
+    const result = await measureStage(engine, planned, opts, statementsMs);
+    stages.splice(stages.filter((s) => order.get(s.name)! < index).length, 0, result.stage);
+    opts.onEvent?.({ event: 'stage_end', result: result.stage, index, total: todo.length });
     for (const r of result.rules) {
       rules.push(r);
       opts.onEvent?.({ event: 'rule', result: r });
     }
+  };
+  for (const [i, planned] of todo.entries()) {
+    opts.onEvent?.({ event: 'stage_start', stage: planned.stage.name, kind: planned.stage.kind, index: i, total: todo.length });
+    const started = opts.now();
+    await runStatements(engine, planned, opts);
+    const ms = opts.now() - started;
+    const after = planned.compiled.statsAfter;
+    if (after && todo.some((p) => p.stage.name === after)) {
+      waiting.push({ planned, index: i, ms });
+      continue;
+    }
+    for (const w of waiting.filter((x) => x.planned.compiled.statsAfter === planned.stage.name)) await finish(w.planned, w.index, w.ms);
+    await finish(planned, i, ms);
   }
   return { stages, rules };
 }
 
-async function runStage(engine: SqlEngine, planned: PlannedStage, opts: ExecuteOptions): Promise<{ stage: StageResult; rules: RuleResult[] }> {
-  const { stage, compiled } = planned;
-  const started = opts.now();
-  try {
-    for (const sql of compiled.statements) {
+function guarded<T>(stage: string, f: () => Promise<T>): Promise<T> {
+  return f().catch((e: unknown) => {
+    throw e instanceof Cancelled ? e : new StageFailure(stage, e);
+  });
+}
+
+function runStatements(engine: SqlEngine, planned: PlannedStage, opts: ExecuteOptions): Promise<void> {
+  return guarded(planned.stage.name, async () => {
+    for (const sql of planned.compiled.statements) {
       if (opts.isCancelled?.()) throw new Cancelled();
       await engine.exec(sql);
     }
+  });
+}
+
+/** A stage's counts and rule outcomes, read once its statements (and any stage counting it) have run. */
+function measureStage(engine: SqlEngine, planned: PlannedStage, opts: ExecuteOptions, statementsMs: number): Promise<{ stage: StageResult; rules: RuleResult[] }> {
+  const { stage, compiled } = planned;
+  const started = opts.now();
+  return guarded(stage.name, async () => {
     const [counts] = await engine.query(compiled.stats);
     const rules: RuleResult[] = [];
     for (const r of compiled.rules ?? []) {
@@ -110,12 +138,9 @@ async function runStage(engine: SqlEngine, planned: PlannedStage, opts: ExecuteO
         rows_out: toNumber(counts?.['rows_out']),
         rejected: toNumber(counts?.['rejected']),
         filtered: toNumber(counts?.['filtered']),
-        ms: Math.round(opts.now() - started),
+        ms: Math.round(statementsMs + opts.now() - started),
       },
       rules,
     };
-  } catch (e) {
-    if (e instanceof Cancelled) throw e;
-    throw new StageFailure(stage.name, e);
-  }
+  });
 }

@@ -75,6 +75,18 @@ export interface RunReport {
   readonly error?: { readonly message: string; readonly stage?: string };
   /** Run and per-stage metrics, also written as OpenMetrics text to runs/<run_id>/metrics.prom. */
   readonly metrics: RunMetrics;
+  /** `batchbook run --profile`: each stage's own time, CPU, rows, bytes and heaviest DuckDB operators. */
+  readonly profile?: readonly StageProfile[];
+}
+
+export interface StageProfile {
+  readonly stage: string;
+  readonly ms: number;
+  readonly cpu_ms: number;
+  readonly rows: number;
+  /** Bytes of the stage's materialised table (0 for a stage with no rows of its own, e.g. an output). */
+  readonly bytes: number;
+  readonly operators: readonly { readonly operator: string; readonly ms: number; readonly rows: number }[];
 }
 
 /**

@@ -40,15 +40,25 @@ export interface PropagateResult {
 /** How a source's rows reach the engine: the engine adapter decides (native file readers, or tables the browser loaded). */
 export interface SourceRelation {
   /**
-   * SQL relation with every pinned column as VARCHAR plus _bb_file (INTEGER), _bb_error (VARCHAR
-   * or NULL) and, unless rowNumbers is 'insertion', _bb_row (BIGINT, 1-based row or line in its file).
+   * SQL relation with every pinned column as VARCHAR (or, for the columns listed in `typed`,
+   * already in its pinned type) plus _bb_file (INTEGER), _bb_error (VARCHAR or NULL) and, unless
+   * rowNumbers is 'insertion', _bb_row (BIGINT).
    */
   readonly sql: string;
   /**
-   * 'insertion': the relation has no _bb_row; rows arrive in file order, so the row number is
-   * taken from the materialised table's insertion order (cheaper than a window). Default 'column'.
+   * Columns the reader already delivers in their pinned type (a Parquet column whose stored type
+   * is the declared one): read as they are, no cast that could fail, so no reject reason.
    */
-  readonly rowNumbers?: 'column' | 'insertion';
+  readonly typed?: readonly string[];
+  /** True when _bb_error is always NULL (the reader cannot report a bad record, as for Parquet). */
+  readonly errorFree?: boolean;
+  /**
+   * How _bb_row numbers rows. 'column' (default): 1-based across the relation, in file order.
+   * 'file': 1-based within each file (Parquet's file_row_number), so every file's first row is 1.
+   * 'insertion': the relation has no _bb_row; rows arrive in file order, so the row number is
+   * taken from the materialised table's insertion order (rowid, cheaper than a window).
+   */
+  readonly rowNumbers?: 'column' | 'file' | 'insertion';
   /**
    * Lines before a file's first record (a CSV header: 1), when records are lines; then a row's
    * line number can be told (skipping lines the reader rejected). Undefined for Parquet / JSON.
@@ -71,10 +81,24 @@ export interface DuckdbContext {
   /** For a cleanse stage: the schema before each active step and after the last. */
   stepSchemas(stage: string): readonly Schema[];
   hasLineage(stage: string): boolean;
+  /**
+   * Whether the stage's output must carry lineage (_bb_src, _bb_file, _bb_row): it can reject
+   * rows itself, or a later row-preserving stage can. Elsewhere lineage is dropped (narrow rows).
+   */
+  needsLineage(stage: string): boolean;
+  /**
+   * Whether the stage's `<stage>__all` relation is a table (materialised once: reused, expensive
+   * to recompute, or asked for by the preview) or a view fused into whatever reads it.
+   */
+  materialize(stage: string): boolean;
+  /** The later stage that writes this stage's counts (a join counted by the aggregate reading it), if any. */
+  countedBy(stage: string): string | undefined;
+  /** The stages whose counts this stage writes (the joins it aggregates). */
+  counts(stage: string): readonly string[];
   /** DuckDB SQL for an expression (already validated), with parameters bound as literals; `qualify` prefixes column references with a table alias. */
   expr(text: string, columns: Schema, qualify?: string): string;
   sourceRelation(source: string): SourceRelation;
-  /** The stats query of an earlier stage (for conservation rules). */
+  /** The stats query of an earlier stage (for conservation rules): it reads that stage's one-row `__stats` table. */
   statsOf(stage: string): string;
   /** Substitutes {param} placeholders in a zone-relative path. */
   path(template: string): string;
@@ -95,11 +119,20 @@ export interface CompiledRule {
 export interface CompiledStage {
   /** Statements that create the stage's tables, in order. */
   readonly statements: readonly string[];
-  /** One row: rows_in, rows_out, rejected, filtered (BIGINTs). */
+  /**
+   * One row: rows_in, rows_out, rejected, filtered (BIGINTs). Every stage's statements end by
+   * writing them to its one-row `<stage>__stats` table (stageStats), so this is a cheap read and
+   * later stages derive their counts from it instead of scanning again.
+   */
   readonly stats: string;
   readonly lineage: boolean;
   readonly hasRejects: boolean;
   readonly rules?: readonly CompiledRule[];
+  /**
+   * Set when a later stage writes this stage's counts (see DuckdbContext.countedBy): its stats
+   * are read, and its stage_end reported, once that stage has run.
+   */
+  readonly statsAfter?: string;
   /** For output stages: the rows to write, deterministic order, and how. */
   readonly write?: { readonly select: string; readonly format: 'parquet' | 'csv'; readonly partitionBy: readonly string[]; readonly path: string };
 }

@@ -9,6 +9,7 @@ import { openProject, ProjectError, type Project } from '../project/project.js';
 import { nativeSourceRelation } from '../runner/sourceRelation.js';
 import { defaultRunDate, runPipeline, type RunEvent } from '../runner/run.js';
 import { EXIT, summarise } from '../runner/report.js';
+import { formatProfile } from '../runner/profile.js';
 import { exportCommand } from '../export/exportCommand.js';
 import { costCommand } from '../cost/costCommand.js';
 import { registerCostExports } from '../../core/cost/exportContributor.js';
@@ -107,7 +108,8 @@ export function buildCli(): Command {
     .option('--alert-webhook <url>', 'post alerts to this webhook (overrides alerts.webhook.url in the spec)')
     .option('--no-alerts', 'send no alert even if the spec configures them')
     .option('--log-json', 'also write the JSON log lines to stderr (for a container log collector)')
-    .action(async (path: string, opts: { param: Record<string, string>; lake?: string; json?: boolean; replay?: boolean; memoryLimit: string; threads?: number; alertWebhook?: string; alerts: boolean; logJson?: boolean }) => {
+    .option('--profile', "time every stage on its own and name its heaviest DuckDB operators (materialises every stage: slower)")
+    .action(async (path: string, opts: { param: Record<string, string>; lake?: string; json?: boolean; replay?: boolean; memoryLimit: string; threads?: number; alertWebhook?: string; alerts: boolean; logJson?: boolean; profile?: boolean }) => {
       const project = await loadValidProject(path);
       const report = await runPipeline({
         spec: project.loaded.spec,
@@ -119,6 +121,7 @@ export function buildCli(): Command {
         replay: opts.replay ?? false,
         memoryLimit: opts.memoryLimit,
         ...(opts.threads ? { threads: opts.threads } : {}),
+        profile: opts.profile ?? false,
         onEvent: progress((opts.json ?? false) || (opts.logJson ?? false)),
         ops: {
           alerts: { enabled: opts.alerts, ...(opts.alertWebhook ? { webhookUrl: opts.alertWebhook } : {}) },
@@ -126,6 +129,7 @@ export function buildCli(): Command {
         },
       });
       process.stderr.write(`${summarise(report)}\n`);
+      if (report.profile) process.stderr.write(`${formatProfile(report.profile)}\n`);
       if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       process.exitCode = report.exit_code;
     });

@@ -14,6 +14,8 @@ import { createStaging, publish, recoverStaging, writeFileAtomic, type PublishUn
 import { landedSources, landSources, sha256File, type LandedSource } from './land.js';
 import { EXIT, type ExitCode, type OutputFile, type OutputReport, type RejectsReport, type RunReport } from './report.js';
 import { nativeSourceRelation } from './sourceRelation.js';
+import { ProfilingEngine } from './profile.js';
+import type { StageProfile } from '../../core/ops/runReport.js';
 import { openRunOps, type RunOpsOptions } from '../ops/runOps.js';
 import type { AlertOutcome } from '../ops/alerts.js';
 
@@ -39,6 +41,11 @@ export interface RunOptions {
    * lockDownEngine(), and closes it; every stage table is CREATE OR REPLACEd by the next run.
    */
   readonly engine?: NodeDuckdbEngine;
+  /**
+   * Profile every stage: the plan materialises each stage so its own time can be measured, and
+   * DuckDB's profiler names the heaviest operators (slower than a normal run).
+   */
+  readonly profile?: boolean;
 }
 
 export type RunEvent =
@@ -91,26 +98,35 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   let error: RunReport['error'];
   let published = false;
   let engine: NodeDuckdbEngine | undefined;
+  let profiler: ProfilingEngine | undefined;
+  let profile: StageProfile[] | undefined;
   try {
     landed = opts.replay ? await landedSources(opts.spec, params, lake) : await landSources(opts.spec, params, opts.inbox, lake, now);
     emit({ event: 'landed', landed });
     // Test hook: holds the run here, so a test can cancel a run that is under way.
     if (process.env['BATCHBOOK_FAILPOINT'] === 'hold-after-landing') await new Promise((r) => setTimeout(r, 10_000));
-    engine = opts.engine ?? await NodeDuckdbEngine.open({ memoryLimit: opts.memoryLimit ?? '2GB', tempDirectory: tempDir, ...(opts.threads ? { threads: opts.threads } : {}) });
+    engine = opts.engine ?? (await NodeDuckdbEngine.open({ memoryLimit: opts.memoryLimit ?? '2GB', tempDirectory: tempDir, ...(opts.threads ? { threads: opts.threads } : {}) }));
+    const probe = engine;
     const relations = new Map(
       await Promise.all(
         landed.map(async (l) => {
           const source = opts.spec.sources[l.source]!;
           const abs = l.files.map((f) => join(lake, f.path));
-          return [l.source, await nativeSourceRelation(l.source, source, abs, l.files.map((f) => f.path))] as const;
+          return [l.source, await nativeSourceRelation(l.source, source, abs, l.files.map((f) => f.path), true, probe)] as const;
         }),
       ),
     );
-    const plan = compileDuckdbPlan(opts.spec, { params, sourceRelation: (name) => relations.get(name)! });
+    const plan = compileDuckdbPlan(opts.spec, { params, sourceRelation: (name) => relations.get(name)!, materialize: opts.profile ? 'all' : 'auto' });
+    profiler = opts.profile ? await ProfilingEngine.open(engine, join(tempDir, 'profile.json')) : undefined;
     if (!opts.engine) await lockDownEngine(engine, lake, opts.projectDir);
-    execution = await executePlan(engine, plan, { now: () => performance.now(), onEvent: emit });
+    const onEvent = (e: ExecutionEvent) => {
+      if (e.event === 'stage_start') profiler?.enter(e.stage);
+      emit(e);
+    };
+    execution = await executePlan(profiler ?? engine, plan, { now: () => performance.now(), onEvent });
+    profile = await profiler?.profiles(execution.stages);
     const stopOutputs = execution.rules.some((r) => r.status === 'fail' && r.action === 'fail');
-    rejects = await writeRejects(engine, plan, staging, String(params[RUN_DATE]));
+    rejects = await writeRejects(engine, plan, execution, staging, String(params[RUN_DATE]));
     if (!stopOutputs) outputs = await writeOutputs(engine, plan, staging, lake);
     await publish(lake, publishUnits(staging, lake, outputs, String(params[RUN_DATE])), runId);
     published = !stopOutputs;
@@ -152,6 +168,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     rejects,
     ...(error ? { error } : {}),
     metrics,
+    ...(profile ? { profile } : {}),
   };
   await writeFileAtomic(join(lake, 'runs', runId, 'report.json'), JSON.stringify(report, null, 2) + '\n');
   emit({ event: 'run_end', report });
@@ -190,13 +207,14 @@ export async function lockDownEngine(engine: NodeDuckdbEngine, lake: string, pro
   await engine.exec('SET lock_configuration = true');
 }
 
-async function writeRejects(engine: NodeDuckdbEngine, plan: DuckdbPlan, staging: string, runDate: string): Promise<RejectsReport[]> {
+async function writeRejects(engine: NodeDuckdbEngine, plan: DuckdbPlan, execution: ExecutionResult, staging: string, runDate: string): Promise<RejectsReport[]> {
   const out: RejectsReport[] = [];
   await mkdir(join(staging, 'rejects', runDate), { recursive: true });
+  // the stages' counts say which have rejects: no scan to find the ones that have none
+  const rejected = new Map(execution.stages.map((s) => [s.name, s.rejected]));
   for (const p of plan.stages) {
     if (!p.compiled.hasRejects) continue;
-    const [row] = await engine.query(`SELECT count(*) AS n FROM ${quoteIdent(`${p.stage.name}__rejects`)}`);
-    const rows = toNumber(row?.['n']);
+    const rows = rejected.get(p.stage.name) ?? 0;
     if (rows === 0) continue;
     const rel = `rejects/${runDate}/${p.stage.name}.parquet`;
     const file = join(staging, rel);

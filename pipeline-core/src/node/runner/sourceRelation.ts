@@ -1,6 +1,8 @@
 import { open } from 'node:fs/promises';
 import type { Source } from '../../core/spec/schema.js';
 import type { SourceRelation } from '../../core/stages/stageModule.js';
+import type { SqlEngine } from '../../core/execute/sqlEngine.js';
+import { duckdbType } from '../../core/types/dataType.js';
 import { quoteIdent, quoteString } from '../../core/compile/sql.js';
 import { checkCsvHeaders, csvSourceRelation, CsvSourceError } from '../../core/preview/csvRelation.js';
 
@@ -26,7 +28,15 @@ const sqlList = (files: readonly string[]) => `[${files.map(quoteString).join(',
  * numbered, unparseable lines kept as reader errors with their line number.
  * `absFiles` are the landed files; `shownFiles` the names the report should use.
  */
-export async function nativeSourceRelation(name: string, source: Source, absFiles: readonly string[], shownFiles: readonly string[], checkHeaders = true): Promise<SourceRelation> {
+export async function nativeSourceRelation(
+  name: string,
+  source: Source,
+  absFiles: readonly string[],
+  shownFiles: readonly string[],
+  checkHeaders = true,
+  /** An engine to read the Parquet files' own column types with (typed columns are then read as they are). */
+  probe?: SqlEngine,
+): Promise<SourceRelation> {
   const pinned = source.schema.map((c) => c.name);
   if (absFiles.length === 0) {
     const cols = pinned.map((c) => `CAST(NULL AS VARCHAR) AS ${quoteIdent(c)}`).join(', ');
@@ -44,11 +54,7 @@ export async function nativeSourceRelation(name: string, source: Source, absFile
         files: shownFiles,
       };
     case 'parquet':
-      return {
-        rowNumbers: 'insertion',
-        sql: `SELECT ${pinned.map((c) => `CAST(${quoteIdent(c)} AS VARCHAR) AS ${quoteIdent(c)}`).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(NULL AS VARCHAR) AS _bb_error FROM read_parquet(${sqlList(absFiles)})`,
-        files: shownFiles,
-      };
+      return parquetRelation(source, absFiles, shownFiles, probe ? await parquetTypes(probe, absFiles[0]!) : new Map());
   }
 }
 
@@ -74,6 +80,41 @@ function ndjsonRelation(_name: string, absFiles: readonly string[], shownFiles: 
   return {
     lineOffset: 0,
     sql: `SELECT ${fields}, _bb_file, _bb_row, CASE WHEN NOT _ok THEN 'not valid JSON: ' || left(line, 120) END AS _bb_error FROM (SELECT *, coalesce(json_valid(line), FALSE) AND starts_with(ltrim(line), '{') AS _ok FROM (${lines}) WHERE line IS NOT NULL AND trim(line) <> '')`,
+    files: shownFiles,
+  };
+}
+
+/**
+ * Column name → DuckDB type of a Parquet file, as DuckDB reads it; empty when the file cannot be
+ * read (then every column is read as text, and the ingest stage reports the broken file).
+ */
+async function parquetTypes(engine: SqlEngine, file: string): Promise<Map<string, string>> {
+  const rows = await engine.query(`DESCRIBE SELECT * FROM read_parquet(${quoteString(file)})`).catch(() => []);
+  return new Map(rows.map((r) => [String(r['column_name']), String(r['column_type'])]));
+}
+
+// Stored types a declared integer (BIGINT) takes exactly: reading them as text and back gives the same value.
+const WIDENS_TO_BIGINT = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER']);
+
+/**
+ * Parquet carries types: a column stored in its declared type (or an integer type that widens to
+ * it exactly) is read as it is, so nothing can fail to convert and no text round trip is paid;
+ * other columns are read as text and cast by the ingest stage, bad values becoming rejects. Rows
+ * are numbered within their file by the reader itself (file_row_number).
+ */
+function parquetRelation(source: Source, absFiles: readonly string[], shownFiles: readonly string[], stored: ReadonlyMap<string, string>): SourceRelation {
+  const typed = source.schema.filter((c) => {
+    const t = stored.get(c.name);
+    const want = duckdbType(c.type);
+    return c.type !== 'string' && t !== undefined && (t === want || (want === 'BIGINT' && WIDENS_TO_BIGINT.has(t)));
+  });
+  const isTyped = new Set(typed.map((c) => c.name));
+  const cols = source.schema.map((c) => `CAST(${quoteIdent(c.name)} AS ${isTyped.has(c.name) ? duckdbType(c.type) : 'VARCHAR'}) AS ${quoteIdent(c.name)}`);
+  return {
+    rowNumbers: 'file',
+    typed: typed.map((c) => c.name),
+    errorFree: true,
+    sql: `SELECT ${cols.join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(file_row_number + 1 AS BIGINT) AS _bb_row, CAST(NULL AS VARCHAR) AS _bb_error FROM read_parquet(${sqlList(absFiles)}, file_row_number = true)`,
     files: shownFiles,
   };
 }

@@ -6,6 +6,8 @@ import { substitutePath, type ParamValues } from '../../spec/params.js';
 import type { PipelineSpec, Stage } from '../../spec/schema.js';
 import { compileStage } from '../../stages/registry.js';
 import type { CompiledStage, DuckdbContext, SourceRelation } from '../../stages/stageModule.js';
+import { statsQuery } from '../../stages/stageTables.js';
+import { planShape, type Materialize } from './planShape.js';
 
 export interface PlannedStage {
   readonly stage: Stage;
@@ -16,6 +18,8 @@ export interface PlannedStage {
 
 export interface DuckdbPlan {
   readonly stages: readonly PlannedStage[];
+  /** Stages whose `__all` relation is a table (the others are views fused into their readers). */
+  readonly tables: ReadonlySet<string>;
 }
 
 export interface DuckdbPlanOptions {
@@ -24,6 +28,8 @@ export interface DuckdbPlanOptions {
   readonly sourceRelation: (source: string) => SourceRelation;
   /** Reuse an analysis already made (the loader has one). */
   readonly analysis?: Analysis;
+  /** 'auto' (default): materialise only where it saves work. 'all': every stage a table (preview, profiling). */
+  readonly materialize?: Materialize;
 }
 
 export class PlanError extends Error {}
@@ -34,6 +40,7 @@ export class PlanError extends Error {}
  */
 export function compileDuckdbPlan(spec: PipelineSpec, opts: DuckdbPlanOptions): DuckdbPlan {
   const analysis = opts.analysis ?? analyzeSpec(spec);
+  const shape = planShape(spec, opts.materialize ?? 'auto');
   const lineage = new Map<string, boolean>();
   const stats = new Map<string, string>();
   const schemaOf = (name: string): Schema => {
@@ -48,6 +55,10 @@ export function compileDuckdbPlan(spec: PipelineSpec, opts: DuckdbPlanOptions): 
     schemaOf,
     stepSchemas: (name) => analysis.stepSchemas.get(name) ?? [schemaOf(name)],
     hasLineage: (name) => lineage.get(name) ?? false,
+    needsLineage: (name) => shape.lineage.has(name),
+    materialize: (name) => shape.tables.has(name),
+    countedBy: (name) => shape.countedBy.get(name),
+    counts: (name) => [...shape.countedBy].filter(([, by]) => by === name).map(([join]) => join),
     expr: (text, columns, qualify) => {
       const checked = checkExpression(text, columns, analysis.paramTypes);
       if (!checked.expr || checked.errors.length) throw new PlanError(`expression '${text}' has errors: ${checked.errors.map((e) => e.message).join('; ')}`);
@@ -68,10 +79,10 @@ export function compileDuckdbPlan(spec: PipelineSpec, opts: DuckdbPlanOptions): 
   const stages = spec.stages.map((stage, index) => {
     const compiled = compileStage('duckdb', stage, ctx);
     lineage.set(stage.name, compiled.lineage);
-    stats.set(stage.name, compiled.stats);
+    stats.set(stage.name, statsQuery(stage.name));
     return { stage, index, compiled, schema: schemaOf(stage.name) };
   });
-  return { stages };
+  return { stages, tables: shape.tables };
 }
 
 /**

@@ -67,7 +67,7 @@ describe('dbt export', () => {
     const model = file('models/stages/checked.sql')!;
     expect(model).toContain('{{ config(materialized="batchbook_stage") }}');
     expect(model).toContain('-- depends_on: {{ ref("raw") }}');
-    expect(model).toContain('CREATE OR REPLACE TABLE "checked__flags"');
+    expect(model).toContain('CREATE OR REPLACE VIEW "checked__judged"');
     // the expression's literal '{{x}}' reaches DuckDB unchanged once dbt renders the escape
     expect(model).toContain("'{{ '{' }}{x}}'");
     expect(file('models/stages/raw.sql')).toContain('{{ bb_literal(var("input_root") ~ "/" ~ "in/s_" ~ var("run_date") ~ ".csv") }}');

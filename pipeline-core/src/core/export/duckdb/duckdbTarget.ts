@@ -64,6 +64,8 @@ export function duckdbScript(ctx: ExportContext, sourceRelation: MarkedSourceRel
   for (const p of [...defaults.map((d) => ({ name: d.name, value: d.value ?? '' })), { name: 'input_root', value: 'data' }, { name: 'output_root', value: 'out' }]) {
     out.push(`SET VARIABLE ${p.name} = coalesce(${v(p.name)}, ${quoteString(p.value)});`);
   }
+  // memory bounded, spilling beside the outputs (as batchbook run does under its lake)
+  out.push(`SET VARIABLE bb_memory_limit = coalesce(${v('bb_memory_limit')}, '2GB');`, `SET memory_limit = ${v('bb_memory_limit')};`, `SET temp_directory = ${v('output_root')} || '/.tmp';`);
   out.push(...DUCKDB_NATIVE_PRELUDE.map((s) => `${s};`));
   const rules: string[] = [];
   for (const p of plan.stages) {
@@ -85,13 +87,15 @@ export function duckdbScript(ctx: ExportContext, sourceRelation: MarkedSourceRel
     ),
   );
   out.push(`COPY (SELECT * FROM _bb_rules) TO (${outRoot} || '/validation/' || ${runDate} || '/rules.json') (FORMAT json);`);
+  // the one result the script prints: each rule's outcome (checks below are silent unless they stop the run)
+  out.push(`SELECT stage, name, rule, severity, action, status, failing FROM _bb_rules ORDER BY status, stage, name;`);
   for (const p of plan.stages.filter((x) => x.compiled.hasRejects)) {
     out.push(statement(`COPY (${rejectsQuery(plan, p.stage.name)}) TO (${outRoot} || '/rejects/' || ${runDate} || ${quoteString(`/${p.stage.name}.parquet`)}) (FORMAT parquet)`, render));
   }
   out.push(
     // the gate says whether an error-severity rule failed too: run.sh turns the message into the
     // runner's exit status (0 when only warn-severity rules stopped the outputs, 3 otherwise)
-    "SELECT CASE WHEN count(*) FILTER (WHERE action = 'fail') > 0 THEN error('outputs not published: rule(s) with action fail failed: ' || string_agg(stage || '.' || name, ', ') FILTER (WHERE action = 'fail') || CASE WHEN count(*) FILTER (WHERE severity = 'error') > 0 THEN '; error-severity rule(s) failed: ' || string_agg(stage || '.' || name, ', ') FILTER (WHERE severity = 'error') ELSE '' END) END FROM _bb_rules WHERE status = 'fail';",
+    "SET VARIABLE _bb_gate = (SELECT CASE WHEN count(*) FILTER (WHERE action = 'fail') > 0 THEN error('outputs not published: rule(s) with action fail failed: ' || string_agg(stage || '.' || name, ', ') FILTER (WHERE action = 'fail') || CASE WHEN count(*) FILTER (WHERE severity = 'error') > 0 THEN '; error-severity rule(s) failed: ' || string_agg(stage || '.' || name, ', ') FILTER (WHERE severity = 'error') ELSE '' END) END FROM _bb_rules WHERE status = 'fail');",
   );
   for (const p of plan.stages) {
     const w = p.compiled.write;
@@ -105,7 +109,7 @@ export function duckdbScript(ctx: ExportContext, sourceRelation: MarkedSourceRel
     );
   }
   out.push(
-    "SELECT CASE WHEN count(*) > 0 THEN error('error-severity rule(s) failed: ' || string_agg(stage || '.' || name, ', ')) END FROM _bb_rules WHERE status = 'fail' AND severity = 'error';",
+    "SET VARIABLE _bb_gate = (SELECT CASE WHEN count(*) > 0 THEN error('error-severity rule(s) failed: ' || string_agg(stage || '.' || name, ', ')) END FROM _bb_rules WHERE status = 'fail' AND severity = 'error');",
   );
   return `${out.join('\n')}\n`;
 }
@@ -138,6 +142,7 @@ duckdb -bail \\
 ${params.map((p) => `  -cmd "SET VARIABLE ${p.name} = '\${${p.name.toUpperCase()}}'" \\`).join('\n')}
   -cmd "SET VARIABLE input_root = '$INPUT_ROOT'" \\
   -cmd "SET VARIABLE output_root = '$OUTPUT_ROOT'" \\
+  -cmd "SET VARIABLE bb_memory_limit = '\${MEMORY_LIMIT:-2GB}'" \\
   < pipeline.sql 2> "$errors" || status=$?
 cat "$errors" >&2
 if [ "$status" -ne 0 ]; then
@@ -180,7 +185,9 @@ Copy the raw files into \`data/\` beside \`pipeline.yaml\` first (the same layou
 \`run.sh\` creates the output folders (DuckDB's COPY does not) and runs \`pipeline.sql\` with the
 variables \`run_date\`, \`input_root\` and \`output_root\`. From any DuckDB client:
 \`SET VARIABLE run_date = '${d}'; SET VARIABLE input_root = '…'; SET VARIABLE output_root = '…';\`
-then execute \`pipeline.sql\`. The script stops with an error when a rule with action \`fail\` fails
+then execute \`pipeline.sql\`. DuckDB's memory is limited to 2 GB (\`MEMORY_LIMIT=8GB ./run.sh …\`, or the
+variable \`bb_memory_limit\`), spilling to \`<output_root>/.tmp\`. The script prints one table, each
+rule's outcome; its other checks are silent unless they stop the run. The script stops with an error when a rule with action \`fail\` fails
 (before the outputs are written) or when an error-severity rule fails; \`run.sh\` turns that into
 \`batchbook run\`'s exit status: 3 when an error-severity rule failed, 0 when only warn-severity rules
 held the outputs back, 1 on any other error.

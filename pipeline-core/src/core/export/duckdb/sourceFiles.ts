@@ -32,7 +32,7 @@ function listingStatements(source: string): string[] {
   const read = quoteString(readMarker(source));
   return [
     `SET VARIABLE ${filesVariable(source)} = (SELECT coalesce(list(file ORDER BY file), []) FROM glob(${read}))`,
-    `SELECT CASE WHEN len(${list(source)}) = 0 THEN error(${quoteString(`source '${source}': no file matches `)} || ${read}) END`,
+    `SET VARIABLE _bb_guard = (SELECT CASE WHEN len(${list(source)}) = 0 THEN error(${quoteString(`source '${source}': no file matches `)} || ${read}) END)`,
   ];
 }
 

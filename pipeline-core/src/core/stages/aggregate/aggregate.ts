@@ -2,9 +2,10 @@ import type { DataType, Schema } from '../../types/dataType.js';
 import { decimalShape, decimalType, duckdbType, isNumeric } from '../../types/dataType.js';
 import { quoteIdent } from '../../compile/sql.js';
 import type { Measure, StageOf } from '../../spec/schema.js';
-import { allTable, plainView } from '../stageTables.js';
+import { allTable, createAll, plainView, stageStats, statsQuery } from '../stageTables.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
 import { compileAggregateSpark } from './spark.js';
+import { joinStats } from '../join/join.js';
 import { compileAggregateBeam } from './beam.js';
 
 type Aggregate = StageOf<'aggregate'>;
@@ -60,14 +61,27 @@ function compileDuckdb(stage: Aggregate, ctx: DuckdbContext): CompiledStage {
   const outSchema = ctx.schemaOf(stage.name);
   const groups = stage.group_by.map(quoteIdent);
   const measures = stage.measures.map((m) => `${measureSql(m, input, ctx, outSchema.find((c) => c.name === m.name)?.type ?? 'double')} AS ${quoteIdent(m.name)}`);
-  const out = ctx.table(stage.name);
   const groupBy = groups.length ? ` GROUP BY ${groups.join(', ')}` : '';
+  const all = allTable(stage.name);
+  // _bb_n: the rows of each group, so the input's count comes from this small table (no second scan)
   return {
-    statements: [`CREATE OR REPLACE TABLE ${allTable(stage.name)} AS\nSELECT ${[...groups, ...measures].join(', ')} FROM ${ctx.table(stage.input)}${groupBy}`, plainView(stage.name)],
-    stats: `SELECT (SELECT count(*) FROM ${ctx.table(stage.input)}) AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, 0 AS rejected, 0 AS filtered`,
+    statements: [
+      createAll(stage.name, ctx.materialize(stage.name), `SELECT ${[...groups, ...measures, 'count(*) AS _bb_n'].join(', ')} FROM ${ctx.table(stage.input)}${groupBy}`),
+      plainView(stage.name, ['_bb_n']),
+      stageStats(stage.name, `SELECT CAST(coalesce(sum(_bb_n), 0) AS BIGINT) AS rows_in, count(*) AS rows_out, CAST(0 AS BIGINT) AS rejected, CAST(0 AS BIGINT) AS filtered FROM ${all}`),
+      // the join fused into this aggregate: its rows are the groups' rows
+      ...ctx.counts(stage.name).map((join) => stageStats(join, joinStats(joinOf(ctx, join), `(SELECT coalesce(sum(_bb_n), 0) FROM ${all})`))),
+    ],
+    stats: statsQuery(stage.name),
     lineage: false,
     hasRejects: false,
   };
+}
+
+function joinOf(ctx: DuckdbContext, name: string): StageOf<'join'> {
+  const s = ctx.spec.stages.find((x) => x.name === name);
+  if (s?.kind !== 'join') throw new Error(`${name} is not a join`);
+  return s;
 }
 
 export const aggregateStage: StageModule<'aggregate'> = {

@@ -2,7 +2,7 @@ import { duckdbType } from '../../types/dataType.js';
 import { quoteIdent, quoteString, RESERVED_PREFIX } from '../../compile/sql.js';
 import type { StageOf } from '../../spec/schema.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
-import { allTable, stageViews, statsFromAll } from '../stageTables.js';
+import { allTable, createAll, stageStats, stageViews, statsFromAll, statsQuery } from '../stageTables.js';
 import { compileIngestSpark } from './spark.js';
 import { compileIngestBeam } from './beam.js';
 
@@ -22,10 +22,12 @@ function propagate(stage: Ingest, ctx: PropagateContext): PropagateResult {
 }
 
 /**
- * Everything is read as text first; each column is then cast to its pinned type, and a value
- * that does not fit sends its row to rejects with the reason instead of failing the run. Lines
- * the reader itself cannot parse (ragged, badly encoded) join the rejects with their line number.
- * One table holds every row read; the stage's output and rejects are views over it.
+ * Text columns are read as text and cast to their pinned types, and a value that does not fit
+ * sends its row to rejects with the reason instead of failing the run; columns the reader already
+ * delivers in their pinned type (typed Parquet) are read as they are. Lines the reader itself
+ * cannot parse (ragged, badly encoded) join the rejects with their line number. One relation
+ * holds every row read (a table for text sources, parsed once; a view over typed Parquet); the
+ * stage's output and rejects are views over it.
  */
 function compileDuckdb(stage: Ingest, ctx: DuckdbContext): CompiledStage {
   const source = ctx.spec.sources[stage.source];
@@ -33,42 +35,57 @@ function compileDuckdb(stage: Ingest, ctx: DuckdbContext): CompiledStage {
   const rel = ctx.sourceRelation(stage.source);
   const all = allTable(stage.name);
   const files = quoteIdent(`${stage.name}__files`);
-  // raw text columns are renamed so the typed columns can take the real names in the same SELECT
+  const typedAlready = new Set(rel.typed ?? []);
+  const castFree = (c: { name: string; type: string }) => c.type === 'string' || typedAlready.has(c.name);
+  // raw columns are renamed so the typed columns can take the real names in the same SELECT
   const raw = (i: number) => `_bb_c${i}`;
   const reasons = source.schema.flatMap((c, i) => {
-    if (c.type === 'string') return [];
+    if (castFree(c)) return [];
     const msg = `${quoteString(`${c.name}: cannot read '`)} || ${raw(i)} || ${quoteString(`' as ${c.type}`)}`;
     return [`CASE WHEN ${raw(i)} IS NOT NULL AND TRY_CAST(${raw(i)} AS ${duckdbType(c.type)}) IS NULL THEN ${msg} END`];
   });
   const reason = reasons.length ? `coalesce(_bb_error, NULLIF(concat_ws('; ', ${reasons.join(', ')}), ''))` : '_bb_error';
-  const typed = source.schema.map((c, i) => (c.type === 'string' ? `${raw(i)} AS ${quoteIdent(c.name)}` : `TRY_CAST(${raw(i)} AS ${duckdbType(c.type)}) AS ${quoteIdent(c.name)}`));
-  const rawLine = `concat_ws(',', ${source.schema.map((_, i) => `coalesce(${raw(i)}, '')`).join(', ')})`;
+  const typed = source.schema.map((c, i) => (castFree(c) ? `${raw(i)} AS ${quoteIdent(c.name)}` : `TRY_CAST(${raw(i)} AS ${duckdbType(c.type)}) AS ${quoteIdent(c.name)}`));
+  const rawLine = `concat_ws(',', ${source.schema.map((c, i) => `coalesce(${typedAlready.has(c.name) ? `CAST(${raw(i)} AS VARCHAR)` : raw(i)}, '')`).join(', ')})`;
   const renamed = source.schema.map((c, i) => `${quoteIdent(c.name)} AS ${raw(i)}`).join(', ');
-  const byColumn = (rel.rowNumbers ?? 'column') === 'column';
-  const row = byColumn ? '_bb_row' : 'CAST(NULL AS BIGINT)';
+  const numbering = rel.rowNumbers ?? 'column';
+  const byInsertion = numbering === 'insertion';
+  // a row's number in insertion order is its rowid (stable once the table is committed), so it
+  // is read from there instead of being written; the reader's rejects (appended after) have none
+  const rowOf = byInsertion ? 'CAST(CASE WHEN _bb_line IS NULL THEN rowid + 1 END AS BIGINT)' : '_bb_row';
+  const materialize = ctx.materialize(stage.name) || byInsertion || rel.readerErrors !== undefined;
+  const canReject = reasons.length > 0 || rel.readerErrors !== undefined || !rel.errorFree;
 
   const fileRows = rel.files.map((f, i) => `(${i}, ${quoteString(f)})`).join(', ') || "(0, '')";
+  const firstRows =
+    numbering === 'file'
+      ? ''
+      : `\nLEFT JOIN (SELECT _bb_file, min(${rowOf}) AS first_row FROM ${all} WHERE _bb_line IS NULL GROUP BY _bb_file) w ON w._bb_file = f.file_index`;
   const cols = source.schema.map((c) => quoteIdent(c.name)).join(', ');
+  const lineage = `${quoteString(stage.source)} AS _bb_src, _bb_file, ${rowOf} AS _bb_row`;
   const statements = [
     ...(rel.setup ?? []),
-    `CREATE OR REPLACE TABLE ${all} AS
-SELECT ${typed.join(', ')}, _bb_file, ${row} AS _bb_row, CAST(NULL AS BIGINT) AS _bb_line, _bb_reason, CASE WHEN _bb_reason IS NOT NULL THEN ${rawLine} END AS _bb_raw, FALSE AS _bb_dropped
-FROM (SELECT *, ${reason} AS _bb_reason FROM (SELECT ${renamed}, _bb_file${byColumn ? ', _bb_row' : ''}, _bb_error FROM (${rel.sql}) r0) r1) r2`,
-    // Insertion order is file order, so a row's number is its position in the table; it is
-    // stored (rowid itself is only stable once committed), before the reader's rejects are appended.
-    ...(byColumn ? [] : [`UPDATE ${all} SET _bb_row = rowid + 1`]),
+    createAll(
+      stage.name,
+      materialize,
+      `SELECT ${typed.join(', ')}, _bb_file, ${byInsertion ? 'CAST(NULL AS BIGINT)' : '_bb_row'} AS _bb_row, CAST(NULL AS BIGINT) AS _bb_line, _bb_reason, CASE WHEN _bb_reason IS NOT NULL THEN ${rawLine} END AS _bb_raw, FALSE AS _bb_dropped
+FROM (SELECT *, ${reason} AS _bb_reason FROM (SELECT ${renamed}, _bb_file${byInsertion ? '' : ', _bb_row'}, _bb_error FROM (${rel.sql}) r0) r1) r2`,
+    ),
     ...(rel.readerErrors ? [`INSERT INTO ${all} (_bb_file, _bb_line, _bb_reason, _bb_raw, _bb_dropped) SELECT _bb_file, _bb_line, _bb_reason, _bb_raw, FALSE FROM (${rel.readerErrors}) e`] : []),
     // For each line the reader rejected: how many records of its file come before it, so a
     // record's line is its row + the header + the rejected lines before it.
-    `CREATE OR REPLACE TABLE ${quoteIdent(`${stage.name}__errlines`)} AS
-SELECT _bb_file AS file_index, _bb_line - ${rel.lineOffset ?? 0} - row_number() OVER (PARTITION BY _bb_file ORDER BY _bb_line) AS records_before FROM ${all} WHERE _bb_line IS NOT NULL`,
+    rel.readerErrors
+      ? `CREATE OR REPLACE TABLE ${quoteIdent(`${stage.name}__errlines`)} AS
+SELECT _bb_file AS file_index, _bb_line - ${rel.lineOffset ?? 0} - row_number() OVER (PARTITION BY _bb_file ORDER BY _bb_line) AS records_before FROM ${all} WHERE _bb_line IS NOT NULL`
+      : `CREATE OR REPLACE TABLE ${quoteIdent(`${stage.name}__errlines`)} AS SELECT CAST(NULL AS INTEGER) AS file_index, CAST(NULL AS BIGINT) AS records_before WHERE FALSE`,
     `CREATE OR REPLACE TABLE ${files} AS
-SELECT f.file_index, f.path, coalesce(w.first_row, 1) AS first_row, CAST(${rel.lineOffset ?? 'NULL'} AS BIGINT) AS line_offset
-FROM (VALUES ${fileRows}) f(file_index, path)
-LEFT JOIN (SELECT _bb_file, min(_bb_row) AS first_row FROM ${all} WHERE _bb_line IS NULL GROUP BY _bb_file) w ON w._bb_file = f.file_index`,
-    ...stageViews(stage.name, cols, `${quoteString(stage.source)} AS _bb_src, _bb_file, _bb_row`),
+SELECT f.file_index, f.path, ${numbering === 'file' ? 'CAST(1 AS BIGINT)' : 'coalesce(w.first_row, 1)'} AS first_row, CAST(${rel.lineOffset ?? 'NULL'} AS BIGINT) AS line_offset
+FROM (VALUES ${fileRows}) f(file_index, path)${firstRows}`,
+    ...stageViews(stage.name, cols, ctx.needsLineage(stage.name) ? lineage : undefined, all, lineage),
+    // typed Parquet cannot reject: its counts are the files' row counts (from their metadata)
+    stageStats(stage.name, canReject ? statsFromAll(all) : `SELECT count(*) AS rows_in, count(*) AS rows_out, CAST(0 AS BIGINT) AS rejected, CAST(0 AS BIGINT) AS filtered FROM (${rel.sql}) r`),
   ];
-  return { statements, stats: statsFromAll(all), lineage: true, hasRejects: true };
+  return { statements, stats: statsQuery(stage.name), lineage: ctx.needsLineage(stage.name), hasRejects: true };
 }
 
 export const ingestStage: StageModule<'ingest'> = {

@@ -2,7 +2,7 @@ import type { Column, Schema } from '../../types/dataType.js';
 import { isNumeric } from '../../types/dataType.js';
 import { quoteIdent } from '../../compile/sql.js';
 import type { JoinKey, StageOf } from '../../spec/schema.js';
-import { allTable, plainView } from '../stageTables.js';
+import { createAll, inputRows, plainView, stageStats, statsQuery } from '../stageTables.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
 import { compileJoinSpark } from './spark.js';
 import { compileJoinBeam } from './beam.js';
@@ -54,12 +54,13 @@ function compileDuckdb(stage: Join, ctx: DuckdbContext): CompiledStage {
   const right = ctx.schemaOf(stage.right);
   const keys = stage.on.map(joinKeyPair);
   const cond = keys.map((k) => `l.${quoteIdent(k.left)} = r.${quoteIdent(k.right)}`).join(' AND ');
-  const lineage = ctx.hasLineage(stage.left) && stage.type !== 'full';
+  const lineage = ctx.hasLineage(stage.left) && stage.type !== 'full' && ctx.needsLineage(stage.name);
   const out = ctx.table(stage.name);
   const meta = lineage ? ', l._bb_src, l._bb_file, l._bb_row' : '';
   let select: string;
   if (stage.type === 'anti') {
-    select = `SELECT l.* FROM ${ctx.table(stage.left)} l WHERE NOT EXISTS (SELECT 1 FROM ${ctx.table(stage.right)} r WHERE ${cond})`;
+    const leftCols = left.map((c) => `l.${quoteIdent(c.name)}`).join(', ');
+    select = `SELECT ${leftCols}${meta} FROM ${ctx.table(stage.left)} l WHERE NOT EXISTS (SELECT 1 FROM ${ctx.table(stage.right)} r WHERE ${cond})`;
   } else {
     const sameName = new Set(keys.filter((k) => k.left === k.right).map((k) => k.left));
     const cols = joinOutput(stage, left, right).columns.map(({ column, side, from }) => {
@@ -70,12 +71,24 @@ function compileDuckdb(stage: Join, ctx: DuckdbContext): CompiledStage {
     const how = { inner: 'INNER', left: 'LEFT', full: 'FULL' }[stage.type];
     select = `SELECT ${cols.join(', ')}${meta} FROM ${ctx.table(stage.left)} l ${how} JOIN ${ctx.table(stage.right)} r ON ${cond}`;
   }
+  const countedBy = ctx.countedBy(stage.name);
   return {
-    statements: [`CREATE OR REPLACE TABLE ${allTable(stage.name)} AS\n${select}`, plainView(stage.name)],
-    stats: `SELECT (SELECT count(*) FROM ${ctx.table(stage.left)}) + (SELECT count(*) FROM ${ctx.table(stage.right)}) AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, 0 AS rejected, 0 AS filtered`,
-    lineage: stage.type === 'anti' ? ctx.hasLineage(stage.left) : lineage,
+    statements: [
+      createAll(stage.name, ctx.materialize(stage.name), select),
+      plainView(stage.name),
+      // fused into the aggregate that reads it, the join is counted there (no pass of its own)
+      ...(countedBy ? [] : [stageStats(stage.name, joinStats(stage, `(SELECT count(*) FROM ${out})`))]),
+    ],
+    stats: statsQuery(stage.name),
+    ...(countedBy ? { statsAfter: countedBy } : {}),
+    lineage,
     hasRejects: false,
   };
+}
+
+/** A join's counts: rows in from its inputs' counts, rows out as given. */
+export function joinStats(stage: Join, rowsOut: string): string {
+  return `SELECT ${inputRows([stage.left, stage.right])} AS rows_in, CAST(${rowsOut} AS BIGINT) AS rows_out, CAST(0 AS BIGINT) AS rejected, CAST(0 AS BIGINT) AS filtered`;
 }
 
 export const joinStage: StageModule<'join'> = {

@@ -1,4 +1,5 @@
 import { quoteIdent } from '../../compile/sql.js';
+import { passthroughStats, stageStats, statsQuery } from '../stageTables.js';
 import type { StageOf } from '../../spec/schema.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
 import { compileOutputSpark } from './spark.js';
@@ -25,8 +26,9 @@ function compileDuckdb(stage: Output, ctx: DuckdbContext): CompiledStage {
   const cols = ctx.schemaOf(stage.input).map((c) => quoteIdent(c.name)).join(', ');
   const input = ctx.table(stage.input);
   return {
-    statements: [],
-    stats: `SELECT count(*) AS rows_in, count(*) AS rows_out, 0 AS rejected, 0 AS filtered FROM ${input}`,
+    // every input row is written: the counts are the input's
+    statements: [stageStats(stage.name, passthroughStats(stage.input))],
+    stats: statsQuery(stage.name),
     lineage: false,
     hasRejects: false,
     write: {

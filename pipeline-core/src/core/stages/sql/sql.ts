@@ -1,7 +1,7 @@
 import { duckdbType } from '../../types/dataType.js';
 import { quoteIdent } from '../../compile/sql.js';
 import type { StageOf } from '../../spec/schema.js';
-import { allTable, plainView } from '../stageTables.js';
+import { createAll, inputRows, plainView, stageStats, statsQuery } from '../stageTables.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
 import { compileSqlSpark } from './spark.js';
 import { compileSqlBeam } from './beam.js';
@@ -23,8 +23,12 @@ function compileDuckdb(stage: Sql, ctx: DuckdbContext): CompiledStage {
   const body = stage.sql.trim().replace(/;\s*$/, '');
   const cols = stage.schema.map((c) => `CAST(q.${quoteIdent(c.name)} AS ${duckdbType(c.type)}) AS ${quoteIdent(c.name)}`).join(', ');
   return {
-    statements: [`CREATE OR REPLACE TABLE ${allTable(stage.name)} AS\nSELECT ${cols} FROM (\n${body}\n) q`, plainView(stage.name)],
-    stats: `SELECT ${stage.inputs.length ? stage.inputs.map((i) => `(SELECT count(*) FROM ${ctx.table(i)})`).join(' + ') : '0'} AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, 0 AS rejected, 0 AS filtered`,
+    statements: [
+      createAll(stage.name, ctx.materialize(stage.name), `SELECT ${cols} FROM (\n${body}\n) q`),
+      plainView(stage.name),
+      stageStats(stage.name, `SELECT ${inputRows(stage.inputs)} AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, CAST(0 AS BIGINT) AS rejected, CAST(0 AS BIGINT) AS filtered`),
+    ],
+    stats: statsQuery(stage.name),
     lineage: false,
     hasRejects: false,
   };

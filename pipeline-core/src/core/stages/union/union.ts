@@ -3,7 +3,7 @@ import { duckdbType } from '../../types/dataType.js';
 import { commonType } from '../../expr/typeRules.js';
 import { quoteIdent } from '../../compile/sql.js';
 import type { StageOf } from '../../spec/schema.js';
-import { allTable, plainView } from '../stageTables.js';
+import { createAll, inputRows, plainView, stageStats, statsQuery } from '../stageTables.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
 import { compileUnionSpark } from './spark.js';
 import { compileUnionBeam } from './beam.js';
@@ -42,13 +42,17 @@ function propagate(stage: Union, ctx: PropagateContext): PropagateResult {
 
 function compileDuckdb(stage: Union, ctx: DuckdbContext): CompiledStage {
   const schema = ctx.schemaOf(stage.name);
-  const lineage = stage.inputs.every((i) => ctx.hasLineage(i));
+  const lineage = stage.inputs.every((i) => ctx.hasLineage(i)) && ctx.needsLineage(stage.name);
   const cols = schema.map((c) => `CAST(${quoteIdent(c.name)} AS ${duckdbType(c.type)}) AS ${quoteIdent(c.name)}`).join(', ');
   const parts = stage.inputs.map((i) => `SELECT ${cols}${lineage ? ', _bb_src, _bb_file, _bb_row' : ''} FROM ${ctx.table(i)}`);
-  const out = ctx.table(stage.name);
+  // UNION ALL keeps every row: the counts are the inputs' (no scan)
   return {
-    statements: [`CREATE OR REPLACE TABLE ${allTable(stage.name)} AS\n${parts.join('\nUNION ALL\n')}`, plainView(stage.name)],
-    stats: `SELECT ${stage.inputs.map((i) => `(SELECT count(*) FROM ${ctx.table(i)})`).join(' + ')} AS rows_in, (SELECT count(*) FROM ${out}) AS rows_out, 0 AS rejected, 0 AS filtered`,
+    statements: [
+      createAll(stage.name, ctx.materialize(stage.name), parts.join('\nUNION ALL\n')),
+      plainView(stage.name),
+      stageStats(stage.name, `SELECT ${inputRows(stage.inputs)} AS rows_in, ${inputRows(stage.inputs)} AS rows_out, CAST(0 AS BIGINT) AS rejected, CAST(0 AS BIGINT) AS filtered`),
+    ],
+    stats: statsQuery(stage.name),
     lineage,
     hasRejects: false,
   };

@@ -3,7 +3,7 @@ import { isNumeric, isTemporal } from '../../types/dataType.js';
 import { duckdbLiteral, quoteIdent, quoteString } from '../../compile/sql.js';
 import type { StageOf } from '../../spec/schema.js';
 import type { CompiledRule, CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
-import { stageViews, statsFromAll } from '../stageTables.js';
+import { passthroughStats, stageStats, stageViews, statsQuery, statsTable } from '../stageTables.js';
 import { isRowRule, type Rule } from './rules.js';
 import { compileValidateSpark } from './spark.js';
 import { compileValidateBeam } from './beam.js';
@@ -203,12 +203,16 @@ function rowRule(rule: Rule, index: number, input: Schema, stageInput: string, c
         reason: `${quoteString(`${rule.column}: '`)} || ${col(rule.column)} || ${quoteString(`' does not match ${rule.pattern}`)}`,
       };
     case 'relationship': {
+      // an anti-join on the target's distinct keys (one hash join, no per-row subquery)
       const to = rule.to_columns ?? rule.columns;
-      const cond = rule.columns.map((c, i) => `t.${quoteIdent(to[i]!)} = ${col(c)}`).join(' AND ');
+      const alias = `_bb_r${index}`;
+      const keys = to.map((c, i) => `${quoteIdent(c)} AS k${i}`).join(', ');
+      const on = rule.columns.map((c, i) => `${alias}.k${i} = ${col(c)}`).join(' AND ');
       const notNull = rule.columns.map((c) => `${col(c)} IS NOT NULL`).join(' AND ');
       return {
-        fails: `(${notNull}) AND NOT EXISTS (SELECT 1 FROM ${ctx.table(rule.to)} t WHERE ${cond})`,
+        fails: `(${notNull}) AND ${alias}._bb_hit IS NULL`,
         reason: `${rule.columns.map((c) => `${quoteString(`${c}=`)} || ${valueText(c)}`).join(` || ', ' || `)} || ${quoteString(` has no match in ${rule.to}`)}`,
+        join: `LEFT JOIN (SELECT DISTINCT ${keys}, TRUE AS _bb_hit FROM ${ctx.table(rule.to)}) ${alias} ON ${on}`,
       };
     }
     case 'expression':
@@ -249,7 +253,8 @@ function tableRule(rule: Rule, name: string, stage: Validate, ctx: DuckdbContext
   switch (rule.rule) {
     case 'row_count': {
       const bad = [rule.min !== undefined ? `n < ${rule.min}` : undefined, rule.max !== undefined ? `n > ${rule.max}` : undefined].filter(Boolean).join(' OR ');
-      const q = `SELECT count(*) AS n FROM ${input}`;
+      // the rows judged, already counted in the stage's stats pass
+      const q = `SELECT rows_in AS n FROM ${statsTable(stage.name)}`;
       return { check: `SELECT CASE WHEN ${bad} THEN 1 ELSE 0 END AS failing FROM (${q})`, samples: `SELECT n AS row_count, ${rule.min ?? 'NULL'} AS min, ${rule.max ?? 'NULL'} AS max FROM (${q}) WHERE ${bad}` };
     }
     case 'freshness': {
@@ -274,19 +279,23 @@ function tableRule(rule: Rule, name: string, stage: Validate, ctx: DuckdbContext
 }
 
 /**
- * Flags every row rule on a working copy of the input, then splits: rows failing a reject-action
- * rule go to rejects (with every reason), the rest flow on. Table rules are queries over the
+ * Row rules that reject are flags on the judged rows (a view fused into the readers, or a table
+ * where the plan materialises the stage); rows failing one go to rejects with every reason, the
+ * rest flow on. Every other row rule is counted in the same single pass that counts the stage's
+ * rows (into its `__stats` table); unique counts group once. Table rules are queries over the
  * complete bounded dataset.
  */
 export function compileValidateDuckdb(stage: Validate, ctx: DuckdbContext, statsOf: (stage: string) => string): CompiledStage {
   const input = ctx.schemaOf(stage.input);
   const rules = stage.rules as Rule[];
   const names = ruleNames(rules);
-  const lineage = ctx.hasLineage(stage.input);
-  // Every row the stage judged (its input, with the reasons of the rows it rejects): a view over
-  // the input, or over a table holding the flags of the rules that reject rows.
+  const lineageIn = ctx.hasLineage(stage.input);
+  const lineageOut = lineageIn && ctx.needsLineage(stage.name);
+  const rejecting = rules.some((r) => r.action === 'reject');
+  const keepLineage = lineageIn && (lineageOut || rejecting);
   const judged = quoteIdent(`${stage.name}__judged`);
   const flagsTable = quoteIdent(`${stage.name}__flags`);
+  const stats = statsTable(stage.name);
   const cols = input.map((c) => quoteIdent(c.name)).join(', ');
   const colList = input.map((c) => `x.${quoteIdent(c.name)}`).join(', ');
   const compiled: CompiledRule[] = [];
@@ -294,6 +303,9 @@ export function compileValidateDuckdb(stage: Validate, ctx: DuckdbContext, stats
   const joins: string[] = [];
   const rejectReasons: string[] = [];
   const rejectFlags: string[] = [];
+  // counted in the stats pass over the judged rows (x): failing-row counts and the joins they need
+  const counts: string[] = [];
+  const countJoins: string[] = [];
   rules.forEach((rule, i) => {
     const name = names[i]!;
     const row = rowRule(rule, i, input, stage.input, ctx);
@@ -301,49 +313,48 @@ export function compileValidateDuckdb(stage: Validate, ctx: DuckdbContext, stats
       compiled.push({ rule, name, ...tableRule(rule, name, stage, ctx, statsOf) });
       return;
     }
+    const failing = `_bb_f${i}`;
+    const countedIn = `SELECT ${failing} AS failing FROM ${stats}`;
     if (rule.action === 'reject') {
-      // only rules that move rows need a flag per row, materialised once
+      // only rules that move rows need a flag per row
       const flag = quoteIdent(`_bb_fail_${i}`);
       flags.push(`${row.fails} AS ${flag}`);
       rejectFlags.push(flag);
       if (row.join) joins.push(row.join);
       rejectReasons.push(`CASE WHEN ${flag} THEN ${quoteString(`${name}: `)} || ${row.reason} END`);
-      compiled.push({
-        rule,
-        name,
-        check: `SELECT count(*) FILTER (WHERE ${flag}) AS failing FROM ${judged}`,
-        samples: `SELECT ${row.reason} AS reason, ${colList} FROM ${judged} x WHERE ${flag} LIMIT ${SAMPLE_LIMIT}`,
-        failsRow: flag,
-        reason: row.reason,
-      });
-    } else {
-      // the others are questions asked of the judged rows
-      const from = `${judged} x${row.join ? ` ${row.join}` : ''}`;
-      compiled.push({
-        rule,
-        name,
-        check: row.count ?? `SELECT count(*) AS failing FROM ${from} WHERE ${row.fails}`,
-        samples: `SELECT ${row.reason} AS reason, ${colList} FROM ${from} WHERE ${row.fails} LIMIT ${SAMPLE_LIMIT}`,
-        reason: row.reason,
-      });
+      counts.push(`count(*) FILTER (WHERE x.${flag}) AS ${failing}`);
+      compiled.push({ rule, name, check: countedIn, samples: `SELECT ${row.reason} AS reason, ${colList} FROM ${judged} x WHERE ${flag} LIMIT ${SAMPLE_LIMIT}`, failsRow: flag, reason: row.reason });
+      return;
     }
+    // the others are questions asked of the judged rows
+    const from = `${judged} x${row.join ? ` ${row.join}` : ''}`;
+    if (!row.count) {
+      counts.push(`count(*) FILTER (WHERE ${row.fails}) AS ${failing}`);
+      if (row.join) countJoins.push(row.join);
+    }
+    compiled.push({ rule, name, check: row.count ?? countedIn, samples: `SELECT ${row.reason} AS reason, ${colList} FROM ${from} WHERE ${row.fails} LIMIT ${SAMPLE_LIMIT}`, reason: row.reason });
   });
-  const inherited = lineage ? ['_bb_src', '_bb_file', '_bb_row'] : [];
-  const noReject = "CAST(NULL AS VARCHAR) AS _bb_reason, FALSE AS _bb_dropped, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS VARCHAR) AS _bb_raw";
-  const judging = flags.length
-    ? [
-        // flags first (they may hold subqueries), reasons over them in the outer SELECT
-        `CREATE OR REPLACE TABLE ${flagsTable} AS
-SELECT x.*, CASE WHEN ${rejectFlags.join(' OR ')} THEN concat_ws('; ', ${rejectReasons.join(', ')}) END AS _bb_reason, FALSE AS _bb_dropped, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS VARCHAR) AS _bb_raw
+  const inherited = keepLineage ? ['_bb_src', '_bb_file', '_bb_row'] : [];
+  const noReject = 'CAST(NULL AS VARCHAR) AS _bb_reason, FALSE AS _bb_dropped, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS VARCHAR) AS _bb_raw';
+  const flagged = `SELECT x.*, CASE WHEN ${rejectFlags.join(' OR ')} THEN concat_ws('; ', ${rejectReasons.join(', ')}) END AS _bb_reason, FALSE AS _bb_dropped, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS VARCHAR) AS _bb_raw
 FROM (SELECT ${[colList, ...inherited.map((m) => `x.${m}`), ...flags].filter(Boolean).join(', ')}
-  FROM ${ctx.table(stage.input)} x${joins.length ? `\n  ${joins.join('\n  ')}` : ''}) x`,
-        `CREATE OR REPLACE VIEW ${judged} AS SELECT * FROM ${flagsTable}`,
-      ]
-    : [`CREATE OR REPLACE VIEW ${judged} AS SELECT x.*, ${noReject} FROM ${ctx.table(stage.input)} x`];
+  FROM ${ctx.table(stage.input)} x${joins.length ? `\n  ${joins.join('\n  ')}` : ''}) x`;
+  const judging = !flags.length
+    ? [`CREATE OR REPLACE VIEW ${judged} AS SELECT ${[colList, ...inherited.map((m) => `x.${m}`)].filter(Boolean).join(', ')}, ${noReject} FROM ${ctx.table(stage.input)} x`]
+    : ctx.materialize(stage.name)
+      ? // flags first (they may hold subqueries), reasons over them in the outer SELECT
+        [`CREATE OR REPLACE TABLE ${flagsTable} AS\n${flagged}`, `CREATE OR REPLACE VIEW ${judged} AS SELECT * FROM ${flagsTable}`]
+      : [`CREATE OR REPLACE VIEW ${judged} AS\n${flagged}`];
+  const lineage = keepLineage ? '_bb_src, _bb_file, _bb_row' : undefined;
+  // one pass: the stage's counts and every row rule's failing rows (a stage that cannot reject passes its input's count on when it has nothing to count)
+  const statsSql = counts.length || flags.length
+    ? `SELECT count(*) AS rows_in, count(*) FILTER (WHERE x._bb_reason IS NULL) AS rows_out, count(*) FILTER (WHERE x._bb_reason IS NOT NULL) AS rejected, CAST(0 AS BIGINT) AS filtered${counts.map((c) => `, ${c}`).join('')}
+FROM ${judged} x${countJoins.length ? `\n${countJoins.join('\n')}` : ''}`
+    : passthroughStats(stage.input);
   return {
-    statements: [...judging, ...stageViews(stage.name, cols, lineage ? '_bb_src, _bb_file, _bb_row' : undefined, judged)],
-    stats: statsFromAll(judged),
-    lineage,
+    statements: [...judging, ...stageViews(stage.name, cols, lineageOut ? lineage : undefined, judged, lineage), stageStats(stage.name, statsSql)],
+    stats: statsQuery(stage.name),
+    lineage: lineageOut,
     hasRejects: true,
     rules: compiled,
   };
