@@ -178,7 +178,8 @@ export class PreviewSession {
     for (const name of cut) if (!states.has(name)) states.set(name, { status: 'blocked', message: 'waits for an input with errors', ...kept(name) });
     spec = { ...spec, stages: spec.stages.filter((s) => !cut.has(s.name)) };
 
-    const plan = compileDuckdbPlan(spec, { params, sourceRelation: (n) => relations.get(n)!, analysis: analyzeSpec(spec) });
+    // every cell a table: each is shown, and an edit re-runs only the cells it reaches
+    const plan = compileDuckdbPlan(spec, { params, sourceRelation: (n) => relations.get(n)!, analysis: analyzeSpec(spec), materialize: 'all' });
     const sigs = new Map(plan.stages.map((p) => [p.stage.name, signature(p, p.stage.kind === 'ingest' ? this.sources.get(p.stage.source)?.version : undefined)]));
     const force = new Set(req.force ?? []);
     const changed = plan.stages.map((p) => p.stage.name).filter((n) => force.has(n) || this.signatures.get(n) !== sigs.get(n) || this.cells.get(n)?.status !== 'fresh');
