@@ -10,6 +10,8 @@ export interface StageResult {
   readonly rejected: number;
   readonly filtered: number;
   readonly ms: number;
+  /** Process CPU milliseconds spent in the stage (all threads), when the host gives a CPU clock. */
+  readonly cpu_ms?: number;
 }
 
 export interface RuleResult {
@@ -32,6 +34,8 @@ export type ExecutionEvent =
 export interface ExecuteOptions {
   /** Milliseconds from some origin; pipeline-core has no clock of its own. */
   readonly now: () => number;
+  /** Process CPU milliseconds (all threads) from some origin; when given, each stage records cpu_ms. */
+  readonly cpuNow?: () => number;
   readonly onEvent?: (e: ExecutionEvent) => void;
   /** Run only these stages (their inputs' tables must exist already): the preview's incremental refresh. */
   readonly only?: ReadonlySet<string>;
@@ -80,6 +84,7 @@ export async function executePlan(engine: SqlEngine, plan: DuckdbPlan, opts: Exe
 async function runStage(engine: SqlEngine, planned: PlannedStage, opts: ExecuteOptions): Promise<{ stage: StageResult; rules: RuleResult[] }> {
   const { stage, compiled } = planned;
   const started = opts.now();
+  const cpuStarted = opts.cpuNow?.();
   try {
     for (const sql of compiled.statements) {
       if (opts.isCancelled?.()) throw new Cancelled();
@@ -111,6 +116,7 @@ async function runStage(engine: SqlEngine, planned: PlannedStage, opts: ExecuteO
         rejected: toNumber(counts?.['rejected']),
         filtered: toNumber(counts?.['filtered']),
         ms: Math.round(opts.now() - started),
+        ...(cpuStarted !== undefined && opts.cpuNow ? { cpu_ms: Math.round(opts.cpuNow() - cpuStarted) } : {}),
       },
       rules,
     };

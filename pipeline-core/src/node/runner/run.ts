@@ -67,6 +67,7 @@ export function defaultRunDate(now: Date): string {
 export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   const now = opts.now ?? (() => new Date());
   const started = now();
+  const cpuAtStart = cpuMs();
   const params = resolveParams(opts.spec, opts.params, defaultRunDate(started));
   const runId = newRunId(started);
   const lake = opts.lake;
@@ -91,6 +92,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   let error: RunReport['error'];
   let published = false;
   let engine: NodeDuckdbEngine | undefined;
+  let threads: number | undefined;
   try {
     landed = opts.replay ? await landedSources(opts.spec, params, lake) : await landSources(opts.spec, params, opts.inbox, lake, now);
     emit({ event: 'landed', landed });
@@ -108,7 +110,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     );
     const plan = compileDuckdbPlan(opts.spec, { params, sourceRelation: (name) => relations.get(name)! });
     if (!opts.engine) await lockDownEngine(engine, lake, opts.projectDir);
-    execution = await executePlan(engine, plan, { now: () => performance.now(), onEvent: emit });
+    threads = await engineThreads(engine);
+    execution = await executePlan(engine, plan, { now: () => performance.now(), cpuNow: cpuMs, onEvent: emit });
     const stopOutputs = execution.rules.some((r) => r.status === 'fail' && r.action === 'fail');
     rejects = await writeRejects(engine, plan, staging, String(params[RUN_DATE]));
     if (!stopOutputs) outputs = await writeOutputs(engine, plan, staging, lake);
@@ -143,6 +146,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     finished_at: finished.toISOString(),
     duration_ms: results.duration_ms,
     peak_memory_bytes: results.peak_memory_bytes,
+    ...(threads !== undefined ? { threads } : {}),
+    cpu_seconds: Math.round(cpuMs() - cpuAtStart) / 1000,
     bytes_read: metrics.bytes_read,
     bytes_written: metrics.bytes_written,
     landed,
@@ -157,6 +162,19 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   emit({ event: 'run_end', report });
   await ops.finish(report, emit);
   return report;
+}
+
+/** Process CPU milliseconds, user + system, over all threads (DuckDB's included): the cost model calibrates from it. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** The DuckDB threads setting the run executes with (the cost model divides by real CPU, but records this too). */
+async function engineThreads(engine: NodeDuckdbEngine): Promise<number | undefined> {
+  const [row] = await engine.query("SELECT current_setting('threads') AS threads");
+  const n = Number(row?.['threads']);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 /** Errors from DuckDB carry a multi-line context; the first line is the cause. */
