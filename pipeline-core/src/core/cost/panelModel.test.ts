@@ -19,7 +19,8 @@ describe('cost panel model', () => {
     expect(byId.get('throughput.mib_per_vcpu_second')).toMatchObject({ placeholder: 5 });
     expect(byId.get('serverless.service')?.options?.map((o) => o.value)).toContain('dataflow');
     expect(byId.get('always_on.plan')?.options?.map((o) => o.value)).toEqual(['on_demand', 'sustained_use', 'commit_1y', 'commit_3y']);
-    expect(m.charts.monthly.rects.length).toBe(48);
+    // 12 months × 2 options × (compute, lake storage, people)
+    expect(m.charts.monthly.rects.length).toBe(72);
     expect(m.estimate.headline.savings_yearly).toBeGreaterThan(0);
   });
 

@@ -70,5 +70,5 @@ export function priceBook(provider: Provider, overrides: PriceOverrides = {}): P
 export function otherProviderMessage(id: string, provider: Provider): string | undefined {
   if (id.startsWith(`${provider}.`)) return undefined;
   const theirs = id.split('.')[0];
-  return `'${id}' is a ${theirs === 'aws' ? 'AWS' : theirs === 'gcp' ? 'Google Cloud' : theirs} price, but this estimate uses ${provider === 'gcp' ? 'Google Cloud' : 'AWS'} prices (cost.provider: ${provider}): it would change nothing; remove it or set cost.provider: ${theirs}`;
+  return `'${id}' is ${theirs === 'aws' ? 'an AWS' : theirs === 'gcp' ? 'a Google Cloud' : `a ${theirs}`} price, but this estimate uses ${provider === 'gcp' ? 'Google Cloud' : 'AWS'} prices (cost.provider: ${provider}): it would change nothing; remove it or set cost.provider: ${theirs}`;
 }
