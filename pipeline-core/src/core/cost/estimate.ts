@@ -207,18 +207,19 @@ export function estimateCost(spec: PipelineSpec, inputs: EstimateInputs): CostEs
 export const CALIBRATION_BAND = 2;
 
 /**
- * The plausibility band: when throughput calibrated from run reports moves either option's
- * total cost more than 2× away from what the default throughput gives, say so and why.
+ * The plausibility band: when throughput calibrated from run reports moves the answer (the yearly
+ * savings, or what the serverless runs cost) more than 2× away from what the default throughput
+ * gives, or flips which option wins, say so and why.
  */
 function calibrationWarnings(spec: PipelineSpec, inputs: EstimateInputs, base: CostSection, r: ResolvedScenario, core: CoreResult): string[] {
   if (r.assumptions.find((a) => a.id === 'throughput')?.source !== 'calibrated') return [];
   const { core: d } = coreWith(spec, inputs, { ...base, throughput: { ...base.throughput, calibrate: false } });
-  const moved = (a: number, b: number) => Math.max(a / b, b / a);
-  const sMove = moved(core.tco.serverless_year, d.tco.serverless_year);
-  const aMove = moved(core.tco.always_on_year, d.tco.always_on_year);
-  if (Math.max(sMove, aMove) <= CALIBRATION_BAND) return [];
+  const moved = (a: number, b: number) => (a * b <= 0 ? (a === b ? 1 : Infinity) : Math.max(a / b, b / a));
+  const savingsMove = moved(core.tco.savings_year, d.tco.savings_year);
+  const runsMove = moved(core.serverless.year, d.serverless.year);
+  if (Math.max(savingsMove, runsMove) <= CALIBRATION_BAND) return [];
   const cal = r.calibration;
-  return [`calibration from ${cal.runs_used.length} run report(s) moved the answer more than ${CALIBRATION_BAND}×: throughput ${fmt(r.mibPerVcpuSecond)} MiB/s per vCPU (runner ${fmt(cal.runner_mib_per_vcpu_second ?? 0)} MiB per CPU-second × engine factor ${fmt(cal.engine_factor ?? 1)}) instead of the default ${fmt(DEFAULTS.mibPerVcpuSecond)}; serverless ${usd(d.tco.serverless_year)} → ${usd(core.tco.serverless_year)}, always-on ${usd(d.tco.always_on_year)} → ${usd(core.tco.always_on_year)} a year. Check that the measured runs are like production (same data shape, ${fmt(cal.runs?.[0]?.mib ?? 0)} MiB of input or more) and the engine factor fits the target, or set cost.throughput.mib_per_vcpu_second`];
+  return [`calibration from ${cal.runs_used.length} run report(s) moved the answer more than ${CALIBRATION_BAND}×: throughput ${fmt(r.mibPerVcpuSecond)} MiB/s per vCPU (runner ${fmt(cal.runner_mib_per_vcpu_second ?? 0)} MiB per CPU-second × engine factor ${fmt(cal.engine_factor ?? 1)}) instead of the default ${fmt(DEFAULTS.mibPerVcpuSecond)}; savings ${usd(d.tco.savings_year)} → ${usd(core.tco.savings_year)} a year, serverless runs ${usd(d.serverless.year)} → ${usd(core.serverless.year)}. Check that the measured runs are like production (data shape, size) and that the engine factor fits the target, or set cost.throughput.mib_per_vcpu_second`];
 }
 
 function alternatives(spec: PipelineSpec, inputs: EstimateInputs, r: ResolvedScenario, core: CoreResult): CostEstimate['alternatives'] {
