@@ -109,6 +109,8 @@ export function costCommand(deps: CostCommandDeps): Command {
     .option('--lake <dir>', 'where past run reports are read from (calibration, measured volume); default <project>/lake')
     .option('--prices <file>', 'price overrides; default <project>/cost.prices.yaml when it exists')
     .option('--catalog', 'list every price of the catalog (id, unit, USD, source) and exit')
+    // the diff's own --json, --format and --option follow its name, not the parent's
+    .enablePositionalOptions()
     .addCommand(costDiffCommand(deps))
     .action(async (path: string | undefined, opts: CostOptions & { catalog?: boolean; format?: string; option?: string }) => {
       if (opts.catalog) {
