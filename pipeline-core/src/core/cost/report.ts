@@ -151,7 +151,7 @@ export function renderCostReport(e: CostEstimate): string {
 ${e.warnings.length ? `<div class="warnings" data-testid="warnings">${e.warnings.map((w) => `<p>⚠ ${esc(w)}</p>`).join('')}</div>` : ''}
 <section class="kpis">${kpis}</section>
 <h2>Cost per month in ${e.year}, infrastructure and people</h2>
-<div class="legend"><span><i class="sw si"></i>Serverless infrastructure</span><span><i class="sw so"></i>Serverless people</span><span><i class="sw ai"></i>Always-on infrastructure</span><span><i class="sw ao"></i>Always-on people</span><span><i class="sw st"></i>Lake storage (both)</span>${hasPeak ? '<span><i class="sw pk"></i>Months with peak days</span>' : ''}</div>
+<div class="legend"><span><i class="sw si"></i>Serverless compute</span><span><i class="sw so"></i>Serverless people</span><span><i class="sw ai"></i>Always-on compute</span><span><i class="sw ao"></i>Always-on people</span><span><i class="sw st"></i>Lake storage (both)</span>${hasPeak ? '<span><i class="sw pk"></i>Months with peak days</span>' : ''}</div>
 ${chartSvg(monthlyChart(e), 'chart-monthly')}
 <p class="note">The cluster costs the same every month whatever the volume; serverless follows the work${hasPeak ? ' and rises only in the peak months' : ''}.</p>
 <div class="grid3">
