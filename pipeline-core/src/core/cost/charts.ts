@@ -71,7 +71,7 @@ export interface ChartLayout {
 }
 
 const fmtX = (x: number) => String(Number(x.toPrecision(3)));
-const money = (x: number) => (x >= 1000 ? `$${(x / 1000).toFixed(x >= 10_000 ? 0 : 1)}k` : `$${Math.round(x)}`);
+const money = (x: number) => (x >= 1e6 ? `$${fmtX(x / 1e6)}M` : x >= 1000 ? `$${(x / 1000).toFixed(x >= 10_000 ? 0 : 1)}k` : `$${Math.round(x)}`);
 
 /** A round step for about `n` gridlines up to `max`. */
 export function niceStep(max: number, n = 4): number {
@@ -209,11 +209,11 @@ function segments(start: number, len: number): [number, number][] {
  * bar end is labelled with the assumption's value there and the savings it gives, so the chart
  * reads the same printed as on screen.
  */
-export function sensitivityChart(e: CostEstimate, rows = 5, width = 720, rowH = 18): ChartLayout {
+export function sensitivityChart(e: CostEstimate, rows = 5, width = 460, rowH = 18): ChartLayout {
   const top = 6;
-  const left = 150;
-  const gutter = 130; // room for the low end's label
-  const right = 130;
+  const left = 112;
+  const gutter = 92; // room for the low end's label
+  const right = 92;
   const data = e.sensitivity.slice(0, rows);
   const base = e.headline.savings_yearly;
   const values = data.flatMap((r) => [r.low.savings_year, r.high.savings_year]).concat(base, 0);
@@ -242,15 +242,15 @@ export function sensitivityChart(e: CostEstimate, rows = 5, width = 720, rowH = 
  * Break-even: yearly cost of both options (infrastructure, storage and people) against daily
  * volume from 1 % to 100× today's, both axes logarithmic; today's volume and the crossing marked.
  */
-export function breakEvenChart(e: CostEstimate, width = 350, height = 150): ChartLayout {
+export function breakEvenChart(e: CostEstimate, width = 230, height = 110): ChartLayout {
   const pts = e.break_even.by_volume;
-  const left = 46;
-  const right = 10;
-  const top = 10;
-  const bottom = 26;
+  const left = 38;
+  const right = 12;
+  const top = 6;
+  const bottom = 24;
   const costs = pts.flatMap((p) => [p.serverless_tco, p.always_on_tco]).filter((v) => v > 0);
-  const lo = Math.floor(Math.log10(Math.min(...costs, 1)));
-  const hi = Math.ceil(Math.log10(Math.max(...costs, 10)));
+  const lo = Math.floor(Math.log10(Math.min(...costs)));
+  const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(...costs))));
   const fx = (f: number) => left + ((Math.log10(f) + 2) / 4) * (width - left - right);
   const fy = (v: number) => top + (1 - (Math.log10(Math.max(v, 10 ** lo)) - lo) / Math.max(1, hi - lo)) * (height - top - bottom);
   const grid: Line[] = [];
@@ -261,9 +261,9 @@ export function breakEvenChart(e: CostEstimate, width = 350, height = 150): Char
   }
   for (const f of [0.01, 0.1, 1, 10, 100]) {
     grid.push({ x1: fx(f), y1: height - bottom, x2: fx(f), y2: height - bottom + 4, kind: 'axis' });
-    labels.push({ x: fx(f), y: height - bottom + 14, text: f === 1 ? 'today' : `${fmtX(f)}×`, anchor: 'middle', kind: 'tick' });
+    labels.push({ x: fx(f), y: height - bottom + 12, text: f === 1 ? 'today' : `${fmtX(f)}×`, anchor: 'middle', kind: 'tick' });
   }
-  labels.push({ x: (left + width - right) / 2, y: height - 2, text: `daily volume (today ${fmtX(e.work.daily_gb)} GB), cost a year`, anchor: 'middle', kind: 'axis' });
+  labels.push({ x: (left + width - right) / 2, y: height - 1, text: `daily volume (today ${fmtX(e.work.daily_gb)} GB)`, anchor: 'middle', kind: 'axis' });
   const paths: Path[] = [
     { series: 'serverless', title: 'Serverless, a year', points: pts.map((p) => [fx(p.factor), fy(p.serverless_tco)] as const) },
     { series: 'always_on', title: 'Always-on, a year', points: pts.map((p) => [fx(p.factor), fy(p.always_on_tco)] as const) },

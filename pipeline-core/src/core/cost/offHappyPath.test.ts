@@ -183,8 +183,8 @@ describe('charts: storage apart, the break-even chart', () => {
   it('the "late" box is about a smaller cluster, named as such', () => {
     const html = renderCostReport(e);
     // normal day: ⌈34.1333 / 3.2 / 8⌉ = 2 workers; peak-sized ⌈102.4 / 3.2 / 8⌉ = 4
-    expect(html).toContain('<div class="label">Why not a smaller cluster?</div>');
-    expect(html).toContain('sized for normal days (2 workers, not 4) it would finish peak runs that late');
+    expect(html).toContain('<div class="label">A smaller cluster?</div>');
+    expect(html).toContain('sized for normal days (2 workers, not 4) it would end peak runs that late');
   });
 });
 

@@ -48,9 +48,11 @@ h2 { font-size: 11.5px; margin: 7px 0 2px; color: #1c2530; }
 .legend { display: flex; gap: 12px; font-size: 9.5px; color: #4a5663; margin: 0 0 2px; flex-wrap: wrap; }
 .sw { display: inline-block; width: 9px; height: 9px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
 .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 4px 22px; }
+.grid2w { display: grid; grid-template-columns: 420px 1fr; gap: 4px 22px; }
+.note.small { font-size: 9px; line-height: 1.3; }
 .grid3 { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 4px 18px; }
-table.alts { border-collapse: collapse; font-size: 9.5px; width: 100%; }
-table.alts td { padding: 0 6px 0 0; line-height: 1.35; border-bottom: 1px solid #f0f2f4; }
+table.alts { border-collapse: collapse; font-size: 9px; width: 100%; }
+table.alts td { padding: 0 6px 0 0; line-height: 1.25; border-bottom: 1px solid #f0f2f4; }
 table.alts td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 table.alts tr.chosen td { font-weight: 700; }
 .note { font-size: 10px; color: #3b4754; margin: 2px 0 0; }
@@ -122,7 +124,7 @@ export function renderCostReport(e: CostEstimate): string {
     !hasPeak
       ? `<div class="kpi"><div class="label">Peak days</div><div class="value">none</div><div class="sub">this scenario has no peak; add cost.peak to the spec to model one</div></div>`
       : late
-      ? `<div class="kpi late"><div class="label">Why not a smaller cluster?</div><div class="value">${hoursText(e.peak_day.undersized_late_hours)} late</div><div class="sub">sized for normal days (${u.workers} workers, not ${c.workers}) it would finish peak runs that late; serverless takes ${e.serverless_runs.peak.workers} workers and is done ${e.peak_day.serverless_finish ? `${esc(e.peak_day.serverless_finish)} (deadline ${esc(e.peak_day.deadline ?? '')})` : `in ${hoursText(e.peak_day.serverless_run_hours)}`}</div></div>`
+      ? `<div class="kpi late"><div class="label">A smaller cluster?</div><div class="value">${hoursText(e.peak_day.undersized_late_hours)} late</div><div class="sub">sized for normal days (${u.workers} workers, not ${c.workers}) it would end peak runs that late; serverless is done ${e.peak_day.serverless_finish ? `${esc(e.peak_day.serverless_finish)} (deadline ${esc(e.peak_day.deadline ?? '')})` : `in ${hoursText(e.peak_day.serverless_run_hours)}`}</div></div>`
       : `<div class="kpi"><div class="label">Peak day (${fmt(e.work.peak_multiplier)}× volume)</div><div class="value">on time</div><div class="sub">serverless scales to ${e.serverless_runs.peak.workers} workers; even a cluster sized for normal days finishes within the window</div></div>`,
   ].join('');
 
@@ -152,22 +154,22 @@ ${e.warnings.length ? `<div class="warnings" data-testid="warnings">${e.warnings
 <section class="kpis">${kpis}</section>
 <h2>Cost per month in ${e.year}, infrastructure and people</h2>
 <div class="legend"><span><i class="sw si"></i>Serverless compute</span><span><i class="sw so"></i>Serverless people</span><span><i class="sw ai"></i>Always-on compute</span><span><i class="sw ao"></i>Always-on people</span><span><i class="sw st"></i>Lake storage (both)</span>${hasPeak ? '<span><i class="sw pk"></i>Months with peak days</span>' : ''}</div>
-${chartSvg(monthlyChart(e), 'chart-monthly')}
+${chartSvg(monthlyChart(e, 720, 136), 'chart-monthly')}
 <p class="note">The cluster costs the same every month whatever the volume; serverless follows the work${hasPeak ? ' and rises only in the peak months' : ''}.</p>
 <div class="grid3">
 <section><h2>Where the money goes, a year</h2>${chartSvg(tcoChart(e), 'chart-tco')}
 <p class="note">People are ${Math.round(peopleShare * 100)} % of the always-on cost: ${fmt(alwaysOn.ops.hours_per_month)} engineer hours a month to patch, resize and watch the cluster, ${fmt(serverless.ops.hours_per_month)} for serverless, at ${usd(alwaysOn.ops.usd_per_hour)} an hour.</p></section>
 <section><h2>A normal day of the always-on cluster</h2>${chartSvg(dayChart(e), 'chart-day')}
 <div class="legend"><span><i class="sw ai"></i>working</span><span><i class="sw wn"></i>run window</span><span><i class="sw id"></i>paid, idle</span></div>
-<p class="note">Paid for 24 hours, working ${hoursText(c.normal_day_busy_hours)}${e.peak_day.start ? ` from ${esc(e.peak_day.start)}` : ''}.${late ? ` Sized for normal days (${u.workers} workers, ${usd(u.yearly_cost)} a year) it would end a peak-day run ${hoursText(u.peak_late_hours)} late${e.peak_day.undersized_finish ? `, at ${esc(e.peak_day.undersized_finish)}` : ''}.` : ''}</p></section>
+<p class="note">Paid for 24 hours, working ${hoursText(c.normal_day_busy_hours)}${e.peak_day.start ? ` from ${esc(e.peak_day.start)}` : ''}${c.runs_per_run_day > 1.5 ? ` over ${fmt(Math.round(c.runs_per_run_day * 10) / 10)} runs` : ''}.</p></section>
+<section><h2>Break-even, by daily volume</h2>${chartSvg(breakEvenChart(e, 230, 100), 'chart-break-even')}
+<div class="legend"><span><i class="sw si"></i>serverless</span><span><i class="sw ai"></i>always-on, a year</span><span>● today</span></div></section>
+</div>
+<div class="grid2w">
+<section><h2>What moves the savings most <span class="src">(a year, at a low / high value)</span></h2>${chartSvg(sensitivityChart(e, 5, 420, 15), 'chart-sensitivity')}
+<p class="note small" data-testid="break-even"><b>Break-even.</b> ${esc(e.break_even.explanation)}</p></section>
 <section><h2>Other ways to pay <span class="src">(compute a year; storage and people aside)</span></h2><table class="alts" data-testid="alternatives"><tbody>${alternatives}</tbody></table></section>
 </div>
-<div class="grid2">
-<section><h2>Break-even <span class="src">(cost a year against daily volume; ● today)</span></h2>${chartSvg(breakEvenChart(e), 'chart-break-even')}
-<div class="legend"><span><i class="sw si"></i>Serverless</span><span><i class="sw ai"></i>Always-on</span></div></section>
-<section><h2>&nbsp;</h2><p class="note" data-testid="break-even">${esc(e.break_even.explanation)}</p></section>
-</div>
-<h2>What moves the savings most <span class="src">(savings a year at a low and a high value of each assumption)</span></h2>${chartSvg(sensitivityChart(e), 'chart-sensitivity')}
 <h2>Assumptions <span class="src">(values without a note are stated in the pipeline spec)</span></h2>
 <ul class="assumptions" data-testid="assumptions">${assumptions}</ul>
 <h2>Prices used (USD list prices)</h2>
