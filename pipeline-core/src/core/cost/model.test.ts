@@ -100,7 +100,8 @@ describe('billing and one serverless run', () => {
     expect(run.billed_seconds).toBe(852);
     const expected = 32 * (852 / 3600) * DCU_STD + (50 * (852 / 3600) / 730) * SHUFFLE_STD;
     expect(run.cost).toBeCloseTo(expected, 10);
-    expect(run.sizing).toMatch(/^7 workers: the cheapest count that finishes within the window: the fewest that fit, 2, would cost \$0\.53\d+ a run against \$0\.455048/);
+    // n=2: 12 DCU × 2680 s = $0.536 + 50 GB × 2680 s ÷ 3600 ÷ 730 × $0.04 = $0.00204: $0.538
+    expect(run.sizing).toBe('7 workers: the cheapest count that finishes within the window: the fewest that fit, 2, would cost $0.538 a run against $0.455, because the driver and what is billed for the whole run costs less when the run is shorter');
   });
 
   it('bills a tiny run the one-minute minimum', () => {

@@ -77,7 +77,7 @@ export function serverlessRun(service: ServerlessService, book: PriceBook, input
   const nodes = `${driver ? '1 driver + ' : ''}${workers} worker${workers === 1 ? '' : 's'}`;
   const why = workers === fewest
     ? `the fewest that finish within the window${driver ? '; more would cost more than they save on the driver' : ''}`
-    : `the cheapest count that finishes within the window: the fewest that fit, ${fewest}, would cost $${fmt(priced(fewest).cost)} a run against $${fmt(cost)}, because the driver and shuffle storage are billed for every minute the run lasts`;
+    : `the cheapest count that finishes within the window: the fewest that fit, ${fewest}, would cost ${money3(priced(fewest).cost)} a run against ${money3(cost)}, because ${driver ? 'the driver and ' : ''}what is billed for the whole run costs less when the run is shorter`;
   return {
     service: service.id,
     work,
@@ -95,6 +95,9 @@ export function serverlessRun(service: ServerlessService, book: PriceBook, input
     working: `workers ≥ max(${service.min_workers}, ⌈${fmt(work.vcpu_hours)} vCPU-h ÷ (${available > 0 ? `${fmt(windowHours)} h window − ${fmt(startupHours)} h start-up` : `${fmt(windowHours)} h window, start-up not counted: it alone exceeds the window`}) ÷ ${perWorker} vCPU⌉) = ${fewest}; cheapest: ${workers}; run = ${fmt(startupHours)} h + ${fmt(work.vcpu_hours)} ÷ ${workerVcpus} vCPU = ${fmt(runHours)} h, billed ${billed} s on ${nodes}`,
   };
 }
+
+/** Dollars to three significant digits: a run's cost in a sentence ($2.81, $0.455). */
+const money3 = (x: number) => `$${Number(x.toPrecision(3)).toLocaleString('en-US', { maximumFractionDigits: 6 })}`;
 
 /** Beyond this many workers the compute part of a run drops under a minute: more cannot save anything. */
 function maxUsefulWorkers(vcpuHours: number, perWorker: number, fewest: number): number {
