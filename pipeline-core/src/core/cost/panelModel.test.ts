@@ -24,6 +24,15 @@ describe('cost panel model', () => {
     expect(m.estimate.headline.savings_yearly).toBeGreaterThan(0);
   });
 
+  it('an edit to 100 runs a day brings its sanity warning and the break-even chart to the panel', () => {
+    const m = costPanelModel(spec, { today, scenario: applyCostInput(spec.cost!, 'runs_per_day', 100) });
+    expect(m.ok).toBe(true);
+    if (!m.ok) return;
+    // 24 h × 60 ÷ 100 = 14.4 min between runs
+    expect(m.estimate.warnings).toContain('100 runs a day (one every 14.4 min) is more than a batch schedule: each serverless run is billed its own 2 min start-up; consider fewer, larger runs or a streaming pipeline');
+    expect(m.charts.breakEven.paths).toHaveLength(2);
+  });
+
   it('an edit re-prices: peak multiplier 4 adds two cluster nodes (see peakSales.test.ts)', () => {
     const m0 = costPanelModel(spec, { today });
     const sc = applyCostInput(spec.cost!, 'peak.multiplier', 4);
