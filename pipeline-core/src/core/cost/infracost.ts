@@ -150,7 +150,7 @@ export function toInfracost(current: CostEstimate, opts: InfracostOptions): Infr
   const past = opts.past ? resources(opts.past.scenarios.find((s) => s.id === option)) : [];
   const diff = diffResources(past, now);
   const project: InfracostProject = {
-    name: `${current.pipeline} (${option === 'serverless' ? current.scenarios.find((s) => s.id === 'serverless')?.name ?? 'serverless' : 'always-on cluster'})`,
+    name: `${current.pipeline} · ${option === 'serverless' ? current.scenarios.find((s) => s.id === 'serverless')?.name ?? 'serverless' : 'always-on cluster'}`,
     metadata: { path: opts.path, type: 'batchbook_pipeline' },
     pastBreakdown: breakdown(past),
     breakdown: breakdown(now),

@@ -75,7 +75,9 @@ export function serverlessRun(service: ServerlessService, book: PriceBook, input
   const workerVcpus = workers * perWorker;
   const driver = service.driver;
   const nodes = `${driver ? '1 driver + ' : ''}${workers} worker${workers === 1 ? '' : 's'}`;
-  const why = workers === fewest
+  const why = available <= 0
+    ? `no count finishes within the window, which is not longer than the start-up; these would do the work in the window's length`
+    : workers === fewest
     ? `the fewest that finish within the window${driver ? '; more would cost more than they save on the driver' : ''}`
     : `the cheapest count that finishes within the window: the fewest that fit, ${fewest}, would cost ${money3(priced(fewest).cost)} a run against ${money3(cost)}, because ${driver ? 'the driver and ' : ''}what is billed for the whole run costs less when the run is shorter`;
   return {
