@@ -24,7 +24,7 @@ export function sanityWarnings(r: ResolvedScenario, c: CoreResult): string[] {
   const peak = c.serverless.peak;
   const runVcpus = (r.serverless.service.driver?.vcpu ?? 0) + peak.worker_vcpus;
   if (runVcpus > QUOTA_VCPUS) {
-    out.push(`a ${c.totals.peak_runs > 0 ? 'peak-day' : ''}${c.totals.peak_runs > 0 ? ' ' : ''}serverless run needs ${count(peak.workers)} workers (${count(runVcpus)} vCPU) at once, far beyond a project's default CPU quota (hundreds of vCPUs): the price assumes a quota increase; check the volume (${count(r.dailyGb)} GB a day) and the throughput (${fmt(r.mibPerVcpuSecond)} MiB/s per vCPU)`);
+    out.push(`a ${c.totals.peak_runs > 0 ? 'peak-day ' : ''}serverless run needs ${count(peak.workers)} workers (${count(runVcpus)} vCPU) at once, far beyond a project's default CPU quota (hundreds of vCPUs): the price assumes a quota increase; check the volume (${count(r.dailyGb)} GB a day) and the throughput (${fmt(r.mibPerVcpuSecond)} MiB/s per vCPU)`);
   }
   const clusterVcpus = c.alwaysOn.size.nodes * r.alwaysOn.machine.vcpu;
   if (clusterVcpus > QUOTA_VCPUS) {
