@@ -41,6 +41,16 @@ export function CostChart({ layout, testId }: { readonly layout: ChartLayout; re
           <title>{r.title}</title>
         </rect>
       ))}
+      {layout.paths?.map((p, i) => (
+        <polyline key={`p${i}`} className={`curve ${p.series}`} points={p.points.map(([x, y]) => `${x},${y}`).join(' ')}>
+          <title>{p.title}</title>
+        </polyline>
+      ))}
+      {layout.markers?.map((m, i) => (
+        <circle key={`m${i}`} className={`marker ${m.kind}`} cx={m.x} cy={m.y} r={3.5}>
+          <title>{m.title}</title>
+        </circle>
+      ))}
       {layout.labels.map((t, i) => (
         <text key={`t${i}`} className={t.kind} x={t.x} y={t.y} textAnchor={t.anchor}>
           {t.text}
@@ -108,9 +118,10 @@ function Comparison({ e }: { readonly e: CostEstimate }): ReactElement {
   const c = e.cluster.peak_sized;
   return (
     <div className="cost-kpis">
-      <div className="cost-kpi s"><span>Serverless, a year</span><b data-testid="cost-serverless">{money(serverless.tco_yearly)}</b><small>{money(serverless.yearly_cost)} infrastructure + {money(serverless.ops.yearly_cost)} people</small></div>
-      <div className="cost-kpi a"><span>Always-on, a year</span><b data-testid="cost-always-on">{money(alwaysOn.tco_yearly)}</b><small>{c.master_nodes + c.workers} × {e.cluster.machine}, {money(alwaysOn.ops.yearly_cost)} people</small></div>
+      <div className="cost-kpi s"><span>Serverless, a year</span><b data-testid="cost-serverless">{money(serverless.tco_yearly)}</b><small>{money(serverless.compute_yearly)} compute + {money(serverless.ops.yearly_cost)} people</small></div>
+      <div className="cost-kpi a"><span>Always-on, a year</span><b data-testid="cost-always-on">{money(alwaysOn.tco_yearly)}</b><small>{c.master_nodes + c.workers} × {e.cluster.machine}: {money(alwaysOn.compute_yearly)} compute + {money(alwaysOn.ops.yearly_cost)} people</small></div>
       <div className="cost-kpi"><span>Cluster utilisation</span><b>{(c.utilisation * 100).toPrecision(2)} %</b><small>of the hours it is paid for</small></div>
+      <div className="cost-kpi"><span>Lake storage, a year</span><b data-testid="cost-storage">{money(serverless.storage_yearly)}</b><small>the same for both, shown apart from compute</small></div>
     </div>
   );
 }
@@ -154,11 +165,17 @@ export function CostPanel({ spec, today, onScenarioChange }: CostPanelProps): Re
         {model.ok ? (
           <>
             <h2 className="cost-headline" data-testid="cost-headline">{model.estimate.headline.sentence}</h2>
+            {model.estimate.warnings.length ? (
+              <div className="cost-warnings" role="status" data-testid="cost-warnings">
+                {model.estimate.warnings.map((w) => <p key={w} className="cost-warning">⚠ {w}</p>)}
+              </div>
+            ) : null}
             <Comparison e={model.estimate} />
             <h3>Cost per month in {model.estimate.year}</h3>
             <div className="cost-legend">
-              <span><i className="sw si" />Serverless infrastructure</span><span><i className="sw so" />people</span>
-              <span><i className="sw ai" />Always-on infrastructure</span><span><i className="sw ao" />people</span>
+              <span><i className="sw si" />Serverless compute</span><span><i className="sw so" />people</span>
+              <span><i className="sw ai" />Always-on compute</span><span><i className="sw ao" />people</span>
+              <span><i className="sw st" />Lake storage (both)</span>
               {model.estimate.work.peak_days > 0 ? <span><i className="sw pk" />peak days</span> : null}
             </div>
             <CostChart layout={model.charts.monthly} testId="cost-chart-monthly" />
@@ -167,10 +184,13 @@ export function CostPanel({ spec, today, onScenarioChange }: CostPanelProps): Re
               <div><h3>A normal day of the cluster</h3><CostChart layout={model.charts.day} testId="cost-chart-day" /></div>
             </div>
             <p className="cost-note">{model.estimate.peak_day.sentence}</p>
-            <p className="cost-note">{model.estimate.break_even.explanation}</p>
+            <h3>Break-even: cost a year against daily volume (● today)</h3>
+            <div className="cost-legend"><span><i className="sw si" />Serverless</span><span><i className="sw ai" />Always-on</span></div>
+            <CostChart layout={model.charts.breakEven} testId="cost-chart-break-even" />
+            <p className="cost-note" data-testid="cost-break-even">{model.estimate.break_even.explanation}</p>
+            <p className="cost-note" data-testid="cost-sizing">Serverless sizing: {model.estimate.serverless_runs.normal.sizing}.</p>
             <h3>What moves the savings most</h3>
             <CostChart layout={model.charts.sensitivity} testId="cost-chart-sensitivity" />
-            {model.estimate.warnings.map((w) => <p key={w} className="cost-warning">{w}</p>)}
             <button type="button" className="cost-report-button" onClick={() => downloadReport(model.estimate)}>Download the one-page report</button>
           </>
         ) : (

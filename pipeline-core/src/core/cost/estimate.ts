@@ -1,11 +1,12 @@
-import type { PipelineSpec } from '../spec/schema.js';
+import type { CostSection, PipelineSpec } from '../spec/schema.js';
 import type { BookPrice } from './catalog/priceBook.js';
 import type { AlwaysOnPlan } from './catalog/types.js';
-import { HOURS_PER_MONTH } from './defaults.js';
+import { DEFAULTS, HOURS_PER_MONTH } from './defaults.js';
 import { computeCore, type ClusterOption, type CoreResult } from './model.js';
 import { availablePlans, resolveScenario, type Assumption, type EstimateInputs, type ResolvedScenario } from './scenario.js';
 import { serverlessRun } from './serverless.js';
 import { breakEven, coreWith, sensitivity, type BreakEven, type SensitivityRow } from './whatIf.js';
+import { sanityWarnings } from './sanity.js';
 import { fmt } from './work.js';
 
 // The JSON shape of `batchbook cost --json` (format "batchbook.cost/v1"), documented in
@@ -29,6 +30,10 @@ export interface CostComponent {
 }
 
 export interface CostResource {
+  /** Compute (runs, cluster) or the lake's storage, which is the same under every option. */
+  readonly kind: 'compute' | 'storage';
+  /** Stable key across estimates (for diffs): runs_normal, runs_peak, cluster, storage. */
+  readonly id: string;
   readonly name: string;
   readonly description: string;
   readonly cost_components: readonly CostComponent[];
@@ -44,6 +49,9 @@ export interface ScenarioCost {
   /** Infrastructure (resources), average month and year. */
   readonly monthly_cost: number;
   readonly yearly_cost: number;
+  /** The infrastructure split: compute (runs or cluster) and lake storage. */
+  readonly compute_yearly: number;
+  readonly storage_yearly: number;
   readonly ops: { readonly hours_per_month: number; readonly usd_per_hour: number; readonly monthly_cost: number; readonly yearly_cost: number };
   /** Total cost of ownership a year: infrastructure + operations. */
   readonly tco_yearly: number;
@@ -54,10 +62,13 @@ export interface MonthRow {
   readonly label: string;
   readonly runs: number;
   readonly peak_days: number;
-  readonly serverless_infra: number;
+  /** Compute only: the runs, or the cluster. */
+  readonly serverless_compute: number;
   readonly serverless_ops: number;
-  readonly always_on_infra: number;
+  readonly always_on_compute: number;
   readonly always_on_ops: number;
+  /** Lake storage: the same under both options, shown apart from compute. */
+  readonly storage: number;
 }
 
 export interface CostEstimate {
@@ -70,6 +81,8 @@ export interface CostEstimate {
   readonly catalog_version: string;
   readonly year: number;
   readonly headline: {
+    /** False when serverless cannot meet the window (start-up longer than it): the savings compare unlike things. */
+    readonly comparable: boolean;
     readonly savings_yearly: number;
     readonly savings_pct: number;
     readonly serverless_tco_yearly: number;
@@ -129,6 +142,10 @@ export interface CostEstimate {
 interface RunSummaryJson {
   readonly input_gb: number;
   readonly workers: number;
+  readonly fewest_workers: number;
+  /** Why this many workers. */
+  readonly sizing: string;
+  readonly fits_window: boolean;
   readonly run_hours: number;
   readonly billed_seconds: number;
   readonly cost: number;
@@ -144,6 +161,9 @@ interface ClusterJson {
   readonly working: string;
   readonly utilisation: number;
   readonly normal_run_hours: number;
+  /** Busy hours on a normal day with runs (every run of the day). */
+  readonly normal_day_busy_hours: number;
+  readonly runs_per_run_day: number;
   readonly peak_run_hours: number;
   readonly peak_late_hours: number;
   readonly yearly_cost: number;
@@ -180,7 +200,26 @@ export function estimateCost(spec: PipelineSpec, inputs: EstimateInputs): CostEs
   const resolved = resolveScenario(spec, inputs);
   const core = computeCore(resolved);
   const base = inputs.scenario ?? spec.cost ?? {};
-  return assemble(resolved, core, breakEven(spec, inputs, base, resolved, core), sensitivity(spec, inputs, base, resolved), alternatives(spec, inputs, resolved, core), inputs.today);
+  return assemble(resolved, core, breakEven(spec, inputs, base, resolved, core), sensitivity(spec, inputs, base, resolved), alternatives(spec, inputs, resolved, core), inputs.today, calibrationWarnings(spec, inputs, base, resolved, core));
+}
+
+/** How far an answer may move when calibration replaces the default throughput before the reader is warned. */
+export const CALIBRATION_BAND = 2;
+
+/**
+ * The plausibility band: when throughput calibrated from run reports moves the answer (the yearly
+ * savings, or what the serverless runs cost) more than 2× away from what the default throughput
+ * gives, or flips which option wins, say so and why.
+ */
+function calibrationWarnings(spec: PipelineSpec, inputs: EstimateInputs, base: CostSection, r: ResolvedScenario, core: CoreResult): string[] {
+  if (r.assumptions.find((a) => a.id === 'throughput')?.source !== 'calibrated') return [];
+  const { core: d } = coreWith(spec, inputs, { ...base, throughput: { ...base.throughput, calibrate: false } });
+  const moved = (a: number, b: number) => (a * b <= 0 ? (a === b ? 1 : Infinity) : Math.max(a / b, b / a));
+  const savingsMove = moved(core.tco.savings_year, d.tco.savings_year);
+  const runsMove = moved(core.serverless.year, d.serverless.year);
+  if (Math.max(savingsMove, runsMove) <= CALIBRATION_BAND) return [];
+  const cal = r.calibration;
+  return [`calibration from ${cal.runs_used.length} run report(s) moved the answer more than ${CALIBRATION_BAND}×: throughput ${fmt(r.mibPerVcpuSecond)} MiB/s per vCPU (runner ${fmt(cal.runner_mib_per_vcpu_second ?? 0)} MiB per CPU-second × engine factor ${fmt(cal.engine_factor ?? 1)}) instead of the default ${fmt(DEFAULTS.mibPerVcpuSecond)}; savings ${usd(d.tco.savings_year)} → ${usd(core.tco.savings_year)} a year, serverless runs ${usd(d.serverless.year)} → ${usd(core.serverless.year)}. Check that the measured runs are like production (data shape, size) and that the engine factor fits the target, or set cost.throughput.mib_per_vcpu_second`];
 }
 
 function alternatives(spec: PipelineSpec, inputs: EstimateInputs, r: ResolvedScenario, core: CoreResult): CostEstimate['alternatives'] {
@@ -199,39 +238,42 @@ function alternatives(spec: PipelineSpec, inputs: EstimateInputs, r: ResolvedSce
   return out;
 }
 
-function assemble(r: ResolvedScenario, c: CoreResult, be: BreakEven, sens: SensitivityRow[], alts: CostEstimate['alternatives'], today: string): CostEstimate {
+function assemble(r: ResolvedScenario, c: CoreResult, be: BreakEven, sens: SensitivityRow[], alts: CostEstimate['alternatives'], today: string, extraWarnings: readonly string[]): CostEstimate {
   const t = c.totals;
   const storage: CostResource = {
+    kind: 'storage',
+    id: 'storage',
     name: 'Lake storage (raw files, same in every option)',
     description: c.storage.working,
     cost_components: [component(r.book.get(c.storage.price_id).sku, 'GB-month', c.storage.price_id, c.storage.usd_per_gb_month, c.storage.stored_gb * 12, c.storage.working)],
     monthly_cost: c.storage.monthly,
     yearly_cost: c.storage.year,
   };
-  const runResource = (name: string, runs: number, run: CoreResult['serverless']['normal']): CostResource => {
+  const runResource = (id: string, name: string, runs: number, run: CoreResult['serverless']['normal']): CostResource => {
     const comps = run.lines.map((l) => component(l.name, l.unit, l.price_id, l.usd_per_unit, l.quantity * runs, `${fmt(runs)} runs × ${l.working}`));
     const yearly = comps.reduce((a, x) => a + x.yearly_cost, 0);
-    return { name, description: run.working, cost_components: comps, monthly_cost: yearly / 12, yearly_cost: yearly };
+    return { kind: 'compute', id, name, description: run.working, cost_components: comps, monthly_cost: yearly / 12, yearly_cost: yearly };
   };
   const clusterResource = (o: ClusterOption, label: string): CostResource => {
     const comps = o.lines.map((l) => {
       const hours = l.always_billed ? t.days * 24 : t.days * r.alwaysOn.hoursPerDay;
       return component(l.name, l.unit, l.price_id, l.usd_per_unit, l.quantity_per_hour * hours, `${l.working} × ${fmt(hours)} h a year${l.always_billed && r.alwaysOn.hoursPerDay < 24 ? ' (billed every hour, up or not)' : ''}`);
     });
-    return { name: label, description: o.size.working, cost_components: comps, monthly_cost: o.year / 12, yearly_cost: o.year };
+    return { kind: 'compute', id: 'cluster', name: label, description: o.size.working, cost_components: comps, monthly_cost: o.year / 12, yearly_cost: o.year };
   };
   const ops = (hours: number) => ({ hours_per_month: hours, usd_per_hour: r.ops.ratePerHour, monthly_cost: hours * r.ops.ratePerHour, yearly_cost: 12 * hours * r.ops.ratePerHour });
   const scenario = (id: ScenarioCost['id'], name: string, description: string, resources: CostResource[], opsHours: number): ScenarioCost => {
     const yearly = resources.reduce((a, x) => a + x.yearly_cost, 0);
+    const storageYearly = resources.filter((x) => x.kind === 'storage').reduce((a, x) => a + x.yearly_cost, 0);
     const o = ops(opsHours);
-    return { id, name, description, resources, monthly_cost: yearly / 12, yearly_cost: yearly, ops: o, tco_yearly: yearly + o.yearly_cost };
+    return { id, name, description, resources, monthly_cost: yearly / 12, yearly_cost: yearly, compute_yearly: yearly - storageYearly, storage_yearly: storageYearly, ops: o, tco_yearly: yearly + o.yearly_cost };
   };
   const m = r.alwaysOn.machine.id;
   const clusterName = (o: ClusterOption) => `${r.alwaysOn.service.label}: ${o.size.master_nodes} master + ${o.size.workers} workers, ${m}, ${PLAN_LABEL[r.alwaysOn.plan]}, ${fmt(r.alwaysOn.hoursPerDay)} h a day`;
   const scenarios: ScenarioCost[] = [
     scenario('serverless', r.serverless.service.label, 'Pay per run; each run gets the workers it needs to finish within the window, peak days included.', [
-      runResource(`Runs on normal days (${fmt(t.normal_runs)} a year)`, t.normal_runs, c.serverless.normal),
-      ...(t.peak_runs > 0 ? [runResource(`Runs on peak days (${fmt(t.peak_runs)} a year, ${fmt(r.peakMultiplier)}× volume)`, t.peak_runs, c.serverless.peak)] : []),
+      runResource('runs_normal', `Runs on normal days (${fmt(t.normal_runs)} a year)`, t.normal_runs, c.serverless.normal),
+      ...(t.peak_runs > 0 ? [runResource('runs_peak', `Runs on peak days (${fmt(t.peak_runs)} a year, ${fmt(r.peakMultiplier)}× volume)`, t.peak_runs, c.serverless.peak)] : []),
       storage,
     ], r.ops.serverlessHours),
     scenario('always_on', 'Always-on cluster sized for the peak', 'A cluster big enough for the peak day, up all year.', [clusterResource(c.alwaysOn, clusterName(c.alwaysOn)), storage], r.ops.alwaysOnHours),
@@ -244,10 +286,11 @@ function assemble(r: ResolvedScenario, c: CoreResult, be: BreakEven, sens: Sensi
       month: i + 1, label,
       runs: days.reduce((a, d) => a + d.runs, 0),
       peak_days: days.filter((d) => d.peak).length,
-      serverless_infra: (c.serverless.monthly[i] ?? 0) + c.storage.monthly,
+      serverless_compute: c.serverless.monthly[i] ?? 0,
       serverless_ops: c.ops.serverless_monthly,
-      always_on_infra: (c.alwaysOn.monthly[i] ?? 0) + c.storage.monthly,
+      always_on_compute: c.alwaysOn.monthly[i] ?? 0,
       always_on_ops: c.ops.always_on_monthly,
+      storage: c.storage.monthly,
     };
   });
 
@@ -255,22 +298,25 @@ function assemble(r: ResolvedScenario, c: CoreResult, be: BreakEven, sens: Sensi
   const deadline = start ? addClock(start, r.windowHours) : null;
   const peakSentence = t.peak_runs === 0
     ? 'No peak days in this scenario.'
-    : `On a peak day (${fmt(r.peakMultiplier)}× volume) serverless runs ${c.serverless.peak.workers} workers instead of ${c.serverless.normal.workers} and finishes in ${hoursText(c.serverless.peak.run_hours)}${start ? ` (${addClock(start, c.serverless.peak.run_hours)}, deadline ${deadline})` : ''}. `
+    : `On a peak day (${fmt(r.peakMultiplier)}× volume) serverless runs ${c.serverless.peak.workers === c.serverless.normal.workers ? `the same ${c.serverless.peak.workers} workers as on a normal day` : `${c.serverless.peak.workers} workers instead of ${c.serverless.normal.workers}`} and finishes in ${hoursText(c.serverless.peak.run_hours)}${start ? ` (${addClock(start, c.serverless.peak.run_hours)}, deadline ${deadline})` : ''}. `
       + (c.undersized.peak_late_hours > 0
-        ? `A cluster sized for normal days would take ${hoursText(c.undersized.peak_run_hours)} and finish ${hoursText(c.undersized.peak_late_hours)} late${start ? ` (${addClock(start, c.undersized.peak_run_hours)})` : ''}.`
-        : `A cluster sized for normal days would still finish on time (${hoursText(c.undersized.peak_run_hours)}).`);
+        ? `A smaller cluster, sized for normal days (${c.undersized.size.workers} workers instead of ${c.alwaysOn.size.workers}), would take ${hoursText(c.undersized.peak_run_hours)} and finish ${hoursText(c.undersized.peak_late_hours)} late${start ? ` (${addClock(start, c.undersized.peak_run_hours)})` : ''}.`
+        : `Even a cluster sized for normal days would finish on time (${hoursText(c.undersized.peak_run_hours)}).`);
 
   const savings = c.tco.savings_year;
   const against = t.peak_runs > 0 ? 'an always-on cluster sized for the peak' : 'an always-on cluster';
-  const sentence = savings >= 0
+  const late = !c.serverless.normal.fits_window || !c.serverless.peak.fits_window;
+  const sentence = late
+    ? `No serverless run finishes within the ${hoursText(r.windowHours)} window (start-up alone takes ${hoursText(r.serverless.startupMinutes / 60)}), so the options are not comparable: serverless would cost ${usd(c.tco.serverless_year)} a year, ${against} ${usd(c.tco.always_on_year)}.`
+    : savings >= 0
     ? `Serverless saves ${usd(savings)} a year (${Math.round(c.tco.savings_pct * 100)} %) against ${against}.`
     : `An always-on cluster would cost ${usd(-savings)} a year less than serverless (${Math.round(-c.tco.savings_pct * 100)} %).`;
   const clusterJson = (o: ClusterOption): ClusterJson => ({
     workers: o.size.workers, master_nodes: o.size.master_nodes, vcpus: o.size.nodes * r.alwaysOn.machine.vcpu, sized_by: o.size.bound, working: o.size.working,
-    utilisation: o.utilisation, normal_run_hours: o.normal_run_hours, peak_run_hours: o.peak_run_hours, peak_late_hours: o.peak_late_hours, yearly_cost: o.year,
+    utilisation: o.utilisation, normal_run_hours: o.normal_run_hours, normal_day_busy_hours: o.normal_day_busy_hours, runs_per_run_day: t.runs_per_run_day, peak_run_hours: o.peak_run_hours, peak_late_hours: o.peak_late_hours, yearly_cost: o.year,
   });
   const runJson = (run: CoreResult['serverless']['normal']): RunSummaryJson => ({
-    input_gb: run.work.input_gb, workers: run.workers, run_hours: run.run_hours, billed_seconds: run.billed_seconds, cost: run.cost, working: run.working,
+    input_gb: run.work.input_gb, workers: run.workers, fewest_workers: run.fewest_workers, sizing: run.sizing, fits_window: run.fits_window, run_hours: run.run_hours, billed_seconds: run.billed_seconds, cost: run.cost, working: run.working,
     lines: run.lines.map((l) => ({ name: l.name, unit: l.unit, quantity: l.quantity, price: l.usd_per_unit, cost: l.cost, working: l.working })),
   });
   const usedIds = new Set([
@@ -287,7 +333,7 @@ function assemble(r: ResolvedScenario, c: CoreResult, be: BreakEven, sens: Sensi
     region: r.region,
     catalog_version: r.book.catalog.version,
     year: r.year,
-    headline: { savings_yearly: savings, savings_pct: c.tco.savings_pct, serverless_tco_yearly: c.tco.serverless_year, always_on_tco_yearly: c.tco.always_on_year, sentence },
+    headline: { comparable: !late, savings_yearly: savings, savings_pct: c.tco.savings_pct, serverless_tco_yearly: c.tco.serverless_year, always_on_tco_yearly: c.tco.always_on_year, sentence },
     work: {
       sources: r.volumes.map((v) => ({ source: v.source, daily_gb: v.daily_gb, from: v.from })),
       daily_gb: r.dailyGb,
@@ -317,7 +363,7 @@ function assemble(r: ResolvedScenario, c: CoreResult, be: BreakEven, sens: Sensi
     assumptions: r.assumptions,
     prices: r.book.all.filter((p) => usedIds.has(p.id)),
     calibration: r.calibration,
-    warnings: r.warnings,
+    warnings: [...r.warnings, ...sanityWarnings(r, c), ...extraWarnings],
   };
 }
 

@@ -9,6 +9,10 @@ export interface RunSummary {
   readonly landed_bytes: Readonly<Record<string, number>>;
   /** Sum of the stages' milliseconds (processing, without landing and publishing). */
   readonly stage_ms: number;
+  /** Sum of the stages' process CPU milliseconds (all threads), when the report records it. */
+  readonly stage_cpu_ms?: number;
+  /** Process CPU seconds of the whole run (landing and publishing included), when recorded. */
+  readonly cpu_seconds?: number;
   /** DuckDB threads the run used, when the report records it. */
   readonly threads?: number;
 }
@@ -26,42 +30,68 @@ export function measuredDailyBytes(runs: readonly RunSummary[]): Record<string, 
   return Object.fromEntries(sources.map((s) => [s, median(ok.map((r) => r.landed_bytes[s] ?? 0))]));
 }
 
+export interface CalibrationRun {
+  readonly run_id: string;
+  readonly mib: number;
+  readonly cpu_seconds: number;
+  /** MiB ÷ CPU-seconds of the stages: the runner's throughput per busy vCPU. */
+  readonly mib_per_cpu_second: number;
+  readonly threads?: number;
+}
+
 export interface Calibration {
   /** Runs big enough to calibrate from. */
   readonly runs_used: readonly string[];
   readonly runs_too_small: number;
-  /** Median runner throughput per thread over the runs used, MiB/s. */
+  /** Runs whose report has no CPU time (written before the runner recorded it): not used. */
+  readonly runs_without_cpu: number;
+  readonly runs?: readonly CalibrationRun[];
+  /** Median runner throughput per CPU-second over the runs used, MiB/s. */
   readonly runner_mib_per_vcpu_second?: number;
-  readonly threads_assumed?: number;
+  /** The factor applied for the target engine, and why it has that value. */
+  readonly engine_factor?: number;
+  readonly engine_factor_basis?: string;
   /** runner throughput × engine factor: the throughput the estimate uses. */
   readonly mib_per_vcpu_second?: number;
   readonly reason: string;
 }
 
+const mibOf = (r: RunSummary) => Object.values(r.landed_bytes).reduce((a, b) => a + b, 0) / 1024 ** 2;
+
 /**
- * Throughput per vCPU measured from run reports: landed MiB / (stage seconds × threads), median
- * over runs with at least `minMib` of input (smaller runs measure start-up, not throughput),
- * scaled by the engine factor. `assumedThreads` stands in when a report does not record threads.
+ * Throughput per vCPU measured from run reports: landed MiB ÷ the CPU-seconds the stages really
+ * used (process CPU, all threads), median over runs with at least `minMib` of input (smaller
+ * runs measure start-up, not throughput), scaled by the target engine's factor. Wall-clock ×
+ * threads is never used: on a shared or I/O-bound machine threads wait, and that is not work.
  */
-export function calibrateThroughput(runs: readonly RunSummary[], engineFactor: number, assumedThreads: number, minMib = DEFAULTS.minCalibrationMib): Calibration {
+export function calibrateThroughput(runs: readonly RunSummary[], engineFactor: number, minMib = DEFAULTS.minCalibrationMib, basis?: string): Calibration {
+  if (runs.length === 0) return { runs_used: [], runs_too_small: 0, runs_without_cpu: 0, reason: 'no run reports found' };
   const usable = runs.filter((r) => r.status !== 'error' && r.stage_ms > 0);
-  const mib = (r: RunSummary) => Object.values(r.landed_bytes).reduce((a, b) => a + b, 0) / 1024 ** 2;
-  const big = usable.filter((r) => mib(r) >= minMib);
-  if (runs.length === 0) return { runs_used: [], runs_too_small: 0, reason: 'no run reports found' };
+  const withCpu = usable.filter((r) => (r.stage_cpu_ms ?? 0) > 0);
+  const withoutCpu = usable.length - withCpu.length;
+  const big = withCpu.filter((r) => mibOf(r) >= minMib);
   if (big.length === 0) {
-    const largest = Math.max(0, ...usable.map(mib));
-    return { runs_used: [], runs_too_small: usable.length, reason: `${usable.length} run report(s), the largest with ${largest.toFixed(2)} MiB of input, under the ${minMib} MiB needed to measure throughput` };
+    const largest = Math.max(0, ...usable.map(mibOf));
+    const why = withCpu.length === 0 && usable.length > 0
+      ? `${usable.length} run report(s) without CPU time (written before the runner recorded it): re-run to calibrate`
+      : `${usable.length} run report(s), the largest with ${largest.toFixed(2)} MiB of input, under the ${minMib} MiB needed to measure throughput`;
+    return { runs_used: [], runs_too_small: withCpu.length, runs_without_cpu: withoutCpu, reason: why };
   }
-  const rates = big.map((r) => mib(r) / ((r.stage_ms / 1000) * (r.threads ?? assumedThreads)));
-  const runner = median(rates);
-  const anyAssumed = big.some((r) => r.threads === undefined);
+  const measured: CalibrationRun[] = big.map((r) => {
+    const cpu = (r.stage_cpu_ms as number) / 1000;
+    return { run_id: r.run_id, mib: mibOf(r), cpu_seconds: cpu, mib_per_cpu_second: mibOf(r) / cpu, ...(r.threads ? { threads: r.threads } : {}) };
+  });
+  const runner = median(measured.map((m) => m.mib_per_cpu_second));
   return {
     runs_used: big.map((r) => r.run_id),
-    runs_too_small: usable.length - big.length,
+    runs_too_small: withCpu.length - big.length,
+    runs_without_cpu: withoutCpu,
+    runs: measured,
     runner_mib_per_vcpu_second: runner,
-    ...(anyAssumed ? { threads_assumed: assumedThreads } : {}),
+    engine_factor: engineFactor,
+    ...(basis ? { engine_factor_basis: basis } : {}),
     mib_per_vcpu_second: runner * engineFactor,
-    reason: `median of ${big.length} run report(s) with at least ${minMib} MiB of input`,
+    reason: `median of ${big.length} run report(s) with at least ${minMib} MiB of input: landed MiB ÷ stage CPU-seconds`,
   };
 }
 

@@ -90,13 +90,18 @@ describe('billing and one serverless run', () => {
     const work = runWork(100, 5);
     expect(work.vcpu_hours).toBeCloseTo((100 * 1024) / 5 / 3600, 12);
     const run = serverlessRun(svc, book, { work, windowHours: 4, startupMinutes: 2, shuffleRatio: 0.5 });
-    // workers = max(2, ⌈5.68889 / (4 − 2/60) / 4⌉) = max(2, 1) = 2 executors of 4 vCPU
-    expect(run.workers).toBe(2);
-    // run = 2 min + 5.68889 vCPU-h / 8 vCPU = 120 s + 2560 s = 2680 s
-    expect(run.billed_seconds).toBe(2680);
-    // 12 DCU (driver 4 + 2 × 4) × 2680/3600 h × $0.06 + 50 GB × (2680/3600 h) / 730 × $0.04
-    const expected = 12 * (2680 / 3600) * DCU_STD + (50 * (2680 / 3600) / 730) * SHUFFLE_STD;
+    // fewest that fit: max(2, ⌈5.68889 / (4 − 2/60) / 4⌉) = max(2, 1) = 2 executors
+    expect(run.fewest_workers).toBe(2);
+    // but the driver (4 DCU) and 50 GB of shuffle storage are billed for the whole run, so more
+    // executors cost less up to a point. Cost of n executors, billed s = ⌈120 + 20480 / n⌉:
+    //   n=2: 2680 s, 12 DCU → 0.536 + shuffle;  n=6: 974 s, 28 DCU → 0.454533 + 0.000741 = 0.455275
+    //   n=7: 852 s, 32 DCU → 0.4544 + 0.000648 = 0.455048;  n=8: 760 s, 36 DCU → 0.456 + 0.000578
+    expect(run.workers).toBe(7);
+    expect(run.billed_seconds).toBe(852);
+    const expected = 32 * (852 / 3600) * DCU_STD + (50 * (852 / 3600) / 730) * SHUFFLE_STD;
     expect(run.cost).toBeCloseTo(expected, 10);
+    // n=2: 12 DCU × 2680 s = $0.536 + 50 GB × 2680 s ÷ 3600 ÷ 730 × $0.04 = $0.00204: $0.538
+    expect(run.sizing).toBe('7 workers: the cheapest count that finishes within the window: the fewest that fit, 2, would cost $0.538 a run against $0.455, because the driver and what is billed for the whole run costs less when the run is shorter');
   });
 
   it('bills a tiny run the one-minute minimum', () => {
@@ -148,24 +153,27 @@ describe('run calendar', () => {
 
 describe('measured volume and calibration', () => {
   const MiB = 1024 ** 2;
-  const run = (id: string, mib: number, ms: number, threads?: number): RunSummary => ({
-    run_id: id, status: 'succeeded', landed_bytes: { a: mib * MiB * 0.75, b: mib * MiB * 0.25 }, stage_ms: ms, ...(threads ? { threads } : {}),
+  const run = (id: string, mib: number, ms: number, cpuMs?: number, threads?: number): RunSummary => ({
+    run_id: id, status: 'succeeded', landed_bytes: { a: mib * MiB * 0.75, b: mib * MiB * 0.25 }, stage_ms: ms,
+    ...(cpuMs !== undefined ? { stage_cpu_ms: cpuMs } : {}), ...(threads ? { threads } : {}),
   });
 
   it('takes the median of landed bytes per source', () => {
     expect(measuredDailyBytes([run('1', 100, 1), run('2', 300, 1), run('3', 120, 1)])).toEqual({ a: 120 * MiB * 0.75, b: 120 * MiB * 0.25 });
   });
 
-  it('calibrates from runs big enough: MiB / (seconds × threads) × engine factor', () => {
-    // 256 MiB in 8 s on 4 threads = 8 MiB/s per thread; 512 MiB in 8 s on 4 threads = 16; median of 8 and 16 = 12; × 0.5
-    const c = calibrateThroughput([run('1', 256, 8000, 4), run('2', 512, 8000, 4), run('small', 1, 5)], 0.5, 2);
+  it('calibrates from runs big enough: MiB ÷ stage CPU-seconds × engine factor, never wall × threads', () => {
+    // 256 MiB with 16 s of CPU = 16 MiB per CPU-second; 512 MiB with 16 s = 32; median 24; × 0.5
+    // (the wall-clock 8 s × 4 threads = 32 thread-seconds would have given 8 and 16)
+    const c = calibrateThroughput([run('1', 256, 8000, 16_000, 4), run('2', 512, 8000, 16_000, 4), run('small', 1, 5, 5)], 0.5);
     expect(c.runs_used).toEqual(['1', '2']);
     expect(c.runs_too_small).toBe(1);
-    expect(c.runner_mib_per_vcpu_second).toBeCloseTo(12, 12);
-    expect(c.mib_per_vcpu_second).toBeCloseTo(6, 12);
-    // a report without threads uses the assumed count: 256 / (8 × 2) = 16
-    expect(calibrateThroughput([run('x', 256, 8000)], 1, 2).mib_per_vcpu_second).toBeCloseTo(16, 12);
-    expect(calibrateThroughput([run('s', 10, 100)], 0.5, 2)).toMatchObject({ runs_used: [], runs_too_small: 1 });
+    expect(c.runner_mib_per_vcpu_second).toBeCloseTo(24, 12);
+    expect(c.mib_per_vcpu_second).toBeCloseTo(12, 12);
+    expect(c.runs?.map((r) => r.cpu_seconds)).toEqual([16, 16]);
+    // a report without CPU time (written before the runner recorded it) is not used, and the reason says so
+    expect(calibrateThroughput([run('old', 256, 8000, undefined, 2)], 1)).toMatchObject({ runs_used: [], runs_without_cpu: 1, reason: expect.stringMatching(/without CPU time/) });
+    expect(calibrateThroughput([run('s', 10, 100, 100)], 0.5)).toMatchObject({ runs_used: [], runs_too_small: 1 });
   });
 });
 
@@ -200,11 +208,11 @@ describe('the cost section in the spec', () => {
 
   it('measured volume: median landed bytes × scale, with throughput calibrated from the same reports', () => {
     const GiB = 1024 ** 3;
-    const runs: RunSummary[] = [1, 2, 3].map((i) => ({ run_id: String(i), status: 'succeeded', landed_bytes: { a: i * 0.5 * GiB }, stage_ms: 10_000, threads: 2 }));
+    const runs: RunSummary[] = [1, 2, 3].map((i) => ({ run_id: String(i), status: 'succeeded', landed_bytes: { a: i * 0.5 * GiB }, stage_ms: 10_000, stage_cpu_ms: i * 10_000, threads: 2 }));
     const e = estimateCost(spec('cost: { year: 2026, measured: { scale: 10 }, runs_per_day: 1 }\n'), { today: '2026-11-26', runs });
     // median 1 GiB × 10 = 10 GB a day
     expect(e.work.daily_gb).toBeCloseTo(10, 12);
-    // runner: 1 GiB = 1024 MiB / (10 s × 2 threads) = 51.2 MiB/s; × engine factor 0.5 = 25.6
+    // runner: each run 512·i MiB ÷ 10·i CPU-seconds = 51.2 MiB per CPU-second; × Spark engine factor 0.5 = 25.6
     expect(e.work.throughput_mib_per_vcpu_second).toBeCloseTo(25.6, 12);
     expect(e.assumptions.find((a) => a.id === 'throughput')?.source).toBe('calibrated');
   });

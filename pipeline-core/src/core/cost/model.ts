@@ -13,6 +13,8 @@ export interface CalendarTotals {
   /** Average runs per day over the year. */
   readonly runs_per_day: number;
   readonly max_runs_per_day: number;
+  /** Runs on a day that has runs, on average (a weekday cron: 1). */
+  readonly runs_per_run_day: number;
 }
 
 export interface ClusterOption {
@@ -25,6 +27,8 @@ export interface ClusterOption {
   /** Busy share of the workers' vCPU-hours over the hours the cluster is up. */
   readonly utilisation: number;
   readonly normal_run_hours: number;
+  /** Hours the workers are busy on a normal day with runs: every run of the day, one after another. */
+  readonly normal_day_busy_hours: number;
   readonly peak_run_hours: number;
   /** Hours past the window a peak-day run finishes (0 if on time). */
   readonly peak_late_hours: number;
@@ -54,15 +58,17 @@ export function calendarTotals(s: ResolvedScenario): CalendarTotals {
   let peakRuns = 0;
   let peakDays = 0;
   let maxRuns = 0;
+  let runDays = 0;
   for (const d of days) {
     runs += d.runs;
+    if (d.runs > 0) runDays += 1;
     maxRuns = Math.max(maxRuns, d.runs);
     if (d.peak) {
       peakRuns += d.runs;
       peakDays += 1;
     }
   }
-  return { days: days.length, runs, normal_runs: runs - peakRuns, peak_runs: peakRuns, peak_days: peakDays, runs_per_day: runs / days.length, max_runs_per_day: maxRuns };
+  return { days: days.length, runs, normal_runs: runs - peakRuns, peak_runs: peakRuns, peak_days: peakDays, runs_per_day: runs / days.length, max_runs_per_day: maxRuns, runs_per_run_day: runDays > 0 ? runs / runDays : 0 };
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
@@ -76,7 +82,9 @@ export function computeCore(s: ResolvedScenario): CoreResult {
   const totals = calendarTotals(s);
   const perRunGb = totals.runs_per_day > 0 ? s.dailyGb / totals.runs_per_day : 0;
   const normal = runWork(perRunGb, s.mibPerVcpuSecond);
-  const peak = runWork(perRunGb * s.peakMultiplier, s.mibPerVcpuSecond);
+  // A multiplier without peak days changes nothing: no run is a peak run.
+  const hasPeak = totals.peak_runs > 0;
+  const peak = hasPeak ? runWork(perRunGb * s.peakMultiplier, s.mibPerVcpuSecond) : normal;
   const vcpuHoursYear = normal.vcpu_hours * totals.normal_runs + peak.vcpu_hours * totals.peak_runs;
 
   const runInput = { windowHours: s.windowHours, startupMinutes: s.serverless.startupMinutes, shuffleRatio: s.serverless.shuffleRatio };
@@ -91,7 +99,6 @@ export function computeCore(s: ResolvedScenario): CoreResult {
   const storagePrice = s.book.get(s.book.catalog.storage_price);
   const storageMonthly = storedGb * storagePrice.usd;
 
-  const hasPeak = totals.peak_runs > 0;
   const option = (runVcpu: number, dayVcpu: number): ClusterOption => {
     const size = sizeCluster(s.alwaysOn.service, s.alwaysOn.machine, { runVcpuHours: runVcpu, dayVcpuHours: dayVcpu, windowHours: s.windowHours, hoursPerDay: s.alwaysOn.hoursPerDay, headroom: s.alwaysOn.headroom });
     const lines = clusterLines(s.alwaysOn.service, s.alwaysOn.machine, s.alwaysOn.plan, size.nodes, s.book, s.alwaysOn.hoursPerDay);
@@ -100,11 +107,12 @@ export function computeCore(s: ResolvedScenario): CoreResult {
       return sum(lines.map((l) => l.usd_per_unit * l.quantity_per_hour * lineHours(l, days, s.alwaysOn.hoursPerDay)));
     });
     const hoursUp = totals.days * s.alwaysOn.hoursPerDay;
-    const peakRunHours = (hasPeak ? peak : normal).vcpu_hours / size.worker_vcpus;
+    const peakRunHours = peak.vcpu_hours / size.worker_vcpus;
     return {
       size, lines, monthly, year: sum(monthly), hours_up_year: hoursUp,
       utilisation: vcpuHoursYear / (size.worker_vcpus * hoursUp),
       normal_run_hours: normal.vcpu_hours / size.worker_vcpus,
+      normal_day_busy_hours: Math.min(24, (normal.vcpu_hours / size.worker_vcpus) * totals.runs_per_run_day),
       peak_run_hours: peakRunHours,
       peak_late_hours: Math.max(0, peakRunHours - s.windowHours),
     };

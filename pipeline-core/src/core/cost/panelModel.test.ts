@@ -19,8 +19,18 @@ describe('cost panel model', () => {
     expect(byId.get('throughput.mib_per_vcpu_second')).toMatchObject({ placeholder: 5 });
     expect(byId.get('serverless.service')?.options?.map((o) => o.value)).toContain('dataflow');
     expect(byId.get('always_on.plan')?.options?.map((o) => o.value)).toEqual(['on_demand', 'sustained_use', 'commit_1y', 'commit_3y']);
-    expect(m.charts.monthly.rects.length).toBe(48);
+    // 12 months × 2 options × (compute, lake storage, people)
+    expect(m.charts.monthly.rects.length).toBe(72);
     expect(m.estimate.headline.savings_yearly).toBeGreaterThan(0);
+  });
+
+  it('an edit to 100 runs a day brings its sanity warning and the break-even chart to the panel', () => {
+    const m = costPanelModel(spec, { today, scenario: applyCostInput(spec.cost!, 'runs_per_day', 100) });
+    expect(m.ok).toBe(true);
+    if (!m.ok) return;
+    // 24 h × 60 ÷ 100 = 14.4 min between runs
+    expect(m.estimate.warnings).toContain('100 runs a day (one every 14.4 min) is more than a batch schedule: each serverless run is billed its own 2 min start-up; consider fewer, larger runs or a streaming pipeline');
+    expect(m.charts.breakEven.paths).toHaveLength(2);
   });
 
   it('an edit re-prices: peak multiplier 4 adds two cluster nodes (see peakSales.test.ts)', () => {

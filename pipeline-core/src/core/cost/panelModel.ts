@@ -2,7 +2,7 @@ import type { CostSection, PipelineSpec } from '../spec/schema.js';
 import { CalendarError } from './calendar.js';
 import { CATALOGS, PriceError } from './catalog/priceBook.js';
 import type { AlwaysOnPlan, Provider } from './catalog/types.js';
-import { dayChart, monthlyChart, sensitivityChart, tcoChart, type ChartLayout } from './charts.js';
+import { breakEvenChart, dayChart, monthlyChart, sensitivityChart, tcoChart, type ChartLayout } from './charts.js';
 import { DEFAULTS } from './defaults.js';
 import { estimateCost, type CostEstimate } from './estimate.js';
 import type { RunSummary } from './measured.js';
@@ -56,6 +56,7 @@ export interface CostPanelCharts {
   readonly tco: ChartLayout;
   readonly day: ChartLayout;
   readonly sensitivity: ChartLayout;
+  readonly breakEven: ChartLayout;
 }
 
 export type CostPanelModel =
@@ -80,7 +81,7 @@ export function costPanelModel(spec: PipelineSpec, opts: CostPanelOptions): Cost
   if (!estimate) return { ok: false, scenario, inputs, error: error ?? 'no estimate' };
   return {
     ok: true, scenario, inputs, estimate,
-    charts: { monthly: monthlyChart(estimate), tco: tcoChart(estimate), day: dayChart(estimate), sensitivity: sensitivityChart(estimate) },
+    charts: { monthly: monthlyChart(estimate), tco: tcoChart(estimate), day: dayChart(estimate), sensitivity: sensitivityChart(estimate), breakEven: breakEvenChart(estimate) },
   };
 }
 

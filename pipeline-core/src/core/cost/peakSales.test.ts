@@ -37,6 +37,21 @@ const HOURS_YEAR = 365 * 24;
 /** Serverless run cost: (driver 4 + 4 per executor) DCU × billed hours × $/DCU-h + shuffle GB × hours / 730 × $/GB-month. */
 const runCost = (executors: number, billedSeconds: number, inputGb: number, dcu = DCU) =>
   (4 + 4 * executors) * (billedSeconds / 3600) * dcu + ((0.5 * inputGb * (billedSeconds / 3600)) / 730) * SHUFFLE;
+/** Billed seconds of a run on n executors: 2 min start-up + the work over n × 4 vCPU, rounded up to the second. */
+const billedFor = (n: number, vcpuHours: number) => Math.ceil(120 + (vcpuHours * 3600) / (4 * n) - 1e-9);
+/**
+ * The executor count a run gets, re-implemented plainly: every count from the fewest that finish
+ * within the 4 h window up to 400, the cheapest (ties to fewer).
+ */
+function cheapestByHand(vcpuHours: number, inputGb: number, dcu = DCU): { n: number; billed: number; cost: number } {
+  const fewest = Math.max(2, Math.ceil(vcpuHours / (4 - 2 / 60) / 4 - 1e-9));
+  let best = { n: fewest, billed: billedFor(fewest, vcpuHours), cost: runCost(fewest, billedFor(fewest, vcpuHours), inputGb, dcu) };
+  for (let n = fewest + 1; n <= 400; n++) {
+    const c = runCost(n, billedFor(n, vcpuHours), inputGb, dcu);
+    if (c < best.cost - 1e-12) best = { n, billed: billedFor(n, vcpuHours), cost: c };
+  }
+  return best;
+}
 /** One n2-standard-8 Dataproc node for a year, up 24 h with the sustained-use discount: VM + fee + disk. */
 const NODE_YEAR = (8 * N2_VCPU + 32 * N2_MEM) * SUD_FULL_MONTH * HOURS_YEAR + 8 * FEE * HOURS_YEAR + 500 * PD * 12;
 
@@ -45,10 +60,14 @@ describe('batchbook cost samples/peak-sales, by hand', () => {
   // work per run: GB × 1024 MiB ÷ 5 MiB/s ÷ 3600 s
   const Wn = (600 * 1024) / 5 / 3600; // 34.1333 vCPU-h
   const Wp = (1800 * 1024) / 5 / 3600; // 102.4 vCPU-h
-  // normal run: ⌈34.1333 / (4 h − 2 min) / 4 vCPU⌉ = ⌈2.151⌉ = 3 executors; 120 s + 34.1333 × 3600 / 12 = 10360 s
-  const costN = runCost(3, 10360, 600);
-  // peak run: ⌈102.4 / 3.96667 / 4⌉ = ⌈6.454⌉ = 7 executors; 120 s + 102.4 × 3600 / 28 = 13285.71 s -> 13286 s billed
-  const costP = runCost(7, 13286, 1800);
+  // normal run: the fewest that fit are ⌈34.1333 / (4 h − 2 min) / 4 vCPU⌉ = 3 executors (10360 s,
+  // 16 DCU: $2.80997); the driver's 4 DCU and the shuffle storage bill by the second, start-up per
+  // executor, so the cheapest count is near √(4 DCU × 34.1333 / (4 vCPU × 4 DCU × 1/30 h)) = 16:
+  // 120 s + 34.1333 × 3600 / 64 = 2040 s on 68 DCU = $2.312 + $0.0093 shuffle (15: 2168 s, 17: 1928 s, both dearer)
+  const costN = runCost(16, 2040, 600);
+  // peak run: fewest 7; cheapest 30 (shuffle storage of 900 GB adds to the driver's hourly cost):
+  // 120 s + 102.4 × 3600 / 120 = 3192 s on 124 DCU
+  const costP = runCost(30, 3192, 1800);
   const serverlessInfra = NORMAL_RUNS * costN + PEAK_RUNS * costP;
   // lake: 600 GB × (365 + 2 × 20 extra peak volume) / 365 days, kept 30 days, × $0.02, 12 months
   const storageYear = ((600 * (365 + 2 * 20)) / 365) * 30 * GCS * 12;
@@ -66,9 +85,13 @@ describe('batchbook cost samples/peak-sales, by hand', () => {
     expect(e.work.vcpu_hours_per_year).toBeCloseTo(NORMAL_RUNS * Wn + PEAK_RUNS * Wp, 6);
   });
 
-  it('serverless runs', () => {
-    expect(e.serverless_runs.normal).toMatchObject({ workers: 3, billed_seconds: 10360 });
-    expect(e.serverless_runs.peak).toMatchObject({ workers: 7, billed_seconds: 13286 });
+  it('serverless runs: the cheapest executor count within the window, not the fewest', () => {
+    expect(cheapestByHand(Wn, 600)).toMatchObject({ n: 16, billed: 2040 });
+    expect(cheapestByHand(Wp, 1800)).toMatchObject({ n: 30, billed: 3192 });
+    expect(e.serverless_runs.normal).toMatchObject({ workers: 16, fewest_workers: 3, billed_seconds: 2040 });
+    expect(e.serverless_runs.peak).toMatchObject({ workers: 30, fewest_workers: 7, billed_seconds: 3192 });
+    // 3 executors would cost 16 DCU × 10360 s: 17 % more a run than 16 executors
+    expect(runCost(3, 10360, 600)).toBeGreaterThan(costN * 1.2);
     expect(e.serverless_runs.normal.cost).toBeCloseTo(costN, 9);
     expect(e.serverless_runs.peak.cost).toBeCloseTo(costP, 9);
     expect(e.scenarios[0]!.yearly_cost).toBeCloseTo(serverlessInfra + storageYear, 6);
@@ -83,7 +106,7 @@ describe('batchbook cost samples/peak-sales, by hand', () => {
     expect(e.cluster.normal_sized.workers).toBe(2);
     expect(e.cluster.normal_sized.peak_run_hours).toBeCloseTo(6.4, 9);
     expect(e.peak_day.undersized_late_hours).toBeCloseTo(2.4, 9);
-    expect(e.peak_day).toMatchObject({ start: '02:30', deadline: '06:30', undersized_finish: '08:54', serverless_finish: '06:11' });
+    expect(e.peak_day).toMatchObject({ start: '02:30', deadline: '06:30', undersized_finish: '08:54', serverless_finish: '03:23' });
   });
 
   it('total cost of ownership and the headline', () => {
@@ -99,10 +122,12 @@ describe('batchbook cost samples/peak-sales, by hand', () => {
     expect(m(11).peak_days).toBe(10);
     expect(m(12).peak_days).toBe(10);
     // November: 20 normal + 10 peak runs; January: 31 normal runs
-    expect(m(11).serverless_infra - storageYear / 12).toBeCloseTo(20 * costN + 10 * costP, 6);
-    expect(m(1).serverless_infra - storageYear / 12).toBeCloseTo(31 * costN, 6);
+    expect(m(11).serverless_compute).toBeCloseTo(20 * costN + 10 * costP, 6);
+    expect(m(1).serverless_compute).toBeCloseTo(31 * costN, 6);
+    // storage is shown apart, the same in both options
+    expect(m(1).storage).toBeCloseTo(storageYear / 12, 6);
     // a 31-day month of the cluster: 5 nodes × 744 h; disks are priced per 730-hour month, so 744/730 of one
-    expect(m(1).always_on_infra - storageYear / 12).toBeCloseTo(5 * ((8 * N2_VCPU + 32 * N2_MEM) * SUD_FULL_MONTH * 744 + 8 * FEE * 744 + 500 * PD * (744 / 730)), 6);
+    expect(m(1).always_on_compute).toBeCloseTo(5 * ((8 * N2_VCPU + 32 * N2_MEM) * SUD_FULL_MONTH * 744 + 8 * FEE * 744 + 500 * PD * (744 / 730)), 6);
   });
 
   it('break-even utilisation: (cluster TCO − serverless fixed costs) ÷ serverless $ per vCPU-hour, over the workers\' hours', () => {
@@ -115,13 +140,15 @@ describe('batchbook cost samples/peak-sales, by hand', () => {
 
 describe('changing an input moves the result by what the formulas say', () => {
   const e0 = est();
+  const Wn0 = (600 * 1024) / 5 / 3600;
+  const Wp0 = (1800 * 1024) / 5 / 3600;
 
-  it('peak multiplier 3 -> 4: two more cluster nodes; peak runs get 9 executors', () => {
+  it('peak multiplier 3 -> 4: two more cluster nodes; peak runs get the cheapest count for 2400 GB', () => {
     const e1 = est({ ...base, peak: { ...base.peak, multiplier: 4 } });
-    // peak run 2400 GB = 136.533 vCPU-h: ⌈136.533 / 3.96667 / 4⌉ = 9 executors; 120 s + 136.533 × 3600 / 36 = 13773.3 s -> 13774 s
-    const costP4 = runCost(9, 13774, 2400);
-    expect(e1.serverless_runs.peak).toMatchObject({ workers: 9, billed_seconds: 13774 });
-    const dServerlessRuns = PEAK_RUNS * (costP4 - runCost(7, 13286, 1800));
+    // peak run 2400 GB = 136.533 vCPU-h: fewest ⌈136.533 / 3.96667 / 4⌉ = 9; the cheapest by the plain scan
+    const p4 = cheapestByHand((2400 * 1024) / 5 / 3600, 2400);
+    expect(e1.serverless_runs.peak).toMatchObject({ workers: p4.n, fewest_workers: 9, billed_seconds: p4.billed });
+    const dServerlessRuns = PEAK_RUNS * (p4.cost - runCost(30, 3192, 1800));
     // cluster: ⌈136.533 / 3.2 / 8⌉ = 6 workers, 7 nodes instead of 5
     expect(e1.cluster.peak_sized.workers).toBe(6);
     expect(e1.cluster.peak_sized.yearly_cost - e0.cluster.peak_sized.yearly_cost).toBeCloseTo(2 * NODE_YEAR, 6);
@@ -132,26 +159,27 @@ describe('changing an input moves the result by what the formulas say', () => {
     expect(e1.headline.savings_yearly).toBeGreaterThan(e0.headline.savings_yearly);
   });
 
-  it('window 4 h -> 8 h: the cluster halves to 2 workers; serverless runs fewer, longer executors', () => {
+  it('window 4 h -> 8 h: the cluster halves to 2 workers; serverless is unchanged (its cheapest runs already finish in under an hour)', () => {
     const e1 = est({ ...base, window_hours: 8 });
     // cluster: ⌈102.4 / (8 × 0.8) / 8⌉ = 2 workers -> 3 nodes
     expect(e1.cluster.peak_sized.workers).toBe(2);
     expect(e0.cluster.peak_sized.yearly_cost - e1.cluster.peak_sized.yearly_cost).toBeCloseTo(2 * NODE_YEAR, 6);
-    // normal: ⌈34.1333 / 7.96667 / 4⌉ = 2 executors, 120 + 15360 s; peak: ⌈102.4 / 31.8667⌉ = 4, 120 + 23040 s
-    const infra8 = NORMAL_RUNS * runCost(2, 15480, 600) + PEAK_RUNS * runCost(4, 23160, 1800);
-    const infra4 = NORMAL_RUNS * runCost(3, 10360, 600) + PEAK_RUNS * runCost(7, 13286, 1800);
-    expect(e1.headline.serverless_tco_yearly - e0.headline.serverless_tco_yearly).toBeCloseTo(infra8 - infra4, 6);
-    // the driver runs longer, so serverless costs a little more; the cluster much less
-    expect(infra8).toBeGreaterThan(infra4);
-    expect(e1.headline.savings_yearly - e0.headline.savings_yearly).toBeCloseTo(-2 * NODE_YEAR - (infra8 - infra4), 6);
+    // the fewest that fit drop to 2 and 4 executors, but 16 and 30 stay cheapest and fit either window
+    expect(e1.serverless_runs.normal).toMatchObject({ workers: 16, fewest_workers: 2 });
+    expect(e1.serverless_runs.peak).toMatchObject({ workers: 30, fewest_workers: 4 });
+    expect(e1.headline.serverless_tco_yearly).toBeCloseTo(e0.headline.serverless_tco_yearly, 6);
+    expect(e1.headline.savings_yearly - e0.headline.savings_yearly).toBeCloseTo(-2 * NODE_YEAR, 6);
   });
 
-  it('a DCU price override of $0.03 halves the DCU line and adds that half to the savings', () => {
+  it('a DCU price override of $0.03 re-prices every run at the cheapest count for that price', () => {
     const e1 = est(base, { 'gcp.dataproc_serverless.dcu_standard': 0.03 });
-    const dcuHours = (NORMAL_RUNS * 16 * 10360 + PEAK_RUNS * 32 * 13286) / 3600;
-    expect(e0.headline.serverless_tco_yearly - e1.headline.serverless_tco_yearly).toBeCloseTo(dcuHours * 0.03, 6);
+    const n = cheapestByHand(Wn0, 600, 0.03);
+    const pk = cheapestByHand(Wp0, 1800, 0.03);
+    expect(e1.serverless_runs.normal.workers).toBe(n.n);
+    const dServerless = NORMAL_RUNS * (runCost(16, 2040, 600) - n.cost) + PEAK_RUNS * (runCost(30, 3192, 1800) - pk.cost);
+    expect(e0.headline.serverless_tco_yearly - e1.headline.serverless_tco_yearly).toBeCloseTo(dServerless, 6);
     expect(e1.headline.always_on_tco_yearly).toBeCloseTo(e0.headline.always_on_tco_yearly, 9);
-    expect(e1.headline.savings_yearly - e0.headline.savings_yearly).toBeCloseTo(dcuHours * 0.03, 6);
+    expect(e1.headline.savings_yearly - e0.headline.savings_yearly).toBeCloseTo(dServerless, 6);
     const p = e1.prices.find((x) => x.id === 'gcp.dataproc_serverless.dcu_standard')!;
     expect(p).toMatchObject({ usd: 0.03, list_usd: 0.06, basis: 'override' });
   });

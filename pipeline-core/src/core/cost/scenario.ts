@@ -2,7 +2,7 @@ import type { CostSection, PipelineSpec } from '../spec/schema.js';
 import { runCalendar, type Calendar } from './calendar.js';
 import { CATALOGS, priceBook, type PriceBook } from './catalog/priceBook.js';
 import type { AlwaysOnPlan, AlwaysOnService, MachineType, Provider, ServerlessService } from './catalog/types.js';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS, ENGINE_FACTORS, type EngineKey } from './defaults.js';
 import { bytesToGb, calibrateThroughput, measuredDailyBytes, type Calibration, type RunSummary } from './measured.js';
 import type { PriceOverrides } from './scenarioSchema.js';
 
@@ -27,8 +27,6 @@ export interface EstimateInputs {
   readonly scenario?: CostSection;
   /** Summaries of past run reports, for measured volume and calibration. */
   readonly runs?: readonly RunSummary[];
-  /** Threads a run used when its report does not say (the runner defaults to all cores). */
-  readonly assumedThreads?: number;
   readonly prices?: PriceOverrides;
 }
 
@@ -110,6 +108,11 @@ export function resolveScenario(spec: PipelineSpec, inputs: EstimateInputs): Res
     else note({ id: `daily_gb.${v.source}`, label: `Raw input from ${v.source} on a normal day`, value: Number(v.daily_gb.toPrecision(6)), unit: 'GB', source: v.from === 'measured' ? 'measured' : 'spec' });
   }
   const dailyGb = volumes.reduce((a, v) => a + v.daily_gb, 0);
+  if (!(dailyGb > 0)) {
+    throw new ScenarioError(sc.daily_gb
+      ? `cost.daily_gb: every source is 0 GB a day, so there is nothing to price: give the GB at least one source brings on a normal day`
+      : 'cost.measured: the run reports landed 0 bytes, so there is nothing to price: give cost.daily_gb, or raise cost.measured.scale');
+  }
 
   // ── calendar ──
   const schedule = spec.schedule;
@@ -130,30 +133,36 @@ export function resolveScenario(spec: PipelineSpec, inputs: EstimateInputs): Res
     source: sc.runs_per_day !== undefined ? 'spec' : schedule ? 'schedule' : 'default',
     note: sc.runs_per_day !== undefined ? `${sc.runs_per_day} a day` : schedule ? `cron "${schedule.cron}" (${schedule.timezone})` : 'one a day',
   });
+  if (peakMultiplier > 1 && !calendar.days.some((d) => d.peak)) {
+    warnings.push(`peak.multiplier ${peakMultiplier}× is set but the year has no peak day (give peak.days_per_year or peak.dates): no run is priced as a peak run and the cluster is sized for a normal day`);
+  }
   if (calendar.peakUnplaced > 0) warnings.push(`${calendar.peakUnplaced} peak day(s) did not fit in the chosen months (not enough days with runs)`);
   if (calendar.peakOutsideYear.length) warnings.push(`peak dates outside ${year} ignored: ${calendar.peakOutsideYear.join(', ')}`);
   const windowHours = pick('window_hours', 'Time a run may take before its results are late', sc.window_hours, schedule?.window_hours ?? DEFAULTS.windowHours, 'hours', schedule ? 'schedule' : 'default');
-
-  // ── throughput ──
-  const engineFactor = sc.throughput?.engine_factor ?? DEFAULTS.engineFactor;
-  const calibration = calibrateThroughput(runs, engineFactor, inputs.assumedThreads ?? 1);
-  let mibPerVcpuSecond: number;
-  if (sc.throughput?.mib_per_vcpu_second !== undefined) {
-    mibPerVcpuSecond = sc.throughput.mib_per_vcpu_second;
-    note({ id: 'throughput', label: 'Raw input one vCPU processes per second, through the whole pipeline', value: mibPerVcpuSecond, unit: 'MiB/s', source: 'spec' });
-  } else if (sc.throughput?.calibrate !== false && calibration.mib_per_vcpu_second !== undefined) {
-    mibPerVcpuSecond = calibration.mib_per_vcpu_second;
-    note({ id: 'throughput', label: 'Raw input one vCPU processes per second, through the whole pipeline', value: round(mibPerVcpuSecond, 3), unit: 'MiB/s', source: 'calibrated', note: `${calibration.reason}: runner ${round(calibration.runner_mib_per_vcpu_second ?? 0, 2)} MiB/s per thread × engine factor ${engineFactor}${calibration.threads_assumed ? `, ${calibration.threads_assumed} threads assumed` : ''}` });
-  } else {
-    mibPerVcpuSecond = DEFAULTS.mibPerVcpuSecond;
-    note({ id: 'throughput', label: 'Raw input one vCPU processes per second, through the whole pipeline', value: mibPerVcpuSecond, unit: 'MiB/s', source: 'default', note: `not calibrated: ${calibration.reason}` });
-  }
 
   // ── services ──
   const serverlessId = pick('serverless.service', 'Serverless service', sc.serverless?.service, DEFAULTS.serverless[provider]);
   const service = catalog.serverless.find((s) => s.id === serverlessId);
   if (!service) throw new ScenarioError(`cost.serverless.service: no '${serverlessId}' for ${provider} (one of: ${catalog.serverless.map((s) => s.id).join(', ')})`);
   relabel('serverless.service', service.label, undefined, service.id);
+  // ── throughput ──
+  const engine = engineOf(service);
+  const engineFactor = sc.throughput?.engine_factor ?? ENGINE_FACTORS[engine].factor;
+  const factorBasis = sc.throughput?.engine_factor !== undefined ? 'set in cost.throughput.engine_factor' : ENGINE_FACTORS[engine].basis;
+  const calibration = calibrateThroughput(runs, engineFactor, DEFAULTS.minCalibrationMib, factorBasis);
+  let mibPerVcpuSecond: number;
+  const throughputLabel = 'Raw input one vCPU processes per second, through the whole pipeline';
+  if (sc.throughput?.mib_per_vcpu_second !== undefined) {
+    mibPerVcpuSecond = sc.throughput.mib_per_vcpu_second;
+    note({ id: 'throughput', label: throughputLabel, value: mibPerVcpuSecond, unit: 'MiB/s', source: 'spec' });
+  } else if (sc.throughput?.calibrate !== false && calibration.mib_per_vcpu_second !== undefined) {
+    mibPerVcpuSecond = calibration.mib_per_vcpu_second;
+    note({ id: 'throughput', label: throughputLabel, value: round(mibPerVcpuSecond, 3), unit: 'MiB/s', source: 'calibrated', note: `${calibration.reason}: runner ${round(calibration.runner_mib_per_vcpu_second ?? 0, 2)} MiB per CPU-second × ${engine} engine factor ${engineFactor} (${factorBasis})` });
+  } else {
+    mibPerVcpuSecond = DEFAULTS.mibPerVcpuSecond;
+    note({ id: 'throughput', label: throughputLabel, value: mibPerVcpuSecond, unit: 'MiB/s', source: 'default', note: `not calibrated: ${calibration.reason}` });
+  }
+
   const startupMinutes = pick('serverless.startup_minutes', 'Start-up time of a serverless run, billed', sc.serverless?.startup_minutes, DEFAULTS.startupMinutes, 'minutes');
   const shuffleRatio = pick('serverless.shuffle_ratio', 'Data shuffled between workers, as a share of the raw input', sc.serverless?.shuffle_ratio, DEFAULTS.shuffleRatio);
   relabel('serverless.shuffle_ratio', round(shuffleRatio * 100, 1), '%');
@@ -188,6 +197,12 @@ export function resolveScenario(spec: PipelineSpec, inputs: EstimateInputs): Res
     alwaysOn: { service: aoService, machine, plan, hoursPerDay, headroom },
     retentionDays, ops, book, assumptions, warnings,
   };
+}
+
+/** Which engine factor applies to a serverless service. */
+export function engineOf(service: ServerlessService): EngineKey {
+  if (service.engine === 'Beam') return 'beam';
+  return service.id.startsWith('glue') ? 'glue' : 'spark';
 }
 
 export const PLAN_WORDS: Readonly<Record<AlwaysOnPlan, string>> = {

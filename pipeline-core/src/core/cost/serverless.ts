@@ -20,6 +20,8 @@ export interface ServerlessRun {
   readonly work: RunWork;
   /** Workers (executors) besides the driver. */
   readonly workers: number;
+  /** The fewest workers that finish within the window. */
+  readonly fewest_workers: number;
   readonly worker_vcpus: number;
   readonly startup_hours: number;
   readonly compute_hours: number;
@@ -29,6 +31,8 @@ export interface ServerlessRun {
   readonly fits_window: boolean;
   readonly lines: readonly RunLine[];
   readonly cost: number;
+  /** Why this many workers, in words. */
+  readonly sizing: string;
   readonly working: string;
 }
 
@@ -48,46 +52,95 @@ export function billedSeconds(seconds: number, billing: Billing): number {
 }
 
 /**
- * One serverless run: enough workers to finish the work within the window after start-up, never
- * fewer than the service's minimum; every node billed for the whole run (start-up included),
- * rounded to the billing granularity and minimum; shuffle priced as the service charges it.
+ * One serverless run. Workers: of the counts that finish the work within the window after
+ * start-up (never fewer than the service's minimum), the one whose run costs least. The fewest
+ * that fit is not always cheapest: a Spark driver is billed for the whole run, so more executors
+ * shorten what the driver costs, while each executor's start-up is billed too. Every node is
+ * billed for the whole run (start-up included), rounded to the billing granularity and minimum;
+ * shuffle is priced as the service charges it. When the window is not longer than start-up no
+ * count fits: the run gets the workers that would finish the work in the window's length, and
+ * `fits_window` is false.
  */
 export function serverlessRun(service: ServerlessService, book: PriceBook, input: ServerlessRunInput): ServerlessRun {
   const { work, windowHours } = input;
   const startupHours = input.startupMinutes / 60;
   const available = windowHours - startupHours;
   const perWorker = service.worker.vcpu;
-  const needed = available > 0 ? Math.ceil(work.vcpu_hours / (available * perWorker) - 1e-9) : Infinity;
-  const workers = Math.max(service.min_workers, Number.isFinite(needed) ? needed : service.min_workers);
-  const workerVcpus = workers * perWorker;
-  const computeHours = work.vcpu_hours / workerVcpus;
-  const runHours = startupHours + computeHours;
+  const budget = available > 0 ? available : windowHours;
+  const fewest = Math.max(service.min_workers, Math.ceil(work.vcpu_hours / (budget * perWorker) - 1e-9));
   const firstPrice = book.get(service.meters[0]!.price);
-  const billed = billedSeconds(runHours * 3600, firstPrice.billing);
-  const billedHours = billed / 3600;
-
+  const priced = (n: number) => priceRun(service, book, input, n, startupHours, firstPrice.billing);
+  const workers = cheapestWorkers(fewest, maxUsefulWorkers(work.vcpu_hours, perWorker, fewest), (n) => priced(n).cost);
+  const { lines, cost, billed, runHours } = priced(workers);
+  const workerVcpus = workers * perWorker;
   const driver = service.driver;
   const nodes = `${driver ? '1 driver + ' : ''}${workers} worker${workers === 1 ? '' : 's'}`;
-  const lines = service.meters.map(({ meter, price }): RunLine => {
-    const p = book.get(price);
-    const q = quantity(meter, service, workers, billedHours, work.input_gb, input.shuffleRatio, p.billing);
-    return { meter, price_id: p.id, name: p.sku, unit: p.unit, usd_per_unit: p.usd, quantity: q.value, cost: q.value * p.usd, working: `${q.working} × $${fmt(p.usd)}/${p.unit}` };
-  });
-  const cost = lines.reduce((a, l) => a + l.cost, 0);
+  const why = available <= 0
+    ? `no count finishes within the window, which is not longer than the start-up; these would do the work in the window's length`
+    : workers === fewest
+    ? `the fewest that finish within the window${driver ? '; more would cost more than they save on the driver' : ''}`
+    : `the cheapest count that finishes within the window: the fewest that fit, ${fewest}, would cost ${money3(priced(fewest).cost)} a run against ${money3(cost)}, because ${driver ? 'the driver and ' : ''}what is billed for the whole run costs less when the run is shorter`;
   return {
     service: service.id,
     work,
     workers,
+    fewest_workers: fewest,
     worker_vcpus: workerVcpus,
     startup_hours: startupHours,
-    compute_hours: computeHours,
+    compute_hours: work.vcpu_hours / workerVcpus,
     run_hours: runHours,
     billed_seconds: billed,
     fits_window: runHours <= windowHours + 1e-9,
     lines,
     cost,
-    working: `workers = max(${service.min_workers}, ⌈${fmt(work.vcpu_hours)} vCPU-h ÷ (${fmt(windowHours)} h window − ${fmt(startupHours)} h start-up) ÷ ${perWorker} vCPU⌉) = ${workers}; run = ${fmt(startupHours)} h + ${fmt(work.vcpu_hours)} ÷ ${workerVcpus} vCPU = ${fmt(runHours)} h, billed ${billed} s on ${nodes}`,
+    sizing: `${workers} worker${workers === 1 ? '' : 's'}: ${why}`,
+    working: `workers ≥ max(${service.min_workers}, ⌈${fmt(work.vcpu_hours)} vCPU-h ÷ (${available > 0 ? `${fmt(windowHours)} h window − ${fmt(startupHours)} h start-up` : `${fmt(windowHours)} h window, start-up not counted: it alone exceeds the window`}) ÷ ${perWorker} vCPU⌉) = ${fewest}; cheapest: ${workers}; run = ${fmt(startupHours)} h + ${fmt(work.vcpu_hours)} ÷ ${workerVcpus} vCPU = ${fmt(runHours)} h, billed ${billed} s on ${nodes}`,
   };
+}
+
+/** Dollars to three significant digits: a run's cost in a sentence ($2.81, $0.455). */
+const money3 = (x: number) => `$${Number(x.toPrecision(3)).toLocaleString('en-US', { maximumFractionDigits: 6 })}`;
+
+/** Beyond this many workers the compute part of a run drops under a minute: more cannot save anything. */
+function maxUsefulWorkers(vcpuHours: number, perWorker: number, fewest: number): number {
+  return Math.max(fewest, Math.ceil((vcpuHours * 60) / perWorker));
+}
+
+/**
+ * The integer in [lo, hi] with the lowest cost. Cost per run is convex in the worker count
+ * (driver time falls as 1/n, start-up grows as n) up to billing rounding, so a ternary search
+ * narrows it and a scan of the last few settles the rounding; ties go to fewer workers.
+ */
+export function cheapestWorkers(lo: number, hi: number, cost: (n: number) => number): number {
+  let a = lo;
+  let b = hi;
+  while (b - a > 6) {
+    const m1 = a + Math.floor((b - a) / 3);
+    const m2 = b - Math.floor((b - a) / 3);
+    if (cost(m1) <= cost(m2)) b = m2;
+    else a = m1;
+  }
+  let best = a;
+  let bestCost = cost(a);
+  for (let n = a + 1; n <= b; n++) {
+    const c = cost(n);
+    if (c < bestCost - 1e-12) {
+      best = n;
+      bestCost = c;
+    }
+  }
+  return best;
+}
+
+function priceRun(service: ServerlessService, book: PriceBook, input: ServerlessRunInput, workers: number, startupHours: number, billing: Billing) {
+  const runHours = startupHours + input.work.vcpu_hours / (workers * service.worker.vcpu);
+  const billed = billedSeconds(runHours * 3600, billing);
+  const lines = service.meters.map(({ meter, price }): RunLine => {
+    const p = book.get(price);
+    const q = quantity(meter, service, workers, billed / 3600, input.work.input_gb, input.shuffleRatio, p.billing);
+    return { meter, price_id: p.id, name: p.sku, unit: p.unit, usd_per_unit: p.usd, quantity: q.value, cost: q.value * p.usd, working: `${q.working} × $${fmt(p.usd)}/${p.unit}` };
+  });
+  return { lines, cost: lines.reduce((a, l) => a + l.cost, 0), billed, runHours };
 }
 
 function quantity(meter: ServerlessMeter, s: ServerlessService, workers: number, billedHours: number, inputGb: number, shuffleRatio: number, billing: Billing): { value: number; working: string } {
@@ -110,7 +163,9 @@ function quantity(meter: ServerlessMeter, s: ServerlessService, workers: number,
     }
     case 'shuffle_gb': {
       const g = inputGb * shuffleRatio;
-      return { value: g, working: `${fmt(inputGb)} GB × ${fmt(shuffleRatio)} shuffled` };
+      if (!s.shuffle_tiers) return { value: g, working: `${fmt(inputGb)} GB × ${fmt(shuffleRatio)} shuffled` };
+      const billed = tieredGb(g, s.shuffle_tiers.tiers);
+      return { value: billed.value, working: `${fmt(inputGb)} GB × ${fmt(shuffleRatio)} shuffled = ${fmt(g)} GB, billed after the volume adjustment as ${billed.working}` };
     }
     case 'shuffle_gb_months': {
       const g = inputGb * shuffleRatio;
@@ -118,4 +173,19 @@ function quantity(meter: ServerlessMeter, s: ServerlessService, workers: number,
       return { value: (g * held) / HOURS_PER_MONTH, working: `${fmt(g)} GB × ${fmt(held)} h ÷ ${HOURS_PER_MONTH} h/month` };
     }
   }
+}
+
+/** GB billed after per-job volume tiers: each tier's GB at its share of the list price. */
+export function tieredGb(gb: number, tiers: readonly { readonly gb: number | null; readonly share: number }[]): { value: number; working: string } {
+  let left = gb;
+  let value = 0;
+  const parts: string[] = [];
+  for (const t of tiers) {
+    if (left <= 0) break;
+    const take = t.gb === null ? left : Math.min(left, t.gb);
+    value += take * t.share;
+    parts.push(`${fmt(take)} GB × ${fmt(t.share * 100)} %`);
+    left -= take;
+  }
+  return { value, working: parts.length ? `${parts.join(' + ')} = ${fmt(value)} GB` : '0 GB' };
 }

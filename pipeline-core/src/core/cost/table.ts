@@ -3,8 +3,11 @@ import { hoursText, usd, type CostEstimate, type ScenarioCost } from './estimate
 import { fmt, pctText } from './work.js';
 
 
-function row(label: string, month: string, year: string, width = 58): string {
-  return `${label.length > width ? `${label.slice(0, width - 1)}…` : label.padEnd(width)} ${month.padStart(11)} ${year.padStart(11)}`;
+/** A label and two amounts; a label too long for its column gets a line of its own (never cut: it holds prices). */
+export function row(label: string, month: string, year: string, width = 58): string {
+  const amounts = `${month.padStart(11)} ${year.padStart(11)}`;
+  if (label.length <= width) return `${label.padEnd(width)} ${amounts}`;
+  return `${label}\n${' '.repeat(width)} ${amounts}`;
 }
 
 function scenarioBlock(s: ScenarioCost): string[] {
@@ -24,21 +27,23 @@ export function costTable(e: CostEstimate): string {
   lines.push(`${e.pipeline} — cost estimate for ${e.year}, ${e.provider} ${e.region} list prices read ${e.catalog_version}, USD`);
   lines.push('');
   lines.push(e.headline.sentence);
+  for (const w of e.warnings) lines.push(`warning: ${w}`);
   lines.push('');
   lines.push(row('', 'per month', 'per year'));
   for (const s of e.scenarios) lines.push(...scenarioBlock(s), '');
+  lines.push('Lake storage is the same under every option; it is listed in each so the totals compare.');
   const c = e.cluster.peak_sized;
   lines.push(`Work: ${fmt(e.work.daily_gb)} GB a day, ${fmt(e.work.runs_per_year)} runs a year (${fmt(e.work.peak_runs)} on ${e.work.peak_days} peak days at ${fmt(e.work.peak_multiplier)}×), ${fmt(e.work.throughput_mib_per_vcpu_second)} MiB/s per vCPU`);
   lines.push(`  normal run: ${e.work.normal_run.working}`);
   lines.push(`  serverless: ${e.serverless_runs.normal.working}`);
+  lines.push(`  serverless sizing: ${e.serverless_runs.normal.sizing}`);
   lines.push(`Peak day: ${e.peak_day.sentence}`);
-  lines.push(`Utilisation: the peak-sized cluster (${c.workers} workers) is busy ${pctText(c.utilisation)} of its hours; a normal run takes it ${hoursText(c.normal_run_hours)}.`);
+  lines.push(`Utilisation: the ${e.work.peak_runs > 0 ? 'peak-sized ' : ''}cluster (${c.workers} workers) is busy ${pctText(c.utilisation)} of its hours; a normal run takes it ${hoursText(c.normal_run_hours)}${c.runs_per_run_day > 1.5 ? `, a normal day's ${fmt(Math.round(c.runs_per_run_day * 10) / 10)} runs ${hoursText(c.normal_day_busy_hours)}` : ''}.`);
   lines.push(`Break-even: ${e.break_even.explanation}`);
   lines.push('Most sensitive assumptions (yearly savings at the low / high value):');
-  for (const s of e.sensitivity.slice(0, 5)) lines.push(`  ${s.label.padEnd(30)} ${s.low.value.padStart(14)} → ${usd(s.low.savings_year).padStart(9)}   ${s.high.value.padStart(14)} → ${usd(s.high.savings_year).padStart(9)}`);
+  for (const s of e.sensitivity.slice(0, 5)) lines.push(`  ${s.label.padEnd(30)} ${s.low.value.padStart(14)} → ${usd(s.low.savings_year).padStart(10)}   ${s.high.value.padStart(14)} → ${usd(s.high.savings_year).padStart(10)}`);
   lines.push('Assumptions:');
   for (const a of e.assumptions) lines.push(`  ${a.label}: ${a.value}${a.unit ? ` ${a.unit}` : ''} (${a.source}${a.note ? `; ${a.note}` : ''})`);
-  for (const w of e.warnings) lines.push(`warning: ${w}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -18,13 +18,15 @@ export function scaleVolume(sc: Scenario, factor: number): Scenario {
 }
 
 export interface BreakEven {
-  /** Always-on is cheaper only when its workers are busy more than this share of the hours it is up (may exceed 1: never). */
-  readonly utilisation: number;
+  /** Always-on is cheaper only when its workers are busy more than this share of the hours it is up (may exceed 1: never; null: no work to price). */
+  readonly utilisation: number | null;
   readonly utilisation_working: string;
   /** Runs a day (each as big as today's) at which always-on, resized for them, becomes cheaper; null when none up to 1440. */
   readonly runs_per_day: number | null;
   /** Daily volume (GB, same runs a day) at which always-on becomes cheaper; null when none from 1 % to 100× today's. */
   readonly daily_gb: number | null;
+  /** Yearly TCO of both options at daily volumes from 1 % to 100× today's (runs a day kept): the break-even chart. */
+  readonly by_volume: readonly { readonly factor: number; readonly daily_gb: number; readonly serverless_tco: number; readonly always_on_tco: number }[];
   readonly explanation: string;
 }
 
@@ -52,34 +54,47 @@ export function breakEven(spec: PipelineSpec, inputs: EstimateInputs, base: Scen
   const budget = core.tco.always_on_year - fixedServerless;
   const capacity = core.alwaysOn.size.worker_vcpus * core.alwaysOn.hours_up_year;
   const workStar = perVcpuHour > 0 ? budget / perVcpuHour : Infinity;
-  const utilisation = workStar / capacity;
+  const utilisation = Number.isFinite(workStar) ? workStar / capacity : Infinity;
 
   const cheaperAlwaysOn = (sc: Scenario) => coreWith(spec, inputs, sc).core.tco.savings_year <= 0;
   const r0 = core.totals.runs_per_day;
   const runs = r0 > 0 ? firstTrue(1, MAX_RUNS_PER_DAY, (n) => cheaperAlwaysOn(scaleVolume({ ...base, runs_per_day: n }, n / r0))) : null;
 
-  // Volume: scan factors 0.01× .. 100× on a log grid for the first where always-on is cheaper.
+  // Volume: factors 0.01× .. 100× on a log grid; the first where always-on is cheaper, and the curve.
+  const byVolume: BreakEven['by_volume'][number][] = [];
   let dailyGb: number | null = null;
-  for (let i = -8; i <= 8 && dailyGb === null; i++) {
+  for (let i = -8; i <= 8; i++) {
     const f = 10 ** (i / 4);
-    if (cheaperAlwaysOn(scaleVolume(base, f))) dailyGb = resolved.dailyGb * f;
+    const c = i === 0 ? core : coreWith(spec, inputs, scaleVolume(base, f)).core;
+    byVolume.push({ factor: f, daily_gb: resolved.dailyGb * f, serverless_tco: c.tco.serverless_year, always_on_tco: c.tco.always_on_year });
+    if (dailyGb === null && c.tco.savings_year <= 0) dailyGb = resolved.dailyGb * f;
   }
 
   const pct = pctText;
+  const today = pct(core.alwaysOn.utilisation);
   const explanation = [
-    utilisation > 1
-      ? `Always-on would be cheaper only if the cluster were busy ${pct(utilisation)} of its hours: impossible (today ${pct(core.alwaysOn.utilisation)}).`
-      : `Always-on becomes cheaper once the cluster is busy more than ${pct(utilisation)} of its hours (today ${pct(core.alwaysOn.utilisation)}).`,
-    runs === null ? `No schedule up to ${MAX_RUNS_PER_DAY} runs a day tips the balance,` : `It would win at ${runs} runs a day of today's size,`,
+    !Number.isFinite(utilisation)
+      ? 'With no serverless work to price per vCPU-hour, there is no utilisation at which the cluster would win.'
+      : utilisation > 1
+      ? `Today's cluster would have to be busy ${pct(utilisation)} of its hours to cost less than serverless, which no cluster can be (today ${today}).`
+      : `Always-on becomes cheaper once today's cluster is busy more than ${pct(utilisation)} of its hours (today ${today}).`,
+    runs === null
+      ? `Resized for more runs of today's size, it would not win at any schedule up to ${MAX_RUNS_PER_DAY} runs a day.`
+      : runs <= r0 + 1e-9
+      ? `At today's ${fmt(r0)} run${r0 === 1 ? '' : 's'} a day it already costs less.`
+      : `Resized for more runs of today's size, it would win from ${runs} runs a day.`,
     dailyGb === null
-      ? `nor any volume from 1 % to 100× today's: the cluster ${core.totals.peak_runs > 0 ? 'must be sized for the peak and ' : ''}is paid for idle hours.`
-      : `or from about ${fmt(dailyGb)} GB a day.`,
+      ? `At today's runs a day, no daily volume from 1 % to 100× today's makes it cheaper${core.totals.peak_runs > 0 ? ': it must be sized for the peak and' : ': it'} is paid for its idle hours.`
+      : dailyGb <= resolved.dailyGb * (1 + 1e-9)
+      ? `At today's volume (${fmt(resolved.dailyGb)} GB a day) it already costs less.`
+      : `At today's runs a day, it would win from about ${fmt(dailyGb)} GB a day (${fmt(dailyGb / resolved.dailyGb)}× today's).`,
   ].join(' ');
   return {
-    utilisation,
+    utilisation: Number.isFinite(utilisation) ? utilisation : null,
     utilisation_working: `(always-on TCO $${fmt(core.tco.always_on_year)} − serverless storage and ops $${fmt(fixedServerless)}) ÷ $${fmt(perVcpuHour)} per vCPU-hour of serverless work = ${fmt(workStar)} vCPU-hours ÷ ${fmt(capacity)} worker vCPU-hours up = ${pct(utilisation)}`,
     runs_per_day: runs,
     daily_gb: dailyGb,
+    by_volume: byVolume,
     explanation,
   };
 }
@@ -111,9 +126,10 @@ export function sensitivity(spec: PipelineSpec, inputs: EstimateInputs, base: Sc
   };
   add('daily_gb', 'Daily volume', r.dailyGb, 'GB', r.dailyGb / 2, r.dailyGb * 2, (sc, x) => scaleVolume(sc, x / r.dailyGb));
   add('throughput', 'Throughput per vCPU', r.mibPerVcpuSecond, 'MiB/s', r.mibPerVcpuSecond / 2, r.mibPerVcpuSecond * 2, (sc, x) => ({ ...sc, throughput: { ...sc.throughput, mib_per_vcpu_second: x } }));
-  add('peak.multiplier', 'Peak-day volume', r.peakMultiplier, '×', Math.max(1, r.peakMultiplier / 2), r.peakMultiplier * 2, (sc, x) => ({ ...sc, peak: { ...sc.peak, multiplier: x } }));
   const peakDays = r.calendar.days.filter((d) => d.peak).length;
-  if (!base.peak?.dates) add('peak.days_per_year', 'Peak days a year', peakDays, 'days', Math.floor(peakDays / 2), Math.min(2 * peakDays, 180), (sc, x) => ({ ...sc, peak: { ...sc.peak, days_per_year: x } }));
+  // Without peak days a multiplier changes nothing, and with a multiplier of 1 peak days change nothing: no row for them.
+  if (peakDays > 0) add('peak.multiplier', 'Peak-day volume', r.peakMultiplier, '×', Math.max(1, r.peakMultiplier / 2), r.peakMultiplier * 2, (sc, x) => ({ ...sc, peak: { ...sc.peak, multiplier: x } }));
+  if (!base.peak?.dates && peakDays > 0 && r.peakMultiplier > 1) add('peak.days_per_year', 'Peak days a year', peakDays, 'days', Math.floor(peakDays / 2), Math.min(2 * peakDays, 180), (sc, x) => ({ ...sc, peak: { ...sc.peak, days_per_year: x } }));
   add('window_hours', 'Run window', r.windowHours, 'h', r.windowHours / 2, Math.min(24, r.windowHours * 1.5), (sc, x) => ({ ...sc, window_hours: x }));
   add('ops.always_on_hours_per_month', 'Cluster operations hours', r.ops.alwaysOnHours, 'h/month', r.ops.alwaysOnHours / 2, r.ops.alwaysOnHours * 1.5, (sc, x) => ({ ...sc, ops: { ...sc.ops, always_on_hours_per_month: x } }));
   add('ops.serverless_hours_per_month', 'Serverless operations hours', r.ops.serverlessHours, 'h/month', r.ops.serverlessHours / 2, r.ops.serverlessHours * 2, (sc, x) => ({ ...sc, ops: { ...sc.ops, serverless_hours_per_month: x } }));

@@ -10,6 +10,8 @@ export interface StageResult {
   readonly rejected: number;
   readonly filtered: number;
   readonly ms: number;
+  /** Process CPU milliseconds spent in the stage (all threads), when the host gives a CPU clock. */
+  readonly cpu_ms?: number;
 }
 
 export interface RuleResult {
@@ -32,6 +34,8 @@ export type ExecutionEvent =
 export interface ExecuteOptions {
   /** Milliseconds from some origin; pipeline-core has no clock of its own. */
   readonly now: () => number;
+  /** Process CPU milliseconds (all threads) from some origin; when given, each stage records cpu_ms. */
+  readonly cpuNow?: () => number;
   readonly onEvent?: (e: ExecutionEvent) => void;
   /** Run only these stages (their inputs' tables must exist already): the preview's incremental refresh. */
   readonly only?: ReadonlySet<string>;
@@ -67,9 +71,9 @@ export async function executePlan(engine: SqlEngine, plan: DuckdbPlan, opts: Exe
   // results stay in plan order, though a stage counted by a later one finishes after it starts
   const order = new Map(todo.map((p, i) => [p.stage.name, i]));
   // stages whose counts a later stage writes: finished when that stage has run
-  const waiting: { planned: PlannedStage; index: number; ms: number }[] = [];
-  const finish = async (planned: PlannedStage, index: number, statementsMs: number) => {
-    const result = await measureStage(engine, planned, opts, statementsMs);
+  const waiting: { planned: PlannedStage; index: number; spent: Spent }[] = [];
+  const finish = async (planned: PlannedStage, index: number, spent: Spent) => {
+    const result = await measureStage(engine, planned, opts, spent);
     stages.splice(stages.filter((s) => order.get(s.name)! < index).length, 0, result.stage);
     opts.onEvent?.({ event: 'stage_end', result: result.stage, index, total: todo.length });
     for (const r of result.rules) {
@@ -80,15 +84,16 @@ export async function executePlan(engine: SqlEngine, plan: DuckdbPlan, opts: Exe
   for (const [i, planned] of todo.entries()) {
     opts.onEvent?.({ event: 'stage_start', stage: planned.stage.name, kind: planned.stage.kind, index: i, total: todo.length });
     const started = opts.now();
+    const cpuStarted = opts.cpuNow?.();
     await runStatements(engine, planned, opts);
-    const ms = opts.now() - started;
+    const spent = { ms: opts.now() - started, ...(cpuStarted !== undefined ? { cpuMs: opts.cpuNow!() - cpuStarted } : {}) };
     const after = planned.compiled.statsAfter;
     if (after && todo.some((p) => p.stage.name === after)) {
-      waiting.push({ planned, index: i, ms });
+      waiting.push({ planned, index: i, spent });
       continue;
     }
-    for (const w of waiting.filter((x) => x.planned.compiled.statsAfter === planned.stage.name)) await finish(w.planned, w.index, w.ms);
-    await finish(planned, i, ms);
+    for (const w of waiting.filter((x) => x.planned.compiled.statsAfter === planned.stage.name)) await finish(w.planned, w.index, w.spent);
+    await finish(planned, i, spent);
   }
   return { stages, rules };
 }
@@ -109,9 +114,16 @@ function runStatements(engine: SqlEngine, planned: PlannedStage, opts: ExecuteOp
 }
 
 /** A stage's counts and rule outcomes, read once its statements (and any stage counting it) have run. */
-function measureStage(engine: SqlEngine, planned: PlannedStage, opts: ExecuteOptions, statementsMs: number): Promise<{ stage: StageResult; rules: RuleResult[] }> {
+/** Time (and CPU time, when there is a CPU clock) a stage's statements took. */
+interface Spent {
+  readonly ms: number;
+  readonly cpuMs?: number;
+}
+
+function measureStage(engine: SqlEngine, planned: PlannedStage, opts: ExecuteOptions, spent: Spent): Promise<{ stage: StageResult; rules: RuleResult[] }> {
   const { stage, compiled } = planned;
   const started = opts.now();
+  const cpuStarted = opts.cpuNow?.();
   return guarded(stage.name, async () => {
     const [counts] = await engine.query(compiled.stats);
     const rules: RuleResult[] = [];
@@ -138,7 +150,8 @@ function measureStage(engine: SqlEngine, planned: PlannedStage, opts: ExecuteOpt
         rows_out: toNumber(counts?.['rows_out']),
         rejected: toNumber(counts?.['rejected']),
         filtered: toNumber(counts?.['filtered']),
-        ms: Math.round(statementsMs + opts.now() - started),
+        ms: Math.round(spent.ms + opts.now() - started),
+        ...(spent.cpuMs !== undefined && cpuStarted !== undefined ? { cpu_ms: Math.round(spent.cpuMs + opts.cpuNow!() - cpuStarted) } : {}),
       },
       rules,
     };

@@ -64,6 +64,10 @@ export interface RunReport {
   readonly finished_at: string;
   readonly duration_ms: number;
   readonly peak_memory_bytes?: number;
+  /** DuckDB threads the run used (its `threads` setting). */
+  readonly threads?: number;
+  /** Process CPU seconds (user + system, all threads) from start to end of the run. */
+  readonly cpu_seconds?: number;
   /** Raw bytes landed (read) and output + rejects bytes written. */
   readonly bytes_read: number;
   readonly bytes_written: number;

@@ -57,6 +57,8 @@ export function buildCli(): Command {
   const program = new Command('batchbook')
     .description('Batchbook: design, run and export batch data pipelines')
     .version('0.1.0')
+    // Options after a command name belong to that command, so `cost diff … --json` reaches the diff, not `cost`.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(pc.red(str)) });
 

@@ -1,10 +1,12 @@
 import { Command } from 'commander';
-import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import pc from 'picocolors';
 import { CalendarError } from '../../core/cost/calendar.js';
 import { PriceError } from '../../core/cost/catalog/priceBook.js';
+import { DEFAULTS } from '../../core/cost/defaults.js';
+import { costDiffTable, diffEstimates } from '../../core/cost/costDiff.js';
 import { estimateCost, type CostEstimate } from '../../core/cost/estimate.js';
+import { toInfracost } from '../../core/cost/infracost.js';
 import { renderCostReport } from '../../core/cost/report.js';
 import { ScenarioError } from '../../core/cost/scenario.js';
 import { catalogTable, costTable } from '../../core/cost/table.js';
@@ -20,6 +22,8 @@ export interface CostCommandDeps {
   /** A user-facing failure with an exit code (the CLI's CliError). */
   readonly fail: (message: string, exitCode: number) => Error;
   readonly today?: () => string;
+  /** ISO date-time for --format infracost's timeGenerated. */
+  readonly now?: () => string;
 }
 
 export interface CostOptions {
@@ -32,44 +36,97 @@ export interface CostOptions {
 /** Estimates the cost of a project: the CLI's `cost` command without the printing. */
 export async function projectCostEstimate(project: Project & { loaded: { spec: PipelineSpec } }, opts: CostOptions, today: string): Promise<{ estimate: CostEstimate; notes: string[] }> {
   const notes: string[] = [];
-  const overrides = await readPriceOverrides(project.dir, opts.prices);
+  const overrides = await readPriceOverrides(project.dir, opts.prices, project.loaded.spec.cost?.provider ?? DEFAULTS.provider);
   if (overrides.path) notes.push(`prices overridden by ${relative(process.cwd(), overrides.path)}: ${Object.keys(overrides.prices).join(', ')}`);
   const { runs, skipped } = await readRunSummaries(resolve(opts.lake ?? project.defaultLake), project.loaded.spec.name);
   for (const s of skipped) notes.push(`skipped unreadable run report ${s}`);
-  const estimate = estimateCost(project.loaded.spec, { today, runs, assumedThreads: availableParallelism(), prices: overrides.prices });
+  const estimate = estimateCost(project.loaded.spec, { today, runs, prices: overrides.prices });
   return { estimate, notes };
 }
 
-/** `batchbook cost <project> [--json] [--report out.html]` */
+type Format = 'table' | 'json' | 'infracost';
+const FORMATS: readonly Format[] = ['table', 'json', 'infracost'];
+type Option = 'serverless' | 'always_on';
+
+function formatOf(opts: { json?: boolean; format?: string }, deps: CostCommandDeps): Format {
+  const f = opts.format ?? (opts.json ? 'json' : 'table');
+  if (!(FORMATS as readonly string[]).includes(f)) throw deps.fail(`cost: --format '${f}': one of ${FORMATS.join(', ')}`, EXIT.usage);
+  return f as Format;
+}
+
+function optionOf(o: string | undefined, deps: CostCommandDeps): Option {
+  if (o === undefined || o === 'serverless' || o === 'always_on') return o ?? 'serverless';
+  throw deps.fail(`cost: --option '${o}': serverless or always_on`, EXIT.usage);
+}
+
+/** Loads a project and estimates it, turning scenario and price problems into a usage error (exit 2). */
+async function estimateProject(deps: CostCommandDeps, path: string, opts: CostOptions, today: string): Promise<{ estimate: CostEstimate; dir: string }> {
+  const project = await deps.loadValidProject(path);
+  let result;
+  try {
+    result = await projectCostEstimate(project, opts, today);
+  } catch (e) {
+    if (e instanceof ScenarioError || e instanceof PriceError || e instanceof CalendarError || e instanceof OverridesError) throw deps.fail(`${path}: ${e.message}`, EXIT.usage);
+    throw e;
+  }
+  for (const n of result.notes) process.stderr.write(`${pc.dim(n)}\n`);
+  return { estimate: result.estimate, dir: relative(process.cwd(), project.dir) || '.' };
+}
+
+/** `batchbook cost diff <A> <B>`: what the change from A to B does to the yearly cost, per component. */
+function costDiffCommand(deps: CostCommandDeps): Command {
+  return new Command('diff')
+    .description('what a change to the pipeline or its scenario does to the yearly cost, per component (like infracost diff)')
+    .argument('<before>', 'project folder or pipeline.yaml before the change')
+    .argument('<after>', 'project folder or pipeline.yaml after the change')
+    .option('--json', 'print the diff as JSON (format batchbook.cost-diff/v1)')
+    .option('--format <format>', 'table, json or infracost (Infracost JSON 0.2: pastBreakdown, breakdown, diff)')
+    .option('--option <option>', 'with --format infracost: which option is the project, serverless or always_on', 'serverless')
+    .action(async (before: string, after: string, opts: { json?: boolean; format?: string; option?: string }) => {
+      const format = formatOf(opts, deps);
+      const option = optionOf(opts.option, deps);
+      const today = deps.today?.() ?? new Date().toISOString().slice(0, 10);
+      const a = await estimateProject(deps, before, {}, today);
+      const b = await estimateProject(deps, after, {}, today);
+      if (format === 'infracost') {
+        process.stdout.write(`${JSON.stringify(toInfracost(b.estimate, { past: a.estimate, option, path: b.dir, timeGenerated: deps.now?.() ?? new Date().toISOString() }), null, 2)}\n`);
+        return;
+      }
+      const d = diffEstimates(a.estimate, b.estimate);
+      process.stdout.write(format === 'json' ? `${JSON.stringify(d, null, 2)}\n` : costDiffTable(d));
+    });
+}
+
+/** `batchbook cost <project> [--json | --format infracost] [--report out.html]`, and `batchbook cost diff`. */
 export function costCommand(deps: CostCommandDeps): Command {
   return new Command('cost')
     .description('estimate what the pipeline costs a year: serverless (pay per run) against an always-on cluster, peaks and operations included')
     .argument('[project]', 'project folder or pipeline.yaml')
     .option('--json', 'print the estimate as JSON (format batchbook.cost/v1, see docs/cost-model.md)')
+    .option('--format <format>', 'table, json or infracost (Infracost JSON 0.2 of one option)')
+    .option('--option <option>', 'with --format infracost: which option is the project, serverless or always_on', 'serverless')
     .option('--report <file>', 'write the one-page HTML report for business leaders')
     .option('--lake <dir>', 'where past run reports are read from (calibration, measured volume); default <project>/lake')
     .option('--prices <file>', 'price overrides; default <project>/cost.prices.yaml when it exists')
     .option('--catalog', 'list every price of the catalog (id, unit, USD, source) and exit')
-    .action(async (path: string | undefined, opts: CostOptions & { catalog?: boolean }) => {
+    // the diff's own --json, --format and --option follow its name, not the parent's
+    .enablePositionalOptions()
+    .addCommand(costDiffCommand(deps))
+    .action(async (path: string | undefined, opts: CostOptions & { catalog?: boolean; format?: string; option?: string }) => {
       if (opts.catalog) {
         process.stdout.write(catalogTable());
         return;
       }
       if (!path) throw deps.fail('cost: give a project folder (or --catalog)', EXIT.usage);
-      const project = await deps.loadValidProject(path);
+      const format = formatOf(opts, deps);
+      const option = optionOf(opts.option, deps);
       const today = deps.today?.() ?? new Date().toISOString().slice(0, 10);
-      let result;
-      try {
-        result = await projectCostEstimate(project, opts, today);
-      } catch (e) {
-        if (e instanceof ScenarioError || e instanceof PriceError || e instanceof CalendarError || e instanceof OverridesError) throw deps.fail(e.message, EXIT.usage);
-        throw e;
-      }
-      for (const n of result.notes) process.stderr.write(`${pc.dim(n)}\n`);
-      if (opts.json) process.stdout.write(`${JSON.stringify(result.estimate, null, 2)}\n`);
-      else process.stdout.write(costTable(result.estimate));
+      const { estimate, dir } = await estimateProject(deps, path, opts, today);
+      if (format === 'json') process.stdout.write(`${JSON.stringify(estimate, null, 2)}\n`);
+      else if (format === 'infracost') process.stdout.write(`${JSON.stringify(toInfracost(estimate, { option, path: dir, timeGenerated: deps.now?.() ?? new Date().toISOString() }), null, 2)}\n`);
+      else process.stdout.write(costTable(estimate));
       if (opts.report) {
-        await writeFileAtomic(resolve(opts.report), renderCostReport(result.estimate));
+        await writeFileAtomic(resolve(opts.report), renderCostReport(estimate));
         process.stderr.write(`${pc.green('✓')} report → ${relative(process.cwd(), resolve(opts.report)) || opts.report}\n`);
       }
     });

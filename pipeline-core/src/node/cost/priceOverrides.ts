@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { allPriceIds } from '../../core/cost/catalog/priceBook.js';
+import { allPriceIds, otherProviderMessage } from '../../core/cost/catalog/priceBook.js';
+import type { Provider } from '../../core/cost/catalog/types.js';
 import { priceOverridesFileSchema, type PriceOverrides } from '../../core/cost/scenarioSchema.js';
 import { didYouMean } from '../../core/spec/diagnostics.js';
 
@@ -14,7 +15,7 @@ export class OverridesError extends Error {}
  * Reads `cost.prices.yaml` (or the given file). Absent: no overrides. Present but wrong: an
  * error naming file:line:column, never a stack trace.
  */
-export async function readPriceOverrides(projectDir: string, file?: string): Promise<{ path?: string; prices: PriceOverrides }> {
+export async function readPriceOverrides(projectDir: string, file?: string, provider?: Provider): Promise<{ path?: string; prices: PriceOverrides }> {
   const path = file ?? join(projectDir, PRICE_OVERRIDES_FILE);
   let text: string;
   try {
@@ -38,13 +39,22 @@ export async function readPriceOverrides(projectDir: string, file?: string): Pro
     throw new OverridesError(`${path}:${pos.line}:${pos.col}: ${issue.path.join('.') || '(document)'}: ${issue.message} — expected "prices: { <price id>: <usd> }"`);
   }
   const known = allPriceIds();
-  for (const id of Object.keys(parsed.data.prices)) {
-    if (known.includes(id)) continue;
+  const keyPos = (id: string) => {
     const node = doc.getIn(['prices'], true) as { items?: { key?: { value?: unknown; range?: [number, number] } }[] } | undefined;
     const key = node?.items?.find((i) => i.key?.value === id)?.key;
-    const pos = key?.range ? lc.linePos(key.range[0]) : { line: 1, col: 1 };
-    const hint = didYouMean(id, known);
-    throw new OverridesError(`${path}:${pos.line}:${pos.col}: no price '${id}' in the catalog${hint ? ` — ${hint}` : ''} (batchbook cost --catalog lists them)`);
+    return key?.range ? lc.linePos(key.range[0]) : { line: 1, col: 1 };
+  };
+  for (const id of Object.keys(parsed.data.prices)) {
+    if (!known.includes(id)) {
+      const pos = keyPos(id);
+      const hint = didYouMean(id, known);
+      throw new OverridesError(`${path}:${pos.line}:${pos.col}: no price '${id}' in the catalog${hint ? ` — ${hint}` : ''} (batchbook cost --catalog lists them)`);
+    }
+    const other = provider ? otherProviderMessage(id, provider) : undefined;
+    if (other) {
+      const pos = keyPos(id);
+      throw new OverridesError(`${path}:${pos.line}:${pos.col}: ${other}`);
+    }
   }
   return { path, prices: parsed.data.prices };
 }

@@ -38,13 +38,16 @@ describe('cost report in Chromium', () => {
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(pathToFileURL(file).href);
     await expect.poll(() => page.getByTestId('headline').textContent()).toMatch(/^Serverless saves \$[\d,]+ a year \(\d+ %\)$/);
-    for (const id of ['chart-monthly', 'chart-tco', 'chart-day', 'chart-sensitivity']) {
+    for (const id of ['chart-monthly', 'chart-tco', 'chart-day', 'chart-sensitivity', 'chart-break-even']) {
       const box = await page.getByTestId(id).boundingBox();
       expect(box?.width, id).toBeGreaterThan(150);
-      expect(await page.getByTestId(id).locator('rect').count(), id).toBeGreaterThan(1);
+      expect(await page.getByTestId(id).locator('rect, polyline').count(), id).toBeGreaterThan(1);
     }
-    // 12 months × 2 options × (infrastructure, people)
-    expect(await page.getByTestId('chart-monthly').locator('rect.serverless, rect.always_on').count()).toBe(48);
+    // 12 months × 2 options × (compute, lake storage, people)
+    expect(await page.getByTestId('chart-monthly').locator('rect.serverless, rect.always_on').count()).toBe(72);
+    // the break-even chart: both options' curves, today marked on each
+    expect(await page.getByTestId('chart-break-even').locator('polyline').count()).toBe(2);
+    expect(await page.getByTestId('chart-break-even').locator('circle.marker.today').count()).toBe(2);
     expect(await page.getByTestId('chart-monthly').locator('rect.band.peak').count()).toBe(1);
     expect(await page.getByTestId('prices').locator('tbody tr').count()).toBeGreaterThan(4);
     expect(requests).toEqual([pathToFileURL(file).href]);

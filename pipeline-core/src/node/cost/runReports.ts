@@ -8,13 +8,15 @@ interface ReportLike {
   status?: unknown;
   params?: { run_date?: unknown };
   landed?: { source?: unknown; files?: { bytes?: unknown }[] }[];
-  stages?: { ms?: unknown }[];
+  stages?: { ms?: unknown; cpu_ms?: unknown }[];
   threads?: unknown;
+  cpu_seconds?: unknown;
 }
 
 /**
  * Summaries of the run reports in `<lake>/runs/*\/report.json` for one pipeline: landed bytes per
- * source, stage milliseconds, threads when recorded. Unreadable reports are skipped and named.
+ * source, stage milliseconds, and (from reports that record them) stage CPU milliseconds, the
+ * run's CPU seconds and threads. Unreadable reports are skipped and named.
  */
 export async function readRunSummaries(lake: string, pipeline: string): Promise<{ runs: RunSummary[]; skipped: string[] }> {
   const dir = join(lake, 'runs');
@@ -49,8 +51,16 @@ export async function readRunSummaries(lake: string, pipeline: string): Promise<
       status: typeof r.status === 'string' ? r.status : 'unknown',
       landed_bytes: landed,
       stage_ms: (r.stages ?? []).reduce((a, s) => a + (typeof s.ms === 'number' ? s.ms : 0), 0),
+      ...stageCpu(r.stages ?? []),
+      ...(typeof r.cpu_seconds === 'number' ? { cpu_seconds: r.cpu_seconds } : {}),
       ...(typeof r.threads === 'number' ? { threads: r.threads } : {}),
     });
   }
   return { runs, skipped };
+}
+
+/** Stage CPU milliseconds, only when every stage recorded them (a partial sum would flatter throughput). */
+function stageCpu(stages: readonly { cpu_ms?: unknown }[]): { stage_cpu_ms?: number } {
+  if (stages.length === 0 || !stages.every((s) => typeof s.cpu_ms === 'number')) return {};
+  return { stage_cpu_ms: stages.reduce((a, s) => a + (s.cpu_ms as number), 0) };
 }

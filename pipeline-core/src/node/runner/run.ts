@@ -74,6 +74,7 @@ export function defaultRunDate(now: Date): string {
 export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   const now = opts.now ?? (() => new Date());
   const started = now();
+  const cpuAtStart = cpuMs();
   const params = resolveParams(opts.spec, opts.params, defaultRunDate(started));
   const runId = newRunId(started);
   const lake = opts.lake;
@@ -100,6 +101,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   let engine: NodeDuckdbEngine | undefined;
   let profiler: ProfilingEngine | undefined;
   let profile: StageProfile[] | undefined;
+  let threads: number | undefined;
   try {
     landed = opts.replay ? await landedSources(opts.spec, params, lake) : await landSources(opts.spec, params, opts.inbox, lake, now);
     emit({ event: 'landed', landed });
@@ -119,11 +121,12 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     const plan = compileDuckdbPlan(opts.spec, { params, sourceRelation: (name) => relations.get(name)!, materialize: opts.profile ? 'all' : 'auto' });
     profiler = opts.profile ? await ProfilingEngine.open(engine, join(tempDir, 'profile.json')) : undefined;
     if (!opts.engine) await lockDownEngine(engine, lake, opts.projectDir);
+    threads = await engineThreads(engine);
     const onEvent = (e: ExecutionEvent) => {
       if (e.event === 'stage_start') profiler?.enter(e.stage);
       emit(e);
     };
-    execution = await executePlan(profiler ?? engine, plan, { now: () => performance.now(), onEvent });
+    execution = await executePlan(profiler ?? engine, plan, { now: () => performance.now(), cpuNow: cpuMs, onEvent });
     profile = await profiler?.profiles(execution.stages);
     const stopOutputs = execution.rules.some((r) => r.status === 'fail' && r.action === 'fail');
     rejects = await writeRejects(engine, plan, execution, staging, String(params[RUN_DATE]));
@@ -159,6 +162,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     finished_at: finished.toISOString(),
     duration_ms: results.duration_ms,
     peak_memory_bytes: results.peak_memory_bytes,
+    ...(threads !== undefined ? { threads } : {}),
+    cpu_seconds: Math.round(cpuMs() - cpuAtStart) / 1000,
     bytes_read: metrics.bytes_read,
     bytes_written: metrics.bytes_written,
     landed,
@@ -174,6 +179,19 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   emit({ event: 'run_end', report });
   await ops.finish(report, emit);
   return report;
+}
+
+/** Process CPU milliseconds, user + system, over all threads (DuckDB's included): the cost model calibrates from it. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** The DuckDB threads setting the run executes with (the cost model divides by real CPU, but records this too). */
+async function engineThreads(engine: NodeDuckdbEngine): Promise<number | undefined> {
+  const [row] = await engine.query("SELECT current_setting('threads') AS threads");
+  const n = Number(row?.['threads']);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 /** Errors from DuckDB carry a multi-line context; the first line is the cause. */

@@ -2,7 +2,7 @@ import type { Billing, Price, ProviderCatalog, ServerlessService } from './types
 
 // Google Cloud list prices, us-central1, USD. Read 2026-11-26; see `basis` on each price for
 // how (types.ts). Per-second billing with a one-minute minimum is the documented rule for
-// Dataproc Serverless, Dataproc and Compute Engine; Dataflow bills per second per job.
+// Serverless for Apache Spark (formerly Dataproc Serverless), Dataproc and Compute Engine; Dataflow bills per second per job.
 
 const READ_ON = '2026-11-26';
 const REGION = 'us-central1';
@@ -43,11 +43,11 @@ export const GCP_CATALOG: ProviderCatalog = {
     price({ id: 'gcp.dataflow.batch_memory', service: 'Dataflow', sku: 'Batch worker memory', unit: 'GB-hour', usd: 0.003557, billing: PER_SECOND, source: DATAFLOW, basis: 'recalled' }),
     price({ id: 'gcp.dataflow.flexrs_vcpu', service: 'Dataflow', sku: 'FlexRS worker vCPU (40 % below batch; start may be delayed up to 6 h)', unit: 'vCPU-hour', usd: 0.0336, billing: PER_SECOND, source: DATAFLOW, basis: 'recalled' }),
     price({ id: 'gcp.dataflow.flexrs_memory', service: 'Dataflow', sku: 'FlexRS worker memory', unit: 'GB-hour', usd: 0.0021342, billing: PER_SECOND, source: DATAFLOW, basis: 'recalled' }),
-    price({ id: 'gcp.dataflow.shuffle', service: 'Dataflow', sku: 'Dataflow Shuffle data processed (batch)', unit: 'GB', usd: 0.011, billing: PER_SECOND, source: DATAFLOW, basis: 'recalled', note: 'list rate before the volume-based shuffle adjustment' }),
-    price({ id: 'gcp.dataproc_serverless.dcu_standard', service: 'Dataproc Serverless for Spark', sku: 'Data Compute Unit (Standard)', unit: 'DCU-hour', usd: 0.06, billing: PER_SECOND_MIN_MINUTE, source: SERVERLESS, basis: 'page' }),
-    price({ id: 'gcp.dataproc_serverless.dcu_premium', service: 'Dataproc Serverless for Spark', sku: 'Data Compute Unit (Premium)', unit: 'DCU-hour', usd: 0.089, billing: PER_SECOND_MIN_MINUTE, source: SERVERLESS, basis: 'page' }),
-    price({ id: 'gcp.dataproc_serverless.shuffle_standard', service: 'Dataproc Serverless for Spark', sku: 'Shuffle storage (Standard)', unit: 'GB-month', usd: 0.04, billing: PER_SECOND_MIN_MINUTE, source: SERVERLESS, basis: 'recalled' }),
-    price({ id: 'gcp.dataproc_serverless.shuffle_premium', service: 'Dataproc Serverless for Spark', sku: 'Shuffle storage (Premium)', unit: 'GB-month', usd: 0.1, billing: { granularity_seconds: 1, minimum_seconds: 300 }, source: SERVERLESS, basis: 'recalled' }),
+    price({ id: 'gcp.dataflow.shuffle', service: 'Dataflow', sku: 'Dataflow Shuffle data processed (batch)', unit: 'GB', usd: 0.011, billing: PER_SECOND, source: DATAFLOW, basis: 'recalled', note: 'list rate; per job the first 250 GB are billed at 25 % and the next 4,870 GB at 50 % of it (volume adjustment)' }),
+    price({ id: 'gcp.dataproc_serverless.dcu_standard', service: 'Google Cloud Serverless for Apache Spark', sku: 'Data Compute Unit (Standard)', unit: 'DCU-hour', usd: 0.06, billing: PER_SECOND_MIN_MINUTE, source: SERVERLESS, basis: 'page' }),
+    price({ id: 'gcp.dataproc_serverless.dcu_premium', service: 'Google Cloud Serverless for Apache Spark', sku: 'Data Compute Unit (Premium)', unit: 'DCU-hour', usd: 0.089, billing: PER_SECOND_MIN_MINUTE, source: SERVERLESS, basis: 'page' }),
+    price({ id: 'gcp.dataproc_serverless.shuffle_standard', service: 'Google Cloud Serverless for Apache Spark', sku: 'Shuffle storage (Standard)', unit: 'GB-month', usd: 0.04, billing: PER_SECOND_MIN_MINUTE, source: SERVERLESS, basis: 'recalled' }),
+    price({ id: 'gcp.dataproc_serverless.shuffle_premium', service: 'Google Cloud Serverless for Apache Spark', sku: 'Shuffle storage (Premium)', unit: 'GB-month', usd: 0.1, billing: { granularity_seconds: 1, minimum_seconds: 300 }, source: SERVERLESS, basis: 'recalled' }),
     price({ id: 'gcp.dataproc.vcpu_fee', service: 'Dataproc on Compute Engine', sku: 'Dataproc fee per cluster vCPU', unit: 'vCPU-hour', usd: 0.01, billing: PER_SECOND_MIN_MINUTE, source: DATAPROC, basis: 'page', note: 'on top of the Compute Engine VMs' }),
     price({ id: 'gcp.compute.n2_vcpu', service: 'Compute Engine', sku: 'N2 predefined vCPU (on-demand)', unit: 'vCPU-hour', usd: 0.031611, billing: PER_SECOND_MIN_MINUTE, source: COMPUTE, basis: 'recalled' }),
     price({ id: 'gcp.compute.n2_memory', service: 'Compute Engine', sku: 'N2 predefined memory (on-demand)', unit: 'GB-hour', usd: 0.004237, billing: PER_SECOND_MIN_MINUTE, source: COMPUTE, basis: 'recalled' }),
@@ -59,8 +59,8 @@ export const GCP_CATALOG: ProviderCatalog = {
     price({ id: 'gcp.storage.standard', service: 'Cloud Storage', sku: 'Standard storage, regional', unit: 'GB-month', usd: 0.02, billing: MONTHLY_PRORATED, source: STORAGE, basis: 'recalled' }),
   ],
   serverless: [
-    dataprocServerless('dataproc_serverless', 'Dataproc Serverless for Spark (standard)', 'standard'),
-    dataprocServerless('dataproc_serverless_premium', 'Dataproc Serverless for Spark (premium)', 'premium'),
+    dataprocServerless('dataproc_serverless', 'Google Cloud Serverless for Apache Spark (standard)', 'standard'),
+    dataprocServerless('dataproc_serverless_premium', 'Google Cloud Serverless for Apache Spark (premium)', 'premium'),
     dataflow('dataflow', 'Dataflow (batch)', 'batch'),
     dataflow('dataflow_flexrs', 'Dataflow FlexRS (batch, delayed start)', 'flexrs'),
   ],
@@ -105,6 +105,8 @@ function dataflow(id: string, label: string, rate: 'batch' | 'flexrs'): Serverle
       { meter: 'gb_hours', price: `gcp.dataflow.${rate}_memory` },
       { meter: 'shuffle_gb', price: 'gcp.dataflow.shuffle' },
     ],
+    // Dataflow Shuffle's volume adjustment for batch, per job: the first 250 GB 75 % off, the next 4,870 GB 50 % off, the rest at the list rate.
+    shuffle_tiers: { tiers: [{ gb: 250, share: 0.25 }, { gb: 4870, share: 0.5 }, { gb: null, share: 1 }], source: DATAFLOW, basis: 'recalled' },
     source: DATAFLOW,
   };
 }

@@ -37,6 +37,8 @@ export function priceBook(provider: Provider, overrides: PriceOverrides = {}): P
       const hint = didYouMean(id, known);
       throw new PriceError(`cost.prices.yaml: no price '${id}' in the catalog${hint ? `; ${hint}` : ''}`);
     }
+    const other = otherProviderMessage(id, provider);
+    if (other) throw new PriceError(`cost.prices.yaml: ${other}`);
   }
   const all: BookPrice[] = catalog.prices.map((p) => {
     const o = overrides[p.id];
@@ -62,4 +64,11 @@ export function priceBook(provider: Provider, overrides: PriceOverrides = {}): P
       return p;
     },
   };
+}
+
+/** Why an override of another cloud's price is refused (it would be silently unused), or undefined when it is this cloud's. */
+export function otherProviderMessage(id: string, provider: Provider): string | undefined {
+  if (id.startsWith(`${provider}.`)) return undefined;
+  const theirs = id.split('.')[0];
+  return `'${id}' is ${theirs === 'aws' ? 'an AWS' : theirs === 'gcp' ? 'a Google Cloud' : `a ${theirs}`} price, but this estimate uses ${provider === 'gcp' ? 'Google Cloud' : 'AWS'} prices (cost.provider: ${provider}): it would change nothing; remove it or set cost.provider: ${theirs}`;
 }

@@ -87,6 +87,8 @@ export interface ServerlessService {
   /** How the unit count of a node is derived, in words (shown in the report's working). */
   readonly unit_formula?: string;
   readonly meters: readonly { readonly meter: ServerlessMeter; readonly price: string }[];
+  /** Per-job volume tiers of the `shuffle_gb` price: the first `gb` of each tier at `share` of it (null: the rest). */
+  readonly shuffle_tiers?: { readonly tiers: readonly { readonly gb: number | null; readonly share: number }[]; readonly source: string; readonly basis: PriceBasis };
   readonly source: string;
 }
 
