@@ -74,7 +74,7 @@ export type { SourceColumns } from './preview/jsonRows.js';
 export { emptyColumns, readNdjson, readJsonArray, JsonSourceError } from './preview/jsonRows.js';
 export { localToUtcMicros, localToUtcMacro } from './preview/localToUtc.js';
 export { matchFiles, globToRegExp } from './preview/glob.js';
-export type { Span } from './preview/spreadRanges.js';
+export type { ReadWindow } from './preview/spreadRanges.js';
 export { spreadRanges, splitAtGroups, wholeLines, countLines } from './preview/spreadRanges.js';
 // Cost estimate (src/core/cost): pricing catalog, serverless vs always-on model, the one-page
 // report, and the designer's cost panel model; see docs/cost-model.md.

@@ -4,14 +4,14 @@
  * first days), together `budget` units long. Units are rows for Parquet and bytes for line-based
  * text (CSV, NDJSON). Browser-safe: the preview worker plans its reads with it.
  */
-export interface Span {
+export interface ReadWindow {
   readonly start: number;
   /** Exclusive. */
   readonly end: number;
 }
 
 /** `parts` windows of equal length spread over [0, total), `budget` long in all; the whole when it fits. */
-export function spreadRanges(total: number, budget: number, parts: number): Span[] {
+export function spreadRanges(total: number, budget: number, parts: number): ReadWindow[] {
   if (total <= 0) return [];
   if (budget >= total) return [{ start: 0, end: total }];
   const n = Math.max(1, Math.min(Math.floor(parts), Math.floor(budget)));
@@ -25,8 +25,8 @@ export function spreadRanges(total: number, budget: number, parts: number): Span
 }
 
 /** The ranges cut at the boundaries of `groups` (sorted, contiguous), so no piece straddles two. */
-export function splitAtGroups(ranges: readonly Span[], groups: readonly Span[]): Span[] {
-  const out: Span[] = [];
+export function splitAtGroups(ranges: readonly ReadWindow[], groups: readonly ReadWindow[]): ReadWindow[] {
+  const out: ReadWindow[] = [];
   for (const r of ranges) {
     for (const g of groups) {
       const start = Math.max(r.start, g.start);
