@@ -26,7 +26,7 @@ beforeAll(async () => {
   wasm = await openWasmInNode();
   session = new PreviewSession(wasm.engine, wasm.db, async (paths) => {
     reads.push(...paths);
-    return new Map(await Promise.all(paths.map(async (p) => [p, new Uint8Array(await readFile(join(inbox, p)))] as const)));
+    return new Map(await Promise.all(paths.map(async (p) => [p, new Blob([await readFile(join(inbox, p))])] as const)));
   });
 });
 afterAll(() => wasm.close());

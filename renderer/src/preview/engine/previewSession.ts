@@ -70,6 +70,8 @@ export interface SourceInfo {
   readonly name: string;
   readonly files: readonly string[];
   readonly rows: number;
+  /** `rows` is estimated from a sample of the file's lines (a large CSV or NDJSON file in sample mode). */
+  readonly estimated?: boolean;
   /** Share of rows the preview reads (1 = the whole file). */
   readonly fraction: number;
   readonly key?: string;
@@ -83,7 +85,16 @@ export interface RunOutcome {
   readonly phases?: Readonly<Record<'check' | 'sources' | 'compile' | 'execute', number>>;
 }
 
-export type FileReader = (paths: readonly string[]) => Promise<ReadonlyMap<string, Uint8Array>>;
+/** The project's files as Blobs: a File handed to the worker is not copied, and only the parts read are loaded. */
+export type FileReader = (paths: readonly string[]) => Promise<ReadonlyMap<string, Blob>>;
+
+/**
+ * Rows decoded from a large file in sample mode, before the key-consistent sample is drawn from
+ * them: enough that the sample's rate holds, small enough to load in well under a second.
+ */
+export function sampleBudget(sample: SampleOptions): number | undefined {
+  return sample.mode === 'full' ? undefined : Math.max(sample.size * 5, 50_000);
+}
 
 interface SourceEntry {
   readonly key: string;
@@ -248,7 +259,7 @@ export class PreviewSession {
     for (const name of used) {
       const source = spec.sources[name]!;
       try {
-        loaded.set(name, await this.ensureSource(name, source, substitutePath(source.path, params), req.files));
+        loaded.set(name, await this.ensureSource(name, source, substitutePath(source.path, params), req.files, sampleBudget(req.sample)));
       } catch (e) {
         failed.set(name, errorMessage(e));
       }
@@ -262,22 +273,24 @@ export class PreviewSession {
     for (const [name, l] of loaded) {
       const fraction = fractions.get(name) ?? 1;
       const key = keys.get(name)?.column;
-      relations.set(name, fraction < 1 ? sampledRelation(l.relation(true), key, fraction, req.sample.seed) : l.relation(false));
-      infos.push({ name, files: l.relation(false).files, rows: l.rows, fraction, ...(key ? { key } : {}) });
+      // of the rows loaded (a share of the file when it was sampled before decoding), keep enough for the source's rate
+      const ofLoaded = Math.min(1, fraction / l.share);
+      relations.set(name, ofLoaded < 1 ? sampledRelation(l.relation(true), key, ofLoaded, req.sample.seed) : l.relation(false));
+      infos.push({ name, files: l.relation(false).files, rows: l.rows, fraction: Math.min(fraction, l.share), ...(l.estimated ? { estimated: true } : {}), ...(key ? { key } : {}) });
     }
     return { relations, failed, infos };
   }
 
-  private async ensureSource(name: string, source: Source, pattern: string, inbox: readonly string[]): Promise<LoadedSource> {
+  private async ensureSource(name: string, source: Source, pattern: string, inbox: readonly string[], budget: number | undefined): Promise<LoadedSource> {
     const files = matchFiles(pattern, inbox);
     if (files.length === 0) throw new Error(`no file in the project's data folder matches '${pattern}'`);
-    const key = JSON.stringify([source, files]);
+    const key = JSON.stringify([source, files, budget ?? 'full']);
     const existing = this.sources.get(name);
     if (existing?.key === key) return existing.loaded;
-    const bytes = await this.readFiles(files);
+    const blobs = await this.readFiles(files);
     if (existing) await existing.loaded.drop();
     this.sources.delete(name);
-    const loaded = await loadSource(this.db, name, source, files.map((path) => ({ path, bytes: bytes.get(path)! })));
+    const loaded = await loadSource(this.db, name, source, files.map((path) => ({ path, blob: blobs.get(path)! })), budget);
     this.sources.set(name, { key, loaded, version: ++this.versions });
     return loaded;
   }

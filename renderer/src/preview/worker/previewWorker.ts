@@ -18,9 +18,9 @@ declare const self: DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []) => self.postMessage(m, transfer);
 
 let fileRequests = 0;
-const pendingFiles = new Map<number, { resolve: (m: Map<string, Uint8Array>) => void; reject: (e: Error) => void }>();
+const pendingFiles = new Map<number, { resolve: (m: Map<string, Blob>) => void; reject: (e: Error) => void }>();
 
-function requestFiles(paths: readonly string[]): Promise<Map<string, Uint8Array>> {
+function requestFiles(paths: readonly string[]): Promise<Map<string, Blob>> {
   const id = ++fileRequests;
   return new Promise((resolve, reject) => {
     pendingFiles.set(id, { resolve, reject });
@@ -50,7 +50,7 @@ async function handle(m: ToWorker): Promise<void> {
     const p = pendingFiles.get(m.id);
     pendingFiles.delete(m.id);
     if (m.error) p?.reject(new Error(m.error));
-    else p?.resolve(new Map(m.files.map((f) => [f.path, f.bytes])));
+    else p?.resolve(new Map(m.files.map((f) => [f.path, f.blob])));
     return;
   }
   const { session, engine } = await ready;

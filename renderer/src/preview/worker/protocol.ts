@@ -10,7 +10,7 @@ export type ToWorker =
   | { readonly type: 'rejects'; readonly id: number; readonly stage: string; readonly limit: number }
   | { readonly type: 'profile'; readonly id: number; readonly stage: string }
   | { readonly type: 'bench'; readonly id: number; readonly stages: readonly string[] }
-  | { readonly type: 'files'; readonly id: number; readonly files: readonly { readonly path: string; readonly bytes: Uint8Array }[]; readonly error?: string };
+  | { readonly type: 'files'; readonly id: number; readonly files: readonly { readonly path: string; readonly blob: Blob }[]; readonly error?: string };
 
 export interface BenchResult {
   /** Milliseconds to run the stages' compiled statements, stats and rule checks straight on the connection. */
