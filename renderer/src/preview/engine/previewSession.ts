@@ -90,10 +90,11 @@ export type FileReader = (paths: readonly string[]) => Promise<ReadonlyMap<strin
 
 /**
  * Rows decoded from a large file in sample mode, before the key-consistent sample is drawn from
- * them: enough that the sample's rate holds, small enough to load in well under a second.
+ * them: twice the sample (so a key-consistent sample has rows to choose from), small enough to load
+ * in well under a second.
  */
 export function sampleBudget(sample: SampleOptions): number | undefined {
-  return sample.mode === 'full' ? undefined : Math.max(sample.size * 5, 50_000);
+  return sample.mode === 'full' ? undefined : Math.max(sample.size * 2, 20_000);
 }
 
 interface SourceEntry {

@@ -1,3 +1,4 @@
+import type { FormatSuggestion } from '@batchbook/pipeline-core';
 import type { ColumnProfile, RowsPage } from '../engine/stageQueries';
 import type { RunOutcome, RunRequest, SessionEvent } from '../engine/previewSession';
 import type { BenchResult, FromWorker, ToWorker } from './protocol';
@@ -115,6 +116,11 @@ export class PreviewClient {
 
   profile(stage: string): Promise<ColumnProfile[]> {
     return this.request((id) => ({ type: 'profile', id, stage }));
+  }
+
+  /** The date formats that read a column of a stage's rows, with how many values each reads. */
+  dateFormats(stage: string, column: string, own: readonly string[]): Promise<FormatSuggestion[]> {
+    return this.request((id) => ({ type: 'dateFormats', id, stage, column, own }));
   }
 
   bench(stages: readonly string[]): Promise<BenchResult> {

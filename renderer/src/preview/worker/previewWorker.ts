@@ -4,7 +4,7 @@ import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import { BROWSER_RUNTIME, createDuckDB, VoidLogger } from 'duckdb-wasm-blocking';
 import { PreviewSession, errorMessage } from '../engine/previewSession';
-import { profile, rejectsPage, rowsPage } from '../engine/stageQueries';
+import { dateFormats, profile, rejectsPage, rowsPage } from '../engine/stageQueries';
 import { openWasmEngine, type WasmSqlEngine } from '../engine/wasmEngine';
 import type { FromWorker, ToWorker } from './protocol';
 
@@ -74,6 +74,8 @@ async function handle(m: ToWorker): Promise<void> {
         return post({ type: 'reply', id: m.id, value: await rejectsPage(engine, plan(), m.stage, m.limit) });
       case 'profile':
         return post({ type: 'reply', id: m.id, value: await profile(engine, plan(), m.stage) });
+      case 'dateFormats':
+        return post({ type: 'reply', id: m.id, value: await dateFormats(engine, plan(), m.stage, m.column, m.own) });
       case 'bench':
         return post({ type: 'reply', id: m.id, value: await engine.serialize(() => benchDirect(engine, plan(), m.stages)) });
     }
