@@ -81,7 +81,7 @@ describe('a CSV of zip codes', () => {
     expect(await ui.id('schema-type-population').inputValue()).toBe('integer');
     await ui.id('confirm-schema-create').click();
     await ui.waitIdle();
-    expect((await gridRows('raw_zips')).map((r) => r['zip'])).toEqual(['00501', '10001', '94105']);
+    await expect.poll(async () => (await gridRows('raw_zips')).map((r) => r['zip'])).toEqual(['00501', '10001', '94105']);
     await closeProject();
   });
 });
@@ -111,7 +111,7 @@ describe('parse_date on "Jun 12 1998"-style values', () => {
     await suggestion.click();
     await ui.waitIdle();
     expect(await ui.counts('clean')).toEqual({ rows: 4, rejected: 0 });
-    const days = (await gridRows('clean')).map((r) => [r['id'], r['happened']?.slice(0, 10)]);
-    expect(days).toEqual([['1', '1998-06-12'], ['2', '2001-12-31'], ['3', '2020-01-05'], ['4', '1999-02-28']]);
+    const days = async () => (await gridRows('clean')).map((r) => [r['id'], r['happened']?.slice(0, 10)]);
+    await expect.poll(days).toEqual([['1', '1998-06-12'], ['2', '2001-12-31'], ['3', '2020-01-05'], ['4', '1999-02-28']]);
   });
 });

@@ -22,6 +22,7 @@ import {
   type StageResult,
 } from '@batchbook/pipeline-core';
 import { loadSource, type LoadedSource, type SourceDatabase } from './sources';
+import { rowsPage, type RowsPage } from './stageQueries';
 import type { WasmSqlEngine } from './wasmEngine';
 
 /**
@@ -39,6 +40,8 @@ export interface CellState {
   readonly origin?: 'spec' | 'source' | 'run';
   readonly result?: StageResult;
   readonly rules?: readonly RuleResult[];
+  /** The first rows of a fresh result, read before the cell is shown fresh: it never shows an empty grid. */
+  readonly firstRows?: RowsPage;
 }
 
 export interface SampleOptions {
@@ -115,6 +118,9 @@ function signature(p: PlannedStage, sourceVersion: number | undefined): string {
   // rule names, severities and actions are shown with the results even where the SQL is the same
   return JSON.stringify([c.statements, c.stats, c.rules?.map((r) => [r.name, r.rule.severity, r.rule.action, r.check, r.samples]), c.write?.select, sourceVersion]);
 }
+
+/** Rows read with a stage's result (the grid's first page). */
+export const FIRST_ROWS = 200;
 
 export class PreviewSession {
   private readonly sources = new Map<string, SourceEntry>();
@@ -207,6 +213,7 @@ export class PreviewSession {
     const tCompile = this.now();
     const remaining = new Set(toRun);
     const ran: string[] = [];
+    const shown: Promise<void>[] = [];
     for (const n of toRun) this.signatures.delete(n);
     while (remaining.size > 0) {
       try {
@@ -227,9 +234,8 @@ export class PreviewSession {
               remaining.delete(name);
               ran.push(name);
               this.signatures.set(name, sigs.get(name)!);
-              const cell: CellState = { status: 'fresh', result: e.result, rules: [] };
-              this.cells.set(name, cell);
-              emit({ type: 'stage_end', stage: name, cell, index: ran.length - 1, total: toRun.size });
+              this.cells.set(name, { status: 'fresh', result: e.result, rules: [] });
+              shown.push(this.showFresh(plan, name, ran.length - 1, toRun.size, emit));
             }
           },
         });
@@ -237,6 +243,7 @@ export class PreviewSession {
       } catch (e) {
         if (e instanceof Cancelled) {
           for (const n of remaining) this.cells.set(n, { ...this.cells.get(n), status: 'stale' });
+          await Promise.all(shown);
           return { cancelled: true, ran, ms: this.now() - started };
         }
         if (!(e instanceof StageFailure)) throw e;
@@ -247,8 +254,25 @@ export class PreviewSession {
         emit({ type: 'stage_error', stage: e.stage, message: errorMessage(e), blocked });
       }
     }
+    await Promise.all(shown);
     const end = this.now();
     return { cancelled: false, ran, ms: end - started, phases: { check: tCheck - started, sources: tSources - tCheck, compile: tCompile - tSources, execute: end - tCompile } };
+  }
+
+  /**
+   * Tells the page a stage is fresh together with its first rows. The read is queued on the
+   * engine right behind the stage's last statement, so it does not wait for the stages after it.
+   */
+  private async showFresh(plan: DuckdbPlan, stage: string, index: number, total: number, emit: (e: SessionEvent) => void): Promise<void> {
+    let firstRows: RowsPage | undefined;
+    try {
+      firstRows = await rowsPage(this.engine, plan, stage, 0, FIRST_ROWS);
+    } catch {
+      // cancelled or failed: the grid asks for its rows itself
+    }
+    const cell = this.cells.get(stage) ?? { status: 'fresh' };
+    if (firstRows) this.cells.set(stage, { ...cell, firstRows });
+    emit({ type: 'stage_end', stage, cell: this.cells.get(stage)!, index, total });
   }
 
   /** Loads (or reuses) every source the runnable stages read, and its relation for this run. */

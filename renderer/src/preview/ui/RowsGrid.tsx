@@ -5,7 +5,7 @@ import { useServices } from '../../app/context';
 import { usePreview } from '../../store/previewStore';
 import type { RowsPage } from '../engine/stageQueries';
 
-const PAGE = 200;
+const PAGE = 200; // = FIRST_ROWS, the page a run hands over with a fresh result
 const ROW_H = 26;
 
 type Columns = RowsPage['columns'];
@@ -123,13 +123,24 @@ export function RowsGrid({ stage, total }: { stage: string; total: number }): Re
   const genRef = useRef(-1);
   const shownGen = useRef(-1);
 
+  // the run hands over a fresh result's first page with it: shown at once, no query, no blank grid
+  const first = usePreview((s) => s.cells[stage]?.firstRows);
   useEffect(() => {
     if (!onScreen || (genRef.current === generation && shownGen.current === generation)) return;
+    if (first && first.rows.length > 0) {
+      genRef.current = generation;
+      shownGen.current = generation;
+      asked.current = new Set([0]);
+      setColumns(first.columns);
+      setPages(new Map([[0, first.rows]]));
+      setError(undefined);
+      return;
+    }
     if (running && shownGen.current >= 0) return;
     genRef.current = generation;
     asked.current = new Set();
     load(0, generation);
-  }, [generation, load, onScreen, running]);
+  }, [generation, load, onScreen, running, first]);
 
   const rowAt = (i: number) => {
     const page = Math.floor(i / PAGE);
