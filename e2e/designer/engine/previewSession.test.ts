@@ -83,6 +83,9 @@ describe('incremental preview', () => {
     await run(input, { params: { run_date: '2026-11-26' } });
     expect(session.cell('raw_orders')?.status).toBe('error');
     expect(session.cell('raw_orders')?.message).toContain("matches 'pos/orders_2026-11-26.csv'");
+    // the sample's inbox holds the nights of 2026-11-24 and 2026-11-25 (samples/nightly-reconciliation/data)
+    expect(session.cell('raw_orders')?.message).toContain('files exist for run_date 2026-11-24, 2026-11-25');
+    expect(session.cell('clean_orders')?.message).toBe('waits for files for run_date 2026-11-26');
     expect(session.cell('clean_orders')?.status).toBe('blocked');
     await run(input);
     expect(ALL.every((n) => session.cell(n)?.status === 'fresh')).toBe(true);

@@ -111,6 +111,7 @@ describe('parse_date on "Jun 12 1998"-style values', () => {
     await suggestion.click();
     await ui.waitIdle();
     expect(await ui.counts('clean')).toEqual({ rows: 4, rejected: 0 });
+    await ui.id('grid-clean').scrollIntoViewIfNeeded();
     const days = async () => (await gridRows('clean')).map((r) => [r['id'], r['happened']?.slice(0, 10)]);
     await expect.poll(days).toEqual([['1', '1998-06-12'], ['2', '2001-12-31'], ['3', '2020-01-05'], ['4', '1999-02-28']]);
   });

@@ -74,6 +74,7 @@ export type { SourceColumns } from './preview/jsonRows.js';
 export { emptyColumns, readNdjson, readJsonArray, JsonSourceError } from './preview/jsonRows.js';
 export { localToUtcMicros, localToUtcMacro } from './preview/localToUtc.js';
 export { matchFiles, globToRegExp } from './preview/glob.js';
+export { paramValuesWithFiles } from './preview/paramValuesWithFiles.js';
 export type { ReadWindow } from './preview/spreadRanges.js';
 export { spreadRanges, splitAtGroups, wholeLines, countLines } from './preview/spreadRanges.js';
 export type { FormatCode, FormatSuggestion } from './preview/dateFormats.js';

@@ -56,7 +56,7 @@ export class PreviewController {
     for (const k of [...this.fileCache.keys()]) if (!k.startsWith(`${id}\u0000`)) this.fileCache.delete(k);
     this.client.cancel();
     await this.running;
-    usePreview.setState({ cells: {}, sources: [], generation: {}, lastRun: undefined, runError: undefined, params: {} });
+    usePreview.setState({ cells: {}, sources: [], missing: undefined, generation: {}, lastRun: undefined, runError: undefined, params: {} });
     await this.client.reset().catch(() => undefined);
     this.schedule(0);
   }
@@ -165,7 +165,7 @@ export class PreviewController {
       usePreview.setState((s) => ({ cells: { ...s.cells, [stage]: f(s.cells[stage]) } }));
     switch (e.type) {
       case 'cells':
-        usePreview.setState((s) => ({ cells: e.cells, sources: e.sources, progress: { done: 0, total: e.toRun.length }, generation: s.generation }));
+        usePreview.setState((s) => ({ cells: e.cells, sources: e.sources, missing: e.missing, progress: { done: 0, total: e.toRun.length }, generation: s.generation }));
         return;
       case 'stage_start':
         update(e.stage, (c) => ({ ...c, status: 'running' }));

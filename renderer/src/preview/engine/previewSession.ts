@@ -6,6 +6,7 @@ import {
   downstreamOf,
   executePlan,
   matchFiles,
+  paramValuesWithFiles,
   resolveParams,
   sampledRelation,
   sampleFractions,
@@ -62,8 +63,17 @@ export interface RunRequest {
   readonly force?: readonly string[];
 }
 
+/** Sources with no file for the chosen value of a path parameter (a run date), and the values that have files. */
+export interface MissingFiles {
+  readonly param: string;
+  readonly value: string;
+  readonly sources: readonly string[];
+  /** Values for which every one of those sources has files. */
+  readonly available: readonly string[];
+}
+
 export type SessionEvent =
-  | { readonly type: 'cells'; readonly cells: Readonly<Record<string, CellState>>; readonly toRun: readonly string[]; readonly sources: readonly SourceInfo[] }
+  | { readonly type: 'cells'; readonly cells: Readonly<Record<string, CellState>>; readonly toRun: readonly string[]; readonly sources: readonly SourceInfo[]; readonly missing?: MissingFiles }
   | { readonly type: 'stage_start'; readonly stage: string; readonly index: number; readonly total: number }
   | { readonly type: 'stage_end'; readonly stage: string; readonly cell: CellState; readonly index: number; readonly total: number }
   | { readonly type: 'rule'; readonly stage: string; readonly rule: RuleResult }
@@ -104,6 +114,28 @@ interface SourceEntry {
   readonly key: string;
   readonly loaded: LoadedSource;
   readonly version: number;
+}
+
+const PARAM_IN_PATH = /\{([^}]+)\}/g;
+
+/** Why a source path matches no file; for a path with parameters, the values that do have files. */
+function noFiles(template: string, pattern: string, params: Readonly<Record<string, string | number>>, inbox: readonly string[]): { message: string; param?: string; available: string[] } {
+  for (const [, param] of template.matchAll(PARAM_IN_PATH)) {
+    const available = paramValuesWithFiles(template, param!, params, inbox);
+    const value = String(params[param!]);
+    const where = available.length ? `; files exist for ${param} ${available.join(', ')}` : `; no ${param} has files in the project's data folder`;
+    return { message: `no file for ${param} ${value}: nothing in the project's data folder matches '${pattern}'${where}`, param: param!, available };
+  }
+  return { message: `no file in the project's data folder matches '${pattern}'`, available: [] };
+}
+
+/** One state for the run when sources have no files for a parameter's value: the values every one of them has files for. */
+function missingFiles(missing: readonly { source: string; param: string; available: string[] }[], params: Readonly<Record<string, string | number>>): MissingFiles | undefined {
+  const first = missing[0];
+  if (!first) return undefined;
+  const same = missing.filter((m) => m.param === first.param);
+  const available = first.available.filter((v) => same.every((m) => m.available.includes(v)));
+  return { param: first.param, value: String(params[first.param]), sources: same.map((m) => m.source), available };
 }
 
 /** First line of an engine error: DuckDB adds context lines that read as noise in a cell. */
@@ -188,12 +220,13 @@ export class PreviewSession {
     }
 
     const tCheck = this.now();
-    const { relations, failed, infos } = await this.loadSources(spec, params, req);
+    const { relations, failed, infos, missing } = await this.loadSources(spec, params, req);
     const tSources = this.now();
     const failedIngest = spec.stages.filter((s) => s.kind === 'ingest' && failed.has(s.source));
     const cut = downstreamOf(spec, failedIngest.map((s) => s.name));
     for (const s of failedIngest) states.set(s.name, { status: 'error', origin: 'source', message: failed.get((s as { source: string }).source)! });
-    for (const name of cut) if (!states.has(name)) states.set(name, { status: 'blocked', message: 'waits for an input with errors', ...kept(name) });
+    const waits = missing ? `waits for files for ${missing.param} ${missing.value}` : 'waits for an input with errors';
+    for (const name of cut) if (!states.has(name)) states.set(name, { status: 'blocked', message: waits, ...kept(name) });
     spec = { ...spec, stages: spec.stages.filter((s) => !cut.has(s.name)) };
 
     const plan = compileDuckdbPlan(spec, { params, sourceRelation: (n) => relations.get(n)!, analysis: analyzeSpec(spec) });
@@ -208,7 +241,7 @@ export class PreviewSession {
     this.cells.clear();
     for (const [n, s] of states) this.cells.set(n, s);
     this.current = { plan, spec };
-    emit({ type: 'cells', cells: Object.fromEntries(states), toRun: [...toRun], sources: infos });
+    emit({ type: 'cells', cells: Object.fromEntries(states), toRun: [...toRun], sources: infos, ...(missing ? { missing } : {}) });
 
     const tCompile = this.now();
     const remaining = new Set(toRun);
@@ -281,10 +314,18 @@ export class PreviewSession {
     const failed = new Map<string, string>();
     const used = new Set(spec.stages.flatMap((s) => (s.kind === 'ingest' ? [s.source] : [])));
     const loaded = new Map<string, LoadedSource>();
+    const missing: { source: string; param: string; available: string[] }[] = [];
     for (const name of used) {
       const source = spec.sources[name]!;
+      const pattern = substitutePath(source.path, params);
+      if (matchFiles(pattern, req.files).length === 0) {
+        const why = noFiles(source.path, pattern, params, req.files);
+        if (why.param) missing.push({ source: name, param: why.param, available: why.available });
+        failed.set(name, why.message);
+        continue;
+      }
       try {
-        loaded.set(name, await this.ensureSource(name, source, substitutePath(source.path, params), req.files, sampleBudget(req.sample)));
+        loaded.set(name, await this.ensureSource(name, source, pattern, req.files, sampleBudget(req.sample)));
       } catch (e) {
         failed.set(name, errorMessage(e));
       }
@@ -303,7 +344,7 @@ export class PreviewSession {
       relations.set(name, ofLoaded < 1 ? sampledRelation(l.relation(true), key, ofLoaded, req.sample.seed) : l.relation(false));
       infos.push({ name, files: l.relation(false).files, rows: l.rows, fraction: Math.min(fraction, l.share), ...(l.estimated ? { estimated: true } : {}), ...(key ? { key } : {}) });
     }
-    return { relations, failed, infos };
+    return { relations, failed, infos, missing: missingFiles(missing, params) };
   }
 
   private async ensureSource(name: string, source: Source, pattern: string, inbox: readonly string[], budget: number | undefined): Promise<LoadedSource> {
