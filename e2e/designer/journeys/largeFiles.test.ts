@@ -114,5 +114,7 @@ describe('parse_date on "Jun 12 1998"-style values', () => {
     await ui.id('grid-clean').scrollIntoViewIfNeeded();
     const days = async () => (await gridRows('clean')).map((r) => [r['id'], r['happened']?.slice(0, 10)]);
     await expect.poll(days).toEqual([['1', '1998-06-12'], ['2', '2001-12-31'], ['3', '2020-01-05'], ['4', '1999-02-28']]);
+    // parsed times are UTC, and the grid says so
+    expect(await ui.id('grid-clean').locator('[role="columnheader"]').nth(1).innerText()).toContain('timestamp (UTC)');
   });
 });

@@ -18,10 +18,13 @@ const numeric = (type: string) => type === 'integer' || type === 'double' || typ
 
 const CHAR_PX = 7.3;
 
+/** Timestamps are UTC throughout a pipeline (parse_date converts local times to it): the header says so. */
+const typeLabel = (type: string) => (type === 'timestamp' ? 'timestamp (UTC)' : type);
+
 /** Column widths from the header and the first rows, so header and every row line up (and stay put while scrolling). */
 function columnWidths(columns: Columns, rowAt: (i: number) => readonly SqlValue[] | undefined, total: number): number[] {
   return columns.map((c, k) => {
-    let chars = Math.max(c.name.length, c.type.length * 0.85);
+    let chars = Math.max(c.name.length, typeLabel(c.type).length * 0.85);
     for (let i = 0; i < Math.min(total, 60); i++) {
       const v = rowAt(i)?.[k];
       if (v !== undefined) chars = Math.max(chars, v === null ? 4 : cellText(v).length);
@@ -45,9 +48,9 @@ export function Grid({ columns, total, rowAt, testId }: { columns: Columns; tota
       <div className="grid-head" style={{ gridTemplateColumns: template }} role="row">
         <div className="grid-rownum">#</div>
         {columns.map((c) => (
-          <div key={c.name} className="grid-th" role="columnheader" title={`${c.name} · ${c.type}`}>
+          <div key={c.name} className="grid-th" role="columnheader" title={`${c.name} · ${c.type}${c.type === 'timestamp' ? ' · times in UTC' : ''}`}>
             <span className="mono">{c.name}</span>
-            <span className="grid-type">{c.type}</span>
+            <span className="grid-type">{typeLabel(c.type)}</span>
           </div>
         ))}
       </div>

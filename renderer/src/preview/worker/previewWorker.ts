@@ -6,6 +6,8 @@ import { BROWSER_RUNTIME, createDuckDB, VoidLogger } from 'duckdb-wasm-blocking'
 import { PreviewSession, errorMessage } from '../engine/previewSession';
 import { dateFormats, profile, rejectsPage, rowsPage } from '../engine/stageQueries';
 import { openWasmEngine, type WasmSqlEngine } from '../engine/wasmEngine';
+import type { SourceDatabase } from '../engine/sources';
+import { textTable } from '../engine/textTable';
 import type { FromWorker, ToWorker } from './protocol';
 
 /**
@@ -36,8 +38,27 @@ async function start(): Promise<{ session: PreviewSession; engine: WasmSqlEngine
   bindings.open({});
   const { engine, db } = openWasmEngine(bindings);
   const session = new PreviewSession(engine, db, requestFiles);
+  await warm(db, engine);
   post({ type: 'ready', version: bindings.getVersion(), ms: performance.now() - started });
   return { session, engine };
+}
+
+/**
+ * Pays the engine's first-use costs (the CSV reader, a first table, an Arrow insert, a query
+ * result) while the start screen shows, so the first project's first cell does not.
+ */
+async function warm(db: SourceDatabase, engine: WasmSqlEngine): Promise<void> {
+  try {
+    db.registerFile('__bb_warm.csv', new TextEncoder().encode('a,b\n1,x\n'));
+    await engine.exec(`CREATE OR REPLACE TABLE __bb_warm AS SELECT *, CAST(0 AS INTEGER) AS _bb_file, CAST(1 AS BIGINT) AS _bb_row, CAST(NULL AS VARCHAR) AS _bb_error FROM read_csv('__bb_warm.csv', header = true, auto_detect = false, columns = {'a': 'VARCHAR', 'b': 'VARCHAR'})`);
+    db.appendTable('__bb_warm', textTable(['a', 'b'], { columns: [['2'], ['y']], file: [0], row: [1], error: [null] }));
+    await engine.query('SELECT count(*) AS n FROM __bb_warm');
+  } catch {
+    // warming is an optimisation only
+  } finally {
+    db.dropFile('__bb_warm.csv');
+    await engine.exec('DROP TABLE IF EXISTS __bb_warm').catch(() => undefined);
+  }
 }
 
 const ready = start().catch((e: unknown) => {
