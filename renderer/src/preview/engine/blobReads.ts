@@ -57,12 +57,12 @@ export async function sampleLines(blob: Blob, lineBudget: number): Promise<LineS
 }
 
 /** The whole file in slices of whole lines, for a full read that never holds it all as text. */
-export async function* lineSlices(blob: Blob): AsyncGenerator<Uint8Array> {
+export async function* lineSlices(blob: Blob, sliceBytes = SLICE_BYTES): AsyncGenerator<Uint8Array> {
   let carry = new Uint8Array(0);
-  for (let at = 0; at < blob.size; at += SLICE_BYTES) {
-    const chunk = await readBytes(blob, at, Math.min(blob.size, at + SLICE_BYTES));
+  for (let at = 0; at < blob.size; at += sliceBytes) {
+    const chunk = await readBytes(blob, at, Math.min(blob.size, at + sliceBytes));
     const joined = carry.length ? concat([carry, chunk]) : chunk;
-    const last = at + SLICE_BYTES >= blob.size ? joined.length : joined.lastIndexOf(10) + 1;
+    const last = at + sliceBytes >= blob.size ? joined.length : joined.lastIndexOf(10) + 1;
     if (last > 0) yield joined.subarray(0, last);
     carry = joined.slice(last);
   }
@@ -70,11 +70,11 @@ export async function* lineSlices(blob: Blob): AsyncGenerator<Uint8Array> {
 }
 
 /** Lines of the whole file, counted slice by slice. */
-export async function countFileLines(blob: Blob): Promise<number> {
+export async function countFileLines(blob: Blob, sliceBytes = SLICE_BYTES): Promise<number> {
   let n = 0;
   let lastByte = 10;
-  for (let at = 0; at < blob.size; at += SLICE_BYTES) {
-    const chunk = await readBytes(blob, at, Math.min(blob.size, at + SLICE_BYTES));
+  for (let at = 0; at < blob.size; at += sliceBytes) {
+    const chunk = await readBytes(blob, at, Math.min(blob.size, at + sliceBytes));
     for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
     if (chunk.length) lastByte = chunk[chunk.length - 1]!;
   }
