@@ -78,7 +78,7 @@ async function openFile(ui: DesignerPage, path: string, stage: string): Promise<
 }
 
 async function closeProject(ui: DesignerPage): Promise<void> {
-  ui.page.once('dialog', (d) => void d.accept());
+  ui.page.once('dialog', (d) => void d.accept().catch(() => undefined));
   await ui.page.keyboard.press('Control+k');
   await ui.id('palette-input').fill('close project');
   await ui.page.keyboard.press('Enter');

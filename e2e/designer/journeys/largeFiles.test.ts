@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 
 async function closeProject(): Promise<void> {
-  fixture.app.page.once('dialog', (d) => void d.accept());
+  fixture.app.page.once('dialog', (d) => void d.accept().catch(() => undefined));
   await ui.page.keyboard.press('Control+k');
   await ui.id('palette-input').fill('close project');
   await ui.page.keyboard.press('Enter');

@@ -3,8 +3,19 @@ import { splitAtGroups, spreadRanges } from '@batchbook/pipeline-core';
 import { compressors } from 'hyparquet-compressors';
 import { decimalText, timestampText } from './arrowRows';
 
-/** Windows a sample is read in, spread over the file. */
+/** Windows a sample is read in, spread over the file: at most this many, at least MIN_WINDOWS. */
 const WINDOWS = 8;
+const MIN_WINDOWS = 3;
+
+/**
+ * A window costs about a whole row group (its pages are decoded from the group's start), so large
+ * groups get fewer windows: decoding stays within a few times the budget, and a sample still
+ * comes from the file's start, middle and end.
+ */
+function windowCount(budget: number, rows: number, groups: number): number {
+  const groupRows = rows / Math.max(1, groups);
+  return Math.max(MIN_WINDOWS, Math.min(WINDOWS, Math.floor((4 * budget) / groupRows)));
+}
 
 /**
  * Parquet values as the text DuckDB gives them with CAST(... AS VARCHAR), which is how the
@@ -111,7 +122,7 @@ export async function openParquet(blob: Blob, pinned: readonly string[], shown: 
   return {
     rows,
     async *pieces(budget) {
-      const windows = budget === undefined ? groups : splitAtGroups(spreadRanges(rows, budget, WINDOWS), groups);
+      const windows = budget === undefined ? groups : splitAtGroups(spreadRanges(rows, budget, windowCount(budget, rows, groups.length)), groups);
       for (const w of windows) {
         const columns: (string | null)[][] = [];
         for (const [k, column] of pinned.entries()) {
