@@ -15,6 +15,7 @@ const PARQUET_ROWS = 200_000;
 const dir = mkdtempSync(join(tmpdir(), 'bb-large-'));
 const fixture = appForTests({}, () => rmSync(dir, { recursive: true, force: true }));
 let ui: DesignerPage;
+const app = () => fixture.app;
 
 beforeAll(async () => {
   await writeLargeParquet(join(dir, 'big_orders.parquet'), PARQUET_ROWS);
@@ -116,5 +117,25 @@ describe('parse_date on "Jun 12 1998"-style values', () => {
     await expect.poll(days).toEqual([['1', '1998-06-12'], ['2', '2001-12-31'], ['3', '2020-01-05'], ['4', '1999-02-28']]);
     // parsed times are UTC, and the grid says so
     expect(await ui.id('grid-clean').locator('[role="columnheader"]').nth(1).innerText()).toContain('timestamp (UTC)');
+    await closeProject();
+  });
+});
+
+describe('a run date with no files', () => {
+  it('says so once, listing the dates that have files, and one click previews one of them', async () => {
+    await ui.openSample('nightly-reconciliation');
+    await ui.waitIdle();
+    await ui.id('param-run_date').fill('2026-11-30');
+    await ui.waitIdle();
+    const banner = ui.id('missing-files');
+    // the sample's data folder holds the nights of 2026-11-24 and 2026-11-25 for all three sources
+    expect(await banner.innerText()).toContain('No files for run_date 2026-11-30');
+    expect(await banner.locator('button').allInnerTexts()).toEqual(['2026-11-24', '2026-11-25']);
+    expect(await ui.id('error-clean_orders').count()).toBe(0); // downstream cells wait, they are not errors
+    await app().screenshot('30-missing-files');
+    await ui.id('missing-files-use-2026-11-25').click();
+    await ui.waitIdle();
+    expect(await banner.count()).toBe(0);
+    expect(await ui.status('raw_orders')).toBe('fresh');
   });
 });
