@@ -79,9 +79,9 @@ describe('incremental preview', () => {
     expect([...fixed.ran].sort()).toEqual(['paid_orders', 'reconciliation', 'order_settlement', 'merchant_day', 'reconciled_orders', 'merchant_daily'].sort());
   });
 
-  it('a run date without files is an error on the ingest cells, not a crash', async () => {
+  it('a run date without files is a waiting state naming the dates that have files, not a crash', async () => {
     await run(input, { params: { run_date: '2026-11-26' } });
-    expect(session.cell('raw_orders')?.status).toBe('error');
+    expect(session.cell('raw_orders')?.status).toBe('blocked');
     expect(session.cell('raw_orders')?.message).toContain("matches 'pos/orders_2026-11-26.csv'");
     // the sample's inbox holds the nights of 2026-11-24 and 2026-11-25 (samples/nightly-reconciliation/data)
     expect(session.cell('raw_orders')?.message).toContain('files exist for run_date 2026-11-24, 2026-11-25');

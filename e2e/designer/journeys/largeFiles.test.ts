@@ -131,7 +131,9 @@ describe('a run date with no files', () => {
     // the sample's data folder holds the nights of 2026-11-24 and 2026-11-25 for all three sources
     expect(await banner.innerText()).toContain('No files for run_date 2026-11-30');
     expect(await banner.locator('button').allInnerTexts()).toEqual(['2026-11-24', '2026-11-25']);
-    expect(await ui.id('error-clean_orders').count()).toBe(0); // downstream cells wait, they are not errors
+    // no red errors: the ingest cells and what reads them wait for files
+    expect(await ui.page.locator('[data-testid^="error-"]').count()).toBe(0);
+    expect(await ui.status('raw_orders')).toBe('blocked');
     await app().screenshot('30-missing-files');
     await ui.id('missing-files-use-2026-11-25').click();
     await ui.waitIdle();

@@ -224,7 +224,12 @@ export class PreviewSession {
     const tSources = this.now();
     const failedIngest = spec.stages.filter((s) => s.kind === 'ingest' && failed.has(s.source));
     const cut = downstreamOf(spec, failedIngest.map((s) => s.name));
-    for (const s of failedIngest) states.set(s.name, { status: 'error', origin: 'source', message: failed.get((s as { source: string }).source)! });
+    for (const s of failedIngest) {
+      const source = (s as { source: string }).source;
+      // no files for the run date is a state of the run (one banner lists the dates that have files), not a fault of the cell
+      const waiting = missing?.sources.includes(source);
+      states.set(s.name, { status: waiting ? 'blocked' : 'error', origin: 'source', message: failed.get(source)! });
+    }
     const waits = missing ? `waits for files for ${missing.param} ${missing.value}` : 'waits for an input with errors';
     for (const name of cut) if (!states.has(name)) states.set(name, { status: 'blocked', message: waits, ...kept(name) });
     spec = { ...spec, stages: spec.stages.filter((s) => !cut.has(s.name)) };
