@@ -57,7 +57,7 @@ afterAll(async () => (await wasmInstance)?.close());
 async function runWasm(day: string): Promise<Outcome> {
   const { engine, db } = await (wasmInstance ??= openWasmInNode());
   {
-    const session = new PreviewSession(engine, db, async (paths) => new Map(await Promise.all(paths.map(async (p) => [p, new Uint8Array(await readFile(join(inbox, p)))] as const))));
+    const session = new PreviewSession(engine, db, async (paths) => new Map(await Promise.all(paths.map(async (p) => [p, new Blob([await readFile(join(inbox, p))])] as const))));
     const run = await session.run(
       { input: loadSpec(text).input as SpecInput, params: { run_date: day }, fallbackRunDate: day, sample: { mode: 'full', size: 0, seed: 0 }, files: inboxFiles },
       () => undefined,

@@ -26,7 +26,7 @@ beforeAll(async () => {
   wasm = await openWasmInNode();
   session = new PreviewSession(wasm.engine, wasm.db, async (paths) => {
     reads.push(...paths);
-    return new Map(await Promise.all(paths.map(async (p) => [p, new Uint8Array(await readFile(join(inbox, p)))] as const)));
+    return new Map(await Promise.all(paths.map(async (p) => [p, new Blob([await readFile(join(inbox, p))])] as const)));
   });
 });
 afterAll(() => wasm.close());
@@ -79,10 +79,13 @@ describe('incremental preview', () => {
     expect([...fixed.ran].sort()).toEqual(['paid_orders', 'reconciliation', 'order_settlement', 'merchant_day', 'reconciled_orders', 'merchant_daily'].sort());
   });
 
-  it('a run date without files is an error on the ingest cells, not a crash', async () => {
+  it('a run date without files is a waiting state naming the dates that have files, not a crash', async () => {
     await run(input, { params: { run_date: '2026-11-26' } });
-    expect(session.cell('raw_orders')?.status).toBe('error');
+    expect(session.cell('raw_orders')?.status).toBe('blocked');
     expect(session.cell('raw_orders')?.message).toContain("matches 'pos/orders_2026-11-26.csv'");
+    // the sample's inbox holds the nights of 2026-11-24 and 2026-11-25 (samples/nightly-reconciliation/data)
+    expect(session.cell('raw_orders')?.message).toContain('files exist for run_date 2026-11-24, 2026-11-25');
+    expect(session.cell('clean_orders')?.message).toBe('waits for files for run_date 2026-11-26');
     expect(session.cell('clean_orders')?.status).toBe('blocked');
     await run(input);
     expect(ALL.every((n) => session.cell(n)?.status === 'fresh')).toBe(true);

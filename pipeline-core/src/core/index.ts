@@ -74,6 +74,11 @@ export type { SourceColumns } from './preview/jsonRows.js';
 export { emptyColumns, readNdjson, readJsonArray, JsonSourceError } from './preview/jsonRows.js';
 export { localToUtcMicros, localToUtcMacro } from './preview/localToUtc.js';
 export { matchFiles, globToRegExp } from './preview/glob.js';
+export { paramValuesWithFiles } from './preview/paramValuesWithFiles.js';
+export type { ReadWindow } from './preview/spreadRanges.js';
+export { spreadRanges, splitAtGroups, wholeLines, countLines } from './preview/spreadRanges.js';
+export type { FormatCode, FormatSuggestion } from './preview/dateFormats.js';
+export { FORMAT_CODES, CANDIDATE_DATE_FORMATS, formatCountsSql, rankFormats } from './preview/dateFormats.js';
 // Cost estimate (src/core/cost): pricing catalog, serverless vs always-on model, the one-page
 // report, and the designer's cost panel model; see docs/cost-model.md.
 export type { CostSection } from './spec/schema.js';

@@ -3,6 +3,7 @@ import type { DataType, Schema, SpecPath, StepInput } from '@batchbook/pipeline-
 import { Checkbox, ColumnPicker, ColumnsPicker, Labeled, Select, TextInput, TypeSelect, ValuesInput } from './fields';
 import { ExprField } from './ExprField';
 import { Icon } from '../ui/icons';
+import { DateFormatHelp } from '../preview/ui/DateFormatHelp';
 
 export const STEP_HELP: Record<StepInput['step'], string> = {
   trim: 'remove leading and trailing spaces',
@@ -110,6 +111,7 @@ export function StepFields({ step, columns, path, onChange, testId }: { step: St
           <Labeled label="formats" hint="strftime formats tried in order, e.g. %Y-%m-%dT%H:%M:%S%z">
             <ValuesInput value={step.formats} placeholder="%Y-%m-%d" onChange={(formats) => onChange({ ...step, formats })} testId={`${testId}-formats`} />
           </Labeled>
+          <DateFormatHelp path={path} column={step.column} formats={step.formats} onUse={(formats) => onChange({ ...step, formats })} testId={testId} />
           <Labeled label="as">
             <Select value={step.type ?? 'timestamp'} options={['timestamp', 'date'] as const} onChange={(type) => onChange({ ...step, type })} testId={`${testId}-type`} />
           </Labeled>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadSpec, saveSpec } from '@batchbook/pipeline-core';
-import { formatOf, inferSchema, InferError, typeOf } from './inferSchema';
+import { formatOf, inferSchema, InferError, PREFIX_BYTES, typeOf } from './inferSchema';
 import { identifierFrom, projectFromFile, projectFromFiles } from './projectFromFile';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -15,6 +15,10 @@ describe('typeOf', () => {
     [['2026-11-24T10:00:00+01:00'], 'string'], // offsets: a parse_date step decides
     [['12', 'x'], 'string'],
     [['', ' '], 'string'],
+    [['00501', '10001', '94105'], 'string'], // zip codes: the zero is part of the value
+    [['0', '10', '-3'], 'integer'],
+    [['0.5', '-0.25'], 'double'],
+    [['007.5', '1.5'], 'string'],
   ])('%j is %s', (values, type) => expect(typeOf(values)).toBe(type));
 });
 
@@ -35,6 +39,24 @@ describe('inferSchema', () => {
     expect(() => inferSchema('d.csv', bytes('a,a\n1,2'))).toThrow(/'a' twice/);
     expect(() => inferSchema('p.parquet', bytes('not parquet'))).toThrow(/Parquet/);
     expect(() => inferSchema('gz.csv', Uint8Array.from([0x1f, 0x8b, 8, 0, 10]))).toThrow(/not readable text/);
+  });
+  it('reads only the first bytes of a large text file, leaving out its cut last line', () => {
+    // fixed-width rows 'NNNNNN,<pad>,2026-11-24\n' (pad + 19 bytes); the pad is chosen so that the
+    // prefix ends inside the date of a row: read whole, that cut date would make the column text
+    const header = 'n,pad,day\n';
+    let pad = 500;
+    const cutAt = (p: number) => (PREFIX_BYTES - header.length) % (p + 19);
+    while (cutAt(pad) < pad + 10 || cutAt(pad) > pad + 16) pad++;
+    const rows = Array.from({ length: 2000 }, (_, i) => `${100_000 + i},${'x'.repeat(pad)},2026-11-24\n`);
+    const r = inferSchema('big.csv', bytes(header + rows.join('')));
+    expect(r.columns.map((c) => c.type)).toEqual(['integer', 'string', 'date']);
+    expect(r.rowsSeen).toBe(Math.floor((PREFIX_BYTES - header.length) / (pad + 19)));
+  });
+  it('reads the first elements of a large JSON array', () => {
+    const big = '[' + Array.from({ length: 30_000 }, (_, i) => `{"id":"${String(i).padStart(6, '0')}","v":{"x":${i}}}`).join(',') + ']';
+    expect(big.length).toBeGreaterThan(PREFIX_BYTES);
+    const r = inferSchema('big.json', bytes(big));
+    expect(r.columns.map((c) => [c.name, c.type])).toEqual([['id', 'string'], ['v', 'string']]);
   });
   it('knows formats by extension', () => expect(['a.CSV', 'b.jsonl', 'c.pq', 'd.doc'].map(formatOf)).toEqual(['csv', 'ndjson', 'parquet', undefined]));
 });

@@ -1,4 +1,4 @@
-import { parquetMetadata, parquetSchema } from 'hyparquet';
+import { parquetMetadata, parquetMetadataAsync, parquetSchema, type FileMetaData } from 'hyparquet';
 import { JsonSourceError, splitCsvLine, type DataType } from '@batchbook/pipeline-core';
 
 /**
@@ -24,6 +24,8 @@ export interface Inferred {
 export class InferError extends Error {}
 
 const SAMPLE_ROWS = 1000;
+/** Text files are inferred from their first bytes only: a 100 MB drop must not be decoded on the page. */
+export const PREFIX_BYTES = 512 * 1024;
 
 export function formatOf(fileName: string): SourceFormat | undefined {
   const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase();
@@ -40,12 +42,19 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TS = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const BOOL = /^(true|false)$/i;
 
-/** The narrowest type all non-empty values fit. Timestamps with an offset stay text for a parse_date step. */
+/** A zero before another digit ("00501", "007.5"): an identifier or a code, whose zeros a number would lose. */
+const LEADING_ZERO = /^[+-]?0\d/;
+
+/**
+ * The narrowest type all non-empty values fit. Timestamps with an offset stay text for a
+ * parse_date step; numbers written with leading zeros (zip codes, account ids) stay text.
+ */
 export function typeOf(values: readonly string[]): DataType {
   const present = values.filter((v) => v.trim() !== '');
   if (present.length === 0) return 'string';
   const all = (re: RegExp) => present.every((v) => re.test(v.trim()));
   if (all(BOOL)) return 'boolean';
+  if (all(NUM) && present.some((v) => LEADING_ZERO.test(v.trim()))) return 'string';
   if (all(INT)) return 'integer';
   if (all(NUM)) return 'double';
   if (all(DATE)) return 'date';
@@ -136,10 +145,25 @@ function fromNdjson(text: string): Inferred {
   return fromObjects('ndjson', objects);
 }
 
-function fromJson(text: string): Inferred {
+/** The first complete elements of a JSON array cut short: closed after one of its last few '}'. */
+function parseArrayPrefix(text: string): unknown {
+  let end = text.length;
+  for (let tries = 0; tries < 64; tries++) {
+    end = text.lastIndexOf('}', end - 1);
+    if (end < 0) break;
+    try {
+      return JSON.parse(`${text.slice(0, end + 1)}]`);
+    } catch {
+      // that '}' closed a nested object: try the one before
+    }
+  }
+  return JSON.parse(text);
+}
+
+function fromJson(text: string, truncated: boolean): Inferred {
   let v: unknown;
   try {
-    v = JSON.parse(text);
+    v = truncated && /^\s*\[/.test(text) ? parseArrayPrefix(text) : JSON.parse(text);
   } catch (e) {
     // one object per line is NDJSON, whatever the file is called
     if (/^\s*\{/.test(text)) return fromNdjson(text);
@@ -161,22 +185,55 @@ function parquetType(el: { type?: string; converted_type?: string; logical_type?
   return 'string';
 }
 
+function parquetError(e: unknown): InferError {
+  return new InferError(`not a readable Parquet file (${e instanceof Error ? e.message : String(e)})`);
+}
+
 function fromParquet(bytes: Uint8Array): Inferred {
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   let meta;
   try {
     meta = parquetMetadata(buffer);
   } catch (e) {
-    throw new InferError(`not a readable Parquet file (${e instanceof Error ? e.message : String(e)})`);
+    throw parquetError(e);
   }
+  return fromParquetMetadata(meta);
+}
+
+function fromParquetMetadata(meta: FileMetaData): Inferred {
   const columns = parquetSchema(meta).children.map((c) => ({ name: c.element.name, type: parquetType(c.element), examples: [] }));
   return { format: 'parquet', columns, rowsSeen: Number(meta.num_rows) };
 }
 
-export function inferSchema(fileName: string, bytes: Uint8Array): Inferred {
+function knownFormat(fileName: string): SourceFormat {
   const format = formatOf(fileName);
   if (!format) throw new InferError(`'${fileName}' is not a CSV, JSON, NDJSON or Parquet file (by its extension)`);
+  return format;
+}
+
+/** From a text file's first bytes; `truncated` when the file goes on (its cut last line is left out). */
+function fromPrefix(format: Exclude<SourceFormat, 'parquet'>, prefix: Uint8Array, truncated: boolean): Inferred {
+  let text = new TextDecoder('utf-8').decode(prefix);
+  if (truncated && format !== 'json') text = text.slice(0, text.lastIndexOf('\n') + 1) || text;
+  return format === 'csv' ? fromCsv(text) : format === 'json' ? fromJson(text, truncated) : fromNdjson(text);
+}
+
+/** The schema of a file held in memory (its first PREFIX_BYTES for text; the footer for Parquet). */
+export function inferSchema(fileName: string, bytes: Uint8Array): Inferred {
+  const format = knownFormat(fileName);
   if (format === 'parquet') return fromParquet(bytes);
-  const text = new TextDecoder('utf-8').decode(bytes);
-  return format === 'csv' ? fromCsv(text) : format === 'json' ? fromJson(text) : fromNdjson(text);
+  return fromPrefix(format, bytes.subarray(0, PREFIX_BYTES), bytes.length > PREFIX_BYTES);
+}
+
+/** The schema of a dropped file, reading only its first bytes (text) or its footer (Parquet): any size opens at once. */
+export async function inferFileSchema(file: Blob, fileName: string): Promise<Inferred> {
+  const format = knownFormat(fileName);
+  if (format === 'parquet') {
+    try {
+      return fromParquetMetadata(await parquetMetadataAsync({ byteLength: file.size, slice: (a, b) => file.slice(a, b).arrayBuffer() }));
+    } catch (e) {
+      throw parquetError(e);
+    }
+  }
+  return fromPrefix(format, new Uint8Array(await file.slice(0, PREFIX_BYTES).arrayBuffer()), file.size > PREFIX_BYTES);
 }

@@ -5,6 +5,7 @@ import { addCell } from '../app/actions';
 import { KindIcon, Icon } from '../ui/icons';
 import { Cell } from './Cell';
 import { SourcesCard } from './SourcesCard';
+import { MissingFilesBanner } from '../preview/ui/MissingFilesBanner';
 
 const HINT: Record<StageKind, string> = {
   ingest: 'read a source',
@@ -59,6 +60,7 @@ export function Notebook(): ReactElement {
   return (
     <div className="notebook">
       <SourcesCard />
+      <MissingFilesBanner />
       {stages.length === 0 && (
         <div className="empty-notebook" data-testid="empty-notebook">
           <h3>No cells yet</h3>

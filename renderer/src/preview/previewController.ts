@@ -21,7 +21,7 @@ export class PreviewController {
   private running: Promise<unknown> | undefined;
   private force = new Set<string>();
   private again = false;
-  private readonly fileCache = new Map<string, Uint8Array>();
+  private readonly fileCache = new Map<string, Blob>();
   private queued: SessionEvent[] = [];
   private frame: number | undefined;
   private readonly unsubscribe: () => void;
@@ -51,20 +51,27 @@ export class PreviewController {
   }
 
   private async projectChanged(): Promise<void> {
-    this.fileCache.clear();
+    // files of other projects are forgotten; the new project's own (adopted just before it opened) stay
+    const id = useDoc.getState().project?.ref.id;
+    for (const k of [...this.fileCache.keys()]) if (!k.startsWith(`${id}\u0000`)) this.fileCache.delete(k);
     this.client.cancel();
     await this.running;
-    usePreview.setState({ cells: {}, sources: [], generation: {}, lastRun: undefined, runError: undefined, params: {} });
+    usePreview.setState({ cells: {}, sources: [], missing: undefined, generation: {}, lastRun: undefined, runError: undefined, params: {} });
     await this.client.reset().catch(() => undefined);
     this.schedule(0);
   }
 
-  private async readFiles(paths: readonly string[]): Promise<ReadonlyMap<string, Uint8Array>> {
+  /** Files dropped on the start screen, kept as the browser's File objects (the worker reads only what it needs of them). */
+  adoptFiles(projectId: string, files: ReadonlyMap<string, Blob>): void {
+    for (const [p, blob] of files) this.fileCache.set(`${projectId}\u0000${p}`, blob);
+  }
+
+  private async readFiles(paths: readonly string[]): Promise<ReadonlyMap<string, Blob>> {
     const project = useDoc.getState().project;
     if (!project) throw new Error('no project is open');
     const key = (p: string) => `${project.ref.id}\u0000${p}`;
     const missing = paths.filter((p) => !this.fileCache.has(key(p)));
-    if (missing.length) for (const [p, bytes] of await this.host.readFiles(project.ref, missing)) this.fileCache.set(key(p), bytes);
+    if (missing.length) for (const [p, bytes] of await this.host.readFiles(project.ref, missing)) this.fileCache.set(key(p), new Blob([bytes as BlobPart]));
     return new Map(paths.map((p) => [p, this.fileCache.get(key(p))!]));
   }
 
@@ -158,7 +165,7 @@ export class PreviewController {
       usePreview.setState((s) => ({ cells: { ...s.cells, [stage]: f(s.cells[stage]) } }));
     switch (e.type) {
       case 'cells':
-        usePreview.setState((s) => ({ cells: e.cells, sources: e.sources, progress: { done: 0, total: e.toRun.length }, generation: s.generation }));
+        usePreview.setState((s) => ({ cells: e.cells, sources: e.sources, missing: e.missing, progress: { done: 0, total: e.toRun.length }, generation: s.generation }));
         return;
       case 'stage_start':
         update(e.stage, (c) => ({ ...c, status: 'running' }));

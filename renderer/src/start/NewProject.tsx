@@ -2,14 +2,15 @@ import { useRef, useState, type DragEvent, type ReactElement } from 'react';
 import type { DataType } from '@batchbook/pipeline-core';
 import { useServices } from '../app/context';
 import { openProject } from '../app/documentActions';
-import { inferSchema, type Inferred } from '../newProject/inferSchema';
+import { inferFileSchema, type Inferred } from '../newProject/inferSchema';
 import { projectFromFiles } from '../newProject/projectFromFile';
 import { Icon } from '../ui/icons';
 import { TypeSelect } from '../editors/fields';
 
 interface Dropped {
   readonly name: string;
-  readonly bytes: Uint8Array;
+  /** The browser's File: only its first bytes (or Parquet footer) are read to infer the schema. */
+  readonly file: File;
   readonly inferred: Inferred;
 }
 
@@ -50,7 +51,7 @@ function SchemaTable({ file, types, onType }: { file: Dropped; types: readonly D
 
 /** Drop (or choose) data files, confirm the schema Batchbook read from each, and start a project with a source per file. */
 export function NewProject(): ReactElement {
-  const { host } = useServices();
+  const { host, preview } = useServices();
   const [over, setOver] = useState(false);
   const [errors, setErrors] = useState<string[]>([]);
   const [dropped, setDropped] = useState<Dropped[]>([]);
@@ -63,8 +64,7 @@ export function NewProject(): ReactElement {
     const bad: string[] = [];
     for (const file of files) {
       try {
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        ok.push({ name: file.name, bytes, inferred: inferSchema(file.name, bytes) });
+        ok.push({ name: file.name, file, inferred: await inferFileSchema(file, file.name) });
       } catch (e) {
         bad.push(`${file.name}: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -84,7 +84,17 @@ export function NewProject(): ReactElement {
     if (dropped.length === 0) return;
     const spec = projectFromFiles(dropped.map((d, k) => ({ fileName: d.name, inferred: { ...d.inferred, columns: d.inferred.columns.map((c, i) => ({ ...c, type: types[k]?.[i] ?? c.type })) } })));
     const name = dropped.length === 1 ? spec.name : 'new project';
-    await openProject(host, () => host.createProject(name, dropped.map((d) => ({ path: d.name, bytes: d.bytes }))), spec);
+    await openProject(
+      host,
+      async () => {
+        // the project keeps the bytes (to save them later); the preview reads the Files themselves, a sample at a time
+        const files = await Promise.all(dropped.map(async (d) => ({ path: d.name, bytes: new Uint8Array(await d.file.arrayBuffer()) })));
+        const project = await host.createProject(name, files);
+        preview.adoptFiles(project.ref.id, new Map(dropped.map((d) => [d.name, d.file])));
+        return project;
+      },
+      spec,
+    );
   };
 
   if (dropped.length > 0) {

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { CellState, SampleOptions, SourceInfo } from '../preview/engine/previewSession';
+import type { CellState, MissingFiles, SampleOptions, SourceInfo } from '../preview/engine/previewSession';
 
 /** What the preview shows: the engine's state, each cell's status and counts, the sample settings. */
 export interface PreviewState {
@@ -14,6 +14,8 @@ export interface PreviewState {
   readonly progress?: { readonly done: number; readonly total: number; readonly stage?: string };
   readonly cells: Readonly<Record<string, CellState>>;
   readonly sources: readonly SourceInfo[];
+  /** The last run found no files for the run date (or another path parameter) of some sources. */
+  readonly missing?: MissingFiles;
   /** Bumped when a stage's rows change, so open grids fetch again. */
   readonly generation: Readonly<Record<string, number>>;
   readonly lastRun?: { readonly ms: number; readonly ran: number; readonly cancelled: boolean; readonly phases?: Readonly<Record<string, number>> };

@@ -1,6 +1,21 @@
-import { parquetMetadata, parquetReadObjects, parquetSchema, type SchemaElement } from 'hyparquet';
+import { parquetMetadataAsync, parquetScan, parquetSchema, type AsyncBuffer, type SchemaElement } from 'hyparquet';
+import { splitAtGroups, spreadRanges } from '@batchbook/pipeline-core';
 import { compressors } from 'hyparquet-compressors';
 import { decimalText, timestampText } from './arrowRows';
+
+/** Windows a sample is read in, spread over the file: at most this many, at least MIN_WINDOWS. */
+const WINDOWS = 8;
+const MIN_WINDOWS = 3;
+
+/**
+ * A window costs about a whole row group (its pages are decoded from the group's start), so large
+ * groups get fewer windows: decoding stays within a few times the budget, and a sample still
+ * comes from the file's start, middle and end.
+ */
+function windowCount(budget: number, rows: number, groups: number): number {
+  const groupRows = rows / Math.max(1, groups);
+  return Math.max(MIN_WINDOWS, Math.min(WINDOWS, Math.floor((4 * budget) / groupRows)));
+}
 
 /**
  * Parquet values as the text DuckDB gives them with CAST(... AS VARCHAR), which is how the
@@ -64,21 +79,61 @@ function textOf(element: SchemaElement): (v: unknown) => string | null {
 
 export class ParquetSourceError extends Error {}
 
-/** The pinned columns of a Parquet file as text, in file order. */
-export async function readParquetText(bytes: Uint8Array, pinned: readonly string[], shown: string, source: string): Promise<(string | null)[][]> {
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+/** A Blob as hyparquet's AsyncBuffer: only the byte ranges it asks for are read. */
+function asyncBuffer(blob: Blob): AsyncBuffer {
+  return { byteLength: blob.size, slice: (start, end) => blob.slice(start, end).arrayBuffer() };
+}
+
+export interface ParquetPiece {
+  /** 0-based position of the piece's first row in the file. */
+  readonly rowStart: number;
+  readonly rows: number;
+  /** The pinned columns as text, in pinned order. */
+  readonly columns: readonly (string | null)[][];
+}
+
+export interface OpenedParquet {
+  /** Rows in the file (from its footer). */
+  readonly rows: number;
+  /**
+   * The rows to load, a piece at a time: with a budget, about that many rows in windows spread
+   * over the file (read by row ranges: only their pages are fetched and decoded); without one,
+   * every row group in turn.
+   */
+  pieces(budget?: number): AsyncGenerator<ParquetPiece>;
+}
+
+/** Opens a Parquet file by its footer, checking the pinned columns are there; nothing else is read yet. */
+export async function openParquet(blob: Blob, pinned: readonly string[], shown: string, source: string): Promise<OpenedParquet> {
+  const file = asyncBuffer(blob);
   let metadata;
   try {
-    metadata = parquetMetadata(buffer);
+    metadata = await parquetMetadataAsync(file);
   } catch (e) {
     throw new ParquetSourceError(`source '${source}': ${shown} is not a readable Parquet file (${e instanceof Error ? e.message : String(e)})`);
   }
   const elements = new Map(parquetSchema(metadata).children.map((c) => [c.element.name, c.element]));
   const missing = pinned.filter((c) => !elements.has(c));
   if (missing.length) throw new ParquetSourceError(`source '${source}': ${shown} has no column ${missing.map((m) => `'${m}'`).join(', ')} (its columns: ${[...elements.keys()].join(', ')})`);
-  const rows = (await parquetReadObjects({ file: buffer, metadata, columns: [...pinned], compressors, parsers: PARSERS })) as Record<string, unknown>[];
-  return pinned.map((c) => {
-    const text = textOf(elements.get(c)!);
-    return rows.map((r) => text(r[c]));
-  });
+  const texts = pinned.map((c) => textOf(elements.get(c)!));
+  const scan = await parquetScan({ file, metadata, columns: [...pinned], compressors, parsers: PARSERS });
+  const groups = scan.ranges.map((r) => ({ start: r.rowStart, end: r.rowEnd }));
+  const rows = Number(metadata.num_rows);
+  return {
+    rows,
+    async *pieces(budget) {
+      const windows = budget === undefined ? groups : splitAtGroups(spreadRanges(rows, budget, windowCount(budget, rows, groups.length)), groups);
+      for (const w of windows) {
+        const columns: (string | null)[][] = [];
+        for (const [k, column] of pinned.entries()) {
+          const data = await scan.readColumn({ column, rowStart: w.start, rowEnd: w.end });
+          const text = texts[k]!;
+          const out = new Array<string | null>(data.length);
+          for (let i = 0; i < data.length; i++) out[i] = text(data[i]);
+          columns.push(out);
+        }
+        yield { rowStart: w.start, rows: w.end - w.start, columns };
+      }
+    },
+  };
 }

@@ -6,6 +6,7 @@ import {
   downstreamOf,
   executePlan,
   matchFiles,
+  paramValuesWithFiles,
   resolveParams,
   sampledRelation,
   sampleFractions,
@@ -22,6 +23,7 @@ import {
   type StageResult,
 } from '@batchbook/pipeline-core';
 import { loadSource, type LoadedSource, type SourceDatabase } from './sources';
+import { rowsPage, type RowsPage } from './stageQueries';
 import type { WasmSqlEngine } from './wasmEngine';
 
 /**
@@ -39,6 +41,8 @@ export interface CellState {
   readonly origin?: 'spec' | 'source' | 'run';
   readonly result?: StageResult;
   readonly rules?: readonly RuleResult[];
+  /** The first rows of a fresh result, read before the cell is shown fresh: it never shows an empty grid. */
+  readonly firstRows?: RowsPage;
 }
 
 export interface SampleOptions {
@@ -59,8 +63,17 @@ export interface RunRequest {
   readonly force?: readonly string[];
 }
 
+/** Sources with no file for the chosen value of a path parameter (a run date), and the values that have files. */
+export interface MissingFiles {
+  readonly param: string;
+  readonly value: string;
+  readonly sources: readonly string[];
+  /** Values for which every one of those sources has files. */
+  readonly available: readonly string[];
+}
+
 export type SessionEvent =
-  | { readonly type: 'cells'; readonly cells: Readonly<Record<string, CellState>>; readonly toRun: readonly string[]; readonly sources: readonly SourceInfo[] }
+  | { readonly type: 'cells'; readonly cells: Readonly<Record<string, CellState>>; readonly toRun: readonly string[]; readonly sources: readonly SourceInfo[]; readonly missing?: MissingFiles }
   | { readonly type: 'stage_start'; readonly stage: string; readonly index: number; readonly total: number }
   | { readonly type: 'stage_end'; readonly stage: string; readonly cell: CellState; readonly index: number; readonly total: number }
   | { readonly type: 'rule'; readonly stage: string; readonly rule: RuleResult }
@@ -70,6 +83,8 @@ export interface SourceInfo {
   readonly name: string;
   readonly files: readonly string[];
   readonly rows: number;
+  /** `rows` is estimated from a sample of the file's lines (a large CSV or NDJSON file in sample mode). */
+  readonly estimated?: boolean;
   /** Share of rows the preview reads (1 = the whole file). */
   readonly fraction: number;
   readonly key?: string;
@@ -83,12 +98,44 @@ export interface RunOutcome {
   readonly phases?: Readonly<Record<'check' | 'sources' | 'compile' | 'execute', number>>;
 }
 
-export type FileReader = (paths: readonly string[]) => Promise<ReadonlyMap<string, Uint8Array>>;
+/** The project's files as Blobs: a File handed to the worker is not copied, and only the parts read are loaded. */
+export type FileReader = (paths: readonly string[]) => Promise<ReadonlyMap<string, Blob>>;
+
+/**
+ * Rows decoded from a large file in sample mode, before the key-consistent sample is drawn from
+ * them: twice the sample (so a key-consistent sample has rows to choose from), small enough to load
+ * in well under a second.
+ */
+export function sampleBudget(sample: SampleOptions): number | undefined {
+  return sample.mode === 'full' ? undefined : Math.max(sample.size * 2, 20_000);
+}
 
 interface SourceEntry {
   readonly key: string;
   readonly loaded: LoadedSource;
   readonly version: number;
+}
+
+const PARAM_IN_PATH = /\{([^}]+)\}/g;
+
+/** Why a source path matches no file; for a path with parameters, the values that do have files. */
+function noFiles(template: string, pattern: string, params: Readonly<Record<string, string | number>>, inbox: readonly string[]): { message: string; param?: string; available: string[] } {
+  for (const [, param] of template.matchAll(PARAM_IN_PATH)) {
+    const available = paramValuesWithFiles(template, param!, params, inbox);
+    const value = String(params[param!]);
+    const where = available.length ? `; files exist for ${param} ${available.join(', ')}` : `; no ${param} has files in the project's data folder`;
+    return { message: `no file for ${param} ${value}: nothing in the project's data folder matches '${pattern}'${where}`, param: param!, available };
+  }
+  return { message: `no file in the project's data folder matches '${pattern}'`, available: [] };
+}
+
+/** One state for the run when sources have no files for a parameter's value: the values every one of them has files for. */
+function missingFiles(missing: readonly { source: string; param: string; available: string[] }[], params: Readonly<Record<string, string | number>>): MissingFiles | undefined {
+  const first = missing[0];
+  if (!first) return undefined;
+  const same = missing.filter((m) => m.param === first.param);
+  const available = first.available.filter((v) => same.every((m) => m.available.includes(v)));
+  return { param: first.param, value: String(params[first.param]), sources: same.map((m) => m.source), available };
 }
 
 /** First line of an engine error: DuckDB adds context lines that read as noise in a cell. */
@@ -103,6 +150,9 @@ function signature(p: PlannedStage, sourceVersion: number | undefined): string {
   // rule names, severities and actions are shown with the results even where the SQL is the same
   return JSON.stringify([c.statements, c.stats, c.rules?.map((r) => [r.name, r.rule.severity, r.rule.action, r.check, r.samples]), c.write?.select, sourceVersion]);
 }
+
+/** Rows read with a stage's result (the grid's first page). */
+export const FIRST_ROWS = 200;
 
 export class PreviewSession {
   private readonly sources = new Map<string, SourceEntry>();
@@ -170,12 +220,18 @@ export class PreviewSession {
     }
 
     const tCheck = this.now();
-    const { relations, failed, infos } = await this.loadSources(spec, params, req);
+    const { relations, failed, infos, missing } = await this.loadSources(spec, params, req);
     const tSources = this.now();
     const failedIngest = spec.stages.filter((s) => s.kind === 'ingest' && failed.has(s.source));
     const cut = downstreamOf(spec, failedIngest.map((s) => s.name));
-    for (const s of failedIngest) states.set(s.name, { status: 'error', origin: 'source', message: failed.get((s as { source: string }).source)! });
-    for (const name of cut) if (!states.has(name)) states.set(name, { status: 'blocked', message: 'waits for an input with errors', ...kept(name) });
+    for (const s of failedIngest) {
+      const source = (s as { source: string }).source;
+      // no files for the run date is a state of the run (one banner lists the dates that have files), not a fault of the cell
+      const waiting = missing?.sources.includes(source);
+      states.set(s.name, { status: waiting ? 'blocked' : 'error', origin: 'source', message: failed.get(source)! });
+    }
+    const waits = missing ? `waits for files for ${missing.param} ${missing.value}` : 'waits for an input with errors';
+    for (const name of cut) if (!states.has(name)) states.set(name, { status: 'blocked', message: waits, ...kept(name) });
     spec = { ...spec, stages: spec.stages.filter((s) => !cut.has(s.name)) };
 
     // every cell a table: each is shown, and an edit re-runs only the cells it reaches
@@ -191,11 +247,12 @@ export class PreviewSession {
     this.cells.clear();
     for (const [n, s] of states) this.cells.set(n, s);
     this.current = { plan, spec };
-    emit({ type: 'cells', cells: Object.fromEntries(states), toRun: [...toRun], sources: infos });
+    emit({ type: 'cells', cells: Object.fromEntries(states), toRun: [...toRun], sources: infos, ...(missing ? { missing } : {}) });
 
     const tCompile = this.now();
     const remaining = new Set(toRun);
     const ran: string[] = [];
+    const shown: Promise<void>[] = [];
     for (const n of toRun) this.signatures.delete(n);
     while (remaining.size > 0) {
       try {
@@ -216,9 +273,8 @@ export class PreviewSession {
               remaining.delete(name);
               ran.push(name);
               this.signatures.set(name, sigs.get(name)!);
-              const cell: CellState = { status: 'fresh', result: e.result, rules: [] };
-              this.cells.set(name, cell);
-              emit({ type: 'stage_end', stage: name, cell, index: ran.length - 1, total: toRun.size });
+              this.cells.set(name, { status: 'fresh', result: e.result, rules: [] });
+              shown.push(this.showFresh(plan, name, ran.length - 1, toRun.size, emit));
             }
           },
         });
@@ -226,6 +282,7 @@ export class PreviewSession {
       } catch (e) {
         if (e instanceof Cancelled) {
           for (const n of remaining) this.cells.set(n, { ...this.cells.get(n), status: 'stale' });
+          await Promise.all(shown);
           return { cancelled: true, ran, ms: this.now() - started };
         }
         if (!(e instanceof StageFailure)) throw e;
@@ -236,8 +293,25 @@ export class PreviewSession {
         emit({ type: 'stage_error', stage: e.stage, message: errorMessage(e), blocked });
       }
     }
+    await Promise.all(shown);
     const end = this.now();
     return { cancelled: false, ran, ms: end - started, phases: { check: tCheck - started, sources: tSources - tCheck, compile: tCompile - tSources, execute: end - tCompile } };
+  }
+
+  /**
+   * Tells the page a stage is fresh together with its first rows. The read is queued on the
+   * engine right behind the stage's last statement, so it does not wait for the stages after it.
+   */
+  private async showFresh(plan: DuckdbPlan, stage: string, index: number, total: number, emit: (e: SessionEvent) => void): Promise<void> {
+    let firstRows: RowsPage | undefined;
+    try {
+      firstRows = await rowsPage(this.engine, plan, stage, 0, FIRST_ROWS);
+    } catch {
+      // cancelled or failed: the grid asks for its rows itself
+    }
+    const cell = this.cells.get(stage) ?? { status: 'fresh' };
+    if (firstRows) this.cells.set(stage, { ...cell, firstRows });
+    emit({ type: 'stage_end', stage, cell: this.cells.get(stage)!, index, total });
   }
 
   /** Loads (or reuses) every source the runnable stages read, and its relation for this run. */
@@ -246,10 +320,18 @@ export class PreviewSession {
     const failed = new Map<string, string>();
     const used = new Set(spec.stages.flatMap((s) => (s.kind === 'ingest' ? [s.source] : [])));
     const loaded = new Map<string, LoadedSource>();
+    const missing: { source: string; param: string; available: string[] }[] = [];
     for (const name of used) {
       const source = spec.sources[name]!;
+      const pattern = substitutePath(source.path, params);
+      if (matchFiles(pattern, req.files).length === 0) {
+        const why = noFiles(source.path, pattern, params, req.files);
+        if (why.param) missing.push({ source: name, param: why.param, available: why.available });
+        failed.set(name, why.message);
+        continue;
+      }
       try {
-        loaded.set(name, await this.ensureSource(name, source, substitutePath(source.path, params), req.files));
+        loaded.set(name, await this.ensureSource(name, source, pattern, req.files, sampleBudget(req.sample)));
       } catch (e) {
         failed.set(name, errorMessage(e));
       }
@@ -263,22 +345,24 @@ export class PreviewSession {
     for (const [name, l] of loaded) {
       const fraction = fractions.get(name) ?? 1;
       const key = keys.get(name)?.column;
-      relations.set(name, fraction < 1 ? sampledRelation(l.relation(true), key, fraction, req.sample.seed) : l.relation(false));
-      infos.push({ name, files: l.relation(false).files, rows: l.rows, fraction, ...(key ? { key } : {}) });
+      // of the rows loaded (a share of the file when it was sampled before decoding), keep enough for the source's rate
+      const ofLoaded = Math.min(1, fraction / l.share);
+      relations.set(name, ofLoaded < 1 ? sampledRelation(l.relation(true), key, ofLoaded, req.sample.seed) : l.relation(false));
+      infos.push({ name, files: l.relation(false).files, rows: l.rows, fraction: Math.min(fraction, l.share), ...(l.estimated ? { estimated: true } : {}), ...(key ? { key } : {}) });
     }
-    return { relations, failed, infos };
+    return { relations, failed, infos, missing: missingFiles(missing, params) };
   }
 
-  private async ensureSource(name: string, source: Source, pattern: string, inbox: readonly string[]): Promise<LoadedSource> {
+  private async ensureSource(name: string, source: Source, pattern: string, inbox: readonly string[], budget: number | undefined): Promise<LoadedSource> {
     const files = matchFiles(pattern, inbox);
     if (files.length === 0) throw new Error(`no file in the project's data folder matches '${pattern}'`);
-    const key = JSON.stringify([source, files]);
+    const key = JSON.stringify([source, files, budget ?? 'full']);
     const existing = this.sources.get(name);
     if (existing?.key === key) return existing.loaded;
-    const bytes = await this.readFiles(files);
+    const blobs = await this.readFiles(files);
     if (existing) await existing.loaded.drop();
     this.sources.delete(name);
-    const loaded = await loadSource(this.db, name, source, files.map((path) => ({ path, bytes: bytes.get(path)! })));
+    const loaded = await loadSource(this.db, name, source, files.map((path) => ({ path, blob: blobs.get(path)! })), budget);
     this.sources.set(name, { key, loaded, version: ++this.versions });
     return loaded;
   }

@@ -1,35 +1,33 @@
-import { makeData, makeVector, Table, Utf8, type Vector } from 'apache-arrow';
-import {
-  checkCsvHeaders,
-  csvSourceRelation,
-  emptyColumns,
-  quoteIdent,
-  readJsonArray,
-  readNdjson,
-  type Source,
-  type SourceColumns,
-  type SourceRelation,
-} from '@batchbook/pipeline-core';
-import { readParquetText } from './parquetText';
+import type { Table } from 'apache-arrow';
+import { checkCsvHeaders, countLines, csvSourceRelation, emptyColumns, quoteIdent, readJsonArray, readNdjson, type Source, type SourceRelation } from '@batchbook/pipeline-core';
+import { countFileLines, lineSlices, readBytes, sampleLines, WHOLE_FILE_BYTES } from './blobReads';
+import { openParquet } from './parquetText';
+import { textTable, type TextBatch } from './textTable';
 
 /** What a loaded source needs from the database it lives in. */
 export interface SourceDatabase {
   registerFile(name: string, bytes: Uint8Array): void;
+  /** A file DuckDB reads in slices as it needs them (no copy into the database). */
+  registerBlob(name: string, blob: Blob): void;
   dropFile(name: string): void;
-  insertTable(name: string, table: Table): void;
+  /** Appends the rows of `table` to the existing table `name` (same columns, same order). */
+  appendTable(name: string, table: Table): void;
   exec(sql: string): Promise<void>;
 }
 
 export interface SourceFile {
   /** Path inside the project's inbox, e.g. pos/orders_2026-11-24.csv. */
   readonly path: string;
-  readonly bytes: Uint8Array;
+  readonly blob: Blob;
 }
 
 export interface LoadedSource {
   readonly name: string;
-  /** About how many rows (for the sampling rate). */
+  /** How many rows the source has (for the sampling rate); an estimate when `estimated`. */
   readonly rows: number;
+  readonly estimated: boolean;
+  /** The share of those rows that was loaded (1 = all; less when a large file was sampled before decoding). */
+  readonly share: number;
   /** The relation the ingest stage reads; `numbered` when rows are filtered afterwards (a sample). */
   relation(numbered: boolean): SourceRelation;
   drop(): Promise<void>;
@@ -37,110 +35,142 @@ export interface LoadedSource {
 
 const decoderFor = (encoding: string | undefined) => new TextDecoder(encoding === 'latin-1' ? 'latin1' : encoding === 'utf-16' ? 'utf-16le' : 'utf-8');
 
-function firstLine(bytes: Uint8Array, encoding: string | undefined): string {
-  const text = decoderFor(encoding).decode(bytes.subarray(0, 64 * 1024));
+async function firstLine(blob: Blob, encoding: string | undefined): Promise<string> {
+  const text = decoderFor(encoding).decode(await readBytes(blob, 0, Math.min(blob.size, 64 * 1024)));
   return text.split(/\r?\n/)[0] ?? '';
 }
 
-function countLines(bytes: Uint8Array): number {
-  let n = 0;
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 10) n++;
-  return bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? n + 1 : n;
+interface Counted {
+  rows: number;
+  read: number;
+  estimated: boolean;
 }
 
-/** CSV files stay files: DuckDB's own reader reads them, with the runner's options. */
-function loadCsv(db: SourceDatabase, name: string, source: Source, files: readonly SourceFile[]): LoadedSource {
+/** Registers one CSV file with DuckDB: whole, as a lazily read file (full mode), or as a sample of its lines. */
+async function registerCsv(db: SourceDatabase, name: string, file: SourceFile, source: Source, budget: number | undefined, count: Counted): Promise<void> {
+  const o = source.options ?? {};
+  const extra = (o.header ?? true ? 1 : 0) + (o.skip_rows ?? 0);
+  // UTF-16 has no single-byte line breaks to cut windows at: such a file is read whole
+  if (budget === undefined || o.encoding === 'utf-16') {
+    if (file.blob.size <= WHOLE_FILE_BYTES || o.encoding === 'utf-16') {
+      const bytes = await readBytes(file.blob);
+      db.registerFile(name, bytes);
+      count.rows += countLines(bytes) - extra;
+    } else {
+      db.registerBlob(name, file.blob);
+      count.rows += (await countFileLines(file.blob)) - extra;
+    }
+    count.read = count.rows;
+    return;
+  }
+  const s = await sampleLines(file.blob, budget);
+  db.registerFile(name, s.bytes);
+  count.rows += s.lines - extra;
+  count.read += s.linesRead - extra;
+  count.estimated ||= !s.whole;
+}
+
+/** CSV files stay files: DuckDB's own reader reads them (or a sample of their lines), with the runner's options. */
+async function loadCsv(db: SourceDatabase, name: string, source: Source, files: readonly SourceFile[], budget: number | undefined): Promise<LoadedSource> {
   const registered = files.map((f) => `data/${f.path}`);
-  files.forEach((f, i) => db.registerFile(registered[i]!, f.bytes));
   const header = source.options?.header ?? true;
-  const columns = header
-    ? checkCsvHeaders(name, source, files.map((f) => firstLine(f.bytes, source.options?.encoding)), files.map((f) => f.path))
-    : source.schema.map((c) => c.name);
-  const rows = files.reduce((n, f) => n + countLines(f.bytes) - (header ? 1 : 0) - (source.options?.skip_rows ?? 0), 0);
+  const firstLines = header ? await Promise.all(files.map((f) => firstLine(f.blob, source.options?.encoding))) : [];
+  const columns = header ? checkCsvHeaders(name, source, firstLines, files.map((f) => f.path)) : source.schema.map((c) => c.name);
+  const count: Counted = { rows: 0, read: 0, estimated: false };
+  for (const [i, f] of files.entries()) await registerCsv(db, registered[i]!, f, source, budget === undefined ? undefined : budget / files.length, count);
   return {
     name,
-    rows,
+    rows: count.rows,
+    estimated: count.estimated,
+    share: count.rows > 0 ? Math.min(1, count.read / count.rows) : 1,
     relation: (numbered) => csvSourceRelation(name, source, registered, files.map((f) => f.path), columns, numbered ? 'column' : 'insertion'),
     drop: async () => registered.forEach((r) => db.dropFile(r)),
   };
 }
 
-const encoder = new TextEncoder();
+const filled = <T>(n: number, v: T): T[] => new Array<T>(n).fill(v);
+
+function columnsBatch(out: ReturnType<typeof emptyColumns>): TextBatch {
+  return { columns: out.columns, file: out.file, row: out.row, error: out.error };
+}
 
 /**
- * A text column built straight from its bytes, offsets and validity bits. Arrow's own builders
- * compile code with `new Function`, which the desktop app's content security policy forbids
- * (and building from bytes is several times faster).
+ * Loads one JSON-family or Parquet file into the staging table, a batch at a time (never the
+ * whole file as one array); returns the row number the next file starts at.
  */
-export function utf8Vector(values: readonly (string | null)[]): Vector<Utf8> {
-  const n = values.length;
-  const offsets = new Int32Array(n + 1);
-  const validity = new Uint8Array(Math.ceil(n / 8));
-  let bytes = new Uint8Array(Math.max(64, n * 16));
-  let at = 0;
-  let nulls = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (v === null || v === undefined) nulls++;
-    else {
-      validity[i >> 3]! |= 1 << (i & 7);
-      // a UTF-16 code unit takes at most 3 bytes in UTF-8
-      if (at + v.length * 3 > bytes.length) {
-        const grown = new Uint8Array(Math.max(bytes.length * 2, at + v.length * 3));
-        grown.set(bytes.subarray(0, at));
-        bytes = grown;
-      }
-      at += encoder.encodeInto(v, bytes.subarray(at)).written;
+async function appendFile(db: SourceDatabase, table: string, pinned: readonly string[], source: Source, name: string, f: SourceFile, i: number, row: number, budget: number | undefined, count: Counted): Promise<number> {
+  const append = (b: TextBatch) => b.file.length > 0 && db.appendTable(table, textTable(pinned, b));
+  if (source.format === 'parquet') {
+    const pq = await openParquet(f.blob, pinned, f.path, name);
+    for await (const p of pq.pieces(budget)) {
+      append({ columns: p.columns, file: filled(p.rows, i), row: Array.from({ length: p.rows }, (_, k) => row + p.rowStart + k), error: filled(p.rows, null) });
+      count.read += p.rows;
     }
-    offsets[i + 1] = at;
+    count.rows += pq.rows;
+    return row + pq.rows;
   }
-  return makeVector(makeData({ type: new Utf8(), length: n, nullCount: nulls, valueOffsets: offsets, data: bytes.subarray(0, at), nullBitmap: nulls ? validity : new Uint8Array(0) }));
+  const decoder = new TextDecoder('utf-8');
+  if (source.format === 'json') {
+    const out = emptyColumns(pinned.length);
+    const next = readJsonArray(out, pinned, decoder.decode(await readBytes(f.blob)), i, row, f.path);
+    append(columnsBatch(out));
+    count.rows += out.row.length;
+    count.read += out.row.length;
+    return next;
+  }
+  if (budget !== undefined) {
+    const s = await sampleLines(f.blob, budget);
+    const out = emptyColumns(pinned.length);
+    const next = readNdjson(out, pinned, decoder.decode(s.bytes), i, row);
+    append(columnsBatch(out));
+    count.read += out.row.length;
+    count.rows += s.whole ? out.row.length : Math.round((out.row.length * s.lines) / Math.max(1, s.linesRead));
+    count.estimated ||= !s.whole;
+    return s.whole ? next : row + s.lines;
+  }
+  let next = row;
+  for await (const slice of lineSlices(f.blob)) {
+    const out = emptyColumns(pinned.length);
+    next = readNdjson(out, pinned, decoder.decode(slice), i, next);
+    append(columnsBatch(out));
+    count.rows += out.row.length;
+    count.read += out.row.length;
+  }
+  return next;
 }
 
-function arrowTable(pinned: readonly string[], c: SourceColumns): Table {
-  const vectors: Record<string, Vector> = {};
-  pinned.forEach((name, k) => (vectors[name] = utf8Vector(c.columns[k]!)));
-  vectors['_bb_file'] = makeVector(Int32Array.from(c.file));
-  vectors['_bb_row'] = makeVector(BigInt64Array.from(c.row, (r) => BigInt(r)));
-  vectors['_bb_error'] = utf8Vector(c.error);
-  return new Table(vectors);
-}
-
-/** JSON, NDJSON and Parquet are decoded in JavaScript into a table of text columns. */
-async function loadAsTable(db: SourceDatabase, name: string, source: Source, files: readonly SourceFile[]): Promise<LoadedSource> {
+/** JSON, NDJSON and Parquet are decoded in JavaScript into a table of text columns, batch by batch. */
+async function loadAsTable(db: SourceDatabase, name: string, source: Source, files: readonly SourceFile[], budget: number | undefined): Promise<LoadedSource> {
   const pinned = source.schema.map((c) => c.name);
-  const out = emptyColumns(pinned.length);
+  const table = quoteIdent(`__src_${name}`);
+  await db.exec(`DROP TABLE IF EXISTS ${table}`);
+  await db.exec(`CREATE TABLE ${table} (${[...pinned.map((c) => `${quoteIdent(c)} VARCHAR`), '_bb_file INTEGER', '_bb_row BIGINT', '_bb_error VARCHAR'].join(', ')})`);
+  const count: Counted = { rows: 0, read: 0, estimated: false };
   let row = 1;
-  for (const [i, f] of files.entries()) {
-    if (source.format === 'parquet') {
-      const cols = await readParquetText(f.bytes, pinned, f.path, name);
-      const n = cols[0]?.length ?? 0;
-      cols.forEach((values, k) => out.columns[k]!.push(...values));
-      for (let r = 0; r < n; r++) {
-        out.file.push(i);
-        out.row.push(row++);
-        out.error.push(null);
-      }
-    } else {
-      const text = new TextDecoder('utf-8').decode(f.bytes);
-      row = source.format === 'ndjson' ? readNdjson(out, pinned, text, i, row) : readJsonArray(out, pinned, text, i, row, f.path);
-    }
+  try {
+    for (const [i, f] of files.entries()) row = await appendFile(db, `__src_${name}`, pinned, source, name, f, i, row, budget === undefined ? undefined : Math.ceil(budget / files.length), count);
+  } catch (e) {
+    await db.exec(`DROP TABLE IF EXISTS ${table}`);
+    throw e;
   }
-  const table = `__src_${name}`;
-  await db.exec(`DROP TABLE IF EXISTS ${quoteIdent(table)}`);
-  if (out.row.length === 0) {
-    await db.exec(`CREATE TABLE ${quoteIdent(table)} (${[...pinned.map((c) => `${quoteIdent(c)} VARCHAR`), '_bb_file INTEGER', '_bb_row BIGINT', '_bb_error VARCHAR'].join(', ')})`);
-  } else db.insertTable(table, arrowTable(pinned, out));
-  const sql = `SELECT ${pinned.map(quoteIdent).join(', ')}, _bb_file, _bb_row, _bb_error FROM ${quoteIdent(table)}`;
+  const sql = `SELECT ${pinned.map(quoteIdent).join(', ')}, _bb_file, _bb_row, _bb_error FROM ${table}`;
   return {
     name,
-    rows: out.row.length,
+    rows: count.rows,
+    estimated: count.estimated,
+    share: count.rows > 0 ? Math.min(1, count.read / count.rows) : 1,
     // NDJSON records are lines (row n is line n), so rejects can name their line as natively
     relation: () => ({ sql, files: files.map((f) => f.path), ...(source.format === 'ndjson' ? { lineOffset: 0 } : {}) }),
-    drop: () => db.exec(`DROP TABLE IF EXISTS ${quoteIdent(table)}`),
+    drop: () => db.exec(`DROP TABLE IF EXISTS ${table}`),
   };
 }
 
-export function loadSource(db: SourceDatabase, name: string, source: Source, files: readonly SourceFile[]): Promise<LoadedSource> {
-  return source.format === 'csv' ? Promise.resolve(loadCsv(db, name, source, files)) : loadAsTable(db, name, source, files);
+/**
+ * Loads a source's files. With a `budget` (sample mode) a large file is sampled before it is
+ * decoded: about that many rows, read as windows spread over the file (Parquet by row ranges,
+ * CSV and NDJSON by byte ranges of whole lines); without one (full mode) every row is read, in
+ * slices. A JSON array is parsed whole: it has no boundaries to cut at.
+ */
+export function loadSource(db: SourceDatabase, name: string, source: Source, files: readonly SourceFile[], budget?: number): Promise<LoadedSource> {
+  return source.format === 'csv' ? loadCsv(db, name, source, files, budget) : loadAsTable(db, name, source, files, budget);
 }

@@ -1,4 +1,4 @@
-import { isNumeric, isTemporal, quoteIdent, rejectsQuery, type DuckdbPlan, type PlannedStage, type SqlEngine, type SqlValue } from '@batchbook/pipeline-core';
+import { CANDIDATE_DATE_FORMATS, formatCountsSql, isNumeric, isTemporal, quoteIdent, rankFormats, rejectsQuery, type DuckdbPlan, type FormatSuggestion, type PlannedStage, type SqlEngine, type SqlValue } from '@batchbook/pipeline-core';
 
 /** What the preview grid, the profile and the rejects tab read from a stage's tables. */
 export interface RowsPage {
@@ -12,6 +12,8 @@ export interface ColumnProfile {
   readonly type: string;
   readonly nullPercent: number;
   readonly distinct: number;
+  /** `distinct` is DuckDB's estimate (approx_count_distinct), on tables too large to count exactly. */
+  readonly distinctApproximate: boolean;
   readonly min: string | null;
   readonly max: string | null;
   /** Numeric and temporal columns: counts per equal-width bin from min to max. */
@@ -54,14 +56,19 @@ export async function rejectsPage(engine: SqlEngine, plan: DuckdbPlan, stage: st
 
 const text = (v: SqlValue | undefined): string | null => (v === null || v === undefined ? null : String(v));
 
+const EXACT_DISTINCT_ROWS = 200_000;
+
 export async function profile(engine: SqlEngine, plan: DuckdbPlan, stage: string): Promise<ColumnProfile[]> {
   const p = planned(plan, stage);
   if (p.schema.length === 0) return [];
   const rel = relationOf(p);
+  const [counted] = await engine.query(`SELECT count(*) AS total FROM ${rel} t`);
+  // exact distinct counts on a preview-sized table; past it, DuckDB's estimate, marked as one
+  const approximate = Number(counted?.['total'] ?? 0) > EXACT_DISTINCT_ROWS;
   const stats = p.schema
     .map((c, i) => {
       const col = quoteIdent(c.name);
-      return `count(${col}) AS n${i}, approx_count_distinct(${col}) AS d${i}, CAST(min(${col}) AS VARCHAR) AS lo${i}, CAST(max(${col}) AS VARCHAR) AS hi${i}`;
+      return `count(${col}) AS n${i}, ${approximate ? `approx_count_distinct(${col})` : `count(DISTINCT ${col})`} AS d${i}, CAST(min(${col}) AS VARCHAR) AS lo${i}, CAST(max(${col}) AS VARCHAR) AS hi${i}`;
     })
     .join(', ');
   const [s] = await engine.query(`SELECT count(*) AS total, ${stats} FROM ${rel} t`);
@@ -74,7 +81,9 @@ export async function profile(engine: SqlEngine, plan: DuckdbPlan, stage: string
       name: c.name,
       type: c.type,
       nullPercent: total === 0 ? 0 : (100 * (total - nonNull)) / total,
-      distinct: Number(s?.[`d${i}`] ?? 0),
+      // an estimate can exceed the values there are: never show more distinct values than values
+      distinct: Math.min(nonNull, Number(s?.[`d${i}`] ?? 0)),
+      distinctApproximate: approximate,
       min: text(s?.[`lo${i}`]),
       max: text(s?.[`hi${i}`]),
     };
@@ -94,4 +103,16 @@ export async function profile(engine: SqlEngine, plan: DuckdbPlan, stage: string
     }
   }
   return out;
+}
+
+/**
+ * The formats that read a text column of a stage's rows (the user's own first, then the common
+ * ones), with how many values each reads, counted by DuckDB as the parse_date step would.
+ */
+export async function dateFormats(engine: SqlEngine, plan: DuckdbPlan, stage: string, column: string, own: readonly string[]): Promise<FormatSuggestion[]> {
+  const p = planned(plan, stage);
+  if (!p.schema.some((c) => c.name === column)) return [];
+  const formats = [...new Set([...own.filter((f) => f.includes('%')), ...CANDIDATE_DATE_FORMATS])];
+  const [row] = await engine.query(formatCountsSql(relationOf(p), column, formats));
+  return rankFormats(formats, row ?? {});
 }

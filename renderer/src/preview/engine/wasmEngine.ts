@@ -1,9 +1,12 @@
 import { tableToIPC, type Table } from 'apache-arrow';
 import { Cancelled, type SqlEngine, type SqlRow } from '@batchbook/pipeline-core';
-import type { DuckDBBindings, DuckDBConnection } from 'duckdb-wasm-blocking';
+import type { DuckDBBindings, DuckDBConnection, DuckDBDataProtocol } from 'duckdb-wasm-blocking';
 import { arrowRows } from './arrowRows';
 import { runWasmPrelude } from './prelude';
 import type { SourceDatabase } from './sources';
+
+/** DuckDBDataProtocol.BROWSER_FILEREADER, by value: the Node tests load these bindings from another module, so only types are imported. */
+const BROWSER_FILEREADER = 2 as DuckDBDataProtocol;
 
 /** How long DuckDB may run before the worker looks at its messages (a cancel, say). */
 const SLICE_MS = 30;
@@ -111,9 +114,11 @@ export function openWasmEngine(bindings: DuckDBBindings): { engine: WasmSqlEngin
   const engine = new WasmSqlEngine(bindings, conn);
   const db: SourceDatabase = {
     registerFile: (name, bytes) => bindings.registerFileBuffer(name, bytes),
+    // read with FileReaderSync in this worker, a slice at a time
+    registerBlob: (name, blob) => bindings.registerFileHandle(name, blob, BROWSER_FILEREADER, true),
     dropFile: (name) => bindings.dropFile(name),
     // serialised with our own arrow module: handing a Table to duckdb-wasm's copy of arrow can silently insert nothing
-    insertTable: (name, table) => conn.insertArrowFromIPCStream(tableToIPC(table, 'stream'), { name, create: true }),
+    appendTable: (name, table) => conn.insertArrowFromIPCStream(tableToIPC(table, 'stream'), { name, create: false }),
     exec: (sql) => engine.exec(sql),
   };
   return { engine, db };

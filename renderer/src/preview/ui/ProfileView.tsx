@@ -60,8 +60,8 @@ export function ProfileView({ stage }: { stage: string }): ReactElement {
             <span title="share of empty values">
               <b>{c.nullPercent === 0 ? '0' : c.nullPercent < 0.1 ? '<0.1' : c.nullPercent.toFixed(1)}%</b> null
             </span>
-            <span title="distinct values (approximate)">
-              <b>{c.distinct.toLocaleString()}</b> distinct
+            <span title={c.distinctApproximate ? 'distinct values, estimated (approximate count)' : 'distinct values'} data-testid={`profile-distinct-${c.name}`}>
+              <b>{c.distinctApproximate ? '≈' : ''}{c.distinct.toLocaleString()}</b> distinct
             </span>
           </div>
           {c.histogram ? <Histogram bins={c.histogram} /> : c.top ? <TopValues top={c.top} /> : null}

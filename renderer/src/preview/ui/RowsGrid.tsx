@@ -5,7 +5,7 @@ import { useServices } from '../../app/context';
 import { usePreview } from '../../store/previewStore';
 import type { RowsPage } from '../engine/stageQueries';
 
-const PAGE = 200;
+const PAGE = 200; // = FIRST_ROWS, the page a run hands over with a fresh result
 const ROW_H = 26;
 
 type Columns = RowsPage['columns'];
@@ -18,10 +18,13 @@ const numeric = (type: string) => type === 'integer' || type === 'double' || typ
 
 const CHAR_PX = 7.3;
 
+/** Timestamps are UTC throughout a pipeline (parse_date converts local times to it): the header says so. */
+const typeLabel = (type: string) => (type === 'timestamp' ? 'timestamp (UTC)' : type);
+
 /** Column widths from the header and the first rows, so header and every row line up (and stay put while scrolling). */
 function columnWidths(columns: Columns, rowAt: (i: number) => readonly SqlValue[] | undefined, total: number): number[] {
   return columns.map((c, k) => {
-    let chars = Math.max(c.name.length, c.type.length * 0.85);
+    let chars = Math.max(c.name.length, typeLabel(c.type).length * 0.85);
     for (let i = 0; i < Math.min(total, 60); i++) {
       const v = rowAt(i)?.[k];
       if (v !== undefined) chars = Math.max(chars, v === null ? 4 : cellText(v).length);
@@ -45,9 +48,9 @@ export function Grid({ columns, total, rowAt, testId }: { columns: Columns; tota
       <div className="grid-head" style={{ gridTemplateColumns: template }} role="row">
         <div className="grid-rownum">#</div>
         {columns.map((c) => (
-          <div key={c.name} className="grid-th" role="columnheader" title={`${c.name} · ${c.type}`}>
+          <div key={c.name} className="grid-th" role="columnheader" title={`${c.name} · ${c.type}${c.type === 'timestamp' ? ' · times in UTC' : ''}`}>
             <span className="mono">{c.name}</span>
-            <span className="grid-type">{c.type}</span>
+            <span className="grid-type">{typeLabel(c.type)}</span>
           </div>
         ))}
       </div>
@@ -123,13 +126,24 @@ export function RowsGrid({ stage, total }: { stage: string; total: number }): Re
   const genRef = useRef(-1);
   const shownGen = useRef(-1);
 
+  // the run hands over a fresh result's first page with it: shown at once, no query, no blank grid
+  const first = usePreview((s) => s.cells[stage]?.firstRows);
   useEffect(() => {
     if (!onScreen || (genRef.current === generation && shownGen.current === generation)) return;
+    if (first && first.rows.length > 0) {
+      genRef.current = generation;
+      shownGen.current = generation;
+      asked.current = new Set([0]);
+      setColumns(first.columns);
+      setPages(new Map([[0, first.rows]]));
+      setError(undefined);
+      return;
+    }
     if (running && shownGen.current >= 0) return;
     genRef.current = generation;
     asked.current = new Set();
     load(0, generation);
-  }, [generation, load, onScreen, running]);
+  }, [generation, load, onScreen, running, first]);
 
   const rowAt = (i: number) => {
     const page = Math.floor(i / PAGE);

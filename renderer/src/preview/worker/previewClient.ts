@@ -1,8 +1,10 @@
+import type { FormatSuggestion } from '@batchbook/pipeline-core';
 import type { ColumnProfile, RowsPage } from '../engine/stageQueries';
 import type { RunOutcome, RunRequest, SessionEvent } from '../engine/previewSession';
 import type { BenchResult, FromWorker, ToWorker } from './protocol';
 
-export type FileProvider = (paths: readonly string[]) => Promise<ReadonlyMap<string, Uint8Array>>;
+/** The project's files as Blobs (sent to the worker without a copy of their bytes). */
+export type FileProvider = (paths: readonly string[]) => Promise<ReadonlyMap<string, Blob>>;
 
 interface Pending {
   resolve: (v: never) => void;
@@ -81,8 +83,8 @@ export class PreviewClient {
       case 'needFiles':
         this.files(m.paths).then(
           (files) => {
-            const list = m.paths.map((path) => ({ path, bytes: files.get(path)! }));
-            this.send({ type: 'files', id: m.id, files: list }); // copied, not transferred: the page keeps its file cache
+            const list = m.paths.map((path) => ({ path, blob: files.get(path)! }));
+            this.send({ type: 'files', id: m.id, files: list }); // a Blob is shared, not copied: the worker reads only what it needs
           },
           (e: unknown) => this.send({ type: 'files', id: m.id, files: [], error: e instanceof Error ? e.message : String(e) }),
         );
@@ -114,6 +116,11 @@ export class PreviewClient {
 
   profile(stage: string): Promise<ColumnProfile[]> {
     return this.request((id) => ({ type: 'profile', id, stage }));
+  }
+
+  /** The date formats that read a column of a stage's rows, with how many values each reads. */
+  dateFormats(stage: string, column: string, own: readonly string[]): Promise<FormatSuggestion[]> {
+    return this.request((id) => ({ type: 'dateFormats', id, stage, column, own }));
   }
 
   bench(stages: readonly string[]): Promise<BenchResult> {

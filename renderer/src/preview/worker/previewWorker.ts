@@ -4,8 +4,10 @@ import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import { BROWSER_RUNTIME, createDuckDB, VoidLogger } from 'duckdb-wasm-blocking';
 import { PreviewSession, errorMessage } from '../engine/previewSession';
-import { profile, rejectsPage, rowsPage } from '../engine/stageQueries';
+import { dateFormats, profile, rejectsPage, rowsPage } from '../engine/stageQueries';
 import { openWasmEngine, type WasmSqlEngine } from '../engine/wasmEngine';
+import type { SourceDatabase } from '../engine/sources';
+import { textTable } from '../engine/textTable';
 import type { FromWorker, ToWorker } from './protocol';
 
 /**
@@ -18,9 +20,9 @@ declare const self: DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []) => self.postMessage(m, transfer);
 
 let fileRequests = 0;
-const pendingFiles = new Map<number, { resolve: (m: Map<string, Uint8Array>) => void; reject: (e: Error) => void }>();
+const pendingFiles = new Map<number, { resolve: (m: Map<string, Blob>) => void; reject: (e: Error) => void }>();
 
-function requestFiles(paths: readonly string[]): Promise<Map<string, Uint8Array>> {
+function requestFiles(paths: readonly string[]): Promise<Map<string, Blob>> {
   const id = ++fileRequests;
   return new Promise((resolve, reject) => {
     pendingFiles.set(id, { resolve, reject });
@@ -36,8 +38,27 @@ async function start(): Promise<{ session: PreviewSession; engine: WasmSqlEngine
   bindings.open({});
   const { engine, db } = openWasmEngine(bindings);
   const session = new PreviewSession(engine, db, requestFiles);
+  await warm(db, engine);
   post({ type: 'ready', version: bindings.getVersion(), ms: performance.now() - started });
   return { session, engine };
+}
+
+/**
+ * Pays the engine's first-use costs (the CSV reader, a first table, an Arrow insert, a query
+ * result) while the start screen shows, so the first project's first cell does not.
+ */
+async function warm(db: SourceDatabase, engine: WasmSqlEngine): Promise<void> {
+  try {
+    db.registerFile('__bb_warm.csv', new TextEncoder().encode('a,b\n1,x\n'));
+    await engine.exec(`CREATE OR REPLACE TABLE __bb_warm AS SELECT *, CAST(0 AS INTEGER) AS _bb_file, CAST(1 AS BIGINT) AS _bb_row, CAST(NULL AS VARCHAR) AS _bb_error FROM read_csv('__bb_warm.csv', header = true, auto_detect = false, columns = {'a': 'VARCHAR', 'b': 'VARCHAR'})`);
+    db.appendTable('__bb_warm', textTable(['a', 'b'], { columns: [['2'], ['y']], file: [0], row: [1], error: [null] }));
+    await engine.query('SELECT count(*) AS n FROM __bb_warm');
+  } catch {
+    // warming is an optimisation only
+  } finally {
+    db.dropFile('__bb_warm.csv');
+    await engine.exec('DROP TABLE IF EXISTS __bb_warm').catch(() => undefined);
+  }
 }
 
 const ready = start().catch((e: unknown) => {
@@ -50,7 +71,7 @@ async function handle(m: ToWorker): Promise<void> {
     const p = pendingFiles.get(m.id);
     pendingFiles.delete(m.id);
     if (m.error) p?.reject(new Error(m.error));
-    else p?.resolve(new Map(m.files.map((f) => [f.path, f.bytes])));
+    else p?.resolve(new Map(m.files.map((f) => [f.path, f.blob])));
     return;
   }
   const { session, engine } = await ready;
@@ -74,6 +95,8 @@ async function handle(m: ToWorker): Promise<void> {
         return post({ type: 'reply', id: m.id, value: await rejectsPage(engine, plan(), m.stage, m.limit) });
       case 'profile':
         return post({ type: 'reply', id: m.id, value: await profile(engine, plan(), m.stage) });
+      case 'dateFormats':
+        return post({ type: 'reply', id: m.id, value: await dateFormats(engine, plan(), m.stage, m.column, m.own) });
       case 'bench':
         return post({ type: 'reply', id: m.id, value: await engine.serialize(() => benchDirect(engine, plan(), m.stages)) });
     }

@@ -1,3 +1,4 @@
+import type { FormatSuggestion } from '@batchbook/pipeline-core';
 import type { ColumnProfile, RowsPage } from '../engine/stageQueries';
 import type { RunOutcome, RunRequest, SessionEvent } from '../engine/previewSession';
 
@@ -9,8 +10,9 @@ export type ToWorker =
   | { readonly type: 'rows'; readonly id: number; readonly stage: string; readonly offset: number; readonly limit: number }
   | { readonly type: 'rejects'; readonly id: number; readonly stage: string; readonly limit: number }
   | { readonly type: 'profile'; readonly id: number; readonly stage: string }
+  | { readonly type: 'dateFormats'; readonly id: number; readonly stage: string; readonly column: string; readonly own: readonly string[] }
   | { readonly type: 'bench'; readonly id: number; readonly stages: readonly string[] }
-  | { readonly type: 'files'; readonly id: number; readonly files: readonly { readonly path: string; readonly bytes: Uint8Array }[]; readonly error?: string };
+  | { readonly type: 'files'; readonly id: number; readonly files: readonly { readonly path: string; readonly blob: Blob }[]; readonly error?: string };
 
 export interface BenchResult {
   /** Milliseconds to run the stages' compiled statements, stats and rule checks straight on the connection. */
@@ -22,7 +24,7 @@ export type FromWorker =
   | { readonly type: 'ready'; readonly version: string; readonly ms: number }
   | { readonly type: 'event'; readonly id: number; readonly event: SessionEvent }
   | { readonly type: 'done'; readonly id: number; readonly outcome: RunOutcome }
-  | { readonly type: 'reply'; readonly id: number; readonly value: RowsPage | readonly ColumnProfile[] | BenchResult | null }
+  | { readonly type: 'reply'; readonly id: number; readonly value: RowsPage | readonly ColumnProfile[] | readonly FormatSuggestion[] | BenchResult | null }
   | { readonly type: 'failed'; readonly id: number; readonly message: string }
   | { readonly type: 'needFiles'; readonly id: number; readonly paths: readonly string[] }
   | { readonly type: 'fatal'; readonly message: string };
