@@ -1,8 +1,9 @@
-import { Document, LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { Document, LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Node } from 'yaml';
 import type { z } from 'zod';
 import { pipelineSchema, SPEC_VERSION, type PipelineSpec } from './schema.js';
-import { didYouMean, hasErrors, specError, type SpecDiagnostic, type SpecPath } from './diagnostics.js';
-import { checkSpec } from './analyze.js';
+import { didYouMean, formatPath, hasErrors, specError, type SpecDiagnostic, type SpecPath } from './diagnostics.js';
+import { analyzeSpec, checkSpec } from './analyze.js';
+import { salvageSpec } from './salvage.js';
 import { knownKeysAt } from './introspect.js';
 
 export interface LoadedSpec {
@@ -27,21 +28,66 @@ export function loadSpec(text: string): LoadedSpec {
     const pos = lineCounter.linePos(e.pos[0]);
     diagnostics.push({ ...specError([], `YAML syntax: ${firstLine(e.message)}`), line: pos.line, column: pos.col });
   }
+  diagnostics.push(...aliasProblems(document, lineCounter));
   if (diagnostics.length > 0) return { input: undefined, document, diagnostics };
 
-  const input: unknown = document.toJS({ maxAliasCount: 100 });
+  const converted = toPlainData(document);
+  if ('problem' in converted) return { input: undefined, document, diagnostics: locate([converted.problem], document, lineCounter) };
+  const input = converted.input;
   const versionProblem = checkVersion(input);
   if (versionProblem) return { input, document, diagnostics: locate([versionProblem], document, lineCounter) };
 
   const parsed = pipelineSchema.safeParse(input);
   if (!parsed.success) {
     diagnostics.push(...parsed.error.issues.flatMap((i) => fromZodIssue(i, input)));
+    diagnostics.push(...salvagedProblems(input, diagnostics));
   } else {
     diagnostics.push(...checkSpec(parsed.data as PipelineSpec));
   }
   const located = locate(diagnostics, document, lineCounter);
   const ok = parsed.success && !hasErrors(located);
   return ok ? { spec: parsed.data as PipelineSpec, input, document, diagnostics: located } : { input, document, diagnostics: located };
+}
+
+/**
+ * Reference and expression errors in the parts of a misshapen spec that do parse, so the first
+ * shape error does not hide them; those already reported at the same place are left out.
+ */
+function salvagedProblems(input: unknown, shapeProblems: readonly SpecDiagnostic[]): SpecDiagnostic[] {
+  const salvaged = salvageSpec(input);
+  if (!salvaged) return [];
+  const seen = new Set(shapeProblems.map((d) => `${formatPath(d.path)}|${d.message}`));
+  return analyzeSpec(salvaged.spec, salvaged.gaps).diagnostics.filter((d) => !seen.has(`${formatPath(d.path)}|${d.message}`));
+}
+
+/**
+ * An alias whose anchor does not exist: most often an unquoted value starting with '*'
+ * (`path: *.csv`), which YAML reads as an alias. Located at the alias, with the fix.
+ */
+function aliasProblems(doc: Document, lc: LineCounter): SpecDiagnostic[] {
+  const out: SpecDiagnostic[] = [];
+  visit(doc, {
+    Alias(_key, alias) {
+      if (alias.resolve(doc) !== undefined) return;
+      const pos = lc.linePos(alias.range?.[0] ?? 0);
+      const text = `*${alias.source}`;
+      out.push({
+        ...specError([], `'${text}' is read as a YAML alias, but no anchor '&${alias.source}' is defined above it`, `if it is a value such as a glob, quote it: '${text}'`),
+        line: pos.line,
+        column: pos.col,
+      });
+    },
+  });
+  return out;
+}
+
+/** The document as plain data; the yaml package's own refusals (alias bombs…) become a diagnostic. */
+function toPlainData(doc: Document): { input: unknown } | { problem: SpecDiagnostic } {
+  try {
+    return { input: doc.toJS({ maxAliasCount: 100 }) as unknown };
+  } catch (e) {
+    return { problem: specError([], `YAML: ${firstLine(e instanceof Error ? e.message : String(e))}`, 'anchors (&name) and aliases (*name) may be used, but not to expand the file many times over') };
+  }
 }
 
 function firstLine(s: string): string {
@@ -89,6 +135,9 @@ function fromZodIssue(issue: ZodIssue, input: unknown): SpecDiagnostic[] {
       return [specError(path, `expected ${issue.expected}, found ${describe(got)}`)];
     }
     case 'invalid_value':
+      if (valueAt(input, path) === undefined) {
+        return [specError(path.slice(0, -1), `missing required key '${String(path[path.length - 1])}'`, `one of: ${issue.values.map(String).join(', ')}`)];
+      }
       return [specError(path, `'${String(valueAt(input, path))}' is not allowed`, didYouMean(String(valueAt(input, path)), issue.values.map(String)) ?? `expected one of: ${issue.values.map(String).join(', ')}`)];
     default:
       return [specError(path, issue.message)];

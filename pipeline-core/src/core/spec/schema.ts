@@ -37,6 +37,9 @@ export const dataTypeSchema = z
 export const columnSchema = z.strictObject({
   name: columnNameSchema,
   type: dataTypeSchema,
+  position: z.number().int().min(1).max(100_000).optional().meta({
+    description: "source columns only: read the file's column at this position (1 = first) whatever its header says — for empty, quoted or duplicate header names",
+  }),
   description: z.string().optional(),
 });
 
@@ -65,7 +68,16 @@ export const csvOptionsSchema = z.strictObject({
   encoding: z.enum(['utf-8', 'latin-1', 'utf-16']).optional(),
   skip_rows: z.number().int().min(0).optional(),
   null_values: z.array(z.string()).optional(),
+  max_line_bytes: z.number().int().min(1024).max(1 << 30).optional().meta({
+    description: 'csv and ndjson: the longest line the reader accepts (default 2097152); a longer line is a reject',
+  }),
 });
+
+/** Limits on rejected rows: above either, the run fails instead of publishing a mostly-rejected day. */
+const rejectLimits = {
+  max_rejects: z.number().int().min(0).optional().meta({ description: 'the run fails when more rows than this are rejected' }),
+  max_reject_ratio: z.number().min(0).max(1).optional().meta({ description: 'the run fails when more than this share (0..1) of the rows read is rejected' }),
+};
 
 export const sourceSchema = z.strictObject({
   format: z.enum(['csv', 'json', 'ndjson', 'parquet']),
@@ -74,12 +86,18 @@ export const sourceSchema = z.strictObject({
   }),
   options: csvOptionsSchema.optional(),
   schema: z.array(columnSchema).min(1),
+  on_missing: z.enum(['error', 'null']).optional().meta({
+    description: 'a declared column missing from a file: error (the default) stops the run naming the column and the file; null reads it as NULL',
+  }),
+  follow_links: z.boolean().optional().meta({ description: 'land files and folders of the inbox that are symbolic links (refused by default)' }),
+  ...rejectLimits,
   description: z.string().optional(),
 });
 
 const common = {
   name: nameSchema,
   description: z.string().optional(),
+  ...rejectLimits,
 };
 
 export const ingestStageSchema = z.strictObject({ ...common, kind: z.literal('ingest'), source: nameSchema });
