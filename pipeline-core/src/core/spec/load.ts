@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { pipelineSchema, SPEC_VERSION, type PipelineSpec } from './schema.js';
 import { didYouMean, formatPath, hasErrors, specError, type SpecDiagnostic, type SpecPath } from './diagnostics.js';
 import { analyzeSpec, checkSpec } from './analyze.js';
-import { salvageSpec } from './salvage.js';
+import { salvageSpec, type Salvaged } from './salvage.js';
 import { knownKeysAt } from './introspect.js';
 
 export interface LoadedSpec {
@@ -14,6 +14,18 @@ export interface LoadedSpec {
   /** The YAML document, kept so saving preserves comments and key order. */
   readonly document: Document;
   readonly diagnostics: readonly SpecDiagnostic[];
+  /**
+   * The spec as far as it could be understood, for checks that come after loading (binding SQL):
+   * the parsed spec when its shape is right, else the parts that parse with what was left out.
+   */
+  readonly partial?: Salvaged;
+  /** Line starts of the text, so problems found later (SQL bound in DuckDB) can be located too. */
+  readonly lineCounter?: LineCounter;
+}
+
+/** Locates problems found after loading (e.g. by binding SQL in an engine) the way the loader's own are. */
+export function locateLater(loaded: LoadedSpec, diags: readonly SpecDiagnostic[]): SpecDiagnostic[] {
+  return loaded.lineCounter ? locate(diags, loaded.document, loaded.lineCounter) : [...diags];
 }
 
 /**
@@ -29,33 +41,35 @@ export function loadSpec(text: string): LoadedSpec {
     diagnostics.push({ ...specError([], `YAML syntax: ${firstLine(e.message)}`), line: pos.line, column: pos.col });
   }
   diagnostics.push(...aliasProblems(document, lineCounter));
-  if (diagnostics.length > 0) return { input: undefined, document, diagnostics };
+  if (diagnostics.length > 0) return { input: undefined, document, diagnostics, lineCounter };
 
   const converted = toPlainData(document);
-  if ('problem' in converted) return { input: undefined, document, diagnostics: locate([converted.problem], document, lineCounter) };
+  if ('problem' in converted) return { input: undefined, document, diagnostics: locate([converted.problem], document, lineCounter), lineCounter };
   const input = converted.input;
   const versionProblem = checkVersion(input);
-  if (versionProblem) return { input, document, diagnostics: locate([versionProblem], document, lineCounter) };
+  if (versionProblem) return { input, document, diagnostics: locate([versionProblem], document, lineCounter), lineCounter };
 
   const parsed = pipelineSchema.safeParse(input);
+  let partial: Salvaged | undefined;
   if (!parsed.success) {
     diagnostics.push(...parsed.error.issues.flatMap((i) => fromZodIssue(i, input)));
-    diagnostics.push(...salvagedProblems(input, diagnostics));
+    partial = salvageSpec(input);
+    if (partial) diagnostics.push(...salvagedProblems(partial, diagnostics));
   } else {
+    partial = { spec: parsed.data as PipelineSpec };
     diagnostics.push(...checkSpec(parsed.data as PipelineSpec));
   }
   const located = locate(diagnostics, document, lineCounter);
   const ok = parsed.success && !hasErrors(located);
-  return ok ? { spec: parsed.data as PipelineSpec, input, document, diagnostics: located } : { input, document, diagnostics: located };
+  const common = { input, document, diagnostics: located, lineCounter, ...(partial ? { partial } : {}) };
+  return ok ? { spec: parsed.data as PipelineSpec, ...common } : common;
 }
 
 /**
  * Reference and expression errors in the parts of a misshapen spec that do parse, so the first
  * shape error does not hide them; those already reported at the same place are left out.
  */
-function salvagedProblems(input: unknown, shapeProblems: readonly SpecDiagnostic[]): SpecDiagnostic[] {
-  const salvaged = salvageSpec(input);
-  if (!salvaged) return [];
+function salvagedProblems(salvaged: Salvaged, shapeProblems: readonly SpecDiagnostic[]): SpecDiagnostic[] {
   const seen = new Set(shapeProblems.map((d) => `${formatPath(d.path)}|${d.message}`));
   return analyzeSpec(salvaged.spec, salvaged.gaps).diagnostics.filter((d) => !seen.has(`${formatPath(d.path)}|${d.message}`));
 }
@@ -174,12 +188,32 @@ function locate(diags: readonly SpecDiagnostic[], doc: Document, lc: LineCounter
       if (!block) {
         start = node.range[0] + quote + d.offset.start;
         end = node.range[0] + quote + Math.max(d.offset.end, d.offset.start + 1);
+      } else if (node.type === 'BLOCK_LITERAL' && doc.contents) {
+        start = blockOffset(node, d.offset.start, lc) ?? start;
+        end = start + Math.max(1, d.offset.end - d.offset.start);
       }
     }
     const s = lc.linePos(start);
     const e = lc.linePos(end);
     return { ...d, line: s.line, column: s.col, endLine: e.line, endColumn: e.col };
   });
+}
+
+/**
+ * The file offset of a character of a literal block (`sql: |`): its value's lines are the
+ * file's lines after the indicator, less their indentation. Undefined when it cannot be told.
+ */
+function blockOffset(node: Node, offset: number, lc: LineCounter): number | undefined {
+  const value = (node as { value?: unknown }).value;
+  if (typeof value !== 'string' || !node.range) return undefined;
+  const before = value.slice(0, offset).split('\n');
+  const firstContentLine = lc.linePos(node.range[0]).line + 1 + before.length - 1;
+  const lineStart = lc.lineStarts[firstContentLine - 1];
+  const nextStart = lc.lineStarts[firstContentLine];
+  const valueLine = value.split('\n')[before.length - 1] ?? '';
+  if (lineStart === undefined) return undefined;
+  const indent = (nextStart ?? lineStart) - lineStart - 1 - valueLine.length;
+  return indent >= 0 ? lineStart + indent + before[before.length - 1]!.length : undefined;
 }
 
 /** The node at path, or the deepest existing ancestor. A path ending in a key of a map points at the key. */

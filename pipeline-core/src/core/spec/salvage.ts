@@ -12,7 +12,8 @@ export interface SalvageGaps {
 
 export interface Salvaged {
   readonly spec: PipelineSpec;
-  readonly gaps: SalvageGaps;
+  /** Absent when nothing was left out. */
+  readonly gaps?: SalvageGaps;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
