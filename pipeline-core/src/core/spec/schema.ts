@@ -86,7 +86,8 @@ export const sourceSchema = z.strictObject({
   }),
   options: csvOptionsSchema.optional(),
   schema: z.array(columnSchema).min(1),
-  on_missing: z.enum(['error', 'null']).optional().meta({
+  // `on_missing: null` unquoted is YAML's null: it means what the user wrote
+  on_missing: z.union([z.enum(['error', 'null']), z.null().transform(() => 'null' as const)]).optional().meta({
     description: 'a declared column missing from a file: error (the default) stops the run naming the column and the file; null reads it as NULL',
   }),
   follow_links: z.boolean().optional().meta({ description: 'land files and folders of the inbox that are symbolic links (refused by default)' }),

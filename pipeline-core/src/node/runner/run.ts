@@ -14,6 +14,7 @@ import { createStaging, publish, recoverStaging, writeFileAtomic, type PublishUn
 import { landedSources, landSources, sha256File, type LandedSource } from './land.js';
 import { EXIT, type ExitCode, type OutputFile, type OutputReport, type RejectsReport, type RunReport } from './report.js';
 import { nativeSourceRelation } from './sourceRelation.js';
+import { checkRejectLimits } from './rejectLimits.js';
 import { openRunOps, type RunOpsOptions } from '../ops/runOps.js';
 import type { AlertOutcome } from '../ops/alerts.js';
 
@@ -109,6 +110,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     const plan = compileDuckdbPlan(opts.spec, { params, sourceRelation: (name) => relations.get(name)! });
     if (!opts.engine) await lockDownEngine(engine, lake, opts.projectDir);
     execution = await executePlan(engine, plan, { now: () => performance.now(), onEvent: emit });
+    const overLimit = await checkRejectLimits(engine, opts.spec, execution.stages);
+    if (overLimit) throw new StageFailure(overLimit.stage, new Error(overLimit.message));
     const stopOutputs = execution.rules.some((r) => r.status === 'fail' && r.action === 'fail');
     rejects = await writeRejects(engine, plan, staging, String(params[RUN_DATE]));
     if (!stopOutputs) outputs = await writeOutputs(engine, plan, staging, lake);

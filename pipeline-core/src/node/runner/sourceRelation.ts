@@ -3,6 +3,7 @@ import type { Source } from '../../core/spec/schema.js';
 import type { SourceRelation } from '../../core/stages/stageModule.js';
 import { quoteIdent, quoteString } from '../../core/compile/sql.js';
 import { checkCsvHeaders, csvSourceRelation, CsvSourceError } from '../../core/preview/csvRelation.js';
+import { checkJsonKeys, checkParquetColumns, SourceColumnsError, type MissingColumns } from './sourceColumns.js';
 
 export class SourceError extends Error {}
 
@@ -36,19 +37,43 @@ export async function nativeSourceRelation(name: string, source: Source, absFile
     case 'csv':
       return csvRelation(name, source, absFiles, shownFiles, pinned, checkHeaders);
     case 'ndjson':
-      return ndjsonRelation(name, absFiles, shownFiles, pinned);
+      if (checkHeaders) await checkedColumns(() => checkJsonKeys(name, source, absFiles, shownFiles));
+      return ndjsonRelation(name, source, absFiles, shownFiles, pinned);
     case 'json':
+      if (checkHeaders) await checkedColumns(() => checkJsonKeys(name, source, absFiles, shownFiles));
       return {
         rowNumbers: 'insertion',
         sql: `SELECT ${pinned.map(quoteIdent).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(NULL AS VARCHAR) AS _bb_error FROM read_json(${sqlList(absFiles)}, format = 'array', columns = {${pinned.map((c) => `${quoteString(c)}: 'VARCHAR'`).join(', ')}})`,
         files: shownFiles,
       };
-    case 'parquet':
+    case 'parquet': {
+      const missing = checkHeaders ? await checkedColumns(() => checkParquetColumns(name, source, absFiles, shownFiles)) : new Map<number, readonly string[]>();
+      const absent = missingEverywhere(missing, absFiles.length);
+      const column = (c: string) => (absent.has(c) ? `CAST(NULL AS VARCHAR)` : `CAST(${quoteIdent(c)} AS VARCHAR)`);
+      // files that lack some columns (on_missing: null) are read by name, the gaps as NULL
+      const byName = missing.size > 0 && absent.size < pinned.length ? ', union_by_name = true' : '';
       return {
         rowNumbers: 'insertion',
-        sql: `SELECT ${pinned.map((c) => `CAST(${quoteIdent(c)} AS VARCHAR) AS ${quoteIdent(c)}`).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(NULL AS VARCHAR) AS _bb_error FROM read_parquet(${sqlList(absFiles)})`,
+        sql: `SELECT ${pinned.map((c) => `${column(c)} AS ${quoteIdent(c)}`).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(NULL AS VARCHAR) AS _bb_error FROM read_parquet(${sqlList(absFiles)}${byName})`,
         files: shownFiles,
       };
+    }
+  }
+}
+
+/** Declared columns that no file has (read as NULL under on_missing: null). */
+function missingEverywhere(missing: MissingColumns, files: number): Set<string> {
+  if (missing.size < files) return new Set();
+  const lists = [...missing.values()];
+  return new Set(lists[0]!.filter((c) => lists.every((l) => l.includes(c))));
+}
+
+/** The column checks' refusals reach the user as SourceErrors, like the CSV header check's. */
+async function checkedColumns<T>(check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (e) {
+    throw e instanceof SourceColumnsError ? new SourceError(e.message) : e;
   }
 }
 
@@ -68,9 +93,10 @@ async function csvRelation(name: string, source: Source, absFiles: readonly stri
 }
 
 /** NDJSON is read line by line, so a line that is not JSON becomes a reject with its line number. */
-function ndjsonRelation(_name: string, absFiles: readonly string[], shownFiles: readonly string[], pinned: readonly string[]): SourceRelation {
+function ndjsonRelation(_name: string, source: Source, absFiles: readonly string[], shownFiles: readonly string[], pinned: readonly string[]): SourceRelation {
   const fields = pinned.map((c) => `CASE WHEN _ok THEN json_extract_string(line, ${quoteString(`$.${JSON.stringify(c)}`)}) END AS ${quoteIdent(c)}`).join(', ');
-  const lines = `SELECT line, CAST(file_index AS INTEGER) AS _bb_file, row_number() OVER () AS _bb_row FROM read_csv(${sqlList(absFiles)}, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x1e', quote = '', escape = '', auto_detect = false, strict_mode = false)`;
+  const maxLine = source.options?.max_line_bytes ? `, max_line_size = ${source.options.max_line_bytes}` : '';
+  const lines = `SELECT line, CAST(file_index AS INTEGER) AS _bb_file, row_number() OVER () AS _bb_row FROM read_csv(${sqlList(absFiles)}, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x1e', quote = '', escape = '', auto_detect = false, strict_mode = false${maxLine})`;
   return {
     lineOffset: 0,
     sql: `SELECT ${fields}, _bb_file, _bb_row, CASE WHEN NOT _ok THEN 'not valid JSON: ' || left(line, 120) END AS _bb_error FROM (SELECT *, coalesce(json_valid(line), FALSE) AND starts_with(ltrim(line), '{') AS _ok FROM (${lines}) WHERE line IS NOT NULL AND trim(line) <> '')`,
