@@ -123,7 +123,7 @@ export function csvSourceRelation(
     `null_padding = false`,
     ...(o.skip_rows ? [`skip = ${o.skip_rows}`] : []),
     ...(o.null_values ? [`nullstr = [${o.null_values.map(quoteString).join(', ')}]`] : []),
-    ...(o.max_line_bytes ? [`max_line_size = ${o.max_line_bytes}`] : []),
+    ...(source.max_line_bytes ? [`max_line_size = ${source.max_line_bytes}`] : []),
   ];
   const fileIndex = files.map((f, i) => `(${quoteString(f)}, ${i})`).join(', ');
   const row = rowNumbers === 'column' ? ', row_number() OVER () AS _bb_row' : '';

@@ -203,8 +203,8 @@ function checkSources(spec: PipelineSpec, params: Readonly<Record<string, DataTy
     for (const m of source.path.matchAll(/\{([^}]*)\}/g)) {
       if (!(m[1]! in params)) out.push(specError(['sources', name, 'path'], `unknown parameter {${m[1]}} in the path`, didYouMean(m[1]!, Object.keys(params)) ?? listHint('parameters', Object.keys(params))));
     }
-    const options = Object.keys(source.options ?? {}).filter((k) => !(k === 'max_line_bytes' && source.format === 'ndjson'));
-    if (options.length && source.format !== 'csv') out.push(specWarning(['sources', name, 'options'], `reader options apply to csv sources (max_line_bytes to ndjson too); this one is ${source.format}`));
+    if (source.options && source.format !== 'csv') out.push(specWarning(['sources', name, 'options'], `reader options apply to csv sources; this one is ${source.format}`));
+    if (source.max_line_bytes !== undefined && source.format !== 'csv' && source.format !== 'ndjson') out.push(specWarning(['sources', name, 'max_line_bytes'], `max_line_bytes applies to csv and ndjson sources; this one is ${source.format}`));
     checkPositions(source.schema, ['sources', name, 'schema'], source.format === 'csv' ? undefined : `a ${source.format} source reads its columns by name`, out);
     if (!spec.stages.some((s) => s.kind === 'ingest' && s.source === name)) out.push(specWarning(['sources', name], `no ingest stage reads source '${name}'`));
   }

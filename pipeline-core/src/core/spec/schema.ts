@@ -68,9 +68,6 @@ export const csvOptionsSchema = z.strictObject({
   encoding: z.enum(['utf-8', 'latin-1', 'utf-16']).optional(),
   skip_rows: z.number().int().min(0).optional(),
   null_values: z.array(z.string()).optional(),
-  max_line_bytes: z.number().int().min(1024).max(1 << 30).optional().meta({
-    description: 'csv and ndjson: the longest line the reader accepts (default 2097152); a longer line is a reject',
-  }),
 });
 
 /** Limits on rejected rows: above either, the run fails instead of publishing a mostly-rejected day. */
@@ -89,6 +86,9 @@ export const sourceSchema = z.strictObject({
   // `on_missing: null` unquoted is YAML's null: it means what the user wrote
   on_missing: z.union([z.enum(['error', 'null']), z.null().transform(() => 'null' as const)]).optional().meta({
     description: 'a declared column missing from a file: error (the default) stops the run naming the column and the file; null reads it as NULL',
+  }),
+  max_line_bytes: z.number().int().min(1024).max(1 << 30).optional().meta({
+    description: 'csv and ndjson: the longest line the reader accepts (default 2097152, DuckDB max_line_size); a longer line is a reject',
   }),
   follow_links: z.boolean().optional().meta({ description: 'land files and folders of the inbox that are symbolic links (refused by default)' }),
   ...rejectLimits,

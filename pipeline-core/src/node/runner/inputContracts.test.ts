@@ -180,13 +180,13 @@ describe('max_line_bytes', () => {
     const files = { 'o.csv': `id,amount\n1,${big}\n2,3\n` };
     const dflt = await run(spec('csv', 'o.csv', ID_AMOUNT), files);
     expect(dflt.report.stages.find((s) => s.name === 'raw')).toMatchObject({ rows_out: 1, rejected: 1 });
-    const raised = await run(spec('csv', 'o.csv', ID_AMOUNT, 'options: { max_line_bytes: 4194304 }'), files);
+    const raised = await run(spec('csv', 'o.csv', ID_AMOUNT, 'max_line_bytes: 4194304'), files);
     expect(raised.report.stages.find((s) => s.name === 'raw')).toMatchObject({ rows_out: 2, rejected: 0 });
   });
 
   it('NDJSON too', async () => {
     const files = { 'o.ndjson': `{"id": "1", "amount": "${big}"}\n{"id": "2", "amount": "3"}\n` };
-    const raised = await run(spec('ndjson', 'o.ndjson', ID_AMOUNT, 'options: { max_line_bytes: 4194304 }'), files);
+    const raised = await run(spec('ndjson', 'o.ndjson', ID_AMOUNT, 'max_line_bytes: 4194304'), files);
     expect(raised.report.error).toBeUndefined();
     expect(raised.report.stages.find((s) => s.name === 'raw')).toMatchObject({ rows_out: 2, rejected: 0 });
   });

@@ -95,7 +95,7 @@ async function csvRelation(name: string, source: Source, absFiles: readonly stri
 /** NDJSON is read line by line, so a line that is not JSON becomes a reject with its line number. */
 function ndjsonRelation(_name: string, source: Source, absFiles: readonly string[], shownFiles: readonly string[], pinned: readonly string[]): SourceRelation {
   const fields = pinned.map((c) => `CASE WHEN _ok THEN json_extract_string(line, ${quoteString(`$.${JSON.stringify(c)}`)}) END AS ${quoteIdent(c)}`).join(', ');
-  const maxLine = source.options?.max_line_bytes ? `, max_line_size = ${source.options.max_line_bytes}` : '';
+  const maxLine = source.max_line_bytes ? `, max_line_size = ${source.max_line_bytes}` : '';
   const lines = `SELECT line, CAST(file_index AS INTEGER) AS _bb_file, row_number() OVER () AS _bb_row FROM read_csv(${sqlList(absFiles)}, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x1e', quote = '', escape = '', auto_detect = false, strict_mode = false${maxLine})`;
   return {
     lineOffset: 0,
