@@ -48,6 +48,19 @@ export function checkCsvHeaders(name: string, source: Source, firstLines: readon
 }
 
 /**
+ * A stand-in header when the files are not read (the plan printout): the pinned names, each
+ * positioned column at its position, the others in declared order around them.
+ */
+export function declaredHeader(source: Source): string[] {
+  const width = Math.max(source.schema.length, ...source.schema.map((c) => c.position ?? 0));
+  const header: string[] = Array.from({ length: width }, () => '');
+  for (const c of source.schema) if (c.position !== undefined) header[c.position - 1] = c.name;
+  const rest = source.schema.filter((c) => c.position === undefined);
+  for (let i = 0; i < width && rest.length; i++) if (header[i] === '') header[i] = rest.shift()!.name;
+  return header;
+}
+
+/**
  * The names the reader gives the file's columns: the header's, except that an empty or repeated
  * name (a trailing comma, two 'amount' columns) would make DuckDB's column list invalid, so it
  * becomes column<N> (N its position). Such columns are reached by `position:` in the spec.

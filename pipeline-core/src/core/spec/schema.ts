@@ -88,7 +88,7 @@ export const sourceSchema = z.strictObject({
     description: 'a declared column missing from a file: error (the default) stops the run naming the column and the file; null reads it as NULL',
   }),
   max_line_bytes: z.number().int().min(1024).max(1 << 30).optional().meta({
-    description: 'csv and ndjson: the longest line the reader accepts (default 2097152, DuckDB max_line_size); a longer line is a reject',
+    description: 'csv and ndjson: the longest line the reader accepts (default 2000000, as DuckDB max_line_size); a longer line is a reject',
   }),
   follow_links: z.boolean().optional().meta({ description: 'land files and folders of the inbox that are symbolic links (refused by default)' }),
   ...rejectLimits,

@@ -184,8 +184,10 @@ describe('max_line_bytes', () => {
     expect(raised.report.stages.find((s) => s.name === 'raw')).toMatchObject({ rows_out: 2, rejected: 0 });
   });
 
-  it('NDJSON too', async () => {
+  it('NDJSON too; without it the error says which line and what to set', async () => {
     const files = { 'o.ndjson': `{"id": "1", "amount": "${big}"}\n{"id": "2", "amount": "3"}\n` };
+    const dflt = await run(spec('ndjson', 'o.ndjson', ID_AMOUNT), files);
+    expect(dflt.report.error?.message).toBe('Invalid Input Error: CSV Error on Line: 1: the line is longer than 2000000 bytes; set max_line_bytes on the source to read it');
     const raised = await run(spec('ndjson', 'o.ndjson', ID_AMOUNT, 'max_line_bytes: 4194304'), files);
     expect(raised.report.error).toBeUndefined();
     expect(raised.report.stages.find((s) => s.name === 'raw')).toMatchObject({ rows_out: 2, rejected: 0 });

@@ -162,10 +162,12 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   return report;
 }
 
-/** Errors from DuckDB carry a multi-line context; the first line is the cause. */
+/** Errors from DuckDB carry a multi-line context; the first line is the cause (plus the fix for an over-long line). */
 function cleanMessage(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return msg.split('\n').filter((l) => l.trim() !== '')[0] ?? msg;
+  const first = msg.split('\n').filter((l) => l.trim() !== '')[0] ?? msg;
+  const long = /Maximum line size of (\d+) bytes exceeded/.exec(msg);
+  return long ? `${first}: the line is longer than ${long[1]} bytes; set max_line_bytes on the source to read it` : first;
 }
 
 function trackPeakMemory(): { stop(): number } {

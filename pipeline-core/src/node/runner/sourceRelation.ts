@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import type { Source } from '../../core/spec/schema.js';
 import type { SourceRelation } from '../../core/stages/stageModule.js';
 import { quoteIdent, quoteString } from '../../core/compile/sql.js';
-import { checkCsvHeaders, csvSourceRelation, CsvSourceError } from '../../core/preview/csvRelation.js';
+import { checkCsvHeaders, csvSourceRelation, CsvSourceError, declaredHeader } from '../../core/preview/csvRelation.js';
 import { checkJsonKeys, checkParquetColumns, SourceColumnsError, type MissingColumns } from './sourceColumns.js';
 
 export class SourceError extends Error {}
@@ -35,7 +35,7 @@ export async function nativeSourceRelation(name: string, source: Source, absFile
   }
   switch (source.format) {
     case 'csv':
-      return csvRelation(name, source, absFiles, shownFiles, pinned, checkHeaders);
+      return csvRelation(name, source, absFiles, shownFiles, checkHeaders);
     case 'ndjson':
       if (checkHeaders) await checkedColumns(() => checkJsonKeys(name, source, absFiles, shownFiles));
       return ndjsonRelation(name, source, absFiles, shownFiles, pinned);
@@ -77,9 +77,9 @@ async function checkedColumns<T>(check: () => Promise<T>): Promise<T> {
   }
 }
 
-async function csvRelation(name: string, source: Source, absFiles: readonly string[], shownFiles: readonly string[], pinned: readonly string[], checkHeaders: boolean): Promise<SourceRelation> {
+async function csvRelation(name: string, source: Source, absFiles: readonly string[], shownFiles: readonly string[], checkHeaders: boolean): Promise<SourceRelation> {
   const o = source.options ?? {};
-  let columns: readonly string[] = pinned;
+  let columns: readonly string[] = declaredHeader(source);
   if ((o.header ?? true) && checkHeaders) {
     const encoding: BufferEncoding = o.encoding === 'latin-1' ? 'latin1' : o.encoding === 'utf-16' ? 'utf16le' : 'utf8';
     const firstLines = await Promise.all(absFiles.map((f) => firstLine(f, encoding)));
