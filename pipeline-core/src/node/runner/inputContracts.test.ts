@@ -63,7 +63,7 @@ describe('JSON and NDJSON sources check their declared keys', () => {
   });
 
   it('a key that first appears after the reader samples the file is not refused', async () => {
-    // DuckDB samples the first 20,480 records for the schema; this key is only on record 25,000
+    // the check samples the first 2,048 records; this key is only on record 25,000 (found by the confirming scan)
     const lines = Array.from({ length: 25_000 }, (_, i) => (i === 24_999 ? `{"id": "${i}", "amount": "7"}` : `{"id": "${i}"}`));
     const { report } = await run(spec('ndjson', 'o.ndjson', ID_AMOUNT), { 'o.ndjson': `${lines.join('\n')}\n` });
     expect(report.error).toBeUndefined();

@@ -29,11 +29,18 @@ function missingMessage(name: string, file: string, missing: readonly string[], 
   );
 }
 
+/**
+ * Records sampled for their keys: ~70 ms on a 35 MB file where 20,480 (DuckDB's schema sample)
+ * took ~250 ms. A key missing from the sample is confirmed by a full scan, so a small sample only
+ * costs a scan when a key is rare, never a wrong answer.
+ */
+const SAMPLE_RECORDS = 2_048;
+
 const jsonFormat = (source: Source) => (source.format === 'ndjson' ? 'newline_delimited' : 'array');
 
 /**
- * JSON keys are matched exactly, as the reader does. DuckDB's schema sample (the first records)
- * is cheap; only a key missing from it is confirmed by a scan of the whole file, so a normal run
+ * JSON keys are matched exactly, as the reader does. The keys of the first records are cheap to
+ * read; only a key missing from them is confirmed by a scan of the whole file, so a normal run
  * pays for the sample alone and a key that first appears late is not refused.
  */
 export async function checkJsonKeys(name: string, source: Source, absFiles: readonly string[], shownFiles: readonly string[]): Promise<void> {
@@ -54,10 +61,15 @@ export async function checkJsonKeys(name: string, source: Source, absFiles: read
   });
 }
 
+/** The keys of the first records. The LIMIT stops the scan early (a DESCRIBE of read_json on a JSON array measured as slow as reading the whole file). */
 async function sampledKeys(engine: NodeDuckdbEngine, source: Source, file: string): Promise<string[] | undefined> {
+  const ignore = source.format === 'ndjson' ? ', ignore_errors = true' : '';
   try {
-    const rows = await engine.query(`DESCRIBE SELECT * FROM read_json(${quoteString(file)}, format = '${jsonFormat(source)}', maximum_depth = 1, ignore_errors = true)`);
-    return rows.map((r) => String(r['column_name']));
+    const rows = await engine.query(
+      // keys in the order they first appear, for the message
+      `SELECT k FROM (SELECT unnest(json_keys(json)) AS k, generate_subscripts(json_keys(json), 1) AS i, n FROM (SELECT json, row_number() OVER () AS n FROM (SELECT json FROM read_json_objects(${quoteString(file)}, format = '${jsonFormat(source)}'${ignore}) WHERE json_type(json) = 'OBJECT' LIMIT ${SAMPLE_RECORDS}))) GROUP BY k ORDER BY min(n * 100000 + i)`,
+    );
+    return rows.map((r) => String(r['k']));
   } catch {
     return undefined;
   }
