@@ -1,4 +1,4 @@
-import { Document, LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Node } from 'yaml';
+import { Document, LineCounter, Scalar, isMap, isScalar, isSeq, parseDocument, visit, type Node } from 'yaml';
 import type { z } from 'zod';
 import { pipelineSchema, SPEC_VERSION, type PipelineSpec } from './schema.js';
 import { didYouMean, formatPath, hasErrors, specError, type SpecDiagnostic, type SpecPath } from './diagnostics.js';
@@ -40,8 +40,8 @@ export function loadSpec(text: string): LoadedSpec {
     const pos = lineCounter.linePos(e.pos[0]);
     diagnostics.push({ ...specError([], `YAML syntax: ${firstLine(e.message)}`), line: pos.line, column: pos.col });
   }
-  diagnostics.push(...aliasProblems(document, lineCounter));
   if (diagnostics.length > 0) return { input: undefined, document, diagnostics, lineCounter };
+  const aliases = aliasProblems(document, lineCounter);
 
   const converted = toPlainData(document);
   if ('problem' in converted) return { input: undefined, document, diagnostics: locate([converted.problem], document, lineCounter), lineCounter };
@@ -59,7 +59,7 @@ export function loadSpec(text: string): LoadedSpec {
     partial = { spec: parsed.data as PipelineSpec };
     diagnostics.push(...checkSpec(parsed.data as PipelineSpec));
   }
-  const located = locate(diagnostics, document, lineCounter);
+  const located = [...aliases, ...locate(diagnostics, document, lineCounter)];
   const ok = parsed.success && !hasErrors(located);
   const common = { input, document, diagnostics: located, lineCounter, ...(partial ? { partial } : {}) };
   return ok ? { spec: parsed.data as PipelineSpec, ...common } : common;
@@ -76,13 +76,14 @@ function salvagedProblems(salvaged: Salvaged, shapeProblems: readonly SpecDiagno
 
 /**
  * An alias whose anchor does not exist: most often an unquoted value starting with '*'
- * (`path: *.csv`), which YAML reads as an alias. Located at the alias, with the fix.
+ * (`path: *.csv`), which YAML reads as an alias. Located at the alias, with the fix; the alias
+ * is then read as the text it looks like, so the rest of the file is still checked.
  */
 function aliasProblems(doc: Document, lc: LineCounter): SpecDiagnostic[] {
   const out: SpecDiagnostic[] = [];
   visit(doc, {
     Alias(_key, alias) {
-      if (alias.resolve(doc) !== undefined) return;
+      if (alias.resolve(doc) !== undefined) return undefined;
       const pos = lc.linePos(alias.range?.[0] ?? 0);
       const text = `*${alias.source}`;
       out.push({
@@ -90,6 +91,9 @@ function aliasProblems(doc: Document, lc: LineCounter): SpecDiagnostic[] {
         line: pos.line,
         column: pos.col,
       });
+      const literal = new Scalar(text);
+      if (alias.range) literal.range = alias.range;
+      return literal;
     },
   });
   return out;
