@@ -43,11 +43,13 @@ async function bindSqlStage(engine: NodeDuckdbEngine, stage: SqlStage, index: nu
   const at = ['stages', index, 'sql'];
   const body = stage.sql.trim().replace(/;\s*$/, '');
   const start = stage.sql.indexOf(body);
-  const parsed = JSON.parse(String((await engine.query(`SELECT json_serialize_sql(${quoteString(body)}) AS j`))[0]?.['j'])) as { error: boolean; error_message?: string; position?: string };
+  const parsed = JSON.parse(String((await engine.query(`SELECT json_serialize_sql(${quoteString(body)}) AS j`))[0]?.['j'])) as { error: boolean; error_message?: string; position?: string; statements?: unknown[] };
   if (parsed.error) {
     const pos = start + Number(parsed.position ?? 0);
     return [{ ...specError(at, `SQL: ${parsed.error_message ?? 'does not parse'}`), offset: { start: pos, end: pos + 1 } }];
   }
+  // nothing but one SELECT is ever run, not even here (the loader reports the extra statements)
+  if (parsed.statements?.length !== 1) return [];
   let columns: { name: string; type: string }[];
   try {
     const rows = await engine.query(`DESCRIBE SELECT * FROM (\n${body}\n) q`);

@@ -110,6 +110,26 @@ describe('batchbook validate', () => {
     expect(errors[0]!.hint).toBe('Did you mean "raw_orders"?');
   });
 
+  it('never runs a second statement smuggled into a sql stage, even on its throwaway engine', async () => {
+    const sql = `  - name: sneaky
+    kind: sql
+    inputs: [raw_orders]
+    sql: "SELECT 1 AS x) q; CREATE TABLE raw_orders_copy AS SELECT * FROM raw_orders; SELECT * FROM (SELECT 1 AS x"
+    schema: [{ name: x, type: integer }]
+  - name: later
+    kind: sql
+    inputs: [raw_orders]
+    sql: "SELECT count(*) AS n FROM raw_orders_copy"
+    schema: [{ name: n, type: integer }]
+`;
+    const dir = await project(`${HEAD}${sql}${OUT}`);
+    const r = await cli(['validate', dir, '--json']);
+    const messages = (JSON.parse(r.stdout) as { diagnostics: Diag[] }).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+    // the SQL is parsed on its own before it is bound, so the ')' that would close the wrapper is a
+    // syntax error; the copy was never made, so the later stage cannot see it
+    expect(messages).toEqual(['a sql stage holds one SELECT statement', 'SQL: syntax error at or near ")"', 'SQL: Catalog Error: Table with name raw_orders_copy does not exist!']);
+  });
+
   it('a DATE really cannot be cast to BIGINT in DuckDB (the run would fail on the first row)', async () => {
     const engine = await NodeDuckdbEngine.open();
     try {
