@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nativeSourceRelation } from '../../node/runner/sourceRelation.js';
 import type { Source } from '../spec/schema.js';
-import { checkCsvHeaders, csvSourceRelation, CsvSourceError, splitCsvLine } from './csvRelation.js';
+import { checkCsvHeaders, csvSourceRelation, CsvSourceError, declaredHeader, readerColumnNames, splitCsvLine } from './csvRelation.js';
 
 const source: Source = {
   format: 'csv',
@@ -38,5 +38,47 @@ describe('CSV headers', () => {
   });
   it('refuses files whose headers differ', () => {
     expect(() => checkCsvHeaders('s', source, ["a;'b c'", "'b c';a"], ['1.csv', '2.csv'])).toThrow(/2.csv has a different header from 1.csv/);
+  });
+});
+
+describe('awkward headers', () => {
+  const positioned: Source = {
+    format: 'csv',
+    path: 'x.csv',
+    schema: [
+      { name: 'id', type: 'string' },
+      { name: 'quoted', type: 'string', position: 2 },
+      { name: 'blank', type: 'string', position: 3 },
+    ],
+  };
+
+  it('gives empty and repeated header names (case-insensitively, as DuckDB compares them) a column<N> name', () => {
+    // '' at 2 → column2; 'A' repeats 'a' → column3; 'column2' now repeats the name given at 2 → column4
+    expect(readerColumnNames(['a', '', 'A', 'column2', ''])).toEqual(['a', 'column2', 'column3', 'column4', 'column5']);
+  });
+
+  it('reads positioned columns by the reader name at their position, the rest by name', () => {
+    const header = checkCsvHeaders('s', positioned, ['id,"say ""hi""",,id'], ['1.csv']);
+    expect(header).toEqual(['id', 'say "hi"', '', 'id']);
+    const rel = csvSourceRelation('s', positioned, ['1.csv'], ['1.csv'], header);
+    expect(rel.sql).toContain(`SELECT "id", "say ""hi""" AS "quoted", "column3" AS "blank", CAST(file_index`);
+    expect(rel.sql).toContain(`columns = {'id': 'VARCHAR', 'say "hi"': 'VARCHAR', 'column3': 'VARCHAR', 'column4': 'VARCHAR'}`);
+  });
+
+  it('without a header, positions place columns in the file and the gaps get column<N> names', () => {
+    const rel = csvSourceRelation('s', { ...positioned, options: { header: false } }, ['1.csv'], ['1.csv'], []);
+    expect(rel.sql).toContain(`columns = {'id': 'VARCHAR', 'column2': 'VARCHAR', 'column3': 'VARCHAR'}`);
+    expect(rel.sql).toContain(`SELECT "id", "column2" AS "quoted", "column3" AS "blank"`);
+  });
+
+  it('a stand-in header for the plan places positioned columns', () => {
+    expect(declaredHeader({ ...positioned, schema: [{ name: 'a', type: 'string', position: 3 }, { name: 'b', type: 'string' }] })).toEqual(['b', '', 'a']);
+  });
+
+  it('a declared column missing from the header is NULL under on_missing: null, an error otherwise', () => {
+    const src: Source = { format: 'csv', path: 'x.csv', schema: [{ name: 'id', type: 'string' }, { name: 'amount', type: 'string' }] };
+    expect(() => checkCsvHeaders('s', src, ['id'], ['1.csv'])).toThrow("source 's': 1.csv has no column 'amount' (its header: id)");
+    const header = checkCsvHeaders('s', { ...src, on_missing: 'null' }, ['id'], ['1.csv']);
+    expect(csvSourceRelation('s', { ...src, on_missing: 'null' }, ['1.csv'], ['1.csv'], header).sql).toContain('SELECT "id", CAST(NULL AS VARCHAR) AS "amount"');
   });
 });

@@ -7,8 +7,9 @@ import { propagateStage, stageInputs } from '../stages/registry.js';
 import type { PropagateContext } from '../stages/stageModule.js';
 import { isTimeZone } from '../stages/cleanse/stepHandlers.js';
 import { didYouMean, specError, specWarning, type SpecDiagnostic, type SpecPath } from './diagnostics.js';
-import type { PipelineSpec } from './schema.js';
+import type { PipelineSpec, StageKind } from './schema.js';
 import { parseCron } from './cron.js';
+import type { SalvageGaps } from './salvage.js';
 
 /** Built-in parameter every pipeline has: the business date a run processes. */
 export const RUN_DATE = 'run_date';
@@ -31,27 +32,34 @@ export function parameterTypes(spec: PipelineSpec): Record<string, DataType> {
 /**
  * Everything a spec means beyond its shape: stage references and order, every column name,
  * every expression's types, the schedule. All problems are collected, none stops the walk.
+ * `gaps` (from salvageSpec) says which parts of a spec with shape errors were left out.
  */
-export function analyzeSpec(spec: PipelineSpec): Analysis {
+export function analyzeSpec(spec: PipelineSpec, gaps?: SalvageGaps): Analysis {
   const diagnostics: SpecDiagnostic[] = [];
   const schemas = new Map<string, Schema>();
   const stepSchemas = new Map<string, readonly Schema[]>();
   const paramTypes = parameterTypes(spec);
-  const allNames = spec.stages.map((s) => s.name);
+  const broken = [...(gaps?.brokenStages ?? [])];
+  const allNames = [...spec.stages.map((s) => s.name), ...broken.map((b) => b.name)];
   const earlier = new Set<string>();
+  const inputsOf = new Map(spec.stages.map((s) => [s.name, stageInputs(s)] as const));
 
   checkParameters(spec, diagnostics);
   checkSources(spec, paramTypes, diagnostics);
   if (spec.schedule) checkSchedule(spec, diagnostics);
+  checkStageOptions(spec, (i) => gaps?.stageIndex[i] ?? i, diagnostics);
 
-  spec.stages.forEach((stage, index) => {
+  spec.stages.forEach((stage, i) => {
+    const index = gaps?.stageIndex[i] ?? i;
+    // broken stages above this one count as defined (their own errors are reported already)
+    while (broken.length && broken[0]!.index < index) earlier.add(broken.shift()!.name);
     const path: SpecPath = ['stages', index];
     if (earlier.has(stage.name)) diagnostics.push(specError([...path, 'name'], `two stages are named '${stage.name}'`, 'stage names must be unique'));
-    const ctx = propagateContext(spec, path, paramTypes, diagnostics, (name, at) => {
+    const ctx = propagateContext(spec, path, paramTypes, diagnostics, gaps?.brokenSources ?? [], (name, at) => {
       if (schemas.has(name)) return schemas.get(name);
       if (earlier.has(name)) return undefined; // it has errors of its own, already reported
       if (name === stage.name) diagnostics.push(specError(at, `stage '${name}' cannot read itself`));
-      else if (allNames.includes(name)) diagnostics.push(specError(at, `stage '${name}' comes later in the pipeline`, `move '${stage.name}' below '${name}'`));
+      else if (allNames.includes(name)) diagnostics.push(laterStageError(at, stage.name, name, inputsOf));
       else diagnostics.push(specError(at, `unknown stage '${name}'`, didYouMean(name, [...earlier]) ?? listHint('stages so far', [...earlier])));
       return undefined;
     });
@@ -62,12 +70,39 @@ export function analyzeSpec(spec: PipelineSpec): Analysis {
       if (result.stepSchemas) stepSchemas.set(stage.name, result.stepSchemas);
     }
   });
+  if (gaps) return { diagnostics: diagnostics.filter((d) => d.severity === 'error'), schemas, stepSchemas, paramTypes };
   const consumed = new Set(spec.stages.flatMap((s) => stageInputs(s)));
   spec.stages.forEach((s, i) => {
     if (s.kind !== 'output' && s.kind !== 'validate' && !consumed.has(s.name)) diagnostics.push(specWarning(['stages', i, 'name'], `nothing reads stage '${s.name}'`, 'connect it to a later stage or an output'));
   });
   if (!spec.stages.some((s) => s.kind === 'output')) diagnostics.push(specWarning(['stages'], 'the pipeline has no output stage, so a run writes nothing'));
   return { diagnostics, schemas, stepSchemas, paramTypes };
+}
+
+/** A stage reading one further down: a cycle when that one reads (through others) back to it. */
+function laterStageError(at: SpecPath, reader: string, read: string, inputsOf: ReadonlyMap<string, readonly string[]>): SpecDiagnostic {
+  const cycle = pathBetween(read, reader, inputsOf);
+  if (cycle) {
+    const names = [reader, ...cycle].map((n) => `'${n}'`).join(' → ');
+    return specError(at, `stages form a cycle: ${names}`, 'a stage can only read stages above it; one of these must read something else');
+  }
+  return specError(at, `stage '${read}' comes later in the pipeline`, `stages run top to bottom: move '${reader}' below '${read}'`);
+}
+
+/** The stages from `from` to `to` following inputs (both included), or undefined. */
+function pathBetween(from: string, to: string, inputsOf: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const seen = new Set<string>();
+  const walk = (name: string): string[] | undefined => {
+    if (name === to) return [name];
+    if (seen.has(name)) return undefined;
+    seen.add(name);
+    for (const next of inputsOf.get(name) ?? []) {
+      const rest = walk(next);
+      if (rest) return [name, ...rest];
+    }
+    return undefined;
+  };
+  return walk(from);
 }
 
 export function checkSpec(spec: PipelineSpec): SpecDiagnostic[] {
@@ -83,6 +118,7 @@ function propagateContext(
   path: SpecPath,
   params: Readonly<Record<string, DataType>>,
   out: SpecDiagnostic[],
+  brokenSources: readonly string[],
   schemaOf: (name: string, at: SpecPath) => Schema | undefined,
 ): PropagateContext & { failed(): boolean } {
   let failed = false;
@@ -102,7 +138,8 @@ function propagateContext(
     },
     source: (name, at) => {
       const s = spec.sources[name];
-      if (!s) error(at, `unknown source '${name}'`, didYouMean(name, Object.keys(spec.sources)) ?? listHint('sources', Object.keys(spec.sources)));
+      if (!s && brokenSources.includes(name)) failed = true;
+      else if (!s) error(at, `unknown source '${name}'`, didYouMean(name, Object.keys(spec.sources)) ?? listHint('sources', Object.keys(spec.sources)));
       return s;
     },
     error,
@@ -167,6 +204,8 @@ function checkSources(spec: PipelineSpec, params: Readonly<Record<string, DataTy
       if (!(m[1]! in params)) out.push(specError(['sources', name, 'path'], `unknown parameter {${m[1]}} in the path`, didYouMean(m[1]!, Object.keys(params)) ?? listHint('parameters', Object.keys(params))));
     }
     if (source.options && source.format !== 'csv') out.push(specWarning(['sources', name, 'options'], `reader options apply to csv sources; this one is ${source.format}`));
+    if (source.max_line_bytes !== undefined && source.format !== 'csv' && source.format !== 'ndjson') out.push(specWarning(['sources', name, 'max_line_bytes'], `max_line_bytes applies to csv and ndjson sources; this one is ${source.format}`));
+    checkPositions(source.schema, ['sources', name, 'schema'], source.format === 'csv' ? undefined : `a ${source.format} source reads its columns by name`, out);
     if (!spec.stages.some((s) => s.kind === 'ingest' && s.source === name)) out.push(specWarning(['sources', name], `no ingest stage reads source '${name}'`));
   }
 }
@@ -176,4 +215,29 @@ function checkSchedule(spec: PipelineSpec, out: SpecDiagnostic[]): void {
   const cron = parseCron(schedule.cron);
   if (!cron.ok) out.push(specError(['schedule', 'cron'], `invalid cron '${schedule.cron}': ${cron.error}`, 'five fields: minute hour day-of-month month day-of-week, e.g. "0 2 * * *"'));
   if (!isTimeZone(schedule.timezone)) out.push(specError(['schedule', 'timezone'], `unknown time zone '${schedule.timezone}'`, 'use an IANA name such as Europe/Berlin or UTC'));
+}
+
+/** `position` reads a CSV column by its place in the file; anywhere else it means nothing. */
+function checkPositions(columns: readonly { position?: number | undefined }[], at: SpecPath, refused: string | undefined, out: SpecDiagnostic[]): void {
+  const seen = new Map<number, number>();
+  columns.forEach((c, i) => {
+    if (c.position === undefined) return;
+    const here = [...at, i, 'position'];
+    if (refused) out.push(specError(here, `'position' applies to csv source columns: ${refused}`));
+    else if (seen.has(c.position)) out.push(specError(here, `columns ${seen.get(c.position)! + 1} and ${i + 1} both read position ${c.position}`));
+    seen.set(c.position, i);
+  });
+}
+
+const REJECTING_KINDS: ReadonlySet<StageKind> = new Set(['ingest', 'cleanse', 'validate']);
+
+/** Reject limits only mean something on stages that can reject rows; positions only on sources. */
+function checkStageOptions(spec: PipelineSpec, indexOf: (i: number) => number, out: SpecDiagnostic[]): void {
+  spec.stages.forEach((stage, i) => {
+    const at: SpecPath = ['stages', indexOf(i)];
+    if (stage.kind === 'sql') checkPositions(stage.schema, [...at, 'schema'], 'a sql stage declares the columns its query returns', out);
+    for (const key of ['max_rejects', 'max_reject_ratio'] as const) {
+      if (stage[key] !== undefined && !REJECTING_KINDS.has(stage.kind)) out.push(specWarning([...at, key], `a ${stage.kind} stage never rejects rows, so '${key}' has no effect`));
+    }
+  });
 }

@@ -104,7 +104,67 @@ describe('loadSpec', () => {
   });
 
   it('flags a stage that reads a later stage', () => {
-    const spec = GOOD.replace('input: clean_orders\n    format', 'input: clean_orders\n    format').replace('    input: raw_orders\n', '    input: out\n');
-    expect(errors(loadSpec(spec).diagnostics)[0]).toMatchObject({ message: "stage 'out' comes later in the pipeline", hint: "move 'clean_orders' below 'out'" });
+    const spec = GOOD.replace('input: clean_orders\n    format', 'input: raw_orders\n    format').replace('    input: raw_orders\n    steps', '    input: out\n    steps');
+    expect(errors(loadSpec(spec).diagnostics)[0]).toMatchObject({ message: "stage 'out' comes later in the pipeline", hint: "stages run top to bottom: move 'clean_orders' below 'out'" });
+  });
+});
+
+describe('loadSpec finds everything in one pass', () => {
+  it('an unknown top-level key does not hide a misspelt stage reference or an expression error', () => {
+    const spec = `${GOOD.replace('input: raw_orders', 'input: raw_order')}shedule: { cron: "0 2 * * *" }\n`;
+    const diags = errors(loadSpec(spec).diagnostics);
+    // line 16 is '    input: raw_order' (value at column 12); line 24 (after GOOD's 23) is the unknown key
+    expect(diags.map((d) => `${at(d)} ${d.message}`).sort()).toEqual(["16:12 unknown stage 'raw_order'", "24:1 unknown key 'shedule'"]);
+  });
+
+  it('a stage of the wrong shape is reported once: stages reading it are not told it is unknown', () => {
+    const spec = GOOD.replace('kind: cleanse', 'kind: cleans').replace('input: clean_orders', 'input: clean_ordes');
+    const messages = errors(loadSpec(spec).diagnostics).map((d) => d.message);
+    expect(messages.sort()).toEqual(["unknown kind 'cleans'", "unknown stage 'clean_ordes'"]);
+  });
+
+  it('an unquoted glob is located and the fix named, not an internal error; the rest is still checked', () => {
+    const loaded = loadSpec(GOOD.replace('path: pos/orders_{run_date}.csv', 'path: *.csv').replace('input: raw_orders', 'input: raw_ordrs'));
+    expect(loaded.spec).toBeUndefined();
+    expect(errors(loaded.diagnostics)).toEqual([
+      expect.objectContaining({ message: "'*.csv' is read as a YAML alias, but no anchor '&.csv' is defined above it", hint: "if it is a value such as a glob, quote it: '*.csv'", line: 6, column: 11 }),
+      expect.objectContaining({ message: "unknown stage 'raw_ordrs'", line: 16, column: 12 }),
+    ]);
+  });
+
+  it('anchors and aliases work, and an error inside aliased content is located at the alias', () => {
+    const spec = GOOD.replace('  pos:\n', '  pos: &pos\n').replace('{ name: amount, type: string }', '{ name: amount, type: strin }').replace('stages:\n', '  pos2: *pos\nstages:\n');
+    const diags = errors(loadSpec(spec).diagnostics).filter((d) => d.message.startsWith('unknown type'));
+    // line 9 '      - { name: amount, type: strin }': 'strin' at column 31; line 10 '  pos2: *pos': the alias at column 9
+    expect(diags.map((d) => `${d.path.slice(0, 2).join('.')} ${at(d)}`).sort()).toEqual(['sources.pos 9:31', 'sources.pos2 10:9']);
+  });
+
+  it('a missing format names the key and its choices', () => {
+    const diags = errors(loadSpec(GOOD.replace('    format: csv\n', '')).diagnostics);
+    expect(diags).toEqual([expect.objectContaining({ message: "missing required key 'format'", hint: 'one of: csv, json, ndjson, parquet', path: ['sources', 'pos'] })]);
+  });
+
+  it('calls a cycle a cycle and names its stages', () => {
+    const spec = GOOD.replace('    input: raw_orders\n', '    input: out\n');
+    expect(errors(loadSpec(spec).diagnostics)[0]).toMatchObject({ message: "stages form a cycle: 'clean_orders' → 'out' → 'clean_orders'" });
+  });
+
+  it("accepts ';' inside string literals and comments of a sql stage, and refuses a second statement", () => {
+    const sqlStage = (sql: string) => `${GOOD}  - name: s\n    kind: sql\n    inputs: [clean_orders]\n    sql: ${JSON.stringify(sql)}\n    schema: [{ name: x, type: string }]\n`;
+    expect(errors(loadSpec(sqlStage("SELECT concat(order_id, '; ', amount) AS x FROM clean_orders -- a; b")).diagnostics)).toEqual([]);
+    expect(errors(loadSpec(sqlStage('SELECT 1 AS x; DROP TABLE clean_orders')).diagnostics).map((d) => d.message)).toEqual(['a sql stage holds one SELECT statement']);
+  });
+
+  it('refuses a date format code DuckDB does not know, at the format', () => {
+    const spec = GOOD.replace('      - { step: parse_number, column: amount, type: "decimal(12,2)" }', '      - { step: parse_date, column: amount, formats: ["%Y-%m-%d", "%Q-%Y"] }');
+    const diags = errors(loadSpec(spec).diagnostics);
+    expect(diags).toEqual([expect.objectContaining({ message: "'%Q' in format '%Q-%Y' is not a date format code", path: ['stages', 1, 'steps', 0, 'formats', 1], line: 18, column: 67 })]);
+  });
+
+  it('checks positions and reject limits', () => {
+    const spec = GOOD.replace('      - { name: amount, type: string }', '      - { name: amount, type: string, position: 1 }\n      - { name: other, type: string, position: 1 }').replace('    kind: output\n', '    kind: output\n    max_rejects: 3\n');
+    const diags = loadSpec(spec).diagnostics;
+    expect(diags.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual(['columns 2 and 3 both read position 1']);
+    expect(diags.some((d) => d.severity === 'warning' && d.message === "a output stage never rejects rows, so 'max_rejects' has no effect")).toBe(true);
   });
 });

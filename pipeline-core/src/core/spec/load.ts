@@ -1,8 +1,9 @@
-import { Document, LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { Document, LineCounter, Scalar, isMap, isScalar, isSeq, parseDocument, visit, type Node } from 'yaml';
 import type { z } from 'zod';
 import { pipelineSchema, SPEC_VERSION, type PipelineSpec } from './schema.js';
-import { didYouMean, hasErrors, specError, type SpecDiagnostic, type SpecPath } from './diagnostics.js';
-import { checkSpec } from './analyze.js';
+import { didYouMean, formatPath, hasErrors, specError, type SpecDiagnostic, type SpecPath } from './diagnostics.js';
+import { analyzeSpec, checkSpec } from './analyze.js';
+import { salvageSpec, type Salvaged } from './salvage.js';
 import { knownKeysAt } from './introspect.js';
 
 export interface LoadedSpec {
@@ -13,6 +14,18 @@ export interface LoadedSpec {
   /** The YAML document, kept so saving preserves comments and key order. */
   readonly document: Document;
   readonly diagnostics: readonly SpecDiagnostic[];
+  /**
+   * The spec as far as it could be understood, for checks that come after loading (binding SQL):
+   * the parsed spec when its shape is right, else the parts that parse with what was left out.
+   */
+  readonly partial?: Salvaged;
+  /** Line starts of the text, so problems found later (SQL bound in DuckDB) can be located too. */
+  readonly lineCounter?: LineCounter;
+}
+
+/** Locates problems found after loading (e.g. by binding SQL in an engine) the way the loader's own are. */
+export function locateLater(loaded: LoadedSpec, diags: readonly SpecDiagnostic[]): SpecDiagnostic[] {
+  return loaded.lineCounter ? locate(diags, loaded.document, loaded.lineCounter) : [...diags];
 }
 
 /**
@@ -27,21 +40,72 @@ export function loadSpec(text: string): LoadedSpec {
     const pos = lineCounter.linePos(e.pos[0]);
     diagnostics.push({ ...specError([], `YAML syntax: ${firstLine(e.message)}`), line: pos.line, column: pos.col });
   }
-  if (diagnostics.length > 0) return { input: undefined, document, diagnostics };
+  if (diagnostics.length > 0) return { input: undefined, document, diagnostics, lineCounter };
+  const aliases = aliasProblems(document, lineCounter);
 
-  const input: unknown = document.toJS({ maxAliasCount: 100 });
+  const converted = toPlainData(document);
+  if ('problem' in converted) return { input: undefined, document, diagnostics: locate([converted.problem], document, lineCounter), lineCounter };
+  const input = converted.input;
   const versionProblem = checkVersion(input);
-  if (versionProblem) return { input, document, diagnostics: locate([versionProblem], document, lineCounter) };
+  if (versionProblem) return { input, document, diagnostics: locate([versionProblem], document, lineCounter), lineCounter };
 
   const parsed = pipelineSchema.safeParse(input);
+  let partial: Salvaged | undefined;
   if (!parsed.success) {
     diagnostics.push(...parsed.error.issues.flatMap((i) => fromZodIssue(i, input)));
+    partial = salvageSpec(input);
+    if (partial) diagnostics.push(...salvagedProblems(partial, diagnostics));
   } else {
+    partial = { spec: parsed.data as PipelineSpec };
     diagnostics.push(...checkSpec(parsed.data as PipelineSpec));
   }
-  const located = locate(diagnostics, document, lineCounter);
+  const located = [...aliases, ...locate(diagnostics, document, lineCounter)];
   const ok = parsed.success && !hasErrors(located);
-  return ok ? { spec: parsed.data as PipelineSpec, input, document, diagnostics: located } : { input, document, diagnostics: located };
+  const common = { input, document, diagnostics: located, lineCounter, ...(partial ? { partial } : {}) };
+  return ok ? { spec: parsed.data as PipelineSpec, ...common } : common;
+}
+
+/**
+ * Reference and expression errors in the parts of a misshapen spec that do parse, so the first
+ * shape error does not hide them; those already reported at the same place are left out.
+ */
+function salvagedProblems(salvaged: Salvaged, shapeProblems: readonly SpecDiagnostic[]): SpecDiagnostic[] {
+  const seen = new Set(shapeProblems.map((d) => `${formatPath(d.path)}|${d.message}`));
+  return analyzeSpec(salvaged.spec, salvaged.gaps).diagnostics.filter((d) => !seen.has(`${formatPath(d.path)}|${d.message}`));
+}
+
+/**
+ * An alias whose anchor does not exist: most often an unquoted value starting with '*'
+ * (`path: *.csv`), which YAML reads as an alias. Located at the alias, with the fix; the alias
+ * is then read as the text it looks like, so the rest of the file is still checked.
+ */
+function aliasProblems(doc: Document, lc: LineCounter): SpecDiagnostic[] {
+  const out: SpecDiagnostic[] = [];
+  visit(doc, {
+    Alias(_key, alias) {
+      if (alias.resolve(doc) !== undefined) return undefined;
+      const pos = lc.linePos(alias.range?.[0] ?? 0);
+      const text = `*${alias.source}`;
+      out.push({
+        ...specError([], `'${text}' is read as a YAML alias, but no anchor '&${alias.source}' is defined above it`, `if it is a value such as a glob, quote it: '${text}'`),
+        line: pos.line,
+        column: pos.col,
+      });
+      const literal = new Scalar(text);
+      if (alias.range) literal.range = alias.range;
+      return literal;
+    },
+  });
+  return out;
+}
+
+/** The document as plain data; the yaml package's own refusals (alias bombs…) become a diagnostic. */
+function toPlainData(doc: Document): { input: unknown } | { problem: SpecDiagnostic } {
+  try {
+    return { input: doc.toJS({ maxAliasCount: 100 }) as unknown };
+  } catch (e) {
+    return { problem: specError([], `YAML: ${firstLine(e instanceof Error ? e.message : String(e))}`, 'anchors (&name) and aliases (*name) may be used, but not to expand the file many times over') };
+  }
 }
 
 function firstLine(s: string): string {
@@ -89,6 +153,9 @@ function fromZodIssue(issue: ZodIssue, input: unknown): SpecDiagnostic[] {
       return [specError(path, `expected ${issue.expected}, found ${describe(got)}`)];
     }
     case 'invalid_value':
+      if (valueAt(input, path) === undefined) {
+        return [specError(path.slice(0, -1), `missing required key '${String(path[path.length - 1])}'`, `one of: ${issue.values.map(String).join(', ')}`)];
+      }
       return [specError(path, `'${String(valueAt(input, path))}' is not allowed`, didYouMean(String(valueAt(input, path)), issue.values.map(String)) ?? `expected one of: ${issue.values.map(String).join(', ')}`)];
     default:
       return [specError(path, issue.message)];
@@ -125,12 +192,32 @@ function locate(diags: readonly SpecDiagnostic[], doc: Document, lc: LineCounter
       if (!block) {
         start = node.range[0] + quote + d.offset.start;
         end = node.range[0] + quote + Math.max(d.offset.end, d.offset.start + 1);
+      } else if (node.type === 'BLOCK_LITERAL' && doc.contents) {
+        start = blockOffset(node, d.offset.start, lc) ?? start;
+        end = start + Math.max(1, d.offset.end - d.offset.start);
       }
     }
     const s = lc.linePos(start);
     const e = lc.linePos(end);
     return { ...d, line: s.line, column: s.col, endLine: e.line, endColumn: e.col };
   });
+}
+
+/**
+ * The file offset of a character of a literal block (`sql: |`): its value's lines are the
+ * file's lines after the indicator, less their indentation. Undefined when it cannot be told.
+ */
+function blockOffset(node: Node, offset: number, lc: LineCounter): number | undefined {
+  const value = (node as { value?: unknown }).value;
+  if (typeof value !== 'string' || !node.range) return undefined;
+  const before = value.slice(0, offset).split('\n');
+  const firstContentLine = lc.linePos(node.range[0]).line + 1 + before.length - 1;
+  const lineStart = lc.lineStarts[firstContentLine - 1];
+  const nextStart = lc.lineStarts[firstContentLine];
+  const valueLine = value.split('\n')[before.length - 1] ?? '';
+  if (lineStart === undefined) return undefined;
+  const indent = (nextStart ?? lineStart) - lineStart - 1 - valueLine.length;
+  return indent >= 0 ? lineStart + indent + before[before.length - 1]!.length : undefined;
 }
 
 /** The node at path, or the deepest existing ancestor. A path ending in a key of a map points at the key. */

@@ -37,6 +37,9 @@ export const dataTypeSchema = z
 export const columnSchema = z.strictObject({
   name: columnNameSchema,
   type: dataTypeSchema,
+  position: z.number().int().min(1).max(100_000).optional().meta({
+    description: "source columns only: read the file's column at this position (1 = first) whatever its header says — for empty, quoted or duplicate header names",
+  }),
   description: z.string().optional(),
 });
 
@@ -67,6 +70,12 @@ export const csvOptionsSchema = z.strictObject({
   null_values: z.array(z.string()).optional(),
 });
 
+/** Limits on rejected rows: above either, the run fails instead of publishing a mostly-rejected day. */
+const rejectLimits = {
+  max_rejects: z.number().int().min(0).optional().meta({ description: 'the run fails when more rows than this are rejected' }),
+  max_reject_ratio: z.number().min(0).max(1).optional().meta({ description: 'the run fails when more than this share (0..1) of the rows read is rejected' }),
+};
+
 export const sourceSchema = z.strictObject({
   format: z.enum(['csv', 'json', 'ndjson', 'parquet']),
   path: relativePathSchema.meta({
@@ -74,12 +83,22 @@ export const sourceSchema = z.strictObject({
   }),
   options: csvOptionsSchema.optional(),
   schema: z.array(columnSchema).min(1),
+  // `on_missing: null` unquoted is YAML's null: it means what the user wrote
+  on_missing: z.union([z.enum(['error', 'null']), z.null().transform(() => 'null' as const)]).optional().meta({
+    description: 'a declared column missing from a file: error (the default) stops the run naming the column and the file; null reads it as NULL',
+  }),
+  max_line_bytes: z.number().int().min(1024).max(1 << 30).optional().meta({
+    description: 'csv and ndjson: the longest line the reader accepts (default 2000000, as DuckDB max_line_size); a longer line is a reject',
+  }),
+  follow_links: z.boolean().optional().meta({ description: 'land files and folders of the inbox that are symbolic links (refused by default)' }),
+  ...rejectLimits,
   description: z.string().optional(),
 });
 
 const common = {
   name: nameSchema,
   description: z.string().optional(),
+  ...rejectLimits,
 };
 
 export const ingestStageSchema = z.strictObject({ ...common, kind: z.literal('ingest'), source: nameSchema });

@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { relative, resolve } from 'node:path';
 import pc from 'picocolors';
-import { formatDiagnostic, hasErrors } from '../../core/spec/diagnostics.js';
+import { formatDiagnostic, hasErrors, type SpecDiagnostic } from '../../core/spec/diagnostics.js';
+import { locateLater } from '../../core/spec/load.js';
+import { checkSqlStages } from './checkSqlStages.js';
 import { compileDuckdbPlan } from '../../core/compile/duckdb/plan.js';
 import { ParamError, resolveParams, substitutePath } from '../../core/spec/params.js';
 import { RUN_DATE } from '../../core/spec/analyze.js';
@@ -22,6 +24,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: number,
+    /** The spec's problems, for --json output. */
+    readonly diagnostics?: readonly SpecDiagnostic[],
   ) {
     super(message);
   }
@@ -43,9 +47,30 @@ export async function loadValidProject(path: string, out: NodeJS.WritableStream 
   for (const d of diags.filter((x) => x.severity === 'warning')) out.write(`${pc.yellow(formatDiagnostic(d, file))}\n`);
   if (!project.loaded.spec || hasErrors(diags)) {
     for (const d of diags.filter((x) => x.severity === 'error')) out.write(`${pc.red(formatDiagnostic(d, file))}\n`);
-    throw new CliError(`${file}: ${diags.filter((x) => x.severity === 'error').length} problem(s); the pipeline was not run`, EXIT.usage);
+    throw new CliError(`${file}: ${diags.filter((x) => x.severity === 'error').length} problem(s); the pipeline was not run`, EXIT.usage, diags);
   }
   return project as Project & { loaded: { spec: NonNullable<Project['loaded']['spec']> } };
+}
+
+/**
+ * Every problem the spec has, the run would meet before reading data included: the loader's
+ * (shape, references, expressions) and the sql stages bound in DuckDB. Exit 2 when any is an error.
+ */
+async function validateCommand(path: string, json: boolean): Promise<number> {
+  const project = await openProject(path).catch((e: unknown) => {
+    throw e instanceof ProjectError ? new CliError(e.message, EXIT.usage) : e;
+  });
+  const file = relative(process.cwd(), project.specPath) || project.specPath;
+  const { loaded } = project;
+  const partial = loaded.partial;
+  const sql = partial ? locateLater(loaded, await checkSqlStages(partial.spec, partial.gaps)) : [];
+  const diags = [...loaded.diagnostics, ...sql];
+  const errors = diags.filter((d) => d.severity === 'error').length;
+  for (const d of diags) process.stderr.write(`${(d.severity === 'error' ? pc.red : pc.yellow)(formatDiagnostic(d, file))}\n`);
+  if (json) process.stdout.write(`${JSON.stringify({ status: errors ? 'invalid' : 'valid', exit_code: errors ? EXIT.usage : EXIT.ok, file, diagnostics: diags }, null, 2)}\n`);
+  if (errors) process.stderr.write(`${pc.red('batchbook:')} ${file}: ${errors} problem(s)\n`);
+  else process.stderr.write(`${pc.green('✓')} ${file}: ${partial?.spec.stages.length ?? 0} stages, no problems\n`);
+  return errors ? EXIT.usage : EXIT.ok;
 }
 
 /** The progress display: a consumer of the same runner events the run's log is written from. */
@@ -66,9 +91,9 @@ export function buildCli(): Command {
     .command('validate')
     .description('check a pipeline spec and list every problem with its line:column')
     .argument('<project>', 'project folder or pipeline.yaml')
-    .action(async (path: string) => {
-      const project = await loadValidProject(path);
-      process.stderr.write(`${pc.green('✓')} ${relative(process.cwd(), project.specPath)}: ${project.loaded.spec.stages.length} stages, no problems\n`);
+    .option('--json', 'print the problems as JSON on stdout')
+    .action(async (path: string, opts: { json?: boolean }) => {
+      process.exitCode = await validateCommand(path, opts.json ?? false);
     });
 
   program
@@ -151,22 +176,29 @@ export function buildCli(): Command {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildCli();
+  // a caller that asked for JSON gets JSON on stdout on every exit path, failures included
+  const json = argv.includes('--json');
+  const fail = (code: number, message: string, diagnostics?: readonly SpecDiagnostic[]): number => {
+    if (json) process.stdout.write(`${JSON.stringify({ status: diagnostics ? 'invalid' : 'error', exit_code: code, error: { message }, ...(diagnostics ? { diagnostics } : {}) }, null, 2)}\n`);
+    return code;
+  };
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT.usage;
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : fail(EXIT.usage, e.message);
     if (e instanceof CliError) {
       process.stderr.write(`${pc.red('batchbook:')} ${e.message}\n`);
-      return e.exitCode;
+      return fail(e.exitCode, e.message, e.diagnostics);
     }
     if (e instanceof ParamError) {
       process.stderr.write(`${pc.red('batchbook:')} ${e.message}\n`);
-      return EXIT.usage;
+      return fail(EXIT.usage, e.message);
     }
-    process.stderr.write(`${pc.red('batchbook: internal error:')} ${e instanceof Error ? e.message : String(e)}\n`);
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`${pc.red('batchbook: internal error:')} ${message}\n`);
     if (process.env['BATCHBOOK_DEBUG'] && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-    return EXIT.runtime;
+    return fail(EXIT.runtime, `internal error: ${message}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { chmod, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, readlink, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { PipelineSpec } from '../../core/spec/schema.js';
@@ -64,6 +64,27 @@ async function readManifest(folder: string): Promise<ManifestEntry[]> {
 }
 
 /**
+ * A file or folder of the inbox that is a symbolic link could point anywhere on the machine, and
+ * would be landed and published without a word: refused unless the source says follow_links.
+ */
+async function refuseLinks(source: string, inbox: string, matches: readonly string[]): Promise<void> {
+  const checked = new Set<string>();
+  for (const rel of matches) {
+    const parts = rel.split('/');
+    for (let n = 1; n <= parts.length; n++) {
+      const sub = parts.slice(0, n).join('/');
+      if (checked.has(sub)) continue;
+      checked.add(sub);
+      const abs = join(inbox, sub);
+      if (!(await lstat(abs)).isSymbolicLink()) continue;
+      const target = await readlink(abs).catch(() => '?');
+      const what = n < parts.length ? `the folder ${sub} (holding ${rel})` : sub;
+      throw new LandingError(`source '${source}': ${what} in the inbox is a symbolic link to ${target}; links are not landed unless the source says follow_links: true`);
+    }
+  }
+}
+
+/**
  * Lands each source's incoming files into the raw zone before anything reads them:
  * `<lake>/raw/<source>/<run_date>/<path in inbox>`, read-only, with a sha256 manifest.
  * Landing the same bytes again is a no-op; different bytes at a landed path are refused,
@@ -76,6 +97,7 @@ export async function landSources(spec: PipelineSpec, params: ParamValues, inbox
     const pattern = substitutePath(source.path, params);
     const matches = (await glob(pattern, { cwd: inbox, onlyFiles: true, dot: false })).sort();
     if (matches.length === 0) throw new LandingError(`source '${name}': no file in ${inbox} matches ${pattern}`);
+    if (!source.follow_links) await refuseLinks(name, inbox, matches);
     const folder = rawFolder(lake, name, runDate);
     const manifest = await readManifest(folder);
     const files: LandedFile[] = [];

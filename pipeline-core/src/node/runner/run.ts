@@ -16,6 +16,7 @@ import { EXIT, type ExitCode, type OutputFile, type OutputReport, type RejectsRe
 import { nativeSourceRelation } from './sourceRelation.js';
 import { ProfilingEngine } from './profile.js';
 import type { StageProfile } from '../../core/ops/runReport.js';
+import { checkRejectLimits } from './rejectLimits.js';
 import { openRunOps, type RunOpsOptions } from '../ops/runOps.js';
 import type { AlertOutcome } from '../ops/alerts.js';
 
@@ -128,6 +129,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     };
     execution = await executePlan(profiler ?? engine, plan, { now: () => performance.now(), cpuNow: cpuMs, onEvent });
     profile = await profiler?.profiles(execution.stages);
+    const overLimit = await checkRejectLimits(engine, opts.spec, execution.stages);
+    if (overLimit) throw new StageFailure(overLimit.stage, new Error(overLimit.message));
     const stopOutputs = execution.rules.some((r) => r.status === 'fail' && r.action === 'fail');
     rejects = await writeRejects(engine, plan, execution, staging, String(params[RUN_DATE]));
     if (!stopOutputs) outputs = await writeOutputs(engine, plan, staging, lake);
@@ -194,10 +197,12 @@ async function engineThreads(engine: NodeDuckdbEngine): Promise<number | undefin
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-/** Errors from DuckDB carry a multi-line context; the first line is the cause. */
+/** Errors from DuckDB carry a multi-line context; the first line is the cause (plus the fix for an over-long line). */
 function cleanMessage(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return msg.split('\n').filter((l) => l.trim() !== '')[0] ?? msg;
+  const first = msg.split('\n').filter((l) => l.trim() !== '')[0] ?? msg;
+  const long = /Maximum line size of (\d+) bytes exceeded/.exec(msg);
+  return long ? `${first}: the line is longer than ${long[1]} bytes; set max_line_bytes on the source to read it` : first;
 }
 
 function trackPeakMemory(): { stop(): number } {

@@ -200,7 +200,8 @@ describe('bad input files', () => {
     made.push(dir);
     const res = await cli(['run', dir, '--param', 'run_date=2026-01-01']);
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/error in raw: .*people\.parquet/);
+    // the file is checked before any stage reads it, so the error names the source and the file
+    expect(res.stderr).toMatch(/error: source 'people': raw\/people\/2026-01-01\/people\.parquet is not a readable Parquet file/);
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -4,7 +4,8 @@ import type { SourceRelation } from '../../core/stages/stageModule.js';
 import type { SqlEngine } from '../../core/execute/sqlEngine.js';
 import { duckdbType } from '../../core/types/dataType.js';
 import { quoteIdent, quoteString } from '../../core/compile/sql.js';
-import { checkCsvHeaders, csvSourceRelation, CsvSourceError } from '../../core/preview/csvRelation.js';
+import { checkCsvHeaders, csvSourceRelation, CsvSourceError, declaredHeader } from '../../core/preview/csvRelation.js';
+import { checkJsonKeys, checkParquetColumns, SourceColumnsError, type MissingColumns } from './sourceColumns.js';
 
 export class SourceError extends Error {}
 
@@ -44,23 +45,47 @@ export async function nativeSourceRelation(
   }
   switch (source.format) {
     case 'csv':
-      return csvRelation(name, source, absFiles, shownFiles, pinned, checkHeaders);
+      return csvRelation(name, source, absFiles, shownFiles, checkHeaders);
     case 'ndjson':
-      return ndjsonRelation(name, absFiles, shownFiles, pinned);
+      if (checkHeaders) await checkedColumns(() => checkJsonKeys(name, source, absFiles, shownFiles));
+      return ndjsonRelation(name, source, absFiles, shownFiles, pinned);
     case 'json':
+      if (checkHeaders) await checkedColumns(() => checkJsonKeys(name, source, absFiles, shownFiles));
       return {
         rowNumbers: 'insertion',
         sql: `SELECT ${pinned.map(quoteIdent).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(NULL AS VARCHAR) AS _bb_error FROM read_json(${sqlList(absFiles)}, format = 'array', columns = {${pinned.map((c) => `${quoteString(c)}: 'VARCHAR'`).join(', ')}})`,
         files: shownFiles,
       };
-    case 'parquet':
-      return parquetRelation(source, absFiles, shownFiles, probe ? await parquetTypes(probe, absFiles[0]!) : new Map());
+    case 'parquet': {
+      const missing = checkHeaders ? await checkedColumns(() => checkParquetColumns(name, source, absFiles, shownFiles)) : new Map<number, readonly string[]>();
+      const absent = missingEverywhere(missing, absFiles.length);
+      // files that lack some columns (on_missing: null) are read by name, the gaps as NULL
+      const byName = missing.size > 0 && absent.size < pinned.length;
+      const stored = probe && !byName ? await parquetTypes(probe, absFiles[0]!) : new Map<string, string>();
+      return parquetRelation(source, absFiles, shownFiles, stored, absent, byName);
+    }
   }
 }
 
-async function csvRelation(name: string, source: Source, absFiles: readonly string[], shownFiles: readonly string[], pinned: readonly string[], checkHeaders: boolean): Promise<SourceRelation> {
+/** Declared columns that no file has (read as NULL under on_missing: null). */
+function missingEverywhere(missing: MissingColumns, files: number): Set<string> {
+  if (missing.size < files) return new Set();
+  const lists = [...missing.values()];
+  return new Set(lists[0]!.filter((c) => lists.every((l) => l.includes(c))));
+}
+
+/** The column checks' refusals reach the user as SourceErrors, like the CSV header check's. */
+async function checkedColumns<T>(check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (e) {
+    throw e instanceof SourceColumnsError ? new SourceError(e.message) : e;
+  }
+}
+
+async function csvRelation(name: string, source: Source, absFiles: readonly string[], shownFiles: readonly string[], checkHeaders: boolean): Promise<SourceRelation> {
   const o = source.options ?? {};
-  let columns: readonly string[] = pinned;
+  let columns: readonly string[] = declaredHeader(source);
   if ((o.header ?? true) && checkHeaders) {
     const encoding: BufferEncoding = o.encoding === 'latin-1' ? 'latin1' : o.encoding === 'utf-16' ? 'utf16le' : 'utf8';
     const firstLines = await Promise.all(absFiles.map((f) => firstLine(f, encoding)));
@@ -74,9 +99,10 @@ async function csvRelation(name: string, source: Source, absFiles: readonly stri
 }
 
 /** NDJSON is read line by line, so a line that is not JSON becomes a reject with its line number. */
-function ndjsonRelation(_name: string, absFiles: readonly string[], shownFiles: readonly string[], pinned: readonly string[]): SourceRelation {
+function ndjsonRelation(_name: string, source: Source, absFiles: readonly string[], shownFiles: readonly string[], pinned: readonly string[]): SourceRelation {
   const fields = pinned.map((c) => `CASE WHEN _ok THEN json_extract_string(line, ${quoteString(`$.${JSON.stringify(c)}`)}) END AS ${quoteIdent(c)}`).join(', ');
-  const lines = `SELECT line, CAST(file_index AS INTEGER) AS _bb_file, row_number() OVER () AS _bb_row FROM read_csv(${sqlList(absFiles)}, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x1e', quote = '', escape = '', auto_detect = false, strict_mode = false)`;
+  const maxLine = source.max_line_bytes ? `, max_line_size = ${source.max_line_bytes}` : '';
+  const lines = `SELECT line, CAST(file_index AS INTEGER) AS _bb_file, row_number() OVER () AS _bb_row FROM read_csv(${sqlList(absFiles)}, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x1e', quote = '', escape = '', auto_detect = false, strict_mode = false${maxLine})`;
   return {
     lineOffset: 0,
     sql: `SELECT ${fields}, _bb_file, _bb_row, CASE WHEN NOT _ok THEN 'not valid JSON: ' || left(line, 120) END AS _bb_error FROM (SELECT *, coalesce(json_valid(line), FALSE) AND starts_with(ltrim(line), '{') AS _ok FROM (${lines}) WHERE line IS NOT NULL AND trim(line) <> '')`,
@@ -102,19 +128,27 @@ const WIDENS_TO_BIGINT = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'U
  * other columns are read as text and cast by the ingest stage, bad values becoming rejects. Rows
  * are numbered within their file by the reader itself (file_row_number).
  */
-function parquetRelation(source: Source, absFiles: readonly string[], shownFiles: readonly string[], stored: ReadonlyMap<string, string>): SourceRelation {
+function parquetRelation(
+  source: Source,
+  absFiles: readonly string[],
+  shownFiles: readonly string[],
+  stored: ReadonlyMap<string, string>,
+  absent: ReadonlySet<string>,
+  byName: boolean,
+): SourceRelation {
   const typed = source.schema.filter((c) => {
     const t = stored.get(c.name);
     const want = duckdbType(c.type);
-    return c.type !== 'string' && t !== undefined && (t === want || (want === 'BIGINT' && WIDENS_TO_BIGINT.has(t)));
+    return c.type !== 'string' && !absent.has(c.name) && t !== undefined && (t === want || (want === 'BIGINT' && WIDENS_TO_BIGINT.has(t)));
   });
   const isTyped = new Set(typed.map((c) => c.name));
-  const cols = source.schema.map((c) => `CAST(${quoteIdent(c.name)} AS ${isTyped.has(c.name) ? duckdbType(c.type) : 'VARCHAR'}) AS ${quoteIdent(c.name)}`);
+  const read = (c: Source['schema'][number]) => (absent.has(c.name) ? 'CAST(NULL AS VARCHAR)' : `CAST(${quoteIdent(c.name)} AS ${isTyped.has(c.name) ? duckdbType(c.type) : 'VARCHAR'})`);
+  const cols = source.schema.map((c) => `${read(c)} AS ${quoteIdent(c.name)}`);
   return {
     rowNumbers: 'file',
     typed: typed.map((c) => c.name),
     errorFree: true,
-    sql: `SELECT ${cols.join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(file_row_number + 1 AS BIGINT) AS _bb_row, CAST(NULL AS VARCHAR) AS _bb_error FROM read_parquet(${sqlList(absFiles)}, file_row_number = true)`,
+    sql: `SELECT ${cols.join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(file_row_number + 1 AS BIGINT) AS _bb_row, CAST(NULL AS VARCHAR) AS _bb_error FROM read_parquet(${sqlList(absFiles)}, file_row_number = true${byName ? ', union_by_name = true' : ''})`,
     files: shownFiles,
   };
 }

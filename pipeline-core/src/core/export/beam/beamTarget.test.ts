@@ -112,8 +112,9 @@ describe('beam target refusals name the construct, the target and the stage, and
   });
 
   it('a parse_date format code Python reads differently', () => {
-    const r = refused(SPEC.replace('formats: ["%Y-%m-%d"]', 'formats: ["%Y-%m-%e"]'));
-    expect(r).toEqual([expect.objectContaining({ target: 'beam', stage: 'class', construct: 'parse_date format code %e' })]);
+    // %g (milliseconds) is a DuckDB code Python's strptime lacks (%e, used before, is not a DuckDB code either: the spec check refuses it)
+    const r = refused(SPEC.replace('formats: ["%Y-%m-%d"]', 'formats: ["%Y-%m-%d.%g"]'));
+    expect(r).toEqual([expect.objectContaining({ target: 'beam', stage: 'class', construct: 'parse_date format code %g' })]);
   });
 
   it('a regex rule with POSIX classes', () => {

@@ -4,6 +4,7 @@ import { duckdbLiteral, quoteIdent, quoteString, RESERVED_PREFIX } from '../../c
 import type { SpecPath } from '../../spec/diagnostics.js';
 import type { DuckdbContext, PropagateContext } from '../stageModule.js';
 import type { CleanseStep, StepKind } from './steps.js';
+import { unknownStrptimeCode } from './strptimeCodes.js';
 
 type StepOf<K extends StepKind> = Extract<CleanseStep, { step: K }>;
 
@@ -130,7 +131,9 @@ const parseDate: StepHandler<'parse_date'> = {
     requireColumns([step.column], input, ctx, [...at, 'column'], { type: 'string', why: 'parse_date reads text' });
     if (step.timezone !== undefined && !isTimeZone(step.timezone)) ctx.error([...at, 'timezone'], `unknown time zone '${step.timezone}'`, 'use an IANA name such as Europe/Berlin or UTC');
     step.formats.forEach((f, i) => {
-      if (!/%[YymdHMSfjbBpIzZ]/.test(f)) ctx.error([...at, 'formats', i], `format '${f}' has no date fields`, 'use strftime codes such as %Y-%m-%d %H:%M:%S');
+      const unknown = unknownStrptimeCode(f);
+      if (unknown) ctx.error([...at, 'formats', i], `'${unknown}' in format '${f}' is not a date format code`, 'codes include %Y %m %d %H %M %S %f %z %b %j; write %% for a literal %');
+      else if (!/%[YymdHMSfjbBpIzZ]/.test(f)) ctx.error([...at, 'formats', i], `format '${f}' has no date fields`, 'use strftime codes such as %Y-%m-%d %H:%M:%S');
     });
     return withColumn(input, step.into ?? step.column, step.type, ctx, [...at, 'into']);
   },

@@ -8,9 +8,14 @@ import { compileSqlBeam } from './beam.js';
 
 type Sql = StageOf<'sql'>;
 
+/** The SQL with string literals, quoted names and comments blanked, so a ';' inside them is not a statement end. */
+function withoutLiterals(sql: string): string {
+  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
+}
+
 function propagate(stage: Sql, ctx: PropagateContext): PropagateResult {
   stage.inputs.forEach((name, i) => ctx.schemaOf(name, [...ctx.path, 'inputs', i]));
-  if (/;\s*\S/.test(stage.sql.trim())) ctx.error([...ctx.path, 'sql'], 'a sql stage holds one SELECT statement', 'remove the extra statements');
+  if (/;\s*\S/.test(withoutLiterals(stage.sql).trim())) ctx.error([...ctx.path, 'sql'], 'a sql stage holds one SELECT statement', 'remove the extra statements');
   return { schema: stage.schema.map((c) => ({ name: c.name, type: c.type })) };
 }
 
