@@ -7,6 +7,8 @@ import { registerIpc, type InvokeEvent } from './ipc/handlers.js';
 import { menuTemplate, type MenuCommand } from './menu.js';
 import { Projects } from './projects.js';
 import { RunManager, type ChildProcessLike } from './runner/runManager.js';
+import { TRUST_BUTTONS, TRUST_CANCEL, TRUST_DEFAULT, trustPrompt } from './trust/trustPrompt.js';
+import { WorkspaceTrust } from './trust/workspaceTrust.js';
 import { APP_URL, SCHEME, SCHEME_PRIVILEGES, assetPath, headersFor, rendererRoot } from './security.js';
 import { hardenSession, hardenWebContents, windowPreferences } from './hardening.js';
 
@@ -80,7 +82,13 @@ app.whenReady().then(() => {
     dialogs: {
       pickFolder,
       confirm: async (message, detail) => (await dialog.showMessageBox(mainWindow!, { type: 'question', buttons: ['Replace', 'Cancel'], defaultId: 1, cancelId: 1, message, detail })).response === 0,
+      // native, from main: the page cannot draw, answer or skip this question itself
+      trustAlerts: async (folderName, needs) => {
+        const { response } = await dialog.showMessageBox(mainWindow!, { type: 'warning', buttons: TRUST_BUTTONS.map((b) => b.label), defaultId: TRUST_DEFAULT, cancelId: TRUST_CANCEL, noLink: true, ...trustPrompt(folderName, needs) });
+        return TRUST_BUTTONS[response]?.answer ?? 'cancel';
+      },
     },
+    trust: new WorkspaceTrust(app.getPath('userData')),
     setDocument: (senderId, title, dirty) => {
       const win = BrowserWindow.fromWebContents(webContents.fromId(senderId)!);
       win?.setTitle(`${title} — Batchbook`);
