@@ -34,6 +34,16 @@ describe('exportPipeline', () => {
     const [r] = result.refusals;
     expect(r).toMatchObject({ target: 'spark', stage: 'c' });
     expect(r!.construct).toContain('regexp_replace with a replacement that is not a string literal');
+    expect(result.refused).toEqual(['spark']);
+  });
+
+  it('lists every refused target, so their old folders can be removed', () => {
+    const sources = () => ({ sql: 'SELECT NULL AS a, NULL AS b, 0 AS _bb_file, NULL AS _bb_error WHERE FALSE', files: ['x'], rowNumbers: 'insertion' as const });
+    const result = exportPipeline(ctx(), { target: 'all', duckdbSources: sources });
+    // the airflow DAG submits the Spark job, so it goes with it
+    expect(result.refused).toEqual(['spark', 'airflow']);
+    expect(result.written).toEqual(expect.arrayContaining(['duckdb', 'dbt']));
+    expect(result.written.filter((t) => result.refused.includes(t))).toEqual([]);
   });
 
   it('gives each written target a README, a provenance.json and the contributors’ files', () => {

@@ -24,6 +24,8 @@ export interface ExportResult {
   readonly flags: readonly ExportFlag[];
   /** Targets written (a refused target writes nothing). */
   readonly written: readonly ExportTarget[];
+  /** Targets requested but refused: their folder from an earlier export is removed, never left stale. */
+  readonly refused: readonly ExportTarget[];
 }
 
 /**
@@ -36,11 +38,13 @@ export function exportPipeline(ctx: ExportContext, opts: ExportOptions): ExportR
   const refusals: ExportRefusal[] = [];
   const flags: ExportFlag[] = [];
   const written: ExportTarget[] = [];
+  const refused: ExportTarget[] = [];
   for (const t of targets) {
     const result = t === 'duckdb' ? duckdbTarget(ctx, opts.duckdbSources) : TARGET_GENERATORS[t](ctx, opts);
     flags.push(...result.flags);
     if (result.refusals.length) {
       refusals.push(...result.refusals);
+      refused.push(t);
       continue;
     }
     written.push(t);
@@ -57,7 +61,7 @@ export function exportPipeline(ctx: ExportContext, opts: ExportOptions): ExportR
     files.push({ path: 'README.md', content: topReadme(ctx, written, refusals) });
     files.push({ path: 'provenance.json', content: `${JSON.stringify(provenance(ctx, 'all'), null, 2)}\n` });
   }
-  return { files, refusals, flags, written };
+  return { files, refusals, flags, written, refused };
 }
 
 function targetReadme(ctx: ExportContext, target: ExportTarget, result: TargetResult): string {
