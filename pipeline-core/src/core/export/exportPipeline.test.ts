@@ -63,6 +63,69 @@ describe('exportPipeline', () => {
   });
 });
 
+const MANY = `
+version: 1
+name: many
+sources:
+  s: { format: csv, path: "in/s.csv", schema: [{ name: a, type: string }, { name: d, type: double }] }
+stages:
+  - { name: raw, kind: ingest, source: s }
+  - name: c
+    kind: cleanse
+    input: raw
+    steps:
+      - { step: derive, column: x, expr: "CAST(d AS string)" }
+      - { step: derive, column: y, expr: "regexp_replace(a, '\\\\s*', '')" }
+      - { step: derive, column: v, expr: "regexp_replace(a, 'b*', '-')" }
+      - { step: derive, column: z, expr: "regexp_matches(a, '^[[:alpha:]]+$')" }
+  - name: checks
+    kind: validate
+    input: c
+    rules:
+      - { rule: regex, column: a, pattern: "^(?<first>[A-Z])[a-z]*$" }
+      - { rule: not_null, columns: [a] }
+  - { name: o, kind: output, input: checks, format: csv, path: out }
+`;
+
+describe('refusals of one export', () => {
+  const many = () => {
+    const loaded = loadSpec(MANY);
+    if (!loaded.spec) throw new Error(JSON.stringify(loaded.diagnostics));
+    return exportPipeline({ spec: loaded.spec, specText: MANY, toolVersion: '9.9.9' }, { target: 'all', duckdbSources: () => ({ sql: 'SELECT 1', files: ['x'] }) });
+  };
+
+  it('come all together, every refused construct of a stage in the same round', () => {
+    const spark = many().refusals.filter((r) => r.target === 'spark');
+    expect(spark.map((r) => [r.stage, r.construct.replace(/:.*/s, '')])).toEqual([
+      ['c', "expression 'CAST(d AS string)'"],
+      ['c', "expression 'regexp_replace(a, '\\s*', '')'"],
+      ['c', "expression 'regexp_replace(a, 'b*', '-')'"],
+    ]);
+    const beam = many().refusals.filter((r) => r.target === 'beam');
+    expect(beam.map((r) => [r.stage, r.construct.slice(0, 40)])).toEqual([
+      ['c', "expression 'regexp_matches(a, '^[[:alpha"],
+      ['checks', "regex rule 'regex_a' with named groups w"],
+    ]);
+  });
+
+  it('each with a rewrite the target accepts where one exists', () => {
+    const refusals = many().refusals;
+    const suggestion = (target: string, start: string) => refusals.find((r) => r.target === target && r.construct.startsWith(start))!.suggestion;
+    expect(suggestion('spark', "expression 'CAST(d AS string)'")).toBe("CAST(CAST(d AS DECIMAL(18,2)) AS STRING) (a fixed number of decimals: 1.5 becomes '1.50'; choose the scale the data needs)");
+    expect(suggestion('spark', "expression 'regexp_replace(a, '\\s*', '')'")).toBe("regexp_replace(a, '\\s+', '')");
+    // replacing the empty matches with '-' has no equivalent without them
+    expect(suggestion('spark', "expression 'regexp_replace(a, 'b*', '-')'")).toBeUndefined();
+    expect(suggestion('beam', "expression 'regexp_matches(a, '^[[:alpha:]]+$')'")).toBe("regexp_matches(a, '^[a-zA-Z]+$')");
+    expect(suggestion('beam', "regex rule 'regex_a'")).toBe("pattern: '^([A-Z])[a-z]*$'");
+  });
+
+  it('adds nothing to a target its compiler accepted', () => {
+    const r = many();
+    expect(r.written).toEqual(expect.arrayContaining(['duckdb', 'dbt']));
+    expect(r.refusals.filter((x) => r.written.includes(x.target))).toEqual([]);
+  });
+});
+
 describe('rewriteSqlMarkers', () => {
   it('turns a literal holding a parameter marker into a concatenation, and a typed literal into a cast', () => {
     const sql = `SELECT DATE '${paramMarker('run_date')}' AS d, 'a/${paramMarker('run_date')}/b''c' AS p, 'plain' AS q`;

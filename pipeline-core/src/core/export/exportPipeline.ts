@@ -1,7 +1,8 @@
 import type { ExportContext, ExportFile } from './exportFile.js';
 import { contributedFiles } from './contributors.js';
 import { provenance } from './provenance.js';
-import { formatRefusal, type ExportFlag, type ExportRefusal } from './refusal.js';
+import { formatRefusal, mergeRefusals, type ExportFlag, type ExportRefusal } from './refusal.js';
+import { scanRefusals } from './refusalScan.js';
 import { EXPORT_TARGETS, type ExportTarget } from './targets.js';
 import type { TargetResult } from './targetResult.js';
 import { duckdbTarget, type MarkedSourceRelation } from './duckdb/duckdbTarget.js';
@@ -30,7 +31,9 @@ export interface ExportResult {
 
 /**
  * Compiles the spec for each requested target. A target with any refusal is left out whole:
- * an export either runs faithfully or is refused with the construct, target and stage named.
+ * an export either runs faithfully or is refused with the construct, target and stage named —
+ * every refused construct at once (the compiler's first per stage, completed by a scan of the
+ * whole spec), so one export round shows all there is to fix.
  */
 export function exportPipeline(ctx: ExportContext, opts: ExportOptions): ExportResult {
   const targets = opts.target === 'all' ? [...EXPORT_TARGETS] : [opts.target];
@@ -43,7 +46,7 @@ export function exportPipeline(ctx: ExportContext, opts: ExportOptions): ExportR
     const result = t === 'duckdb' ? duckdbTarget(ctx, opts.duckdbSources) : TARGET_GENERATORS[t](ctx, opts);
     flags.push(...result.flags);
     if (result.refusals.length) {
-      refusals.push(...result.refusals);
+      refusals.push(...mergeRefusals(ctx.spec.stages.map((s) => s.name), result.refusals, scanRefusals(ctx.spec, t)));
       refused.push(t);
       continue;
     }
