@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunnerMessage } from './jobs.js';
-import { handleJob } from './runnerChild.js';
+import { exportOutcome, handleJob } from './runnerChild.js';
 import { alertsDigest } from '../trust/alertsTrust.js';
 
 /**
@@ -63,4 +63,24 @@ describe('alerts of a desktop run', () => {
     expect((await run(dir, 'trusted')).at(-1)).toMatchObject({ type: 'done', outcome: { exitCode: 0 } });
     expect(existsSync(join(dir, 'alerted.txt'))).toBe(false);
   }, 30_000);
+});
+
+describe('the end of a desktop export', () => {
+  it('is a success only when nothing was refused, and otherwise lists every refusal with its rewrite', () => {
+    expect(exportOutcome({ written: ['duckdb', 'spark'], refusals: [] }, '/out')).toEqual({ exitCode: 0, status: 'exported', reportPath: '/out' });
+    const refused = exportOutcome(
+      {
+        written: ['duckdb'],
+        refusals: [
+          { refused: true, target: 'spark', stage: 'c', construct: "expression 'CAST(d AS string)': CAST of a double to string", suggestion: 'CAST(CAST(d AS DECIMAL(18,2)) AS STRING)' },
+          { refused: true, target: 'beam', stage: 'checks', construct: "regex rule 'r' with POSIX classes" },
+        ],
+      },
+      '/out',
+    );
+    expect(refused).toMatchObject({ exitCode: 2, status: 'refused' });
+    expect(refused.message).toBe(
+      "wrote duckdb; refused:\nspark: stage 'c': cannot export expression 'CAST(d AS string)': CAST of a double to string; write instead: CAST(CAST(d AS DECIMAL(18,2)) AS STRING)\nbeam: stage 'checks': cannot export regex rule 'r' with POSIX classes",
+    );
+  });
 });

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { exportProject, openProject, runPipeline, type RunEvent } from '@batchbook/pipeline-core/node';
 // RunEvent is the runner's own event; the window's progress is the host contract's RunEvent
-import { resolveParams, type RunEvent as RunProgress } from '@batchbook/pipeline-core';
+import { formatRefusal, resolveParams, type RunEvent as RunProgress } from '@batchbook/pipeline-core';
 import type { RunnerJob, RunnerMessage } from './jobs.js';
+import type { RunResult } from '@batchbook/pipeline-core';
 import { permittedAlerts } from '../trust/alertsTrust.js';
 
 /**
@@ -26,6 +27,14 @@ export function progressOf(e: RunEvent): RunProgress | undefined {
   return undefined;
 }
 
+/** How an export ended, for the window: every refusal listed (with its suggested rewrite), as the CLI prints them. */
+export function exportOutcome(result: { readonly written: readonly string[]; readonly refusals: readonly Parameters<typeof formatRefusal>[0][] }, out: string): RunResult {
+  if (!result.refusals.length) return { exitCode: 0, status: 'exported', reportPath: out };
+  const wrote = result.written.length ? `wrote ${result.written.join(', ')}; ` : '';
+  // exit 2, like `batchbook export`: the spec needs changing before these targets can be exported
+  return { exitCode: 2, status: 'refused', reportPath: out, message: `${wrote}refused:\n${result.refusals.map(formatRefusal).join('\n')}` };
+}
+
 /** Runs one job, reporting through `post` (the parent port in the utility process). */
 export async function handleJob(job: RunnerJob, post: (m: RunnerMessage) => void): Promise<void> {
   const project = await openProject(job.projectDir);
@@ -36,8 +45,8 @@ export async function handleJob(job: RunnerJob, post: (m: RunnerMessage) => void
   }
   if (job.kind === 'export') {
     const params = resolveParams(spec, job.params, new Date(Date.now() - 86_400_000).toISOString().slice(0, 10));
-    await exportProject({ project: { ...project, loaded: { ...project.loaded, spec } }, target: 'all', out: job.out, params, toolVersion: 'desktop' });
-    post({ type: 'done', outcome: { exitCode: 0, status: 'exported', reportPath: job.out } });
+    const result = await exportProject({ project: { ...project, loaded: { ...project.loaded, spec } }, target: 'all', out: job.out, params, toolVersion: 'desktop' });
+    post({ type: 'done', outcome: exportOutcome(result, job.out) });
     return;
   }
   // alerts as the CLI sends them, less what the user did not trust (checked against this very spec)
