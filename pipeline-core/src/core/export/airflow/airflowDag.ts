@@ -132,8 +132,7 @@ SCHEDULE = ${schedule ? pyLiteral(schedule.cron) : 'None'}
 TIMEZONE = pendulum.timezone(${pyLiteral(tz)})
 WINDOW = ${schedule ? `timedelta(hours=${schedule.window_hours})` : 'None'}
 ALERTS = ${pyLiteral(alerts, 0)}
-BEAM_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), ${pyLiteral(beamDir)})
-
+${withBeam ? `BEAM_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), ${pyLiteral(beamDir)})\n` : ''}
 
 def batchbook_run_date(params, scheduled):
     """The business day a run processes: params.run_date, or the day before the run's scheduled time in the schedule's zone."""

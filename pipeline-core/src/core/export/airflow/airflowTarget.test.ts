@@ -75,6 +75,7 @@ describe('airflow export', () => {
     expect(dag).not.toContain("task_id='run_beam_on_dataflow'");
     expect(dag).not.toContain('BeamRunPythonPipelineOperator(');
     expect(dag).not.toContain('import BeamRunPythonPipelineOperator');
+    expect(dag).not.toContain('BEAM_DIR');
     expect(result.readme).not.toContain('_beam/');
     expect(result.readme).toContain("accepts `spark` only");
     expect(result.flags).toContainEqual(expect.objectContaining({ target: 'airflow', stage: 'c', message: expect.stringContaining('the DAG offers the spark engine only: the beam export is refused') }));
