@@ -119,6 +119,31 @@ describe('refusals of one export', () => {
     expect(suggestion('beam', "regex rule 'regex_a'")).toBe("pattern: '^([A-Z])[a-z]*$'");
   });
 
+  it('include every refused step of a stage, not only the first the compiler meets', () => {
+    const text = `
+version: 1
+name: steps
+sources:
+  s: { format: csv, path: "in/s.csv", schema: [{ name: a, type: string }, { name: t, type: string }] }
+stages:
+  - { name: raw, kind: ingest, source: s }
+  - name: c
+    kind: cleanse
+    input: raw
+    steps:
+      - { step: parse_date, column: t, formats: ["%d/%m/%Y %Z"], on_error: reject }
+      - { step: trim, columns: [a] }
+      - { step: parse_date, column: a, formats: ["%Y-%m-%d %X"], on_error: reject }
+  - { name: o, kind: output, input: c, format: csv, path: out }
+`;
+    const loaded = loadSpec(text);
+    const result = exportPipeline({ spec: loaded.spec!, specText: text, toolVersion: '9.9.9' }, { target: 'beam' });
+    expect(result.refusals.map((r) => [r.stage, r.construct])).toEqual([
+      ['c', 'parse_date format code %Z'],
+      ['c', 'parse_date format code %X'],
+    ]);
+  });
+
   it('adds nothing to a target its compiler accepted', () => {
     const r = many();
     expect(r.written).toEqual(expect.arrayContaining(['duckdb', 'dbt']));

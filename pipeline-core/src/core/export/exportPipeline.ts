@@ -2,7 +2,7 @@ import type { ExportContext, ExportFile } from './exportFile.js';
 import { contributedFiles } from './contributors.js';
 import { provenance } from './provenance.js';
 import { formatRefusal, mergeRefusals, type ExportFlag, type ExportRefusal } from './refusal.js';
-import { scanRefusals } from './refusalScan.js';
+import { scanRefusals, stepRefusals } from './refusalScan.js';
 import { EXPORT_TARGETS, type ExportTarget } from './targets.js';
 import type { TargetResult } from './targetResult.js';
 import { duckdbTarget, type MarkedSourceRelation } from './duckdb/duckdbTarget.js';
@@ -46,7 +46,7 @@ export function exportPipeline(ctx: ExportContext, opts: ExportOptions): ExportR
     const result = t === 'duckdb' ? duckdbTarget(ctx, opts.duckdbSources) : TARGET_GENERATORS[t](ctx, opts);
     flags.push(...result.flags);
     if (result.refusals.length) {
-      refusals.push(...mergeRefusals(ctx.spec.stages.map((s) => s.name), result.refusals, scanRefusals(ctx.spec, t)));
+      refusals.push(...mergeRefusals(ctx.spec.stages.map((s) => s.name), result.refusals, completeRefusals(ctx, opts, t)));
       refused.push(t);
       continue;
     }
@@ -65,6 +65,13 @@ export function exportPipeline(ctx: ExportContext, opts: ExportOptions): ExportR
     files.push({ path: 'provenance.json', content: `${JSON.stringify(provenance(ctx, 'all'), null, 2)}\n` });
   }
   return { files, refusals, flags, written, refused };
+}
+
+/** What the scans find beyond a compiler's first refusal per stage (refusalScan.ts). */
+function completeRefusals(ctx: ExportContext, opts: ExportOptions, t: ExportTarget): ExportRefusal[] {
+  const scanned = scanRefusals(ctx.spec, t);
+  if (t !== 'spark' && t !== 'beam') return scanned;
+  return [...scanned, ...stepRefusals(ctx.spec, (spec) => TARGET_GENERATORS[t]({ ...ctx, spec }, opts).refusals)];
 }
 
 function targetReadme(ctx: ExportContext, target: ExportTarget, result: TargetResult): string {

@@ -55,9 +55,10 @@ export function formatRefusal(r: ExportRefusal): string {
  */
 export function mergeRefusals(stages: readonly string[], first: readonly ExportRefusal[], scanned: readonly ExportRefusal[]): ExportRefusal[] {
   const key = (r: ExportRefusal) => `${r.stage}\u0000${r.construct}`;
-  const fromScan = new Map(scanned.map((r) => [key(r), r]));
+  const fromScan = new Map<string, ExportRefusal>();
+  for (const r of scanned) if (!fromScan.has(key(r))) fromScan.set(key(r), r); // the first (with its rewrite) wins
   const seen = new Set(first.map(key));
-  const merged = [...first.map((r) => fromScan.get(key(r)) ?? r), ...scanned.filter((r) => !seen.has(key(r)))];
+  const merged = [...first.map((r) => fromScan.get(key(r)) ?? r), ...[...fromScan.values()].filter((r) => !seen.has(key(r)))];
   const order = (r: ExportRefusal) => (stages.includes(r.stage) ? stages.indexOf(r.stage) : stages.length);
   return merged.map((r, i) => ({ r, i })).sort((a, b) => order(a.r) - order(b.r) || a.i - b.i).map(({ r }) => r);
 }

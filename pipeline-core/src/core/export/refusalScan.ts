@@ -117,3 +117,31 @@ export function scanRefusals(spec: PipelineSpec, target: ExportTarget): ExportRe
   if (target === 'beam') return [...expressionRefusals(spec, 'beam'), ...beamRegexRuleRefusals(spec)];
   return [];
 }
+
+/**
+ * Refusals of single cleanse steps (a format code, an on_error the target cannot honour) that a
+ * compiler meets only one per stage: each step is compiled in a copy of its stage holding the
+ * steps before it that compiled, so every refused step is found in one export. `compile` is the
+ * target's own compiler (its refusals); a copy that does not compile at all (a later step reads a
+ * column a refused step makes) is skipped.
+ */
+export function stepRefusals(spec: PipelineSpec, compile: (spec: PipelineSpec) => readonly ExportRefusal[]): ExportRefusal[] {
+  return spec.stages.flatMap((stage, index) => {
+    if (stage.kind !== 'cleanse' || stage.steps.length < 2) return [];
+    const kept: (typeof stage.steps)[number][] = [];
+    const found: ExportRefusal[] = [];
+    for (const step of stage.steps) {
+      // later stages are left out: they may read what a refused step would have made
+      const trial: PipelineSpec = { ...spec, stages: [...spec.stages.slice(0, index), { ...stage, steps: [...kept, step] }] };
+      let refused: readonly ExportRefusal[];
+      try {
+        refused = compile(trial).filter((r) => r.stage === stage.name);
+      } catch {
+        continue;
+      }
+      if (refused.length) found.push(...refused);
+      else kept.push(step);
+    }
+    return found;
+  });
+}
