@@ -7,7 +7,10 @@ import { registerIpc, type InvokeEvent } from './ipc/handlers.js';
 import { menuTemplate, type MenuCommand } from './menu.js';
 import { Projects } from './projects.js';
 import { RunManager, type ChildProcessLike } from './runner/runManager.js';
-import { APP_URL, SCHEME, SCHEME_PRIVILEGES, assetPath, headersFor, isAllowedNavigation, rendererRoot } from './security.js';
+import { TRUST_BUTTONS, TRUST_CANCEL, TRUST_DEFAULT, trustPrompt } from './trust/trustPrompt.js';
+import { WorkspaceTrust } from './trust/workspaceTrust.js';
+import { APP_URL, SCHEME, SCHEME_PRIVILEGES, assetPath, headersFor, rendererRoot } from './security.js';
+import { hardenSession, hardenWebContents, windowPreferences } from './hardening.js';
 
 /**
  * Batchbook's main process, kept thin: one hardened window showing the renderer from the
@@ -15,7 +18,7 @@ import { APP_URL, SCHEME, SCHEME_PRIVILEGES, assetPath, headersFor, isAllowedNav
  * before reaching the project folders or the runner's utility process.
  */
 const here = dirname(fileURLToPath(import.meta.url));
-const root = rendererRoot(here);
+const root = rendererRoot(here, app.isPackaged);
 const dev = process.env['BATCHBOOK_DEV'] === '1';
 
 protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: SCHEME_PRIVILEGES }]);
@@ -46,24 +49,9 @@ function createWindow(): BrowserWindow {
     minHeight: 600,
     title: 'Batchbook',
     show: false,
-    webPreferences: {
-      preload: join(here, 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      spellcheck: false,
-    },
+    webPreferences: windowPreferences(join(here, 'preload.cjs')),
   });
   win.once('ready-to-show', () => win.show());
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (e, url) => {
-    if (!isAllowedNavigation(url)) e.preventDefault();
-  });
-  win.webContents.on('will-attach-webview', (e) => e.preventDefault());
   void win.loadURL(APP_URL);
   return win;
 }
@@ -75,12 +63,11 @@ async function pickFolder(purpose: 'open' | 'save' | 'export'): Promise<string |
 }
 
 app.enableSandbox();
+// every web contents, the main window's and any created later, is locked down the moment it exists
+app.on('web-contents-created', (_e, contents) => hardenWebContents(contents));
 
 app.whenReady().then(() => {
-  // no permission (camera, notifications, …) is ever granted, and no remote content loads
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
-  session.defaultSession.webRequest.onBeforeRequest((details, cb) => cb({ cancel: !details.url.startsWith(`${SCHEME}:`) && !details.url.startsWith('devtools:') && !details.url.startsWith('data:') && !details.url.startsWith('blob:') }));
+  hardenSession(session.defaultSession);
   serveRenderer();
 
   const projects = new Projects(app.getPath('userData'));
@@ -95,7 +82,13 @@ app.whenReady().then(() => {
     dialogs: {
       pickFolder,
       confirm: async (message, detail) => (await dialog.showMessageBox(mainWindow!, { type: 'question', buttons: ['Replace', 'Cancel'], defaultId: 1, cancelId: 1, message, detail })).response === 0,
+      // native, from main: the page cannot draw, answer or skip this question itself
+      trustAlerts: async (folderName, needs) => {
+        const { response } = await dialog.showMessageBox(mainWindow!, { type: 'warning', buttons: TRUST_BUTTONS.map((b) => b.label), defaultId: TRUST_DEFAULT, cancelId: TRUST_CANCEL, noLink: true, ...trustPrompt(folderName, needs) });
+        return TRUST_BUTTONS[response]?.answer ?? 'cancel';
+      },
     },
+    trust: new WorkspaceTrust(app.getPath('userData')),
     setDocument: (senderId, title, dirty) => {
       const win = BrowserWindow.fromWebContents(webContents.fromId(senderId)!);
       win?.setTitle(`${title} — Batchbook`);

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { OpenedProject } from '@batchbook/pipeline-core';
 
 /**
  * The project folders the desktop app may touch. A folder becomes reachable only when the user
  * picks it in a dialog (or picked it before: the recent list); every path the renderer names is
- * checked to stay inside that folder's data/ before anything is read.
+ * checked to stay inside that folder's data/ before anything is read — after symbolic links are
+ * resolved, so a link in a downloaded project cannot point the app at ~/.ssh.
  */
 export const SPEC_FILE = 'pipeline.yaml';
 
@@ -29,6 +30,34 @@ export async function writeAtomic(path: string, data: string | Uint8Array): Prom
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, data);
   await rename(tmp, path);
+}
+
+/** The real path of `path`, or of its nearest existing ancestor with the rest appended (for files not written yet). */
+async function realpathOfNearest(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch (e) {
+    const parent = dirname(path);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || parent === path) throw e;
+    return join(await realpathOfNearest(parent), basename(path));
+  }
+}
+
+const isInside = (root: string, path: string) => path.startsWith(root + sep) && !relative(root, path).startsWith('..');
+
+/**
+ * `path` (relative to the project's data/ folder) resolved through every link, refused unless it
+ * stays inside data/, and data/ itself inside the project folder.
+ */
+async function realDataPath(projectDir: string, path: string): Promise<string> {
+  const data = join(projectDir, 'data');
+  const outside = () => new ProjectAccessError(`'${path}' is outside the project's data folder`);
+  if (!isInside(data, resolve(data, path))) throw outside();
+  const realData = await realpathOfNearest(data);
+  if (realData !== data && !isInside(projectDir, realData)) throw new ProjectAccessError(`the project's data folder is a link to ${realData}, outside the project: Batchbook reads only files inside the project folder`);
+  const real = await realpathOfNearest(resolve(data, path));
+  if (!isInside(realData, real)) throw new ProjectAccessError(`'${path}' is a link to ${real}, outside the project's data folder`);
+  return real;
 }
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
@@ -77,12 +106,14 @@ export class Projects {
 
   /** Opens a folder the user chose: its spec and the files of its data/ folder. */
   async openDir(dir: string): Promise<OpenedProject> {
-    const abs = resolve(dir);
+    let abs: string;
     let specText: string;
     try {
+      // the real folder: every later check compares real paths against it
+      abs = await realpath(resolve(dir));
       specText = await readFile(join(abs, SPEC_FILE), 'utf8');
     } catch {
-      throw new ProjectAccessError(`'${basename(abs)}' has no ${SPEC_FILE}: choose a project folder, or start a new project from a data file`);
+      throw new ProjectAccessError(`'${basename(dir)}' has no ${SPEC_FILE}: choose a project folder, or start a new project from a data file`);
     }
     const id = projectIdFor(abs);
     this.open.set(id, abs);
@@ -109,16 +140,13 @@ export class Projects {
     return dir;
   }
 
-  /** A file of the project's data folder; refuses anything outside it (links included, by resolution). */
-  dataPath(id: string, path: string): string {
-    const data = join(this.dirOf(id), 'data');
-    const abs = resolve(data, path);
-    if (!abs.startsWith(data + sep) || relative(data, abs).startsWith('..')) throw new ProjectAccessError(`'${path}' is outside the project's data folder`);
-    return abs;
+  /** A file of the project's data folder; refuses anything outside it, links resolved. */
+  dataPath(id: string, path: string): Promise<string> {
+    return realDataPath(this.dirOf(id), path);
   }
 
   async readFiles(id: string, paths: readonly string[]): Promise<{ path: string; bytes: Uint8Array }[]> {
-    return Promise.all(paths.map(async (path) => ({ path, bytes: new Uint8Array(await readFile(this.dataPath(id, path))) })));
+    return Promise.all(paths.map(async (path) => ({ path, bytes: new Uint8Array(await readFile(await this.dataPath(id, path))) })));
   }
 
   async saveSpec(id: string, text: string): Promise<string> {
@@ -129,12 +157,8 @@ export class Projects {
 
   /** Writes a whole project (spec and data files) into a folder the user chose, then opens it. */
   async saveAs(dir: string, text: string, files: readonly { path: string; bytes: Uint8Array }[]): Promise<OpenedProject> {
-    const abs = resolve(dir);
-    for (const f of files) {
-      const target = resolve(abs, 'data', f.path);
-      if (!target.startsWith(join(abs, 'data') + sep)) throw new ProjectAccessError(`'${f.path}' is outside the project's data folder`);
-      await writeAtomic(target, f.bytes);
-    }
+    const abs = await realpathOfNearest(resolve(dir));
+    for (const f of files) await writeAtomic(await realDataPath(abs, f.path), f.bytes);
     await writeAtomic(join(abs, SPEC_FILE), text);
     return this.openDir(abs);
   }

@@ -86,6 +86,14 @@ export function isAllowedNavigation(url: string): boolean {
   return isTrustedSender(url, true);
 }
 
-export function rendererRoot(electronDist: string): string {
-  return join(electronDist, '..', '..', 'renderer', 'dist', 'web');
+/**
+ * Where the built renderer is: beside electron/ in the repository, and inside app.asar's
+ * renderer/ folder in a packaged app (electron-builder.yml copies it there, so the archive's
+ * integrity check covers the page's code too).
+ */
+export function rendererRoot(electronDist: string, packaged = false): string {
+  return packaged ? join(electronDist, '..', PACKAGED_RENDERER_DIR) : join(electronDist, '..', '..', 'renderer', 'dist', 'web');
 }
+
+/** The folder of app.asar that holds the renderer (electron-builder.yml's `files` puts it there). */
+export const PACKAGED_RENDERER_DIR = 'renderer';

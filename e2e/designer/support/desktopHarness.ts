@@ -9,6 +9,7 @@ import { registerIpc, type InvokeEvent } from '../../../electron/dist/ipc/handle
 import { Projects } from '../../../electron/dist/projects.js';
 import { RunManager, type ChildProcessLike } from '../../../electron/dist/runner/runManager.js';
 import { APP_URL } from '../../../electron/dist/security.js';
+import { WorkspaceTrust } from '../../../electron/dist/trust/workspaceTrust.js';
 
 /**
  * The desktop app without Electron (whose binary cannot be downloaded here): the page gets a
@@ -73,7 +74,9 @@ export async function installDesktop(context: BrowserContext, page: () => Page |
     ipcMain: { handle: (channel, listener) => handlers.set(channel, listener) },
     projects: new Projects(mkdtempSync(join(tmpdir(), 'bb-userdata-'))),
     runs,
-    dialogs: { pickFolder: async () => folder, confirm: async () => true },
+    // the workspace-trust question: run without the project's command / environment-reading alerts
+    dialogs: { pickFolder: async () => folder, confirm: async () => true, trustAlerts: async () => 'without' },
+    trust: new WorkspaceTrust(mkdtempSync(join(tmpdir(), 'bb-trust-'))),
     setDocument: () => undefined,
   });
   // what Electron tells main about a call from the app's own window

@@ -1,11 +1,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANNELS } from './contract.js';
 import { registerIpc, type InvokeEvent } from './handlers.js';
 import { projectIdFor, Projects } from '../projects.js';
 import type { RunManager } from '../runner/runManager.js';
+import { alertsDigest } from '../trust/alertsTrust.js';
+import { WorkspaceTrust, type TrustAnswer } from '../trust/workspaceTrust.js';
 
 type Listener = (event: InvokeEvent, ...args: unknown[]) => unknown;
 
@@ -26,18 +28,20 @@ function setup() {
   writeFileSync(join(project, 'data', 'pos', 'orders.csv'), 'id\n1\n');
   writeFileSync(join(project, 'secret.txt'), 'do not read');
   const picks: (string | undefined)[] = [];
-  const runs = { start: vi.fn(() => 'run-abc'), cancel: vi.fn() } as unknown as RunManager;
+  const runs = { start: vi.fn(() => 'run-abc'), cancel: vi.fn(), notStarted: vi.fn(() => 'run-none') } as unknown as RunManager;
   const setDocument = vi.fn();
   const confirm = vi.fn(async () => true);
+  const trustAlerts = vi.fn(async (): Promise<TrustAnswer> => 'cancel');
   registerIpc({
     ipcMain: { handle: (channel, listener) => handlers.set(channel, listener) },
     projects: new Projects(userData, () => new Date('2026-11-26T08:00:00Z')),
     runs,
-    dialogs: { pickFolder: async () => picks.shift(), confirm },
+    dialogs: { pickFolder: async () => picks.shift(), confirm, trustAlerts },
+    trust: new WorkspaceTrust(userData),
     setDocument,
   });
   const call = (channel: keyof typeof CHANNELS, event: InvokeEvent, ...args: unknown[]) => Promise.resolve().then(() => handlers.get(CHANNELS[channel])!(event, ...args));
-  return { handlers, project, picks, runs, setDocument, confirm, call };
+  return { handlers, project, picks, runs, setDocument, confirm, trustAlerts, call };
 }
 
 let t: ReturnType<typeof setup>;
@@ -135,13 +139,30 @@ describe('IPC', () => {
     t.picks.push(t.project);
     const opened = (await t.call('openFolder', trusted)) as { ref: { id: string } };
     expect(await t.call('runPipeline', trusted, opened.ref.id, { run_date: '2026-11-24' })).toBe('run-abc');
-    expect(t.runs.start).toHaveBeenCalledWith({ kind: 'run', projectDir: t.project, params: { run_date: '2026-11-24' } });
+    expect(t.runs.start).toHaveBeenCalledWith({ kind: 'run', projectDir: t.project, params: { run_date: '2026-11-24' }, alerts: { mode: 'trusted', digest: alertsDigest(undefined) } });
+    expect(t.trustAlerts).not.toHaveBeenCalled(); // no alerts: nothing to ask
     await t.call('cancelRun', trusted, 'run-abc');
     expect(t.runs.cancel).toHaveBeenCalledWith('run-abc');
     const out = mkdtempSync(join(tmpdir(), 'bb-export-'));
     t.picks.push(out);
     await t.call('exportProject', trusted, opened.ref.id, {});
     expect(t.runs.start).toHaveBeenLastCalledWith({ kind: 'export', projectDir: t.project, out, params: {} });
+  });
+
+  it('asks before the first run of a project whose alerts run a command, and runs nothing on cancel', async () => {
+    const alerts = { on: ['failure' as const], command: ['./notify.sh'] };
+    writeFileSync(join(t.project, 'pipeline.yaml'), `version: 1\nname: p\nsources:\n  s: { format: csv, path: s.csv, schema: [{ name: id, type: integer }] }\nstages:\n  - { name: raw, kind: ingest, source: s }\nalerts:\n  on: [failure]\n  command: [./notify.sh]\n`);
+    t.picks.push(t.project);
+    const opened = (await t.call('openFolder', trusted)) as { ref: { id: string } };
+    expect(await t.call('runPipeline', trusted, opened.ref.id, {})).toBe('run-none');
+    expect(t.runs.start).not.toHaveBeenCalled();
+    expect(t.runs.notStarted).toHaveBeenCalledWith(expect.objectContaining({ status: 'cancelled', message: expect.stringMatching(/not run: you cancelled/) }));
+    t.trustAlerts.mockResolvedValueOnce('without');
+    await t.call('runPipeline', trusted, opened.ref.id, {});
+    await t.call('runPipeline', trusted, opened.ref.id, {}); // remembered: not asked again
+    expect(t.trustAlerts).toHaveBeenCalledTimes(2);
+    expect(t.trustAlerts).toHaveBeenLastCalledWith(basename(t.project), { command: ['./notify.sh'], envVars: [] });
+    expect(t.runs.start).toHaveBeenLastCalledWith({ kind: 'run', projectDir: t.project, params: {}, alerts: { mode: 'untrusted', digest: alertsDigest(alerts) } });
   });
 
   it('reads the run history and reports of an open project’s lake, with the runner’s readers', async () => {

@@ -4,6 +4,7 @@ import { ARGS, CHANNELS, type ArgsOf, type Channel } from './contract.js';
 import { isTrustedSender } from '../security.js';
 import type { Projects } from '../projects.js';
 import type { RunManager } from '../runner/runManager.js';
+import { alertsPermission, type AskTrust, type WorkspaceTrust } from '../trust/workspaceTrust.js';
 
 /** The parts of an IPC event the checks need (Electron's IpcMainInvokeEvent has them). */
 export interface InvokeEvent {
@@ -19,7 +20,10 @@ export interface IpcDeps {
     /** A folder the user picks; undefined when they cancel. */
     pickFolder(purpose: 'open' | 'save' | 'export'): Promise<string | undefined>;
     confirm(message: string, detail: string): Promise<boolean>;
+    /** Asks whether a project's alert command / environment-reading webhook may run. */
+    trustAlerts: AskTrust;
   };
+  readonly trust: WorkspaceTrust;
   readonly setDocument: (senderId: number, title: string, dirty: boolean) => void;
 }
 
@@ -56,7 +60,12 @@ export function registerIpc(deps: IpcDeps): void {
     writeRecovery: (_e, id, text) => projects.writeRecovery(id, text),
     readRecovery: (_e, id) => projects.readRecovery(id),
     clearRecovery: (_e, id) => projects.clearRecovery(id),
-    runPipeline: (_e, id, params) => runs.start({ kind: 'run', projectDir: projects.dirOf(id), params }),
+    runPipeline: async (_e, id, params) => {
+      const projectDir = projects.dirOf(id);
+      const alerts = await alertsPermission(projectDir, deps.trust, dialogs.trustAlerts);
+      if (!alerts) return runs.notStarted({ exitCode: 130, status: 'cancelled', message: 'not run: you cancelled at the question about this project’s alerts' });
+      return runs.start({ kind: 'run', projectDir, params, alerts });
+    },
     cancelRun: (_e, runId) => runs.cancel(runId),
     exportProject: async (_e, id, params) => {
       const projectDir = projects.dirOf(id);

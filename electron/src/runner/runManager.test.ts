@@ -58,6 +58,14 @@ describe('RunManager', () => {
     expect(children[0]!.killed).toBe(true);
     expect(events).toEqual([[id, { type: 'done', result: { exitCode: 130, status: 'cancelled', message: 'cancelled: nothing was published by this run' } }]]);
   });
+  it('ends a run that never started, after its id is handed out, without a process', async () => {
+    const { m, children, events } = manager();
+    const id = m.notStarted({ exitCode: 130, status: 'cancelled', message: 'not run' });
+    expect(events).toEqual([]);
+    await Promise.resolve();
+    expect(events).toEqual([[id, { type: 'done', result: { exitCode: 130, status: 'cancelled', message: 'not run' } }]]);
+    expect(children).toEqual([]);
+  });
   it('reports a runner that dies without an answer', () => {
     const { m, children, events } = manager();
     const id = m.start(job);

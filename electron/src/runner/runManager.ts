@@ -46,6 +46,13 @@ export class RunManager {
     return runId;
   }
 
+  /** A run that never started (the user said no before it could): the window hears its end like any other's. */
+  notStarted(result: RunResult): string {
+    const runId = `run-${randomBytes(6).toString('hex')}`;
+    queueMicrotask(() => this.listener(runId, { type: 'done', result }));
+    return runId;
+  }
+
   cancel(runId: string): void {
     const entry = this.running.get(runId);
     if (!entry) return;

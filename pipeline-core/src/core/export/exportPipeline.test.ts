@@ -34,6 +34,16 @@ describe('exportPipeline', () => {
     const [r] = result.refusals;
     expect(r).toMatchObject({ target: 'spark', stage: 'c' });
     expect(r!.construct).toContain('regexp_replace with a replacement that is not a string literal');
+    expect(result.refused).toEqual(['spark']);
+  });
+
+  it('lists every refused target, so their old folders can be removed', () => {
+    const sources = () => ({ sql: 'SELECT NULL AS a, NULL AS b, 0 AS _bb_file, NULL AS _bb_error WHERE FALSE', files: ['x'], rowNumbers: 'insertion' as const });
+    const result = exportPipeline(ctx(), { target: 'all', duckdbSources: sources });
+    // the airflow DAG submits the Spark job, so it goes with it
+    expect(result.refused).toEqual(['spark', 'airflow']);
+    expect(result.written).toEqual(expect.arrayContaining(['duckdb', 'dbt']));
+    expect(result.written.filter((t) => result.refused.includes(t))).toEqual([]);
   });
 
   it('gives each written target a README, a provenance.json and the contributors’ files', () => {
@@ -50,6 +60,94 @@ describe('exportPipeline', () => {
     } finally {
       unregisterExportContributor('test-cost');
     }
+  });
+});
+
+const MANY = `
+version: 1
+name: many
+sources:
+  s: { format: csv, path: "in/s.csv", schema: [{ name: a, type: string }, { name: d, type: double }] }
+stages:
+  - { name: raw, kind: ingest, source: s }
+  - name: c
+    kind: cleanse
+    input: raw
+    steps:
+      - { step: derive, column: x, expr: "CAST(d AS string)" }
+      - { step: derive, column: y, expr: "regexp_replace(a, '\\\\s*', '')" }
+      - { step: derive, column: v, expr: "regexp_replace(a, 'b*', '-')" }
+      - { step: derive, column: z, expr: "regexp_matches(a, '^[[:alpha:]]+$')" }
+  - name: checks
+    kind: validate
+    input: c
+    rules:
+      - { rule: regex, column: a, pattern: "^(?<first>[A-Z])[a-z]*$" }
+      - { rule: not_null, columns: [a] }
+  - { name: o, kind: output, input: checks, format: csv, path: out }
+`;
+
+describe('refusals of one export', () => {
+  const many = () => {
+    const loaded = loadSpec(MANY);
+    if (!loaded.spec) throw new Error(JSON.stringify(loaded.diagnostics));
+    return exportPipeline({ spec: loaded.spec, specText: MANY, toolVersion: '9.9.9' }, { target: 'all', duckdbSources: () => ({ sql: 'SELECT 1', files: ['x'] }) });
+  };
+
+  it('come all together, every refused construct of a stage in the same round', () => {
+    const spark = many().refusals.filter((r) => r.target === 'spark');
+    expect(spark.map((r) => [r.stage, r.construct.replace(/:.*/s, '')])).toEqual([
+      ['c', "expression 'CAST(d AS string)'"],
+      ['c', "expression 'regexp_replace(a, '\\s*', '')'"],
+      ['c', "expression 'regexp_replace(a, 'b*', '-')'"],
+    ]);
+    const beam = many().refusals.filter((r) => r.target === 'beam');
+    expect(beam.map((r) => [r.stage, r.construct.slice(0, 40)])).toEqual([
+      ['c', "expression 'regexp_matches(a, '^[[:alpha"],
+      ['checks', "regex rule 'regex_a' with named groups w"],
+    ]);
+  });
+
+  it('each with a rewrite the target accepts where one exists', () => {
+    const refusals = many().refusals;
+    const suggestion = (target: string, start: string) => refusals.find((r) => r.target === target && r.construct.startsWith(start))!.suggestion;
+    expect(suggestion('spark', "expression 'CAST(d AS string)'")).toBe("CAST(CAST(d AS DECIMAL(18,2)) AS STRING) (a fixed number of decimals: 1.5 becomes '1.50'; choose the scale the data needs)");
+    expect(suggestion('spark', "expression 'regexp_replace(a, '\\s*', '')'")).toBe("regexp_replace(a, '\\s+', '')");
+    // replacing the empty matches with '-' has no equivalent without them
+    expect(suggestion('spark', "expression 'regexp_replace(a, 'b*', '-')'")).toBeUndefined();
+    expect(suggestion('beam', "expression 'regexp_matches(a, '^[[:alpha:]]+$')'")).toBe("regexp_matches(a, '^[a-zA-Z]+$')");
+    expect(suggestion('beam', "regex rule 'regex_a'")).toBe("pattern: '^([A-Z])[a-z]*$'");
+  });
+
+  it('include every refused step of a stage, not only the first the compiler meets', () => {
+    const text = `
+version: 1
+name: steps
+sources:
+  s: { format: csv, path: "in/s.csv", schema: [{ name: a, type: string }, { name: t, type: string }] }
+stages:
+  - { name: raw, kind: ingest, source: s }
+  - name: c
+    kind: cleanse
+    input: raw
+    steps:
+      - { step: parse_date, column: t, formats: ["%d/%m/%Y %Z"], on_error: reject }
+      - { step: trim, columns: [a] }
+      - { step: parse_date, column: a, formats: ["%Y-%m-%d %X"], on_error: reject }
+  - { name: o, kind: output, input: c, format: csv, path: out }
+`;
+    const loaded = loadSpec(text);
+    const result = exportPipeline({ spec: loaded.spec!, specText: text, toolVersion: '9.9.9' }, { target: 'beam' });
+    expect(result.refusals.map((r) => [r.stage, r.construct])).toEqual([
+      ['c', 'parse_date format code %Z'],
+      ['c', 'parse_date format code %X'],
+    ]);
+  });
+
+  it('adds nothing to a target its compiler accepted', () => {
+    const r = many();
+    expect(r.written).toEqual(expect.arrayContaining(['duckdb', 'dbt']));
+    expect(r.refusals.filter((x) => r.written.includes(x.target))).toEqual([]);
   });
 });
 

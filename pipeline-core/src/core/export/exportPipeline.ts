@@ -1,7 +1,8 @@
 import type { ExportContext, ExportFile } from './exportFile.js';
 import { contributedFiles } from './contributors.js';
 import { provenance } from './provenance.js';
-import { formatRefusal, type ExportFlag, type ExportRefusal } from './refusal.js';
+import { formatRefusal, mergeRefusals, type ExportFlag, type ExportRefusal } from './refusal.js';
+import { scanRefusals, stepRefusals } from './refusalScan.js';
 import { EXPORT_TARGETS, type ExportTarget } from './targets.js';
 import type { TargetResult } from './targetResult.js';
 import { duckdbTarget, type MarkedSourceRelation } from './duckdb/duckdbTarget.js';
@@ -24,11 +25,15 @@ export interface ExportResult {
   readonly flags: readonly ExportFlag[];
   /** Targets written (a refused target writes nothing). */
   readonly written: readonly ExportTarget[];
+  /** Targets requested but refused: their folder from an earlier export is removed, never left stale. */
+  readonly refused: readonly ExportTarget[];
 }
 
 /**
  * Compiles the spec for each requested target. A target with any refusal is left out whole:
- * an export either runs faithfully or is refused with the construct, target and stage named.
+ * an export either runs faithfully or is refused with the construct, target and stage named —
+ * every refused construct at once (the compiler's first per stage, completed by a scan of the
+ * whole spec), so one export round shows all there is to fix.
  */
 export function exportPipeline(ctx: ExportContext, opts: ExportOptions): ExportResult {
   const targets = opts.target === 'all' ? [...EXPORT_TARGETS] : [opts.target];
@@ -36,11 +41,13 @@ export function exportPipeline(ctx: ExportContext, opts: ExportOptions): ExportR
   const refusals: ExportRefusal[] = [];
   const flags: ExportFlag[] = [];
   const written: ExportTarget[] = [];
+  const refused: ExportTarget[] = [];
   for (const t of targets) {
     const result = t === 'duckdb' ? duckdbTarget(ctx, opts.duckdbSources) : TARGET_GENERATORS[t](ctx, opts);
     flags.push(...result.flags);
     if (result.refusals.length) {
-      refusals.push(...result.refusals);
+      refusals.push(...mergeRefusals(ctx.spec.stages.map((s) => s.name), result.refusals, completeRefusals(ctx, opts, t)));
+      refused.push(t);
       continue;
     }
     written.push(t);
@@ -57,7 +64,14 @@ export function exportPipeline(ctx: ExportContext, opts: ExportOptions): ExportR
     files.push({ path: 'README.md', content: topReadme(ctx, written, refusals) });
     files.push({ path: 'provenance.json', content: `${JSON.stringify(provenance(ctx, 'all'), null, 2)}\n` });
   }
-  return { files, refusals, flags, written };
+  return { files, refusals, flags, written, refused };
+}
+
+/** What the scans find beyond a compiler's first refusal per stage (refusalScan.ts). */
+function completeRefusals(ctx: ExportContext, opts: ExportOptions, t: ExportTarget): ExportRefusal[] {
+  const scanned = scanRefusals(ctx.spec, t);
+  if (t !== 'spark' && t !== 'beam') return scanned;
+  return [...scanned, ...stepRefusals(ctx.spec, (spec) => TARGET_GENERATORS[t]({ ...ctx, spec }, opts).refusals)];
 }
 
 function targetReadme(ctx: ExportContext, target: ExportTarget, result: TargetResult): string {

@@ -12,6 +12,8 @@ export interface ExportRefusal {
   readonly stage: string;
   /** Why, and what to do instead. */
   readonly detail?: string;
+  /** A rewrite with the same meaning that the target accepts (the whole expression, or `pattern: '…'`), where one exists. */
+  readonly suggestion?: string;
 }
 
 /** Thrown inside a compiler and turned into an ExportRefusal at the stage boundary. */
@@ -43,7 +45,22 @@ export function catchRefusal<T>(target: ExportTarget, stage: string, compile: ()
 }
 
 export function formatRefusal(r: ExportRefusal): string {
-  return `${r.target}: stage '${r.stage}': cannot export ${r.construct}${r.detail ? ` (${r.detail})` : ''}`;
+  return `${r.target}: stage '${r.stage}': cannot export ${r.construct}${r.detail ? ` (${r.detail})` : ''}${r.suggestion ? `; write instead: ${r.suggestion}` : ''}`;
+}
+
+/**
+ * A target's refusals made complete: its compiler's (it stops each stage at the first) merged
+ * with those a scan of the whole spec finds (refusalScan.ts), each once, in stage order, with the
+ * scan's suggested rewrite where it has one.
+ */
+export function mergeRefusals(stages: readonly string[], first: readonly ExportRefusal[], scanned: readonly ExportRefusal[]): ExportRefusal[] {
+  const key = (r: ExportRefusal) => `${r.stage}\u0000${r.construct}`;
+  const fromScan = new Map<string, ExportRefusal>();
+  for (const r of scanned) if (!fromScan.has(key(r))) fromScan.set(key(r), r); // the first (with its rewrite) wins
+  const seen = new Set(first.map(key));
+  const merged = [...first.map((r) => fromScan.get(key(r)) ?? r), ...[...fromScan.values()].filter((r) => !seen.has(key(r)))];
+  const order = (r: ExportRefusal) => (stages.includes(r.stage) ? stages.indexOf(r.stage) : stages.length);
+  return merged.map((r, i) => ({ r, i })).sort((a, b) => order(a.r) - order(b.r) || a.i - b.i).map(({ r }) => r);
 }
 
 /**

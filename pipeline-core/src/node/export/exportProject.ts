@@ -124,10 +124,14 @@ export async function exportProject(opts: ExportProjectOptions): Promise<ExportR
   return result;
 }
 
-/** Writes the files under `out`, replacing each written target's folder. */
-export async function writeExport(out: string, result: ExportResult): Promise<void> {
+/**
+ * Writes the files under `out`, replacing each written target's folder and removing each refused
+ * one's: a folder left from an earlier export would be taken for this export's (and a DAG could
+ * point at it).
+ */
+export async function writeExport(out: string, result: Pick<ExportResult, 'written' | 'files'> & { readonly refused?: readonly ExportTarget[] }): Promise<void> {
   const root = resolve(out);
-  for (const t of result.written) await rm(join(root, t), { recursive: true, force: true });
+  for (const t of [...result.written, ...(result.refused ?? [])]) await rm(join(root, t), { recursive: true, force: true });
   for (const f of result.files) {
     const file = join(root, ...f.path.split('/'));
     if (!file.startsWith(root)) throw new Error(`export path escapes the output folder: ${f.path}`);

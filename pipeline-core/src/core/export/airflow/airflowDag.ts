@@ -38,8 +38,13 @@ function alertConfig(spec: PipelineSpec): Record<string, unknown> | null {
   };
 }
 
+/** The engines a DAG can run the pipeline on; a DAG offers only those whose export is not refused. */
+export const DAG_ENGINES = ['spark', 'beam'] as const;
+export type DagEngine = (typeof DAG_ENGINES)[number];
+
 /** The DAG file: schedule, retries with exponential backoff, SLA, alert callbacks, the job tasks. */
-export function airflowDag(ctx: ExportContext, schedule: Schedule | undefined): string {
+export function airflowDag(ctx: ExportContext, schedule: Schedule | undefined, engines: readonly DagEngine[] = DAG_ENGINES): string {
+  const withBeam = engines.includes('beam');
   const spec = ctx.spec;
   const name = batchName(spec.name);
   const prefix = artifactPrefix(spec);
@@ -74,9 +79,10 @@ export function airflowDag(ctx: ExportContext, schedule: Schedule | undefined): 
 Batchbook and export again rather than editing this file.
 
 ${schedule ? `On the spec's schedule (${schedule.cron}, ${schedule.timezone}) it submits` : 'When triggered (the spec has no schedule) it submits'} the pipeline's PySpark
-job (the spark export's job.py) as a Dataproc Serverless batch; with the DAG param engine=beam it
+job (the spark export's job.py) as a Dataproc Serverless batch${withBeam ? `; with the DAG param engine=beam it
 runs the Beam pipeline (the beam export's ${BEAM_ENTRY}, copied to ${beamDir}/ beside this
-file) on Dataflow instead. The business day a
+file) on Dataflow instead` : ` (the beam export is refused for
+this pipeline, so the DAG offers no Beam engine)`}. The business day a
 run processes is the day before its scheduled time, in ${tz} (DAG param run_date overrides).
 
 Airflow Variables (set once per environment): batchbook_gcp_project, batchbook_gcp_region,
@@ -101,12 +107,13 @@ import pendulum
 import airflow
 from airflow.providers.google.cloud.operators.dataproc import DataprocCreateBatchOperator
 
-try:  # optional: without the Beam provider the DAG offers the Spark batch only
+${withBeam ? `try:  # optional: without the Beam provider the DAG offers the Spark batch only
     from airflow.providers.apache.beam.operators.beam import BeamRunPythonPipelineOperator
     from airflow.providers.google.cloud.operators.dataflow import DataflowConfiguration
 except ImportError:
     BeamRunPythonPipelineOperator = None
-
+` : `BeamRunPythonPipelineOperator = None  # the beam export is refused for this pipeline
+`}
 try:  # Airflow 3
     from airflow.sdk import DAG, Param, Variable
     from airflow.providers.standard.operators.python import BranchPythonOperator
@@ -120,12 +127,12 @@ AIRFLOW_2 = airflow.__version__.split('.')[0] == '2'
 log = logging.getLogger(__name__)
 
 PIPELINE = ${pyLiteral(spec.name)}
+ENGINES = ${pyLiteral(engines)}  # only engines whose export was not refused
 SCHEDULE = ${schedule ? pyLiteral(schedule.cron) : 'None'}
 TIMEZONE = pendulum.timezone(${pyLiteral(tz)})
 WINDOW = ${schedule ? `timedelta(hours=${schedule.window_hours})` : 'None'}
 ALERTS = ${pyLiteral(alerts, 0)}
-BEAM_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), ${pyLiteral(beamDir)})
-
+${withBeam ? `BEAM_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), ${pyLiteral(beamDir)})\n` : ''}
 
 def batchbook_run_date(params, scheduled):
     """The business day a run processes: params.run_date, or the day before the run's scheduled time in the schedule's zone."""
@@ -216,7 +223,10 @@ def on_sla_miss(dag, task_list, blocking_task_list, slas, blocking_tis):
 
 
 def choose_engine(**context):
-    if context['params']['engine'] != 'beam':
+    engine = context['params']['engine']
+    if engine not in ENGINES:
+        raise ValueError('engine=%s is not offered: this export has %s' % (engine, ', '.join(ENGINES)))
+    if engine != 'beam':
         return 'submit_spark_batch'
     if BeamRunPythonPipelineOperator is None:
         raise RuntimeError('engine=beam needs apache-airflow-providers-apache-beam on this Airflow')
@@ -245,7 +255,7 @@ with DAG(
     on_success_callback=${alerts && (alerts['on'] as string[]).includes('success') ? 'on_success' : 'None'},
     user_defined_macros={'batchbook_run_date': batchbook_run_date},
     params={
-        'engine': Param('spark', enum=['spark', 'beam'], description='spark: Dataproc Serverless batch; beam: the Beam pipeline on Dataflow'),
+        'engine': Param('spark', enum=ENGINES, description=${pyLiteral(withBeam ? 'spark: Dataproc Serverless batch; beam: the Beam pipeline on Dataflow' : 'spark: Dataproc Serverless batch (the beam export is refused for this pipeline)')}),
         'run_date': Param('', type='string', description='the business day (YYYY-MM-DD); empty: the day before the scheduled time'),
     },
     tags=['batchbook', ${pyLiteral(name)}],
@@ -262,7 +272,12 @@ with DAG(
         batch=${pyLiteral(batch, 8)},
     )
 
-    if BeamRunPythonPipelineOperator is None:
+${withBeam ? beamTask(name, beamDir, beamOptions) : '    engine >> spark\n'}`;
+}
+
+/** The Dataflow task (when the beam export is offered) and the branch to it. */
+function beamTask(name: string, beamDir: string, beamOptions: Record<string, unknown>): string {
+  return `    if BeamRunPythonPipelineOperator is None:
         engine >> spark
     else:
         beam = BeamRunPythonPipelineOperator(
@@ -281,3 +296,4 @@ with DAG(
         engine >> [spark, beam]
 `;
 }
+

@@ -1,6 +1,8 @@
 import type { ExportContext } from '../exportFile.js';
+import type { DagEngine } from './airflowDag.js';
 
-export function airflowReadme(ctx: ExportContext, dagFile: string, prefix: string, beamEntry: string, beamDir: string): string {
+export function airflowReadme(ctx: ExportContext, dagFile: string, prefix: string, beamEntry: string, beamDir: string, engines: readonly DagEngine[]): string {
+  const withBeam = engines.includes('beam');
   const s = ctx.spec.schedule;
   const alerts = ctx.spec.alerts?.webhook;
   const when = s
@@ -14,15 +16,16 @@ ${s ? 'Beside it, a Cloud Scheduler job for teams without Airflow.' : ''}
 
 Tasks: \`choose_engine\` → \`submit_spark_batch\` (the spark export's \`job.py\` as a Dataproc Serverless
 batch, \`DataprocCreateBatchOperator\`, batch id \`<pipeline>-<ts_nodash>-try<try_number>\`: unique per
-run and try) or \`run_beam_on_dataflow\` (the beam export's \`${beamEntry}\` on Dataflow,
-\`BeamRunPythonPipelineOperator\`), picked by the DAG param \`engine\` (\`spark\` by default).
+run and try)${withBeam ? ` or \`run_beam_on_dataflow\` (the beam export's \`${beamEntry}\` on Dataflow,
+\`BeamRunPythonPipelineOperator\`), picked by the DAG param \`engine\` (\`spark\` by default).` : `. The beam export is refused for this pipeline (see the export's messages), so the DAG
+has no Beam engine: its param \`engine\` accepts \`spark\` only.`}
 
 1. Export the jobs too (\`batchbook export <project> --target all\`). Upload \`spark/job.py\` to
    \`gs://<bucket>/${prefix}/job.py\`.
-2. Put \`${dagFile.replace(/^dags\//, '')}\` in your DAGs folder and, for engine=beam, the beam export's folder (its
+2. Put \`${dagFile.replace(/^dags\//, '')}\` in your DAGs folder${withBeam ? ` and, for engine=beam, the beam export's folder (its
    \`${beamEntry.replace(/^beam\//, '')}\`, \`bb_beam.py\`, \`setup.py\`…) beside it as \`${beamDir}/\`: the Beam launcher runs on the
    Airflow worker and ships the code to Dataflow with \`--setup_file\`. Providers:
-   \`apache-airflow-providers-google\`, \`apache-airflow-providers-apache-beam\`. Airflow 2.9+ or 3.x.
+   \`apache-airflow-providers-google\`, \`apache-airflow-providers-apache-beam\`.` : '. Provider: `apache-airflow-providers-google`.'} Airflow 2.9+ or 3.x.
 3. Set the Airflow Variables \`batchbook_gcp_project\`, \`batchbook_gcp_region\` (default europe-west1),
    \`batchbook_bucket\` (raw files under \`gs://<bucket>/inbox\`, results under \`gs://<bucket>/lake\`) and
    optionally \`batchbook_service_account\` (the batch's identity).${alerts ? `

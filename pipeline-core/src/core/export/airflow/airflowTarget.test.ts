@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadSpec } from '../../spec/load.js';
 import { exportPipeline } from '../exportPipeline.js';
+import { refusal } from '../refusal.js';
+import { airflowTarget } from './airflowTarget.js';
 
 const BASE = `
 version: 1
@@ -59,5 +61,30 @@ describe('airflow export', () => {
     expect(result.files).toEqual([]);
     expect(result.refusals).toEqual([expect.objectContaining({ target: 'airflow', stage: 'c', construct: 'a DAG submitting the Spark job' })]);
     expect(result.refusals[0]!.detail).toContain('regexp_replace');
+  });
+
+  it('offers no Beam engine when the beam export is refused: no task, no param value, no folder to copy', () => {
+    const loaded = loadSpec(SCHEDULED);
+    const beamRefused = refusal('beam', 'c', "regex rule 'r' with POSIX classes ([[:alpha:]])");
+    const result = airflowTarget({ spec: loaded.spec!, specText: SCHEDULED, toolVersion: '9.9.9' }, [beamRefused]);
+    expect(result.refusals).toEqual([]);
+    const dag = result.files.find((f) => f.path === 'dags/batchbook_shop_night.py')!.content;
+    expect(dag).toContain('ENGINES = ["spark"]');
+    expect(dag).toContain("Param('spark', enum=ENGINES");
+    expect(dag).toContain('    engine >> spark\n');
+    expect(dag).not.toContain("task_id='run_beam_on_dataflow'");
+    expect(dag).not.toContain('BeamRunPythonPipelineOperator(');
+    expect(dag).not.toContain('import BeamRunPythonPipelineOperator');
+    expect(dag).not.toContain('BEAM_DIR');
+    expect(result.readme).not.toContain('_beam/');
+    expect(result.readme).toContain("accepts `spark` only");
+    expect(result.flags).toContainEqual(expect.objectContaining({ target: 'airflow', stage: 'c', message: expect.stringContaining('the DAG offers the spark engine only: the beam export is refused') }));
+  });
+
+  it('offers both engines, and refuses any other, when both exports exist', () => {
+    const dag = exportOf(SCHEDULED).files.find((f) => f.path === 'airflow/dags/batchbook_shop_night.py')!.content;
+    expect(dag).toContain('ENGINES = ["spark", "beam"]');
+    expect(dag).toContain("task_id='run_beam_on_dataflow'");
+    expect(dag).toContain("if engine not in ENGINES:");
   });
 });
