@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readReport } from '../ops/history.js';
+import { readReport, readRunHistory } from '../ops/history.js';
 import { removeDir, runProject } from '../testing/fixtures.js';
 import { dateOf, expectedIds, ids, makeTinyProject, runTiny, tinySpec, danglingLinks } from './tinyLakeTestkit.js';
 
@@ -65,6 +65,9 @@ describe('a run killed with SIGKILL while publishing', () => {
     expect(after).toEqual(isNew ? expectedState(20) : old);
     expect(report !== undefined).toBe(isNew);
     if (report) expect(report.published).toBe(true);
+    // `batchbook runs` reads the history through the commit as well
+    const entry = (await readRunHistory(lake)).find((e) => e.run_id === killedId);
+    expect(entry?.status).toBe(isNew ? 'succeeded' : 'incomplete');
     expect(await danglingLinks(join(lake, 'curated'))).toEqual([]);
 
     // the next run recovers: the killed run's report is copied out, its leftovers are gone

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
-import { duckdbMemoryLimit, explainOutOfMemory, parseMemorySize } from './memoryLimit.js';
+import { duckdbMemoryLimit, duckdbThreads, explainOutOfMemory, parseMemorySize } from './memoryLimit.js';
 
 describe('--memory-limit', () => {
   it('reads sizes the way DuckDB does (KB = 1000, KiB = 1024) and refuses others by name', () => {
@@ -20,6 +20,12 @@ describe('--memory-limit', () => {
       expect(duck).toBeLessThanOrEqual((total - 160e6) * 0.6);
     }
     expect(() => duckdbMemoryLimit('100MB')).toThrow(/--memory-limit 100MB is too small: the runner needs at least 256MB/);
+  });
+
+  it('runs a small limit on fewer threads: at least 256 MB of DuckDB memory per thread', () => {
+    expect(duckdbThreads('512MB', 8)).toBe(1); // DuckDB gets under 256 MB
+    expect(duckdbThreads('2GB', 8)).toBe(Math.floor(parseMemorySize(duckdbMemoryLimit('2GB')) / 256e6));
+    expect(duckdbThreads('64GB', 8)).toBe(8);
   });
 
   it("names the option and the stage in DuckDB's real out-of-memory error", async () => {

@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /**
  * `--memory-limit` is the limit of the whole process (what a container or a serverless worker
  * enforces), not DuckDB's: Node itself, the DuckDB library, its allocations outside the buffer
@@ -39,6 +41,18 @@ export function duckdbMemoryLimit(processLimit: string): string {
   const total = parseMemorySize(processLimit);
   if (total < MIN_PROCESS_BYTES) throw new MemoryLimitError(`--memory-limit ${processLimit} is too small: the runner needs at least 256MB (Node and DuckDB alone take about ${FIXED_BYTES / 1e6}MB)`);
   return `${Math.floor(((total - FIXED_BYTES) * DUCKDB_SHARE) / 1e6)}MB`;
+}
+
+/** DuckDB's working memory (hash tables, sort runs, row groups in flight) grows per thread. */
+const MIN_BYTES_PER_THREAD = 256e6;
+
+/**
+ * Threads when the user did not say: no more than DuckDB's share of memory can feed, so a small
+ * limit runs on fewer threads (and spills) instead of failing to allocate per-thread state.
+ */
+export function duckdbThreads(processLimit: string, cores = availableParallelism()): number {
+  const share = parseMemorySize(duckdbMemoryLimit(processLimit));
+  return Math.max(1, Math.min(cores, Math.floor(share / MIN_BYTES_PER_THREAD)));
 }
 
 const OOM = /out of memory|could not allocate|failed to allocate/i;

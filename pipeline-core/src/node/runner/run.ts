@@ -13,7 +13,7 @@ import { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
 import { createStaging, recoverStaging, writeFileAtomic } from './atomic.js';
 import { commitRun, recoverCommits, type CommitUnit } from './commitRun.js';
 import { clearDeadLocks } from './lakeLock.js';
-import { duckdbMemoryLimit, explainOutOfMemory } from './memoryLimit.js';
+import { duckdbMemoryLimit, duckdbThreads, explainOutOfMemory } from './memoryLimit.js';
 import { landedSources, landSources, sha256File, type LandedSource } from './land.js';
 import { EXIT, type ExitCode, type OutputFile, type OutputReport, type RejectsReport, type RunReport } from './report.js';
 import { nativeSourceRelation } from './sourceRelation.js';
@@ -105,7 +105,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     emit({ event: 'landed', landed });
     // Test hook: holds the run here, so a test can cancel a run that is under way.
     if (process.env['BATCHBOOK_FAILPOINT'] === 'hold-after-landing') await new Promise((r) => setTimeout(r, 10_000));
-    engine = opts.engine ?? await NodeDuckdbEngine.open({ memoryLimit: duckdbMemoryLimit(memoryLimit), tempDirectory: tempDir, ...(opts.threads ? { threads: opts.threads } : {}) });
+    engine = opts.engine ?? await NodeDuckdbEngine.open({ memoryLimit: duckdbMemoryLimit(memoryLimit), tempDirectory: tempDir, threads: opts.threads ?? duckdbThreads(memoryLimit) });
     const relations = new Map(
       await Promise.all(
         landed.map(async (l) => {
