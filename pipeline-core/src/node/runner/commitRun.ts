@@ -97,21 +97,44 @@ export async function commitRun(lake: string, opts: CommitOptions): Promise<void
     const previous = await currentCommit(lake);
     if (previous) await rollForwardReport(lake, previous.run_id);
     const units: Record<string, string> = { ...(previous?.units ?? {}) };
-    for (const u of opts.units) units[u.unit] = await buildVersion(lake, u, opts.runId, previous);
+    // An empty unit (a date without rejects) is left out of the commit instead of kept as an
+    // empty version: the manifest of a five-year backfill stays as small as its rejects.
+    const empty = new Set<string>();
+    for (const u of opts.units) {
+      if (!u.keepOtherPartitions && (await readdir(u.staged)).length === 0) {
+        empty.add(u.unit);
+        delete units[u.unit];
+      } else units[u.unit] = await buildVersion(lake, u, opts.runId, previous);
+    }
+    const kept = opts.units.filter((u) => !empty.has(u.unit));
     failpoint('commit-versions');
     await writeCommitFolder(lake, { commit_version: 1, run_id: opts.runId, units }, opts.reportText);
     failpoint('commit-written');
     // a new unit's link dangles until the swap: to readers, the unit does not exist yet
-    for (const u of opts.units) if (!(await lstat(join(lake, fromPosix(u.unit))).catch(() => undefined))) await ensureStableLink(lake, u.unit, opts.runId);
+    for (const u of kept) if (!(await lstat(join(lake, fromPosix(u.unit))).catch(() => undefined))) await ensureStableLink(lake, u.unit, opts.runId);
     failpoint('commit-linked');
     await swapLink(join(lake, CURRENT_LINK), `${COMMITS}/${opts.runId}`);
     failpoint('commit-swapped');
-    // links of an older layout (straight to a version, or a plain folder) move to .current now
-    for (const u of opts.units) await ensureStableLink(lake, u.unit, opts.runId);
-    await rollForwardReport(lake, opts.runId);
-    failpoint('commit-reported');
-    await collectGarbage(lake, units, opts.units.map((u) => u.unit), opts.runId);
+    // Committed. What follows is tidying that the next start (or commit) repeats, so a failure
+    // here must not turn a published run into a failed one.
+    await afterSwap(lake, kept, [...empty], units, opts.runId).catch(() => undefined);
   });
+}
+
+async function afterSwap(lake: string, kept: readonly CommitUnit[], emptied: readonly string[], units: Readonly<Record<string, string>>, runId: string): Promise<void> {
+  // links of an older layout (straight to a version, or a plain folder) move to .current now
+  for (const u of kept) await ensureStableLink(lake, u.unit, runId);
+  for (const unit of emptied) await removeOwnLink(join(lake, fromPosix(unit)));
+  const touched = [...kept.map((u) => u.unit), ...emptied];
+  await rollForwardReport(lake, runId);
+  failpoint('commit-reported');
+  await collectGarbage(lake, units, touched, runId);
+}
+
+/** Removes a stable link (ours: into .current/tree) that now points at nothing; anything else is left alone. */
+async function removeOwnLink(p: string): Promise<void> {
+  const target = await readlink(p).catch(() => undefined);
+  if (target?.includes(`${CURRENT_LINK}/tree/`) && !(await stat(p).then(() => true, () => false))) await rm(p, { force: true });
 }
 
 /** The version folder a unit points to now, or (old layouts) the folder its link or plain folder holds. */
@@ -145,10 +168,16 @@ async function buildVersion(lake: string, u: CommitUnit, runId: string, previous
 async function writeCommitFolder(lake: string, manifest: CommitManifest, reportText: string): Promise<void> {
   const dir = join(lake, COMMITS, manifest.run_id);
   await rm(dir, { recursive: true, force: true });
-  for (const [unit, version] of Object.entries(manifest.units)) {
-    const at = join(dir, 'tree', fromPosix(unit));
-    await mkdir(dirname(at), { recursive: true });
-    await symlink(relative(dirname(at), join(lake, fromPosix(version))), at, 'dir');
+  const entries = Object.entries(manifest.units);
+  for (const parent of new Set(entries.map(([unit]) => dirname(join(dir, 'tree', fromPosix(unit)))))) await mkdir(parent, { recursive: true });
+  // many units (a rejects folder per date): 64 links in flight at a time
+  for (let i = 0; i < entries.length; i += 64) {
+    await Promise.all(
+      entries.slice(i, i + 64).map(([unit, version]) => {
+        const at = join(dir, 'tree', fromPosix(unit));
+        return symlink(relative(dirname(at), join(lake, fromPosix(version))), at, 'dir');
+      }),
+    );
   }
   await writeFileAtomic(join(dir, 'report.json'), reportText);
   await writeFileAtomic(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
@@ -183,15 +212,15 @@ async function collectGarbage(lake: string, units: Readonly<Record<string, strin
   const live = new Set(Object.values(units).map((v) => join(lake, fromPosix(v))));
   for (const unit of touched) {
     const dir = join(lake, VERSIONS, fromPosix(unit));
-    for (const name of await readdir(dir)) {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
       if (!live.has(join(dir, name))) await rm(join(dir, name), { recursive: true, force: true });
     }
   }
 }
 
 /**
- * At the start of a run (under the commit lock): the current commit's report is copied out,
- * and stable links that point at nothing (a first commit killed before its swap) are removed.
+ * At the start of a run after a run died (under the commit lock): the current commit's report is
+ * copied out, and stable links that point at nothing (a first commit killed before its swap) are removed.
  */
 export async function recoverCommits(lake: string): Promise<void> {
   await withLock(commitLockPath(lake), { what: 'recovery at the start of a run' }, async () => {
@@ -207,8 +236,7 @@ async function removeDanglingLinks(dir: string): Promise<void> {
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) await removeDanglingLinks(p);
-    // only our own stable links: a link into .current/tree that resolves to nothing
-    else if (e.isSymbolicLink() && (await readlink(p)).includes(`${CURRENT_LINK}/tree/`) && !(await stat(p).then(() => true, () => false))) await rm(p, { force: true });
+    else if (e.isSymbolicLink()) await removeOwnLink(p);
   }
 }
 

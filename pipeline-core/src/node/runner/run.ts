@@ -163,10 +163,11 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
  * yet copied out to runs/ is copied.
  */
 async function recoverLake(lake: string): Promise<void> {
-  await recoverStaging(join(lake, '.staging'));
+  // every run holds a staging folder until it ends: none left behind, no run died mid-commit
+  const died = (await recoverStaging(join(lake, '.staging'))).length > 0;
   await recoverStaging(join(lake, '.tmp'));
   await clearDeadLocks(join(lake, '.locks'));
-  await recoverCommits(lake);
+  if (died) await recoverCommits(lake);
 }
 
 function runError(e: unknown, memoryLimit: string): NonNullable<RunReport['error']> {
