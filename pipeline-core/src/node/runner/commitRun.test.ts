@@ -44,7 +44,8 @@ function expectedState(min: number): LakeState {
 const runIds = async (lake: string) => (await readdir(join(lake, 'runs'))).filter((n) => /^\d{8}T/.test(n)).sort();
 
 describe('a run killed with SIGKILL while publishing', () => {
-  it.each(STEPS)('at %s leaves outputs, rejects and report all old or all new; the next run cleans up', async (step) => {
+  // several runs each: a generous timeout for a loaded CI machine
+  for (const step of STEPS) it(`at ${step} leaves outputs, rejects and report all old or all new; the next run cleans up`, { timeout: 240_000 }, async () => {
     const dir = await makeTinyProject([OTHER_DAY, DAY], 10);
     made.push(dir);
     const lake = join(dir, 'lake');
