@@ -1,8 +1,9 @@
 import { open } from 'node:fs/promises';
 import type { Source } from '../../core/spec/schema.js';
 import type { SourceRelation } from '../../core/stages/stageModule.js';
-import { quoteIdent, quoteString } from '../../core/compile/sql.js';
+import { quoteIdent } from '../../core/compile/sql.js';
 import { checkCsvHeaders, csvSourceRelation, CsvSourceError } from '../../core/preview/csvRelation.js';
+import { jsonRelation, ndjsonRelation, parquetRelation } from '../../core/export/readerRelations.js';
 
 export class SourceError extends Error {}
 
@@ -19,8 +20,6 @@ async function firstLine(file: string, encoding: BufferEncoding): Promise<string
   }
 }
 
-const sqlList = (files: readonly string[]) => `[${files.map(quoteString).join(', ')}]`;
-
 /**
  * How the native runner reads a source: DuckDB's own readers, every column as text, each row
  * numbered, unparseable lines kept as reader errors with their line number.
@@ -36,19 +35,11 @@ export async function nativeSourceRelation(name: string, source: Source, absFile
     case 'csv':
       return csvRelation(name, source, absFiles, shownFiles, pinned, checkHeaders);
     case 'ndjson':
-      return ndjsonRelation(name, absFiles, shownFiles, pinned);
+      return ndjsonRelation(absFiles, shownFiles, pinned);
     case 'json':
-      return {
-        rowNumbers: 'insertion',
-        sql: `SELECT ${pinned.map(quoteIdent).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(NULL AS VARCHAR) AS _bb_error FROM read_json(${sqlList(absFiles)}, format = 'array', columns = {${pinned.map((c) => `${quoteString(c)}: 'VARCHAR'`).join(', ')}})`,
-        files: shownFiles,
-      };
+      return jsonRelation(absFiles, shownFiles, pinned);
     case 'parquet':
-      return {
-        rowNumbers: 'insertion',
-        sql: `SELECT ${pinned.map((c) => `CAST(${quoteIdent(c)} AS VARCHAR) AS ${quoteIdent(c)}`).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(NULL AS VARCHAR) AS _bb_error FROM read_parquet(${sqlList(absFiles)})`,
-        files: shownFiles,
-      };
+      return parquetRelation(absFiles, shownFiles, pinned);
   }
 }
 
@@ -65,15 +56,4 @@ async function csvRelation(name: string, source: Source, absFiles: readonly stri
     }
   }
   return csvSourceRelation(name, source, absFiles, shownFiles, columns, 'insertion');
-}
-
-/** NDJSON is read line by line, so a line that is not JSON becomes a reject with its line number. */
-function ndjsonRelation(_name: string, absFiles: readonly string[], shownFiles: readonly string[], pinned: readonly string[]): SourceRelation {
-  const fields = pinned.map((c) => `CASE WHEN _ok THEN json_extract_string(line, ${quoteString(`$.${JSON.stringify(c)}`)}) END AS ${quoteIdent(c)}`).join(', ');
-  const lines = `SELECT line, CAST(file_index AS INTEGER) AS _bb_file, row_number() OVER () AS _bb_row FROM read_csv(${sqlList(absFiles)}, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x1e', quote = '', escape = '', auto_detect = false, strict_mode = false)`;
-  return {
-    lineOffset: 0,
-    sql: `SELECT ${fields}, _bb_file, _bb_row, CASE WHEN NOT _ok THEN 'not valid JSON: ' || left(line, 120) END AS _bb_error FROM (SELECT *, coalesce(json_valid(line), FALSE) AND starts_with(ltrim(line), '{') AS _ok FROM (${lines}) WHERE line IS NOT NULL AND trim(line) <> '')`,
-    files: shownFiles,
-  };
 }
