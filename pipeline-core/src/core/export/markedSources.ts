@@ -9,7 +9,7 @@ import { jsonRelation, ndjsonRelation, parquetRelation } from './readerRelations
  * The exporters' source readers (`ExportOptions.duckdbSources`) built without file access, for an
  * export made in the browser: the same SQL as the node side's `markedSourceRelations` (the
  * runner's readers with path markers), given the header line of each CSV source's first sample
- * file. A CSV source without one keeps its pinned columns, as on the node side.
+ * file (its first line, decoded as the source's encoding says). A CSV source without one keeps its pinned columns, as on the node side.
  */
 export function markedSourceRelations(spec: PipelineSpec, csvHeaders: ReadonlyMap<string, string>): MarkedSourceRelation {
   return (name) => {
@@ -35,11 +35,4 @@ function markedSourceRelation(name: string, source: Source, header: string | und
     case 'parquet':
       return parquetRelation(files, shown, pinned);
   }
-}
-
-/** A CSV file's first line (its header) from its first 64 KiB, decoded as the source says: what the runner reads. */
-export function csvHeaderLine(bytes: Uint8Array, encoding: NonNullable<Source['options']>['encoding']): string {
-  const label = encoding === 'latin-1' ? 'latin1' : encoding === 'utf-16' ? 'utf-16le' : 'utf-8';
-  const text = new TextDecoder(label).decode(bytes.subarray(0, 64 * 1024));
-  return text.split(/\r?\n/)[0] ?? '';
 }

@@ -1,0 +1,21 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+
+/** One WCAG 2.1 AA problem axe-core found: rule, impact and where (CSS targets of the first nodes). */
+export interface AxeProblem {
+  readonly rule: string;
+  readonly impact: string;
+  readonly help: string;
+  readonly nodes: readonly string[];
+}
+
+/**
+ * Runs axe-core (offline, injected into the page) with the WCAG 2.0/2.1 A and AA rules and returns
+ * the critical and serious violations, each with a few of its nodes so a failure says where.
+ */
+export async function axeProblems(page: Page): Promise<AxeProblem[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+    .map((v) => ({ rule: v.id, impact: v.impact ?? '', help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1, 2).join('') ?? ''}`) }));
+}
