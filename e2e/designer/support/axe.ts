@@ -12,9 +12,12 @@ export interface AxeProblem {
 /**
  * Runs axe-core (offline, injected into the page) with the WCAG 2.0/2.1 A and AA rules and returns
  * the critical and serious violations, each with a few of its nodes so a failure says where.
+ * `within` limits the check to one part of the page (a panel or dialog opened over a screen
+ * already checked whole): axe over the full notebook takes tens of seconds on a busy machine.
  */
-export async function axeProblems(page: Page): Promise<AxeProblem[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+export async function axeProblems(page: Page, within?: string): Promise<AxeProblem[]> {
+  const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+  const result = await (within ? builder.include(within) : builder).analyze();
   return result.violations
     .filter((v) => v.impact === 'critical' || v.impact === 'serious')
     .map((v) => ({ rule: v.id, impact: v.impact ?? '', help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1, 2).join('') ?? ''}`) }));

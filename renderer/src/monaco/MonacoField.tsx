@@ -146,7 +146,7 @@ export default function MonacoField(props: ExprFieldProps): ReactElement {
         value={props.value}
         language="sql"
         path={`batchbook://field/${props.path.join('/')}`}
-        theme={theme === 'dark' ? 'vs-dark' : 'vs'}
+        theme={theme === 'dark' ? 'batchbook-dark' : 'batchbook-light'}
         onMount={onMount}
         onChange={(v) => {
           // typing waits for a valid expression: "amo" on the way to "amount" neither flashes an
