@@ -6,6 +6,7 @@ import { useUi } from '../store/uiStore';
 import type { ExprFieldProps } from '../editors/ExprField';
 import { monaco } from './setup';
 import { hoverFor, suggestions, type Suggestion } from './completion';
+import { registerFocusTarget } from '../editors/focusTargets';
 
 type Monaco = typeof monaco;
 
@@ -98,6 +99,7 @@ export default function MonacoField(props: ExprFieldProps): ReactElement {
   const onMount: OnMount = (editor, m: Monaco) => {
     editorRef.current = editor;
     editor.onDidBlurEditorText(() => apply(editor.getValue()));
+    const unregister = registerFocusTarget(editor.getContainerDomNode().closest('[data-focus-target]') ?? editor.getContainerDomNode(), () => editor.focus());
     const model = editor.getModel()!;
     const mine = (x: { uri: { toString(): string } }) => x.uri.toString() === model.uri.toString();
     const completion = m.languages.registerCompletionItemProvider('sql', {
@@ -134,6 +136,7 @@ export default function MonacoField(props: ExprFieldProps): ReactElement {
       editor.addCommand(m.KeyCode.Enter, () => leaveToCell(editor.getContainerDomNode()), '!suggestWidgetVisible');
     }
     editor.onDidDispose(() => {
+      unregister();
       completion.dispose();
       hover.dispose();
     });
@@ -141,7 +144,7 @@ export default function MonacoField(props: ExprFieldProps): ReactElement {
   };
 
   return (
-    <div className="monaco-field" data-testid={props.testId} style={{ height: lines === 1 ? 28 : lines * 19 + 10 }}>
+    <div className="monaco-field" data-focus-target data-testid={props.testId} style={{ height: lines === 1 ? 28 : lines * 19 + 10 }}>
       <Editor
         value={props.value}
         language="sql"

@@ -1,5 +1,6 @@
 import type { KeyboardEvent } from 'react';
 import { select } from '../store/uiStore';
+import { focusEditorIn } from '../editors/focusTargets';
 
 /**
  * Jupyter-like keys for the notebook. A cell (the <section>) takes the focus as a whole in
@@ -8,7 +9,7 @@ import { select } from '../store/uiStore';
  * field inside — Monaco included, once its own widgets are closed — comes back to the cell.
  */
 const CELL = 'section[data-cell]';
-const FIELDS = '.monaco-editor textarea, input:not([type="hidden"]), select, textarea, button';
+const FIELDS = 'input:not([type="hidden"]), select, textarea, button';
 
 function cells(): HTMLElement[] {
   return [...document.querySelectorAll<HTMLElement>(CELL)];
@@ -27,7 +28,8 @@ export function focusCell(name: string | undefined, scroll: ScrollIntoViewOption
 /** Edit mode: the cell's first expression editor, else its first field in the editor part. */
 export function editCell(cell: HTMLElement): boolean {
   const editor = cell.querySelector('.cell-editor');
-  const target = editor?.querySelector<HTMLElement>('.monaco-editor textarea') ?? editor?.querySelector<HTMLElement>('.expr-fallback') ?? editor?.querySelector<HTMLElement>(FIELDS);
+  if (editor && focusEditorIn(editor)) return true;
+  const target = editor?.querySelector<HTMLElement>('.expr-fallback') ?? editor?.querySelector<HTMLElement>(FIELDS);
   if (!target) return false;
   target.focus();
   return true;
