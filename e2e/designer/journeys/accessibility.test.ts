@@ -41,7 +41,8 @@ async function checkScreen(screen: string, within?: string): Promise<(AxeProblem
   for (const theme of THEMES) {
     await setTheme(theme);
     await app.screenshot(`a11y-${theme}-${screen}`);
-    found.push(...(await axeProblems(app.page, within)).map((p) => ({ where: `${screen} (${theme})`, ...p })));
+    // the second theme changes only colours: its colour rules are all that can come out differently
+    found.push(...(await axeProblems(app.page, within, theme !== THEMES[0])).map((p) => ({ where: `${screen} (${theme})`, ...p })));
   }
   return found;
 }
