@@ -99,6 +99,8 @@ export default function MonacoField(props: ExprFieldProps): ReactElement {
   const onMount: OnMount = (editor, m: Monaco) => {
     editorRef.current = editor;
     editor.onDidBlurEditorText(() => apply(editor.getValue()));
+    // squiggles follow every keystroke, also while a half-typed expression is held back
+    editor.onDidChangeModelContent(() => check());
     const unregister = registerFocusTarget(editor.getContainerDomNode().closest('[data-focus-target]') ?? editor.getContainerDomNode(), () => editor.focus());
     const model = editor.getModel()!;
     const mine = (x: { uri: { toString(): string } }) => x.uri.toString() === model.uri.toString();
