@@ -60,7 +60,7 @@ describe('the expression editor', () => {
     expect(await ui.status('paid_orders')).toBe('fresh');
   });
 
-  it('squiggles a type error, says why beside the field, and the cell waits for a fix', async () => {
+  it('squiggles a type error, says why beside the field once it is left, and the cell waits for a fix', async () => {
     const editor = ui.id(FIELD).locator('.monaco-editor');
     await editor.click();
     await app.page.keyboard.press('End');
@@ -68,6 +68,11 @@ describe('the expression editor', () => {
     await ui.id(FIELD).locator('.squiggly-error').first().waitFor({ state: 'attached' });
     const index = (await ui.cellNames()).indexOf('paid_orders');
     const problem = ui.id(`problem-stages.${index}.steps.0.expr`);
+    // while the expression is being typed it is not applied: no error yet, nothing blocked below
+    expect(await problem.count()).toBe(0);
+    expect(await ui.status('order_settlement')).not.toBe('blocked');
+    if (await app.page.locator('.suggest-widget.visible').count()) await app.page.keyboard.press('Escape');
+    await app.page.keyboard.press('Escape'); // leaving the field applies it
     await problem.waitFor();
     expect(await problem.innerText()).toMatch(/compare|decimal|string/i);
     await ui.waitIdle();

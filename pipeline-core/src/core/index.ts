@@ -63,6 +63,8 @@ export type { ExportRefusal, ExportFlag } from './export/refusal.js';
 export { formatRefusal, isRefusal } from './export/refusal.js';
 export type { ExportOptions, ExportResult } from './export/exportPipeline.js';
 export { exportPipeline } from './export/exportPipeline.js';
+export { markedSourceRelations } from './export/markedSources.js';
+export { TOOL_VERSION } from './export/toolVersion.js';
 // Designer preview helpers (browser-safe): draft checking, key-consistent sampling, the readers
 // the DuckDB-WASM adapter shares with the native runner, time zones without ICU.
 export type { DraftCheck } from './preview/draft.js';

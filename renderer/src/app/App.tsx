@@ -5,6 +5,7 @@ import { useUi } from '../store/uiStore';
 import { StartScreen } from '../start/StartScreen';
 import { Designer } from './Designer';
 import { CommandPalette } from './CommandPalette';
+import { ExportDialog } from './ExportDialog';
 import { Toasts } from './Toasts';
 import { useServices } from './context';
 import { ACTIONS, MENU_ACTIONS, matches, runAction } from './actions';
@@ -71,6 +72,7 @@ export function App(): ReactElement {
     <>
       {!hasProject ? <StartScreen /> : loadFailed ? <LoadErrors /> : <Designer />}
       <CommandPalette />
+      <ExportDialog />
       <Toasts />
     </>
   );

@@ -34,7 +34,7 @@ export function CommandPalette(): ReactElement | null {
 
   const entries = useMemo<Entry[]>(() => {
     const close = () => useUi.setState({ palette: false, insertAt: undefined });
-    const actions = ACTIONS.filter((a) => a.id !== 'palette' && (!a.enabled || a.enabled())).map<Entry>((a) => ({
+    const actions = ACTIONS.filter((a) => a.id !== 'palette' && (!a.enabled || a.enabled(services))).map<Entry>((a) => ({
       id: a.id,
       label: a.label,
       group: a.group,
@@ -71,6 +71,12 @@ export function CommandPalette(): ReactElement | null {
           ref={inputRef}
           className="palette-input"
           placeholder="Type a command or a cell name…"
+          aria-label="Command or cell name"
+          role="combobox"
+          aria-expanded
+          aria-controls="palette-list"
+          aria-autocomplete="list"
+          aria-activedescendant={entries[active] ? `palette-option-${active}` : undefined}
           value={query}
           data-testid="palette-input"
           onChange={(e) => {
@@ -86,16 +92,16 @@ export function CommandPalette(): ReactElement | null {
             e.preventDefault();
           }}
         />
-        <ul className="palette-list" role="listbox">
+        <ul className="palette-list" id="palette-list" role="listbox" aria-label="Commands and cells">
           {entries.map((e, i) => (
-            <li key={e.id} role="option" aria-selected={i === active} className={i === active ? 'active' : ''} onMouseEnter={() => setActive(i)} onClick={() => run(e)} data-testid={`palette-${e.id}`}>
+            <li key={e.id} id={`palette-option-${i}`} role="option" aria-selected={i === active} className={i === active ? 'active' : ''} onMouseEnter={() => setActive(i)} onClick={() => run(e)} data-testid={`palette-${e.id}`}>
               {e.kind ? <KindIcon kind={e.kind} className={`kind-color k-${e.kind}`} /> : <span className="palette-dot" />}
               <span className="palette-label">{e.label}</span>
               <span className="palette-group muted">{e.group}</span>
               {e.keys && <span className="kbd">{e.keys}</span>}
             </li>
           ))}
-          {entries.length === 0 && <li className="muted palette-empty">Nothing matches “{query}”.</li>}
+          {entries.length === 0 && <li className="muted palette-empty" role="option" aria-selected={false} aria-disabled>Nothing matches “{query}”.</li>}
         </ul>
       </div>
     </div>

@@ -2,7 +2,7 @@ import { STAGE_KINDS, addStage, stageLabel, type StageKind } from '@batchbook/pi
 import type { MenuCommand } from '../host/host';
 import { isDirty, useDoc } from '../store/docStore';
 import { usePreview } from '../store/previewStore';
-import { setTheme, toast, useUi } from '../store/uiStore';
+import { setAllCollapsed, setTheme, toast, useUi } from '../store/uiStore';
 import { newStage } from '../notebook/newStage';
 import type { AppServices } from './context';
 import { openProject, save } from './documentActions';
@@ -20,7 +20,8 @@ export interface Action {
   readonly keys?: readonly string[];
   /** Keys that work even while typing in a field. */
   readonly global?: boolean;
-  enabled?(): boolean;
+  /** Whether it applies now (and on this host: the web build offers no pipeline run). */
+  enabled?(s: AppServices): boolean;
   perform(s: AppServices): void | Promise<unknown>;
 }
 
@@ -42,6 +43,21 @@ export function addCell(kind: StageKind, index: number): void {
     useUi.setState({ selected: added?.name, palette: false });
     requestAnimationFrame(() => document.querySelector(`[data-cell="${added?.name}"]`)?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }));
   }
+}
+
+/** Shows or hides the graph; shown, the keyboard lands on the selected cell's node (Enter goes back to the cell). */
+function toggleDag(): void {
+  const open = useUi.getState().side !== 'dag';
+  useUi.setState({ side: open ? 'dag' : null });
+  if (!open) return;
+  const sel = useUi.getState().selected;
+  requestAnimationFrame(() => (document.querySelector<SVGGElement>(`[data-testid="dag-node-${sel}"]`) ?? document.querySelector<SVGGElement>('.dag-node[tabindex="0"]'))?.focus());
+}
+
+function toggleCollapseAll(): void {
+  const names = useDoc.getState().input?.stages.map((s) => s.name) ?? [];
+  const collapsed = useUi.getState().collapsed;
+  setAllCollapsed(names, !names.every((n) => collapsed[n]));
 }
 
 function undoRedo(which: 'undo' | 'redo'): void {
@@ -85,9 +101,9 @@ export const ACTIONS: readonly Action[] = [
     id: 'runPipeline',
     label: 'Run the pipeline (writes the lake)',
     group: 'Run',
-    enabled: () => hasDoc(),
+    // the runner needs the desktop app (or the CLI): the web build does not offer it at all
+    enabled: ({ host }) => hasDoc() && host.can.runPipeline,
     perform: ({ host }) => {
-      if (!host.can.runPipeline) return toast('Running the whole pipeline needs the desktop app, or the CLI: batchbook run <project folder>', 'error');
       const ref = useDoc.getState().project?.ref;
       if (ref) startPipelineRun(host, ref, usePreview.getState().params);
     },
@@ -96,11 +112,14 @@ export const ACTIONS: readonly Action[] = [
     id: 'export',
     label: 'Export the pipeline (Spark, Beam, dbt, Airflow, DuckDB)…',
     group: 'File',
+    keys: ['Mod+Shift+E'],
+    global: true,
     enabled: () => hasDoc(),
     perform: async ({ host }) => {
       const ref = useDoc.getState().project?.ref;
       if (!ref) return;
-      if (!host.can.runPipeline) return toast('Exporting needs the desktop app, or the CLI: batchbook export <project folder> --out <folder>', 'error');
+      // without a folder to write to, the export is a zip download, made here (ExportDialog)
+      if (!host.can.runPipeline) return useUi.setState({ exportDialog: true, palette: false });
       try {
         const r = await host.exportProject(ref, usePreview.getState().params);
         if (r) toast(r.exitCode === 0 ? `Exported to ${r.reportPath ?? 'the folder'}` : `Export failed: ${r.message ?? r.status}`, r.exitCode === 0 ? 'success' : 'error');
@@ -113,7 +132,8 @@ export const ACTIONS: readonly Action[] = [
   { id: 'cancelRun', label: 'Cancel preview', group: 'Run', keys: ['Mod+.'], global: true, enabled: () => usePreview.getState().running, perform: ({ preview }) => preview.cancel() },
   { id: 'palette', label: 'Command palette', group: 'View', keys: ['Mod+K', 'Mod+Shift+P'], global: true, perform: () => useUi.setState((s) => ({ palette: !s.palette })) },
   { id: 'theme', label: 'Toggle light / dark theme', group: 'View', perform: () => setTheme(useUi.getState().theme === 'dark' ? 'light' : 'dark') },
-  { id: 'dag', label: 'Show / hide pipeline graph', group: 'View', keys: ['Mod+B'], global: true, enabled: hasDoc, perform: () => useUi.setState((s) => ({ side: s.side === 'dag' ? null : 'dag' })) },
+  { id: 'dag', label: 'Show / hide pipeline graph', group: 'View', keys: ['Mod+B'], global: true, enabled: hasDoc, perform: toggleDag },
+  { id: 'collapseAll', label: 'Collapse / expand all cells', group: 'View', enabled: hasDoc, perform: toggleCollapseAll },
   { id: 'runs', label: 'Show / hide run history', group: 'View', keys: ['Mod+Shift+H'], global: true, enabled: hasDoc, perform: () => useUi.setState((s) => ({ side: s.side === 'runs' ? null : 'runs' })) },
   { id: 'cost', label: 'Show / hide cost estimate', group: 'View', enabled: hasDoc, perform: () => useUi.setState((s) => ({ side: s.side === 'cost' ? null : 'cost' })) },
   { id: 'addCell', label: 'Add cell below…', group: 'Cell', keys: ['Alt+A'], global: true, enabled: hasDoc, perform: () => useUi.setState({ palette: true, insertAt: selectedIndex() }) },
@@ -134,7 +154,7 @@ export function action(id: string): Action {
 
 export function runAction(s: AppServices, id: string): void {
   const a = action(id);
-  if (a.enabled && !a.enabled()) return;
+  if (a.enabled && !a.enabled(s)) return;
   void a.perform(s);
 }
 

@@ -1,10 +1,14 @@
-import { useMemo, useRef, useState, type PointerEvent, type ReactElement } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactElement } from 'react';
 import { updateStage, type SpecCommand, type StageInput } from '@batchbook/pipeline-core';
 import { useDoc } from '../store/docStore';
 import { usePreview } from '../store/previewStore';
 import { select, toast, useUi } from '../store/uiStore';
 import { Icon, KindIcon } from '../ui/icons';
 import { layoutDag, NODE_H, NODE_W, type DagNode } from './layout';
+import { focusCell } from '../notebook/cellKeys';
+
+/** Characters of a name that fit in a node (11 px monospace); the full name is in the tooltip. */
+const LABEL_CHARS = 21;
 
 const PAD = 12;
 
@@ -63,10 +67,20 @@ export function DagPanel(): ReactElement {
     if (typeof cmd === 'string') toast(cmd, 'error');
     else dispatch(cmd);
   };
-  const goTo = (id: string) => {
+  const goTo = (id: string, focus = false) => {
     if (id.startsWith('source:')) return;
     select(id);
-    document.querySelector(`[data-cell="${id}"]`)?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    if (focus) focusCell(id, { block: 'start' });
+    else document.querySelector(`[data-cell="${id}"]`)?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  };
+  // nodes in reading order: arrows move between them, Enter / Space go to the cell (keyboard focus too)
+  const onNodeKey = (e: KeyboardEvent<SVGGElement>, n: DagNode) => {
+    const i = dag.nodes.indexOf(n);
+    const to = e.key === 'ArrowDown' || e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowUp' || e.key === 'ArrowLeft' ? i - 1 : undefined;
+    if (to !== undefined) svg.current?.querySelectorAll<SVGGElement>('.dag-node')[Math.max(0, Math.min(dag.nodes.length - 1, to))]?.focus();
+    else if (e.key === 'Enter' || e.key === ' ') goTo(n.id, true);
+    else return;
+    e.preventDefault();
   };
 
   return (
@@ -96,13 +110,13 @@ export function DagPanel(): ReactElement {
             {dag.nodes.map((n) => {
               const status = n.kind === 'source' ? 'source' : failed?.has(n.id) ? 'error' : (cells[n.id]?.status ?? 'stale');
               return (
-                <g key={n.id} transform={`translate(${n.x + PAD},${n.y + PAD})`} className={`dag-node k-${n.kind} st-${status} ${selected === n.id ? 'selected' : ''}`} data-testid={`dag-node-${n.id}`} onClick={() => goTo(n.id)}>
+                <g key={n.id} transform={`translate(${n.x + PAD},${n.y + PAD})`} className={`dag-node k-${n.kind} st-${status} ${selected === n.id ? 'selected' : ''}`} data-testid={`dag-node-${n.id}`} onClick={() => goTo(n.id)} tabIndex={n.kind === 'source' ? -1 : 0} role={n.kind === 'source' ? 'img' : 'button'} aria-label={n.kind === 'source' ? `source ${n.label}` : `${n.label}, ${n.kind} cell, ${status}: go to the cell`} onKeyDown={(e) => onNodeKey(e, n)}>
                   <rect width={NODE_W} height={NODE_H} rx={7} />
                   <foreignObject x={6} y={7} width={16} height={16}>
                     {n.kind === 'source' ? <Icon.source className="dag-icon" /> : <KindIcon kind={n.kind} className="dag-icon" />}
                   </foreignObject>
                   <text x={26} y={NODE_H / 2 + 4} className="dag-label">
-                    {n.label.length > 13 ? `${n.label.slice(0, 12)}…` : n.label}
+                    {n.label.length > LABEL_CHARS ? `${n.label.slice(0, LABEL_CHARS - 1)}…` : n.label}
                   </text>
                   <title>{`${n.label} (${n.kind}${status !== 'source' ? `, ${status}` : ''})`}</title>
                   <circle

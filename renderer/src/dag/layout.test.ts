@@ -17,8 +17,15 @@ describe('layoutDag', () => {
   });
   it('puts every node below all its inputs', () => {
     for (const e of dag.edges) expect(node(e.from).y).toBeLessThan(node(e.to).y);
-    expect(node('source:refunds').y).toBe(0);
-    expect(node('raw_orders').y).toBe(node('raw_refunds').y);
+    const sources = dag.nodes.filter((n) => n.kind === 'source');
+    const stages = dag.nodes.filter((n) => n.kind !== 'source');
+    expect(Math.max(...sources.map((n) => n.y))).toBeLessThan(Math.min(...stages.map((n) => n.y)));
+  });
+  it('fits the side panel (384 px less its padding) with nodes wide enough for the sample’s names', () => {
+    expect(dag.width).toBeLessThanOrEqual(384 - 2 * 12);
+    // 11 px monospace is about 6.6 px a character, after the 26 px icon
+    const longest = Math.max(...dag.nodes.map((n) => n.label.length));
+    expect(26 + longest * 6.6).toBeLessThanOrEqual(NODE_W);
   });
   it('never stacks two nodes on one spot', () => {
     const spots = new Set(dag.nodes.map((n) => `${n.x},${n.y}`));

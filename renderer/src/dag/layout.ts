@@ -27,11 +27,12 @@ export interface DagLayout {
   readonly height: number;
 }
 
-export const NODE_W = 112;
+/** Wide enough for a 21-character name (longer ones are cut, with the full name in the tooltip). */
+export const NODE_W = 172;
 export const NODE_H = 28;
 const GAP_X = 10;
 const GAP_Y = 30;
-const PER_ROW = 3;
+const PER_ROW = 2;
 
 function dataInputs(s: StageInput): string[] {
   switch (s.kind) {

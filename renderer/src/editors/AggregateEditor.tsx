@@ -28,13 +28,13 @@ export function AggregateEditor({ stage, index }: { stage: Of<'aggregate'>; inde
         <div className="key-list">
           {stage.measures.map((m, i) => (
             <div key={i} className="key-row measure-row">
-              <TextInput value={m.name} mono onChange={(v) => setMeasure(i, { ...m, name: v }, 'name')} width="9em" testId={`measure-name-${stage.name}-${i}`} />
+              <TextInput value={m.name} mono onChange={(v) => setMeasure(i, { ...m, name: v }, 'name')} width="9em" testId={`measure-name-${stage.name}-${i}`} ariaLabel="measure name" />
               <span className="muted">=</span>
-              <Select value={m.fn} options={FNS} onChange={(fn) => setMeasure(i, { ...m, fn })} testId={`measure-fn-${stage.name}-${i}`} />
+              <Select value={m.fn} options={FNS} onChange={(fn) => setMeasure(i, { ...m, fn })} testId={`measure-fn-${stage.name}-${i}`} ariaLabel="measure function" />
               {m.expr !== undefined ? (
                 <ExprField value={m.expr} columns={columns} path={['stages', index, 'measures', i, 'expr']} onChange={(v) => setMeasure(i, { ...m, expr: v }, 'expr')} testId={`measure-expr-${stage.name}-${i}`} />
               ) : (
-                m.fn !== 'count' || m.column !== undefined ? <ColumnPicker value={m.column ?? ''} columns={columns} allowEmpty={m.fn === 'count'} onChange={(c) => setMeasure(i, { ...m, column: c || undefined })} testId={`measure-column-${stage.name}-${i}`} /> : <span className="muted small">rows</span>
+                m.fn !== 'count' || m.column !== undefined ? <ColumnPicker value={m.column ?? ''} columns={columns} allowEmpty={m.fn === 'count'} onChange={(c) => setMeasure(i, { ...m, column: c || undefined })} testId={`measure-column-${stage.name}-${i}`} ariaLabel="measure column" /> : <span className="muted small">rows</span>
               )}
               <button className="btn small ghost" title={m.expr !== undefined ? 'Use a column' : 'Use an expression'} onClick={() => setMeasure(i, m.expr !== undefined ? { name: m.name, fn: m.fn } : { name: m.name, fn: m.fn, expr: m.column ?? '' })}>
                 {m.expr !== undefined ? 'column' : 'ƒx'}

@@ -17,15 +17,17 @@ export interface ExprFieldProps {
   readonly testId?: string;
   readonly placeholder?: string;
   readonly lines?: number;
+  /** What a screen reader calls the field (default: its path in the spec). */
+  readonly ariaLabel?: string;
 }
 
 function Fallback(p: ExprFieldProps): ReactElement {
   const errors = useDiagnostics(p.path);
   const multi = (p.lines ?? 1) > 1;
   return multi ? (
-    <textarea className={`field mono expr-fallback ${errors.length ? 'invalid' : ''}`} rows={p.lines} value={p.value} onChange={(e) => p.onChange(e.target.value)} data-testid={p.testId} spellCheck={false} />
+    <textarea className={`field mono expr-fallback ${errors.length ? 'invalid' : ''}`} rows={p.lines} value={p.value} onChange={(e) => p.onChange(e.target.value)} data-testid={p.testId} spellCheck={false} aria-label={p.ariaLabel ?? p.path.join('.')} />
   ) : (
-    <input className={`field mono expr-fallback ${errors.length ? 'invalid' : ''}`} value={p.value} onChange={(e) => p.onChange(e.target.value)} data-testid={p.testId} spellCheck={false} placeholder={p.placeholder} />
+    <input className={`field mono expr-fallback ${errors.length ? 'invalid' : ''}`} value={p.value} onChange={(e) => p.onChange(e.target.value)} data-testid={p.testId} spellCheck={false} placeholder={p.placeholder} aria-label={p.ariaLabel ?? p.path.join('.')} />
   );
 }
 

@@ -28,8 +28,8 @@ export function SqlStageEditor({ stage, index }: { stage: Of<'sql'>; index: numb
         <div className="key-list">
           {stage.schema.map((c, i) => (
             <div key={i} className="key-row">
-              <TextInput value={c.name} mono width="10em" onChange={(name) => setColumn(i, { name, type: c.type as DataType })} />
-              <TypeSelect value={c.type as DataType} onChange={(type) => setColumn(i, { name: c.name, type })} />
+              <TextInput value={c.name} mono width="10em" ariaLabel={`output column ${i + 1} name`} onChange={(name) => setColumn(i, { name, type: c.type as DataType })} />
+              <TypeSelect value={c.type as DataType} ariaLabel={`output column ${i + 1} type`} onChange={(type) => setColumn(i, { name: c.name, type })} />
               <button className="btn icon ghost" aria-label="Remove column" disabled={stage.schema.length === 1} onClick={() => patch({ schema: stage.schema.filter((_, j) => j !== i) })}>
                 <Icon.close />
               </button>

@@ -46,7 +46,7 @@ function RenameFields({ step, columns, onChange, testId }: { step: Step<'rename'
         <div className="key-row" key={i}>
           <ColumnPicker value={from} columns={columns} onChange={(c) => set(entries.map((e, j) => (j === i ? [c, e[1]] : e)))} testId={`${testId}-from-${i}`} />
           <span className="muted">→</span>
-          <TextInput value={to} mono onChange={(v) => set(entries.map((e, j) => (j === i ? [e[0], v] : e)))} width="10em" testId={`${testId}-to-${i}`} />
+          <TextInput value={to} mono onChange={(v) => set(entries.map((e, j) => (j === i ? [e[0], v] : e)))} width="10em" testId={`${testId}-to-${i}`} ariaLabel={`new name for ${from || 'the column'}`} />
           <button className="btn icon ghost" aria-label="Remove" disabled={entries.length === 1} onClick={() => set(entries.filter((_, j) => j !== i))}>
             <Icon.close />
           </button>
@@ -66,9 +66,9 @@ function MappingFields({ step, onChange, testId }: { step: Step<'standardise'>; 
     <div className="key-list">
       {entries.map(([from, to], i) => (
         <div className="key-row" key={i}>
-          <TextInput value={from} mono placeholder="raw" onChange={(v) => set(entries.map((e, j) => (j === i ? [v, e[1]] : e)))} width="8em" testId={`${testId}-raw-${i}`} />
+          <TextInput value={from} mono placeholder="raw" ariaLabel="raw value" onChange={(v) => set(entries.map((e, j) => (j === i ? [v, e[1]] : e)))} width="8em" testId={`${testId}-raw-${i}`} />
           <span className="muted">→</span>
-          <TextInput value={to} mono placeholder="standard" onChange={(v) => set(entries.map((e, j) => (j === i ? [e[0], v] : e)))} width="8em" testId={`${testId}-std-${i}`} />
+          <TextInput value={to} mono placeholder="standard" ariaLabel="standard value" onChange={(v) => set(entries.map((e, j) => (j === i ? [e[0], v] : e)))} width="8em" testId={`${testId}-std-${i}`} />
           <button className="btn icon ghost" aria-label="Remove" onClick={() => set(entries.filter((_, j) => j !== i))}>
             <Icon.close />
           </button>
@@ -91,7 +91,7 @@ export function StepFields({ step, columns, path, onChange, testId }: { step: St
       return (
         <>
           <ColumnsPicker value={step.columns} columns={columns} onChange={(cs) => onChange({ ...step, columns: cs })} testId={`${testId}-columns`} />
-          <Select value={step.to} options={['upper', 'lower'] as const} onChange={(to) => onChange({ ...step, to })} testId={`${testId}-to`} />
+          <Select value={step.to} options={['upper', 'lower'] as const} onChange={(to) => onChange({ ...step, to })} testId={`${testId}-to`} ariaLabel="to case" />
         </>
       );
     case 'cast':
@@ -147,20 +147,20 @@ export function StepFields({ step, columns, path, onChange, testId }: { step: St
           <Labeled label="keep first by">
             <ColumnPicker value={step.order_by?.[0]?.column ?? ''} allowEmpty columns={columns} onChange={(c) => onChange({ ...step, order_by: c ? [{ column: c, direction: step.order_by?.[0]?.direction ?? 'desc' }] : [] })} testId={`${testId}-order`} />
           </Labeled>
-          {step.order_by?.[0] && <Select value={step.order_by[0].direction ?? 'desc'} options={[{ value: 'desc', label: 'latest / largest' }, { value: 'asc', label: 'earliest / smallest' }] as const} onChange={(direction) => onChange({ ...step, order_by: [{ column: step.order_by![0]!.column, direction }, ...step.order_by!.slice(1)] })} testId={`${testId}-direction`} />}
+          {step.order_by?.[0] && <Select value={step.order_by[0].direction ?? 'desc'} options={[{ value: 'desc', label: 'latest / largest' }, { value: 'asc', label: 'earliest / smallest' }] as const} onChange={(direction) => onChange({ ...step, order_by: [{ column: step.order_by![0]!.column, direction }, ...step.order_by!.slice(1)] })} testId={`${testId}-direction`} ariaLabel="keep first" />}
         </>
       );
     case 'filter':
       return (
         <>
           <ExprField value={step.expr} columns={columns} path={[...path, 'expr']} onChange={(expr) => onChange({ ...step, expr }, 'expr')} testId={`${testId}-expr`} placeholder="amount > 0" />
-          <Select value={step.on_false ?? 'drop'} options={[{ value: 'drop', label: 'drop the others' }, { value: 'reject', label: 'reject the others' }] as const} onChange={(on_false) => onChange({ ...step, on_false })} testId={`${testId}-on-false`} />
+          <Select value={step.on_false ?? 'drop'} options={[{ value: 'drop', label: 'drop the others' }, { value: 'reject', label: 'reject the others' }] as const} onChange={(on_false) => onChange({ ...step, on_false })} testId={`${testId}-on-false`} ariaLabel="rows where it is not true" />
         </>
       );
     case 'derive':
       return (
         <>
-          <TextInput value={step.column} mono width="10em" onChange={(column) => onChange({ ...step, column }, 'column')} testId={`${testId}-column`} />
+          <TextInput value={step.column} mono width="10em" onChange={(column) => onChange({ ...step, column }, 'column')} testId={`${testId}-column`} ariaLabel="new column name" />
           <span className="muted">=</span>
           <ExprField value={step.expr} columns={columns} path={[...path, 'expr']} onChange={(expr) => onChange({ ...step, expr }, 'expr')} testId={`${testId}-expr`} />
         </>

@@ -86,7 +86,7 @@ function RuleFields({ rule, columns, path, stages, onChange, testId }: { rule: R
       return (
         <>
           <ColumnPicker value={rule.column} columns={columns} onChange={(c) => onChange({ ...rule, column: c })} testId={`${testId}-column`} />
-          <TextInput value={rule.pattern} mono width="14em" onChange={(pattern) => onChange({ ...rule, pattern }, 'pattern')} testId={`${testId}-pattern`} />
+          <TextInput value={rule.pattern} mono width="14em" onChange={(pattern) => onChange({ ...rule, pattern }, 'pattern')} testId={`${testId}-pattern`} ariaLabel="regular expression" />
         </>
       );
     case 'relationship':
@@ -130,9 +130,9 @@ function RuleFields({ rule, columns, path, stages, onChange, testId }: { rule: R
         const set = (patch: Partial<typeof m>) => onChange({ ...rule, [which]: { ...m, ...patch } });
         return (
           <span className="reconcile-side">
-            <Select value={m.stage ?? ''} options={[{ value: '', label: 'this input' }, ...stages.map((s) => ({ value: s, label: s }))]} onChange={(s) => set({ stage: s || undefined })} testId={`${testId}-${which}-stage`} />
-            <Select value={m.fn} options={['sum', 'count', 'count_distinct', 'min', 'max', 'avg'] as const} onChange={(fn) => set({ fn })} testId={`${testId}-${which}-fn`} />
-            {m.fn !== 'count' && <ColumnPicker value={m.column ?? ''} columns={cols} onChange={(c) => set({ column: c })} testId={`${testId}-${which}-column`} />}
+            <Select value={m.stage ?? ''} options={[{ value: '', label: 'this input' }, ...stages.map((s) => ({ value: s, label: s }))]} onChange={(s) => set({ stage: s || undefined })} testId={`${testId}-${which}-stage`} ariaLabel={`${which} side: cell`} />
+            <Select value={m.fn} options={['sum', 'count', 'count_distinct', 'min', 'max', 'avg'] as const} onChange={(fn) => set({ fn })} testId={`${testId}-${which}-fn`} ariaLabel={`${which} side: measure`} />
+            {m.fn !== 'count' && <ColumnPicker value={m.column ?? ''} columns={cols} onChange={(c) => set({ column: c })} testId={`${testId}-${which}-column`} ariaLabel={`${which} side: column`} />}
             <span className="muted">per</span>
             <ColumnsPicker value={m.group_by ?? []} columns={cols} onChange={(group_by) => set({ group_by })} testId={`${testId}-${which}-group`} />
           </span>
@@ -185,7 +185,7 @@ export function ValidateEditor({ stage, index }: { stage: Of<'validate'>; index:
                 <span className="rule-policy">
                   <Select value={rule.severity ?? 'error'} options={[{ value: 'error', label: 'error' }, { value: 'warn', label: 'warning' }] as const} onChange={(severity) => change({ ...rule, severity })} testId={`${tid}-severity`} ariaLabel="severity" />
                   <Select value={rule.action ?? 'fail'} options={[{ value: 'fail', label: 'stop the run' }, { value: 'reject', label: 'reject failing rows' }, { value: 'warn', label: 'only report' }] as const} onChange={(action) => change({ ...rule, action })} testId={`${tid}-action`} ariaLabel="on failure" />
-                  <TextInput value={rule.name ?? ''} placeholder="name (optional)" mono width={WIDE.has(rule.rule) ? '16em' : '11em'} onChange={(name) => change({ ...rule, name: name || undefined }, 'name')} testId={`${tid}-name`} />
+                  <TextInput value={rule.name ?? ''} placeholder="name (optional)" mono width={WIDE.has(rule.rule) ? '16em' : '11em'} onChange={(name) => change({ ...rule, name: name || undefined }, 'name')} testId={`${tid}-name`} ariaLabel="rule name" />
                   <button className="btn icon ghost" aria-label="Move rule up" title="Move up (rules are checked and reported in this order)" disabled={i === 0} onClick={() => dispatch(moveRule(stage.name, i, i - 1))} data-testid={`${tid}-up`}>
                     <Icon.up />
                   </button>

@@ -47,11 +47,14 @@ export function TextInput(props: {
   testId?: string;
   invalid?: boolean;
   width?: number | string;
+  /** The accessible name when the input is not inside a <Labeled> (screen readers announce it). */
+  ariaLabel?: string;
 }): ReactElement {
   return (
     <input
       className={`field ${props.mono ? 'mono' : ''} ${props.invalid ? 'invalid' : ''}`}
       value={props.value}
+      aria-label={props.ariaLabel}
       placeholder={props.placeholder}
       data-testid={props.testId}
       style={props.width !== undefined ? { width: props.width } : undefined}
@@ -90,7 +93,7 @@ export function CommitInput(props: { value: string; onCommit: (v: string) => voi
   );
 }
 
-export function NumberInput(props: { value: number | undefined; onChange: (v: number | undefined) => void; testId?: string; placeholder?: string }): ReactElement {
+export function NumberInput(props: { value: number | undefined; onChange: (v: number | undefined) => void; testId?: string; placeholder?: string; ariaLabel?: string }): ReactElement {
   const [draft, setDraft] = useState(props.value === undefined ? '' : String(props.value));
   useEffect(() => setDraft(props.value === undefined ? '' : String(props.value)), [props.value]);
   const bad = draft.trim() !== '' && !Number.isFinite(Number(draft));
@@ -99,6 +102,7 @@ export function NumberInput(props: { value: number | undefined; onChange: (v: nu
       className={`field num ${bad ? 'invalid' : ''}`}
       value={draft}
       inputMode="decimal"
+      aria-label={props.ariaLabel}
       placeholder={props.placeholder ?? '—'}
       data-testid={props.testId}
       onChange={(e) => {
@@ -126,17 +130,17 @@ export function Select<T extends string>(props: { value: T; options: readonly T[
   );
 }
 
-export function TypeSelect({ value, onChange, testId }: { value: DataType; onChange: (t: DataType) => void; testId?: string }): ReactElement {
+export function TypeSelect({ value, onChange, testId, ariaLabel }: { value: DataType; onChange: (t: DataType) => void; testId?: string; ariaLabel?: string }): ReactElement {
   const options = [...new Set([...SCALAR_TYPES_LIST, 'decimal(12,2)', 'decimal(18,4)', value])] as DataType[];
-  return <Select value={value} options={options} onChange={onChange} testId={testId} ariaLabel="type" />;
+  return <Select value={value} options={options} onChange={onChange} testId={testId} ariaLabel={ariaLabel ?? 'type'} />;
 }
 
 /** One column of the input, chosen from its schema (a name not in it stays, marked). */
-export function ColumnPicker({ value, columns, onChange, testId, allowEmpty }: { value: string; columns: Schema | undefined; onChange: (c: string) => void; testId?: string; allowEmpty?: boolean }): ReactElement {
+export function ColumnPicker({ value, columns, onChange, testId, allowEmpty, ariaLabel }: { value: string; columns: Schema | undefined; onChange: (c: string) => void; testId?: string; allowEmpty?: boolean; ariaLabel?: string }): ReactElement {
   const names = columns?.map((c) => c.name) ?? [];
   const unknown = value !== '' && columns !== undefined && !names.includes(value);
   return (
-    <select className={`field mono ${unknown ? 'invalid' : ''}`} value={value} data-testid={testId} onChange={(e) => onChange(e.target.value)} aria-label="column">
+    <select className={`field mono ${unknown ? 'invalid' : ''}`} value={value} data-testid={testId} onChange={(e) => onChange(e.target.value)} aria-label={ariaLabel ?? 'column'}>
       {(allowEmpty || value === '') && <option value="">{allowEmpty ? '(none)' : 'choose a column…'}</option>}
       {(unknown || (value !== '' && columns === undefined)) && <option value={value}>{value}</option>}
       {columns?.map((c) => (
@@ -194,7 +198,7 @@ export function ValuesInput({ value, onChange, placeholder, testId }: { value: r
           </button>
         </span>
       ))}
-      <input className="field chip-input mono" value={draft} placeholder={placeholder} onChange={(e) => setDraft(e.target.value)} onBlur={add} onKeyDown={(e) => e.key === 'Enter' && add()} data-testid={testId ? `${testId}-input` : undefined} />
+      <input className="field chip-input mono" value={draft} placeholder={placeholder} aria-label={`add ${placeholder}`} onChange={(e) => setDraft(e.target.value)} onBlur={add} onKeyDown={(e) => e.key === 'Enter' && add()} data-testid={testId ? `${testId}-input` : undefined} />
     </div>
   );
 }

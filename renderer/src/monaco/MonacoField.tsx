@@ -6,8 +6,16 @@ import { useUi } from '../store/uiStore';
 import type { ExprFieldProps } from '../editors/ExprField';
 import { monaco } from './setup';
 import { hoverFor, suggestions, type Suggestion } from './completion';
+import { registerFocusTarget } from '../editors/focusTargets';
 
 type Monaco = typeof monaco;
+
+/** Leaves the editor for its cell (command mode), or just blurs it outside the notebook. */
+function leaveToCell(node: HTMLElement): void {
+  const cell = node.closest<HTMLElement>('section[data-cell]');
+  if (cell) cell.focus({ preventScroll: true });
+  else (document.activeElement as HTMLElement | null)?.blur();
+}
 type Editor = Parameters<OnMount>[0];
 
 const KIND: Record<Suggestion['kind'], number> = {
@@ -59,10 +67,15 @@ export default function MonacoField(props: ExprFieldProps): ReactElement {
     );
   };
 
+  // the value last given from outside: only a change of it (undo, another view) replaces the text,
+  // so a half-typed expression held back below is not overwritten by the older valid one
+  const lastValue = useRef(props.value);
   useEffect(() => {
     const editor = editorRef.current;
     const model = editor?.getModel();
-    if (editor && model && model.getValue() !== props.value) {
+    const changed = props.value !== lastValue.current;
+    lastValue.current = props.value;
+    if (editor && model && changed && model.getValue() !== props.value) {
       // an undo or another view changed the text: replace it as one edit, keeping the cursor if it can
       const pos = editor.getPosition();
       model.pushEditOperations([], [{ range: model.getFullModelRange(), text: props.value }], () => null);
@@ -73,8 +86,22 @@ export default function MonacoField(props: ExprFieldProps): ReactElement {
 
   useEffect(() => () => editorRef.current?.getModel()?.dispose(), []);
 
+  const apply = (v: string) => {
+    const text = lines === 1 ? v.replace(/\r?\n/g, ' ') : v;
+    if (text !== latest.current.value) latest.current.onChange(text);
+  };
+  const incomplete = (text: string): boolean => {
+    const p = latest.current;
+    if ((p.language ?? 'expr') !== 'expr' || !p.columns || text.trim() === '') return false;
+    return checkExpression(text, p.columns, paramsRef.current).errors.length > 0;
+  };
+
   const onMount: OnMount = (editor, m: Monaco) => {
     editorRef.current = editor;
+    editor.onDidBlurEditorText(() => apply(editor.getValue()));
+    // squiggles follow every keystroke, also while a half-typed expression is held back
+    editor.onDidChangeModelContent(() => check());
+    const unregister = registerFocusTarget(editor.getContainerDomNode().closest('[data-focus-target]') ?? editor.getContainerDomNode(), () => editor.focus());
     const model = editor.getModel()!;
     const mine = (x: { uri: { toString(): string } }) => x.uri.toString() === model.uri.toString();
     const completion = m.languages.registerCompletionItemProvider('sql', {
@@ -107,10 +134,11 @@ export default function MonacoField(props: ExprFieldProps): ReactElement {
       },
     });
     if (lines === 1) {
-      // one line: Enter accepts a suggestion or leaves the field, never breaks the line
-      editor.addCommand(m.KeyCode.Enter, () => (document.activeElement as HTMLElement | null)?.blur(), '!suggestWidgetVisible');
+      // one line: Enter accepts a suggestion or leaves the field (back to its cell), never breaks the line
+      editor.addCommand(m.KeyCode.Enter, () => leaveToCell(editor.getContainerDomNode()), '!suggestWidgetVisible');
     }
     editor.onDidDispose(() => {
+      unregister();
       completion.dispose();
       hover.dispose();
     });
@@ -118,15 +146,17 @@ export default function MonacoField(props: ExprFieldProps): ReactElement {
   };
 
   return (
-    <div className="monaco-field" data-testid={props.testId} style={{ height: lines === 1 ? 28 : lines * 19 + 10 }}>
+    <div className="monaco-field" data-focus-target data-testid={props.testId} style={{ height: lines === 1 ? 28 : lines * 19 + 10 }}>
       <Editor
         value={props.value}
         language="sql"
         path={`batchbook://field/${props.path.join('/')}`}
-        theme={theme === 'dark' ? 'vs-dark' : 'vs'}
+        theme={theme === 'dark' ? 'batchbook-dark' : 'batchbook-light'}
         onMount={onMount}
         onChange={(v) => {
-          if (v !== undefined && v !== latest.current.value) latest.current.onChange(lines === 1 ? v.replace(/\r?\n/g, ' ') : v);
+          // typing waits for a valid expression: "amo" on the way to "amount" neither flashes an
+          // error nor blocks the cells below; leaving the field applies whatever is there
+          if (v !== undefined && !incomplete(v)) apply(v);
         }}
         loading={null}
         options={{
@@ -151,8 +181,10 @@ export default function MonacoField(props: ExprFieldProps): ReactElement {
           quickSuggestions: { other: true, comments: false, strings: false },
           suggestOnTriggerCharacters: true,
           tabSize: 2,
-          accessibilitySupport: 'off',
-          ariaLabel: props.path.join('.'),
+          // screen readers get the text; Tab moves the focus on instead of indenting (no keyboard trap)
+          accessibilitySupport: 'on',
+          tabFocusMode: true,
+          ariaLabel: props.ariaLabel ?? props.path.join('.'),
           placeholder: props.placeholder,
         }}
       />

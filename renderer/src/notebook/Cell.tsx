@@ -1,13 +1,14 @@
-import { memo, useState, type ReactElement } from 'react';
+import { memo, type ReactElement } from 'react';
 import { duplicateStage, moveStage, removeStage, renameStage, stageInputs, stageLabel, type StageInput } from '@batchbook/pipeline-core';
 import { useDoc } from '../store/docStore';
 import { usePreview } from '../store/previewStore';
-import { select, useUi } from '../store/uiStore';
+import { select, setCollapsed, useUi } from '../store/uiStore';
 import { CommitInput } from '../editors/fields';
 import { StageEditor } from '../editors/StageEditor';
 import { PreviewPane } from '../preview/ui/PreviewPane';
 import { useServices } from '../app/context';
 import { Icon, KindIcon } from '../ui/icons';
+import { focusCell, onCellKeyDown } from './cellKeys';
 
 function inputsOf(stage: StageInput): string[] {
   try {
@@ -58,22 +59,24 @@ export const Cell = memo(function Cell({ stage, index, count }: { stage: StageIn
   const selected = useUi((s) => s.selected === stage.name);
   // problems in the spec are shown beside their field; this box is for what went wrong running it
   const cellError = usePreview((s) => (s.cells[stage.name]?.status === 'error' && s.cells[stage.name]?.origin !== 'spec' ? s.cells[stage.name]?.message : undefined));
-  const [collapsed, setCollapsed] = useState(false);
-  const inputs = inputsOf(stage);
-  const goTo = (name: string) => {
-    select(name);
-    document.querySelector(`[data-cell="${name}"]`)?.scrollIntoView({ block: 'start', behavior: 'smooth' });
-  };
+  const collapsed = useUi((s) => s.collapsed[stage.name] === true);
+  // a validate cell names its input in its header only once (its editor's Input field shows it too)
+  const inputs = [...new Set(inputsOf(stage))];
+  const goTo = (name: string) => focusCell(name, { block: 'start', behavior: 'smooth' });
   return (
     <section
       className={`cell k-border-${stage.kind} ${selected ? 'selected' : ''}`}
       data-cell={stage.name}
       data-testid={`cell-${stage.name}`}
+      tabIndex={0}
+      aria-label={`${stageLabel(stage.kind)} cell ${stage.name}`}
+      aria-keyshortcuts="ArrowUp ArrowDown Enter Escape"
+      onKeyDown={onCellKeyDown}
       onFocusCapture={() => !selected && select(stage.name)}
       onMouseDown={() => !selected && select(stage.name)}
     >
       <header className="cell-header">
-        <button className="btn icon ghost collapse" aria-label={collapsed ? 'Expand' : 'Collapse'} onClick={() => setCollapsed((c) => !c)}>
+        <button className="btn icon ghost collapse" aria-label={collapsed ? 'Expand' : 'Collapse'} aria-expanded={!collapsed} data-testid={`collapse-${stage.name}`} onClick={() => setCollapsed(stage.name, !collapsed)}>
           <Icon.chevron style={{ transform: collapsed ? 'none' : 'rotate(90deg)', transition: 'transform .12s' }} />
         </button>
         <span className={`kind-badge k-${stage.kind}`} title={stageLabel(stage.kind)}>

@@ -18,6 +18,10 @@ export interface UiState {
   readonly toasts: readonly Toast[];
   /** Where a new cell goes when added from the keyboard or the palette. */
   readonly insertAt?: number;
+  /** Cells shown as their header only (by stage name). */
+  readonly collapsed: Readonly<Record<string, boolean>>;
+  /** The web build's export dialog (targets to zip) is open. */
+  readonly exportDialog?: boolean;
 }
 
 function initialTheme(): Theme {
@@ -28,7 +32,7 @@ function initialTheme(): Theme {
 
 let toastIds = 0;
 
-export const useUi = create<UiState>()(() => ({ theme: initialTheme(), palette: false, side: 'dag', toasts: [] }));
+export const useUi = create<UiState>()(() => ({ theme: initialTheme(), palette: false, side: 'dag', toasts: [], collapsed: {} }));
 
 export function setTheme(theme: Theme): void {
   localStorage.setItem('batchbook.theme', theme);
@@ -43,4 +47,13 @@ export function toast(text: string, tone: Toast['tone'] = 'info'): void {
 
 export function select(stage: string | undefined): void {
   useUi.setState({ selected: stage });
+}
+
+export function setCollapsed(stage: string, collapsed: boolean): void {
+  useUi.setState((s) => ({ collapsed: { ...s.collapsed, [stage]: collapsed } }));
+}
+
+/** Collapses every cell to its header, or expands them all. */
+export function setAllCollapsed(stages: readonly string[], collapsed: boolean): void {
+  useUi.setState({ collapsed: Object.fromEntries(stages.map((n) => [n, collapsed])) });
 }

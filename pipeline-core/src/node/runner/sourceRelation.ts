@@ -2,9 +2,9 @@ import { open } from 'node:fs/promises';
 import type { Source } from '../../core/spec/schema.js';
 import type { SourceRelation } from '../../core/stages/stageModule.js';
 import type { SqlEngine } from '../../core/execute/sqlEngine.js';
-import { duckdbType } from '../../core/types/dataType.js';
 import { quoteIdent, quoteString } from '../../core/compile/sql.js';
 import { checkCsvHeaders, csvSourceRelation, CsvSourceError, declaredHeader } from '../../core/preview/csvRelation.js';
+import { jsonRelation, ndjsonRelation, parquetRelation } from '../../core/export/readerRelations.js';
 import { checkJsonKeys, checkParquetColumns, SourceColumnsError, type MissingColumns } from './sourceColumns.js';
 
 export class SourceError extends Error {}
@@ -21,8 +21,6 @@ async function firstLine(file: string, encoding: BufferEncoding): Promise<string
     await handle.close();
   }
 }
-
-const sqlList = (files: readonly string[]) => `[${files.map(quoteString).join(', ')}]`;
 
 /**
  * How the native runner reads a source: DuckDB's own readers, every column as text, each row
@@ -48,21 +46,17 @@ export async function nativeSourceRelation(
       return csvRelation(name, source, absFiles, shownFiles, checkHeaders);
     case 'ndjson':
       if (checkHeaders) await checkedColumns(() => checkJsonKeys(name, source, absFiles, shownFiles));
-      return ndjsonRelation(name, source, absFiles, shownFiles, pinned);
+      return ndjsonRelation(absFiles, shownFiles, source);
     case 'json':
       if (checkHeaders) await checkedColumns(() => checkJsonKeys(name, source, absFiles, shownFiles));
-      return {
-        rowNumbers: 'insertion',
-        sql: `SELECT ${pinned.map(quoteIdent).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(NULL AS VARCHAR) AS _bb_error FROM read_json(${sqlList(absFiles)}, format = 'array', columns = {${pinned.map((c) => `${quoteString(c)}: 'VARCHAR'`).join(', ')}})`,
-        files: shownFiles,
-      };
+      return jsonRelation(absFiles, shownFiles, pinned);
     case 'parquet': {
       const missing = checkHeaders ? await checkedColumns(() => checkParquetColumns(name, source, absFiles, shownFiles)) : new Map<number, readonly string[]>();
       const absent = missingEverywhere(missing, absFiles.length);
       // files that lack some columns (on_missing: null) are read by name, the gaps as NULL
       const byName = missing.size > 0 && absent.size < pinned.length;
       const stored = probe && !byName ? await parquetTypes(probe, absFiles[0]!) : new Map<string, string>();
-      return parquetRelation(source, absFiles, shownFiles, stored, absent, byName);
+      return parquetRelation(absFiles, shownFiles, source, stored, absent, byName);
     }
   }
 }
@@ -98,18 +92,6 @@ async function csvRelation(name: string, source: Source, absFiles: readonly stri
   return csvSourceRelation(name, source, absFiles, shownFiles, columns, 'insertion');
 }
 
-/** NDJSON is read line by line, so a line that is not JSON becomes a reject with its line number. */
-function ndjsonRelation(_name: string, source: Source, absFiles: readonly string[], shownFiles: readonly string[], pinned: readonly string[]): SourceRelation {
-  const fields = pinned.map((c) => `CASE WHEN _ok THEN json_extract_string(line, ${quoteString(`$.${JSON.stringify(c)}`)}) END AS ${quoteIdent(c)}`).join(', ');
-  const maxLine = source.max_line_bytes ? `, max_line_size = ${source.max_line_bytes}` : '';
-  const lines = `SELECT line, CAST(file_index AS INTEGER) AS _bb_file, row_number() OVER () AS _bb_row FROM read_csv(${sqlList(absFiles)}, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x1e', quote = '', escape = '', auto_detect = false, strict_mode = false${maxLine})`;
-  return {
-    lineOffset: 0,
-    sql: `SELECT ${fields}, _bb_file, _bb_row, CASE WHEN NOT _ok THEN 'not valid JSON: ' || left(line, 120) END AS _bb_error FROM (SELECT *, coalesce(json_valid(line), FALSE) AND starts_with(ltrim(line), '{') AS _ok FROM (${lines}) WHERE line IS NOT NULL AND trim(line) <> '')`,
-    files: shownFiles,
-  };
-}
-
 /**
  * Column name → DuckDB type of a Parquet file, as DuckDB reads it; empty when the file cannot be
  * read (then every column is read as text, and the ingest stage reports the broken file).
@@ -117,38 +99,4 @@ function ndjsonRelation(_name: string, source: Source, absFiles: readonly string
 async function parquetTypes(engine: SqlEngine, file: string): Promise<Map<string, string>> {
   const rows = await engine.query(`DESCRIBE SELECT * FROM read_parquet(${quoteString(file)})`).catch(() => []);
   return new Map(rows.map((r) => [String(r['column_name']), String(r['column_type'])]));
-}
-
-// Stored types a declared integer (BIGINT) takes exactly: reading them as text and back gives the same value.
-const WIDENS_TO_BIGINT = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER']);
-
-/**
- * Parquet carries types: a column stored in its declared type (or an integer type that widens to
- * it exactly) is read as it is, so nothing can fail to convert and no text round trip is paid;
- * other columns are read as text and cast by the ingest stage, bad values becoming rejects. Rows
- * are numbered within their file by the reader itself (file_row_number).
- */
-function parquetRelation(
-  source: Source,
-  absFiles: readonly string[],
-  shownFiles: readonly string[],
-  stored: ReadonlyMap<string, string>,
-  absent: ReadonlySet<string>,
-  byName: boolean,
-): SourceRelation {
-  const typed = source.schema.filter((c) => {
-    const t = stored.get(c.name);
-    const want = duckdbType(c.type);
-    return c.type !== 'string' && !absent.has(c.name) && t !== undefined && (t === want || (want === 'BIGINT' && WIDENS_TO_BIGINT.has(t)));
-  });
-  const isTyped = new Set(typed.map((c) => c.name));
-  const read = (c: Source['schema'][number]) => (absent.has(c.name) ? 'CAST(NULL AS VARCHAR)' : `CAST(${quoteIdent(c.name)} AS ${isTyped.has(c.name) ? duckdbType(c.type) : 'VARCHAR'})`);
-  const cols = source.schema.map((c) => `${read(c)} AS ${quoteIdent(c.name)}`);
-  return {
-    rowNumbers: 'file',
-    typed: typed.map((c) => c.name),
-    errorFree: true,
-    sql: `SELECT ${cols.join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(file_row_number + 1 AS BIGINT) AS _bb_row, CAST(NULL AS VARCHAR) AS _bb_error FROM read_parquet(${sqlList(absFiles)}, file_row_number = true${byName ? ', union_by_name = true' : ''})`,
-    files: shownFiles,
-  };
 }

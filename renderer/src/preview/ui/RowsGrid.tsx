@@ -44,7 +44,7 @@ export function Grid({ columns, total, rowAt, testId }: { columns: Columns; tota
   const numWidth = Math.max(44, String(total).length * 7 + 18);
   const template = `${numWidth}px ${widths.current.map((w) => `${w}px`).join(' ')}`;
   return (
-    <div className="grid scroll-thin" ref={scroller} data-testid={testId} role="table" aria-rowcount={total}>
+    <div className="grid scroll-thin" ref={scroller} data-testid={testId} role="table" aria-rowcount={total} aria-label={`${total.toLocaleString()} rows`} tabIndex={0}>
       <div className="grid-head" style={{ gridTemplateColumns: template }} role="row">
         <div className="grid-rownum">#</div>
         {columns.map((c) => (

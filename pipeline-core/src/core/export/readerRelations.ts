@@ -1,0 +1,68 @@
+import { quoteIdent, quoteString } from '../compile/sql.js';
+import type { Source } from '../spec/schema.js';
+import type { SourceRelation } from '../stages/stageModule.js';
+import { duckdbType } from '../types/dataType.js';
+
+/**
+ * The native runner's readers for JSON, NDJSON and Parquet sources as plain SQL (no file access),
+ * so the runner (src/node/runner/sourceRelation.ts) and an export made in the browser
+ * (markedSources.ts) write the same reader SQL. Every pinned column is read as text, except
+ * Parquet columns whose stored type the caller read and found to be the declared one.
+ */
+const sqlList = (files: readonly string[]) => `[${files.map(quoteString).join(', ')}]`;
+
+export function jsonRelation(files: readonly string[], shownFiles: readonly string[], pinned: readonly string[]): SourceRelation {
+  return {
+    rowNumbers: 'insertion',
+    sql: `SELECT ${pinned.map(quoteIdent).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(NULL AS VARCHAR) AS _bb_error FROM read_json(${sqlList(files)}, format = 'array', columns = {${pinned.map((c) => `${quoteString(c)}: 'VARCHAR'`).join(', ')}})`,
+    files: shownFiles,
+  };
+}
+
+// Stored types a declared integer (BIGINT) takes exactly: reading them as text and back gives the same value.
+const WIDENS_TO_BIGINT = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER']);
+
+/**
+ * Parquet carries types: a column stored in its declared type (or an integer type that widens to
+ * it exactly) is read as it is, so nothing can fail to convert and no text round trip is paid;
+ * other columns are read as text and cast by the ingest stage, bad values becoming rejects. Rows
+ * are numbered within their file by the reader itself (file_row_number). `stored`: column →
+ * DuckDB type of the files (empty: all read as text); `absent`: declared columns no file has
+ * (read as NULL); `byName`: files differ in their columns, so they are matched by name.
+ */
+export function parquetRelation(
+  files: readonly string[],
+  shownFiles: readonly string[],
+  source: Source,
+  stored: ReadonlyMap<string, string> = new Map(),
+  absent: ReadonlySet<string> = new Set(),
+  byName = false,
+): SourceRelation {
+  const typed = source.schema.filter((c) => {
+    const t = stored.get(c.name);
+    const want = duckdbType(c.type);
+    return c.type !== 'string' && !absent.has(c.name) && t !== undefined && (t === want || (want === 'BIGINT' && WIDENS_TO_BIGINT.has(t)));
+  });
+  const isTyped = new Set(typed.map((c) => c.name));
+  const read = (c: Source['schema'][number]) => (absent.has(c.name) ? 'CAST(NULL AS VARCHAR)' : `CAST(${quoteIdent(c.name)} AS ${isTyped.has(c.name) ? duckdbType(c.type) : 'VARCHAR'})`);
+  return {
+    rowNumbers: 'file',
+    typed: typed.map((c) => c.name),
+    errorFree: true,
+    sql: `SELECT ${source.schema.map((c) => `${read(c)} AS ${quoteIdent(c.name)}`).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(file_row_number + 1 AS BIGINT) AS _bb_row, CAST(NULL AS VARCHAR) AS _bb_error FROM read_parquet(${sqlList(files)}, file_row_number = true${byName ? ', union_by_name = true' : ''})`,
+    files: shownFiles,
+  };
+}
+
+/** NDJSON is read line by line, so a line that is not JSON becomes a reject with its line number. */
+export function ndjsonRelation(files: readonly string[], shownFiles: readonly string[], source: Source): SourceRelation {
+  const pinned = source.schema.map((c) => c.name);
+  const fields = pinned.map((c) => `CASE WHEN _ok THEN json_extract_string(line, ${quoteString(`$.${JSON.stringify(c)}`)}) END AS ${quoteIdent(c)}`).join(', ');
+  const maxLine = source.max_line_bytes ? `, max_line_size = ${source.max_line_bytes}` : '';
+  const lines = `SELECT line, CAST(file_index AS INTEGER) AS _bb_file, row_number() OVER () AS _bb_row FROM read_csv(${sqlList(files)}, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x1e', quote = '', escape = '', auto_detect = false, strict_mode = false${maxLine})`;
+  return {
+    lineOffset: 0,
+    sql: `SELECT ${fields}, _bb_file, _bb_row, CASE WHEN NOT _ok THEN 'not valid JSON: ' || left(line, 120) END AS _bb_error FROM (SELECT *, coalesce(json_valid(line), FALSE) AND starts_with(ltrim(line), '{') AS _ok FROM (${lines}) WHERE line IS NOT NULL AND trim(line) <> '')`,
+    files: shownFiles,
+  };
+}
