@@ -15,7 +15,6 @@ import type { Project } from '../project/project.js';
 import { sha256File } from '../runner/land.js';
 import { runPipeline } from '../runner/run.js';
 import { nativeSourceRelation } from '../runner/sourceRelation.js';
-import { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
 
 export interface ExportProjectOptions {
   readonly project: Project & { loaded: { spec: PipelineSpec } };
@@ -45,16 +44,6 @@ export async function sampleFiles(spec: PipelineSpec, params: ParamValues, inbox
  * a sample file so CSV headers are known, then the sample's path swapped for the marker.
  */
 export async function markedSourceRelations(spec: PipelineSpec, samples: readonly SampleFile[], inbox: string): Promise<Map<string, SourceRelation>> {
-  // reads a Parquet sample's column types, so the exported plan reads typed columns as they are
-  const probe = await NodeDuckdbEngine.open();
-  try {
-    return await markedRelations(spec, samples, inbox, probe);
-  } finally {
-    probe.close();
-  }
-}
-
-async function markedRelations(spec: PipelineSpec, samples: readonly SampleFile[], inbox: string, probe: NodeDuckdbEngine): Promise<Map<string, SourceRelation>> {
   const out = new Map<string, SourceRelation>();
   for (const [name, source] of Object.entries(spec.sources)) {
     const sample = samples.find((s) => s.source === name);
@@ -65,7 +54,8 @@ async function markedRelations(spec: PipelineSpec, samples: readonly SampleFile[
       continue;
     }
     const abs = join(inbox, sample.path);
-    const rel = await nativeSourceRelation(name, source, [abs], [shown], true, probe);
+    // no type probe: Parquet columns are read as text, as an export made in the browser reads them
+    const rel = await nativeSourceRelation(name, source, [abs], [shown], true);
     const swap = (sql: string) => sql.split(quoteString(abs)).join(quoteString(read));
     out.set(name, { ...rel, sql: swap(rel.sql), ...(rel.readerErrors ? { readerErrors: swap(rel.readerErrors) } : {}) });
   }
