@@ -4,6 +4,7 @@ import { pipelineSchema, SPEC_VERSION, type PipelineSpec } from './schema.js';
 import { didYouMean, hasErrors, specError, type SpecDiagnostic, type SpecPath } from './diagnostics.js';
 import { checkSpec } from './analyze.js';
 import { knownKeysAt } from './introspect.js';
+import { checkFileSchemas, withFileSchemas, type FileSchemas } from './fileSchemas.js';
 
 export interface LoadedSpec {
   /** The parsed, normalised spec (defaults applied) — present only when there are no errors. */
@@ -19,7 +20,12 @@ export interface LoadedSpec {
  * Loads a spec from YAML text and reports every problem at once — YAML syntax, shape, references,
  * column names, expression types — each located at line:column with a hint where one helps.
  */
-export function loadSpec(text: string): LoadedSpec {
+export interface LoadOptions {
+  /** Columns read from the sources' files by the host (fileSchemas.ts): fill left-out schemas, check declared ones. */
+  readonly fileSchemas?: FileSchemas;
+}
+
+export function loadSpec(text: string, options: LoadOptions = {}): LoadedSpec {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const diagnostics: SpecDiagnostic[] = [];
@@ -33,11 +39,12 @@ export function loadSpec(text: string): LoadedSpec {
   const versionProblem = checkVersion(input);
   if (versionProblem) return { input, document, diagnostics: locate([versionProblem], document, lineCounter) };
 
-  const parsed = pipelineSchema.safeParse(input);
+  const files = options.fileSchemas ?? {};
+  const parsed = pipelineSchema.safeParse(withFileSchemas(input, files));
   if (!parsed.success) {
     diagnostics.push(...parsed.error.issues.flatMap((i) => fromZodIssue(i, input)));
   } else {
-    diagnostics.push(...checkSpec(parsed.data as PipelineSpec));
+    diagnostics.push(...checkFileSchemas(input, parsed.data as PipelineSpec, files), ...checkSpec(parsed.data as PipelineSpec));
   }
   const located = locate(diagnostics, document, lineCounter);
   const ok = parsed.success && !hasErrors(located);

@@ -73,7 +73,7 @@ export const sourceSchema = z.strictObject({
     description: "glob relative to the project's inbox folder, with {param} placeholders, e.g. pos/orders_{run_date}.csv",
   }),
   options: csvOptionsSchema.optional(),
-  schema: z.array(columnSchema).min(1),
+  schema: z.array(columnSchema).min(1).default([]).meta({ description: 'the columns read; a Parquet source may leave it out: the CLI reads the types from the file' }),
   description: z.string().optional(),
 });
 

@@ -4,9 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { makeProject } from '../testing/fixtures.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/batchbook.js', import.meta.url));
-const SAMPLE = fileURLToPath(new URL('../../../../samples/nightly-reconciliation', import.meta.url));
+const CSV_ONLY = `version: 1
+name: s
+sources:
+  a: { format: csv, path: a.csv, schema: [{ name: x, type: integer }] }
+stages:
+  - { name: raw, kind: ingest, source: a }
+  - { name: out, kind: output, input: raw, format: parquet, path: out }
+`;
 
 /** The modules a CLI invocation loads, recorded by a module resolve hook. */
 function modulesLoadedBy(args: readonly string[]): string[] {
@@ -26,8 +34,9 @@ describe('CLI start-up', () => {
     expect(loaded.filter((u) => /@duckdb|runner\/run\.js|compile\/|spec\/load\.js|zod|cost\/estimate/.test(u))).toEqual([]);
   });
 
-  it('validate loads the spec code but not DuckDB or the runner', () => {
-    const loaded = modulesLoadedBy(['validate', SAMPLE]);
+  // DuckDB loads for validate only to read the metadata of Parquet files in the inbox (fileSchemas.ts)
+  it('validate of a spec without Parquet sources loads the spec code but not DuckDB or the runner', async () => {
+    const loaded = modulesLoadedBy(['validate', await makeProject(CSV_ONLY)]);
     expect(loaded.some((u) => u.includes('spec/load.js'))).toBe(true);
     expect(loaded.filter((u) => /@duckdb|runner\/run\.js|nodeEngine/.test(u))).toEqual([]);
   });
