@@ -7,13 +7,16 @@ import { useSchema } from './schemas';
 import { Icon } from '../ui/icons';
 
 type M = Of<'aggregate'>['measures'][number];
-const FNS: readonly Measure['fn'][] = ['count', 'sum', 'avg', 'min', 'max', 'count_distinct'];
+type Fn = NonNullable<Measure['fn']>;
+/** 'computed': no fn, the expression reads the group columns and the measures before it. */
+const FNS: readonly (Fn | 'computed')[] = ['count', 'count_if', 'sum', 'avg', 'min', 'max', 'count_distinct', 'computed'];
 
 /** Group-by columns and the measures computed per group. */
 export function AggregateEditor({ stage, index }: { stage: Of<'aggregate'>; index: number }): ReactElement {
   const patch = usePatch(stage);
   const earlier = useEarlierStages(index);
   const columns = useSchema(stage.input);
+  const output = useSchema(stage.name);
   const setMeasure = (i: number, m: M, field?: string) => patch({ measures: stage.measures.map((x, j) => (j === i ? m : x)) }, field && `measures.${i}.${field}`);
   return (
     <div className="editor-grid">
@@ -30,9 +33,9 @@ export function AggregateEditor({ stage, index }: { stage: Of<'aggregate'>; inde
             <div key={i} className="key-row measure-row">
               <TextInput value={m.name} mono onChange={(v) => setMeasure(i, { ...m, name: v }, 'name')} width="9em" testId={`measure-name-${stage.name}-${i}`} ariaLabel="measure name" />
               <span className="muted">=</span>
-              <Select value={m.fn} options={FNS} onChange={(fn) => setMeasure(i, { ...m, fn })} testId={`measure-fn-${stage.name}-${i}`} ariaLabel="measure function" />
+              <Select value={m.fn ?? 'computed'} options={FNS} onChange={(fn) => setMeasure(i, fn === 'computed' ? { name: m.name, expr: m.expr ?? '' } : { ...m, fn: fn as Fn })} testId={`measure-fn-${stage.name}-${i}`} ariaLabel="measure function" />
               {m.expr !== undefined ? (
-                <ExprField value={m.expr} columns={columns} path={['stages', index, 'measures', i, 'expr']} onChange={(v) => setMeasure(i, { ...m, expr: v }, 'expr')} testId={`measure-expr-${stage.name}-${i}`} />
+                <ExprField value={m.expr} columns={m.fn === undefined ? output?.slice(0, stage.group_by.length + i) : columns} path={['stages', index, 'measures', i, 'expr']} onChange={(v) => setMeasure(i, { ...m, expr: v }, 'expr')} testId={`measure-expr-${stage.name}-${i}`} />
               ) : (
                 m.fn !== 'count' || m.column !== undefined ? <ColumnPicker value={m.column ?? ''} columns={columns} allowEmpty={m.fn === 'count'} onChange={(c) => setMeasure(i, { ...m, column: c || undefined })} testId={`measure-column-${stage.name}-${i}`} ariaLabel="measure column" /> : <span className="muted small">rows</span>
               )}

@@ -40,11 +40,11 @@ function SourceEditor({ name, source, onRenamed }: { name: string; source: Sourc
       </div>
       <table className="schema-mini">
         <tbody>
-          {source.schema.map((c, i) => (
+          {(source.schema ?? []).map((c, i) => (
             <tr key={i}>
               <td className="mono">{c.name}</td>
               <td>
-                <TypeSelect value={c.type as DataType} onChange={(type) => set({ ...source, schema: source.schema.map((x, j) => (j === i ? { ...x, type } : x)) })} testId={`source-type-${name}-${c.name}`} />
+                <TypeSelect value={c.type as DataType} onChange={(type) => set({ ...source, schema: (source.schema ?? []).map((x, j) => (j === i ? { ...x, type } : x)) })} testId={`source-type-${name}-${c.name}`} />
               </td>
             </tr>
           ))}

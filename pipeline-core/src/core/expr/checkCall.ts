@@ -1,6 +1,8 @@
 import { isNumeric, isTemporal, type DataType } from '../types/dataType.js';
 import type { Expr } from './ast.js';
 import { FUNCTION_NAMES, formatSignature, lookupFunction, type ArgInfo, type FunctionDef, type ParamDef, type ParamKind } from './functions.js';
+import { parseDateFormat, STRFTIME_CODE_LIST } from './dateFormat.js';
+import { printStringLiteral } from './print.js';
 import { closestName } from './suggest.js';
 import type { CheckContext } from './typecheck.js';
 import { commonType, typeNoun, type ExprType } from './typeRules.js';
@@ -15,7 +17,7 @@ const OTHER_DIALECTS: Readonly<Record<string, string>> = {
   dayofyear: 'day_of_year', doy: 'day_of_year', dayofmonth: 'day', datediff: 'date_diff',
   dateadd: 'date_add', date_sub: 'date_add', regexp_like: 'regexp_matches', rlike: 'regexp_matches',
   instr: 'contains', strpos: 'contains', position: 'contains', startswith: 'starts_with',
-  endswith: 'ends_with', date: 'to_date', log: 'ln', truncate: 'date_trunc', eomonth: 'last_day',
+  endswith: 'ends_with', date_format: 'strftime', format_date: 'strftime', to_char: 'strftime', date: 'to_date', log: 'ln', truncate: 'date_trunc', eomonth: 'last_day',
 };
 
 /** The type a NULL argument takes when nothing else decides it. */
@@ -96,6 +98,7 @@ function checkArg(ctx: CheckContext, fn: string, def: FunctionDef, param: ParamD
     ctx.contextualize(arg, resolved);
   }
   if (param.regex) checkPattern(ctx, arg);
+  if (param.dateFormat) checkDateFormat(ctx, arg);
   if (!param.constant) return { type: resolved };
   const constant = constantValue(arg);
   if (param.constant === 'integer') {
@@ -141,6 +144,13 @@ function argHint(kind: ParamKind, t: DataType, fn: string, def: FunctionDef): st
   if (kind === 'string') return 'convert it with CAST(x AS string)';
   if ((kind === 'numeric' || kind === 'double') && t === 'string') return 'convert it with CAST(x AS double), or TRY_CAST to get NULL for bad values';
   return `usage: ${formatSignature(fn, def)}`;
+}
+
+/** A literal strftime format with a code outside the portable table is refused where it is written. */
+function checkDateFormat(ctx: CheckContext, arg: Expr): void {
+  if (arg.k !== 'literal' || arg.lit.type !== 'string') return;
+  const parsed = parseDateFormat(arg.lit.value);
+  if ('error' in parsed) ctx.error(arg, `Format ${printStringLiteral(arg.lit.value)}: ${parsed.error}`, `the portable codes are ${STRFTIME_CODE_LIST} (write %% for a literal %)`);
 }
 
 /** Constructs RE2 (DuckDB, Go) lacks; refusing them keeps patterns portable across engines. */

@@ -1,4 +1,5 @@
 import { decimalShape, decimalType, type DataType } from '../types/dataType.js';
+import { STRFTIME_CODE_LIST } from './dateFormat.js';
 import { arithmeticType, comparable, typeNoun, type ExprType } from './typeRules.js';
 
 /**
@@ -35,6 +36,8 @@ export interface ParamDef {
   readonly range?: readonly [min: number, max: number];
   /** A regular expression: literal patterns are checked for constructs other engines lack. */
   readonly regex?: true;
+  /** A strftime format: its codes must be portable ones (dateFormat.ts). */
+  readonly dateFormat?: true;
 }
 
 /** An argument as the result rule sees it: its type, and its value when it is a constant. */
@@ -306,6 +309,11 @@ export const FUNCTIONS = {
     category: 'date', params: [s('unit', { constant: DIFF_UNITS }), t('a'), t('b')], returns: INTEGER,
     description: "b − a in calendar units of the UTC dates, ignoring times of day: 'day' = days between the dates, 'month' = (12·year(b) + month(b)) − (12·year(a) + month(a)), 'year' = year(b) − year(a).",
     example: ["date_diff('month', DATE '2024-01-31', DATE '2024-02-01')", '1'],
+  },
+  strftime: {
+    category: 'date', params: [t('d'), s('format', { constant: 'string', dateFormat: true })], returns: STRING,
+    description: `d written as text by format, a string literal of strftime codes (${STRFTIME_CODE_LIST}); other text is copied; a date has time 00:00:00; names are English.`,
+    example: ["strftime(DATE '2026-11-05', '%Y-%m')", "'2026-11'"],
   },
   last_day: {
     category: 'date', params: [t('d')], returns: DATE,

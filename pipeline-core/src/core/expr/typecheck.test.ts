@@ -181,6 +181,18 @@ describe('typecheckExpression: errors with spans and hints', () => {
     expect(errors("lpad(name, 5, '')")[0]?.[0]).toBe('Argument 3 (fill) of lpad() must be a non-empty string literal');
   });
 
+  it('strftime: a date or timestamp and a literal format of portable codes gives a string', () => {
+    expect(typeOf("strftime(order_date, '%Y-%m')")).toBe('string');
+    expect(typeOf("strftime(created_at, '%H:%M:%S.%f %p')")).toBe('string');
+    expect(typeOf("date_trunc('month', order_date)")).toBe('date');
+    expect(errors("strftime(order_date, '%Y-%-m')")).toEqual([
+      ["Format '%Y-%-m': '%-' is not a portable strftime code", "'%Y-%-m'", 'the portable codes are %Y %y %m %d %j %H %I %p %M %S %f %b %B %a %A %% (write %% for a literal %)'],
+    ]);
+    expect(errors("strftime(order_date, '100%')")[0]?.[0]).toBe("Format '100%': the format ends with a lone '%'");
+    expect(errors('strftime(order_date, name)')[0]?.[0]).toBe('Argument 2 (format) of strftime() must be a non-empty string literal');
+    expect(errors("strftime(name, '%Y')")[0]?.[0]).toBe('Argument 1 (d) of strftime() must be a date or timestamp, but it is a string');
+  });
+
   it('refuses regular expression features other engines lack', () => {
     expect(errors("regexp_matches(name, 'a(?=b)')")[0]?.slice(0, 2)).toEqual(['Lookahead and lookbehind are not portable', "'a(?=b)'"]);
     expect(errors("regexp_matches(name, '(a)\\1')")[0]?.[0]).toBe('Backreferences are not portable');

@@ -203,6 +203,11 @@ function checkSources(spec: PipelineSpec, params: Readonly<Record<string, DataTy
     for (const m of source.path.matchAll(/\{([^}]*)\}/g)) {
       if (!(m[1]! in params)) out.push(specError(['sources', name, 'path'], `unknown parameter {${m[1]}} in the path`, didYouMean(m[1]!, Object.keys(params)) ?? listHint('parameters', Object.keys(params))));
     }
+    if (source.schema.length === 0) {
+      out.push(source.format === 'parquet'
+        ? specError(['sources', name], `source '${name}' leaves its schema out and no Parquet file was found to read it from`, `declare the columns, or put a file matching '${source.path}' in the project's data folder (batchbook validate / plan / run read the types from it)`)
+        : specError(['sources', name], `a ${source.format} source needs a schema`, 'list its columns: schema: [{ name: id, type: integer }, …]; only Parquet files carry their own types'));
+    }
     if (source.options && source.format !== 'csv') out.push(specWarning(['sources', name, 'options'], `reader options apply to csv sources; this one is ${source.format}`));
     if (source.max_line_bytes !== undefined && source.format !== 'csv' && source.format !== 'ndjson') out.push(specWarning(['sources', name, 'max_line_bytes'], `max_line_bytes applies to csv and ndjson sources; this one is ${source.format}`));
     checkPositions(source.schema, ['sources', name, 'schema'], source.format === 'csv' ? undefined : `a ${source.format} source reads its columns by name`, out);

@@ -5,6 +5,7 @@ import { didYouMean, formatPath, hasErrors, specError, type SpecDiagnostic, type
 import { analyzeSpec, checkSpec } from './analyze.js';
 import { salvageSpec, type Salvaged } from './salvage.js';
 import { knownKeysAt } from './introspect.js';
+import { checkFileSchemas, withFileSchemas, type FileSchemas } from './fileSchemas.js';
 
 export interface LoadedSpec {
   /** The parsed, normalised spec (defaults applied) — present only when there are no errors. */
@@ -32,7 +33,12 @@ export function locateLater(loaded: LoadedSpec, diags: readonly SpecDiagnostic[]
  * Loads a spec from YAML text and reports every problem at once — YAML syntax, shape, references,
  * column names, expression types — each located at line:column with a hint where one helps.
  */
-export function loadSpec(text: string): LoadedSpec {
+export interface LoadOptions {
+  /** Columns read from the sources' files by the host (fileSchemas.ts): fill left-out schemas, check declared ones. */
+  readonly fileSchemas?: FileSchemas;
+}
+
+export function loadSpec(text: string, options: LoadOptions = {}): LoadedSpec {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const diagnostics: SpecDiagnostic[] = [];
@@ -49,7 +55,8 @@ export function loadSpec(text: string): LoadedSpec {
   const versionProblem = checkVersion(input);
   if (versionProblem) return { input, document, diagnostics: locate([versionProblem], document, lineCounter), lineCounter };
 
-  const parsed = pipelineSchema.safeParse(input);
+  const files = options.fileSchemas ?? {};
+  const parsed = pipelineSchema.safeParse(withFileSchemas(input, files));
   let partial: Salvaged | undefined;
   if (!parsed.success) {
     diagnostics.push(...parsed.error.issues.flatMap((i) => fromZodIssue(i, input)));
@@ -57,7 +64,7 @@ export function loadSpec(text: string): LoadedSpec {
     if (partial) diagnostics.push(...salvagedProblems(partial, diagnostics));
   } else {
     partial = { spec: parsed.data as PipelineSpec };
-    diagnostics.push(...checkSpec(parsed.data as PipelineSpec));
+    diagnostics.push(...checkFileSchemas(input, parsed.data as PipelineSpec, files), ...checkSpec(parsed.data as PipelineSpec));
   }
   const located = [...aliases, ...locate(diagnostics, document, lineCounter)];
   const ok = parsed.success && !hasErrors(located);

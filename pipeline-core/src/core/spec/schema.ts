@@ -82,7 +82,7 @@ export const sourceSchema = z.strictObject({
     description: "glob relative to the project's inbox folder, with {param} placeholders, e.g. pos/orders_{run_date}.csv",
   }),
   options: csvOptionsSchema.optional(),
-  schema: z.array(columnSchema).min(1),
+  schema: z.array(columnSchema).min(1).default([]).meta({ description: 'the columns read; a Parquet source may leave it out: the CLI reads the types from the file' }),
   // `on_missing: null` unquoted is YAML's null: it means what the user wrote
   on_missing: z.union([z.enum(['error', 'null']), z.null().transform(() => 'null' as const)]).optional().meta({
     description: 'a declared column missing from a file: error (the default) stops the run naming the column and the file; null reads it as NULL',
@@ -122,14 +122,25 @@ export const joinStageSchema = z.strictObject({
   right: nameSchema,
   type: z.enum(['inner', 'left', 'full', 'anti']),
   on: z.array(joinKeySchema).min(1),
+  right_columns: z.array(columnNameSchema).min(1).optional().meta({
+    description: 'the right-side columns to keep (default: all of them); right keys named like their left key are never repeated',
+  }),
   right_prefix: z.string().regex(/^[A-Za-z0-9_]*$/).optional(),
+  right_prefix_mode: z.enum(['clashes', 'all']).optional().meta({
+    description: "which right columns take right_prefix: 'clashes' (default) only those whose name the left side already has, 'all' every right column",
+  }),
 });
+
+export const MEASURE_FUNCTIONS = ['sum', 'count', 'count_if', 'count_distinct', 'min', 'max', 'avg'] as const;
 
 export const measureSchema = z.strictObject({
   name: columnNameSchema,
-  fn: z.enum(['sum', 'count', 'count_distinct', 'min', 'max', 'avg']),
+  fn: z.enum(MEASURE_FUNCTIONS).optional().meta({
+    description: 'the aggregate function; leave it out for a measure computed by expr from the group columns and the measures listed before it',
+  }),
   column: columnNameSchema.optional(),
-  expr: exprSchema.optional(),
+  expr: exprSchema.optional().meta({ description: "with fn: the value aggregated, per input row (count_if: a condition); without fn: computed after the aggregation, e.g. 'late / flights'" }),
+  round: z.number().int().min(-38).max(38).optional().meta({ description: "round the measure's value to this many decimal places (half away from zero, as round())" }),
 });
 
 export const aggregateStageSchema = z.strictObject({

@@ -1,23 +1,16 @@
 import { Command, CommanderError, Option } from 'commander';
 import { relative, resolve } from 'node:path';
 import pc from 'picocolors';
-import { formatDiagnostic, hasErrors, type SpecDiagnostic } from '../../core/spec/diagnostics.js';
-import { locateLater } from '../../core/spec/load.js';
-import { checkSqlStages } from './checkSqlStages.js';
-import { compileDuckdbPlan } from '../../core/compile/duckdb/plan.js';
-import { ParamError, resolveParams, substitutePath } from '../../core/spec/params.js';
-import { RUN_DATE } from '../../core/spec/analyze.js';
-import { openProject, ProjectError, type Project } from '../project/project.js';
-import { nativeSourceRelation } from '../runner/sourceRelation.js';
-import { defaultRunDate, runPipeline, type RunEvent } from '../runner/run.js';
-import { EXIT, summarise } from '../runner/report.js';
-import { formatProfile } from '../runner/profile.js';
+import type { SpecDiagnostic } from '../../core/spec/diagnostics.js';
+import type { Project } from '../project/project.js';
+import { EXIT } from '../runner/report.js';
+import type { RunEvent } from '../runner/run.js';
 import { exportCommand } from '../export/exportCommand.js';
 import { costCommand } from '../cost/costCommand.js';
-import { registerCostExports } from '../../core/cost/exportContributor.js';
 import { backfillCommand, diffCommand, runsCommand, type OpsCommandDeps } from '../ops/opsCommands.js';
-import { runProgress } from '../ops/progress.js';
-import { registerMonitoringExports } from '../../core/ops/monitoringContributor.js';
+
+// Start-up: `--help` and `validate` load only the spec code. The runner, the compilers' plan, the
+// exporters and DuckDB (a native module) are imported by the commands that use them, when they run.
 
 /** A user-facing failure: printed as one line, never as a stack trace. */
 export class CliError extends Error {
@@ -39,6 +32,7 @@ function collectParam(value: string, previous: Record<string, string>): Record<s
 
 /** Opens a project and stops with exit 2 and every located problem when its spec is invalid. */
 export async function loadValidProject(path: string, out: NodeJS.WritableStream = process.stderr): Promise<Project & { loaded: { spec: NonNullable<Project['loaded']['spec']> } }> {
+  const [{ openProject, ProjectError }, { formatDiagnostic, hasErrors }] = await Promise.all([import('../project/project.js'), import('../../core/spec/diagnostics.js')]);
   const project = await openProject(path).catch((e: unknown) => {
     throw e instanceof ProjectError ? new CliError(e.message, EXIT.usage) : e;
   });
@@ -57,13 +51,20 @@ export async function loadValidProject(path: string, out: NodeJS.WritableStream 
  * (shape, references, expressions) and the sql stages bound in DuckDB. Exit 2 when any is an error.
  */
 async function validateCommand(path: string, json: boolean): Promise<number> {
+  const [{ openProject, ProjectError }, { formatDiagnostic }, { locateLater }] = await Promise.all([
+    import('../project/project.js'),
+    import('../../core/spec/diagnostics.js'),
+    import('../../core/spec/load.js'),
+  ]);
   const project = await openProject(path).catch((e: unknown) => {
     throw e instanceof ProjectError ? new CliError(e.message, EXIT.usage) : e;
   });
   const file = relative(process.cwd(), project.specPath) || project.specPath;
   const { loaded } = project;
   const partial = loaded.partial;
-  const sql = partial ? locateLater(loaded, await checkSqlStages(partial.spec, partial.gaps)) : [];
+  // sql stages are bound in DuckDB (loaded only for a spec that has one)
+  const hasSql = partial?.spec.stages.some((x) => x.kind === 'sql') ?? false;
+  const sql = partial && hasSql ? locateLater(loaded, await (await import('./checkSqlStages.js')).checkSqlStages(partial.spec, partial.gaps)) : [];
   const diags = [...loaded.diagnostics, ...sql];
   const errors = diags.filter((d) => d.severity === 'error').length;
   for (const d of diags) process.stderr.write(`${(d.severity === 'error' ? pc.red : pc.yellow)(formatDiagnostic(d, file))}\n`);
@@ -74,8 +75,19 @@ async function validateCommand(path: string, json: boolean): Promise<number> {
 }
 
 /** The progress display: a consumer of the same runner events the run's log is written from. */
-function progress(json: boolean): (e: RunEvent) => void {
+async function progress(json: boolean): Promise<(e: RunEvent) => void> {
+  const { runProgress } = await import('../ops/progress.js');
   return runProgress({ live: process.stderr.isTTY === true && !json });
+}
+
+/** What a full export adds to every target (monitoring configs, the cost report); registered once, when an export runs. */
+let exportsRegistered = false;
+async function registerExportContributors(): Promise<void> {
+  if (exportsRegistered) return;
+  exportsRegistered = true;
+  const [{ registerMonitoringExports }, { registerCostExports }] = await Promise.all([import('../../core/ops/monitoringContributor.js'), import('../../core/cost/exportContributor.js')]);
+  registerMonitoringExports(); // export folders gain monitoring/ (Cloud Monitoring, CloudWatch)
+  registerCostExports(); // the full export gains cost/report.html and cost/estimate.json
 }
 
 export function buildCli(): Command {
@@ -104,6 +116,13 @@ export function buildCli(): Command {
     .action(async (path: string, opts: { param: Record<string, string> }) => {
       const project = await loadValidProject(path);
       const spec = project.loaded.spec;
+      const [{ compileDuckdbPlan }, { resolveParams, substitutePath }, { RUN_DATE }, { nativeSourceRelation }, { defaultRunDate }] = await Promise.all([
+        import('../../core/compile/duckdb/plan.js'),
+        import('../../core/spec/params.js'),
+        import('../../core/spec/analyze.js'),
+        import('../runner/sourceRelation.js'),
+        import('../runner/run.js'),
+      ]);
       const params = resolveParams(spec, opts.param, defaultRunDate(new Date()));
       const relations = new Map(
         await Promise.all(
@@ -138,6 +157,7 @@ export function buildCli(): Command {
     .option('--profile', "time every stage on its own and name its heaviest DuckDB operators (materialises every stage: slower)")
     .action(async (path: string, opts: { param: Record<string, string>; lake?: string; json?: boolean; replay?: boolean; memoryLimit: string; threads?: number; alertWebhook?: string; alerts: boolean; logJson?: boolean; profile?: boolean }) => {
       const project = await loadValidProject(path);
+      const [{ runPipeline }, { summarise }, { formatProfile }] = await Promise.all([import('../runner/run.js'), import('../runner/report.js'), import('../runner/profile.js')]);
       const report = await runPipeline({
         spec: project.loaded.spec,
         specText: project.specText,
@@ -149,7 +169,7 @@ export function buildCli(): Command {
         memoryLimit: opts.memoryLimit,
         ...(opts.threads ? { threads: opts.threads } : {}),
         profile: opts.profile ?? false,
-        onEvent: progress((opts.json ?? false) || (opts.logJson ?? false)),
+        onEvent: await progress((opts.json ?? false) || (opts.logJson ?? false)),
         ops: {
           alerts: { enabled: opts.alerts, ...(opts.alertWebhook ? { webhookUrl: opts.alertWebhook } : {}) },
           ...(opts.logJson ? { logMirror: process.stderr } : {}),
@@ -161,14 +181,12 @@ export function buildCli(): Command {
       process.exitCode = report.exit_code;
     });
 
-  registerMonitoringExports(); // export folders gain monitoring/ (Cloud Monitoring, CloudWatch)
-  registerCostExports(); // the full export gains cost/report.html and cost/estimate.json
   const opsDeps: OpsCommandDeps = { loadValidProject: (p) => loadValidProject(p), collectParam, userError: (message, code) => new CliError(message, code) };
   program.addCommand(runsCommand(opsDeps));
   program.addCommand(diffCommand(opsDeps));
   program.addCommand(backfillCommand(opsDeps));
 
-  program.addCommand(exportCommand({ loadValidProject: (p) => loadValidProject(p), collectParam, toolVersion: program.version() ?? '0.0.0' }));
+  program.addCommand(exportCommand({ loadValidProject: (p) => loadValidProject(p), collectParam, toolVersion: program.version() ?? '0.0.0', beforeExport: registerExportContributors }));
   program.addCommand(costCommand({ loadValidProject: (p) => loadValidProject(p), fail: (message, code) => new CliError(message, code) }));
 
   return program;
@@ -191,7 +209,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${pc.red('batchbook:')} ${e.message}\n`);
       return fail(e.exitCode, e.message, e.diagnostics);
     }
-    if (e instanceof ParamError) {
+    if (e instanceof (await import('../../core/spec/params.js')).ParamError) {
       process.stderr.write(`${pc.red('batchbook:')} ${e.message}\n`);
       return fail(EXIT.usage, e.message);
     }

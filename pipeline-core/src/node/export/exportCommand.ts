@@ -1,19 +1,17 @@
 import { Command, Option } from 'commander';
 import { relative, resolve } from 'node:path';
 import pc from 'picocolors';
-import { formatRefusal } from '../../core/export/refusal.js';
 import { EXPORT_TARGETS, type ExportTarget } from '../../core/export/targets.js';
-import { resolveParams } from '../../core/spec/params.js';
 import type { PipelineSpec } from '../../core/spec/schema.js';
 import type { Project } from '../project/project.js';
 import { EXIT } from '../runner/report.js';
-import { defaultRunDate } from '../runner/run.js';
-import { exportProject } from './exportProject.js';
 
 export interface ExportCommandDeps {
   readonly loadValidProject: (path: string) => Promise<Project & { loaded: { spec: PipelineSpec } }>;
   readonly collectParam: (value: string, previous: Record<string, string>) => Record<string, string>;
   readonly toolVersion: string;
+  /** Runs before an export (the CLI registers its export contributors then, not at start-up). */
+  readonly beforeExport?: () => Promise<void>;
 }
 
 /** `batchbook export <project> --target <t> --out <dir>` */
@@ -27,6 +25,14 @@ export function exportCommand(deps: ExportCommandDeps): Command {
     .option('--no-preview', 'do not run the pipeline on the samples to record the preview results in provenance.json')
     .action(async (path: string, opts: { target: ExportTarget | 'all'; out: string; param: Record<string, string>; preview: boolean }) => {
       const project = await deps.loadValidProject(path);
+      // the exporters, the runner (for the preview) and DuckDB load only when an export runs
+      const [{ formatRefusal }, { resolveParams }, { defaultRunDate }, { exportProject }] = await Promise.all([
+        import('../../core/export/refusal.js'),
+        import('../../core/spec/params.js'),
+        import('../runner/run.js'),
+        import('./exportProject.js'),
+        deps.beforeExport?.(),
+      ]);
       const params = resolveParams(project.loaded.spec, opts.param, defaultRunDate(new Date()));
       const result = await exportProject({ project, target: opts.target, out: opts.out, params, toolVersion: deps.toolVersion, preview: opts.preview });
       const shown = relative(process.cwd(), resolve(opts.out)) || '.';

@@ -128,6 +128,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillSummary> 
   const init: WorkerInit = {
     type: 'init',
     specText: o.specText,
+    spec: o.spec,
     projectDir: o.projectDir,
     inbox: o.inbox,
     lake: o.lake,

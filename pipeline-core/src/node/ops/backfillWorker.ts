@@ -13,6 +13,8 @@ import { duckdbMemoryLimit } from '../runner/memoryLimit.js';
 export interface WorkerInit {
   readonly type: 'init';
   readonly specText: string;
+  /** The loaded spec (its Parquet schemas may come from the files, which the text leaves out). */
+  readonly spec?: Spec;
   readonly projectDir: string;
   readonly inbox: string;
   readonly lake: string;
@@ -63,7 +65,7 @@ function workerMain(): void {
   process.on('disconnect', () => process.exit(1));
   process.on('message', (m: ToWorker) => {
     if (m.type === 'init') {
-      ready = openWorkerEngine(m).then((engine) => ({ init: m, spec: loadSpec(m.specText).spec, engine }));
+      ready = openWorkerEngine(m).then((engine) => ({ init: m, spec: m.spec ?? loadSpec(m.specText).spec, engine }));
       ready.then(
         () => send({ type: 'ready' }),
         (e: unknown) => {

@@ -2,15 +2,12 @@ import { Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pc from 'picocolors';
-import { PartitionError, type BackfillStep } from '../../core/ops/partitions.js';
+import type { BackfillStep } from '../../core/ops/partitions.js';
 import type { PipelineSpec } from '../../core/spec/schema.js';
-import { openProject, type Project } from '../project/project.js';
-import { BackfillError, runBackfill, type BackfillProgress, type BackfillSummary } from './backfill.js';
-import { diffRuns } from './diff.js';
-import { readRunHistory } from './history.js';
-import { LOG_FILE } from './runLog.js';
-import { resolveRun, RunRefError } from './runRef.js';
-import { formatDiff, formatRunDetail, formatRunList } from './runsView.js';
+import type { Project } from '../project/project.js';
+import type { BackfillProgress, BackfillSummary } from './backfill.js';
+// The commands' code (run history, diffs, the backfill runner with DuckDB) loads when one runs,
+// not when the CLI starts: `batchbook --help` and `validate` stay fast.
 import { fmtDuration, fmtInt } from './textTable.js';
 
 export interface OpsCommandDeps {
@@ -24,6 +21,7 @@ const USAGE = 2;
 
 /** A project's lake (its default, or --lake) and the pipeline name if its spec loads. */
 async function projectLake(path: string, lake: string | undefined, deps: OpsCommandDeps): Promise<{ lake: string; pipeline?: string }> {
+  const { openProject } = await import('../project/project.js');
   const project = await openProject(path).catch((e: unknown) => {
     throw deps.userError(e instanceof Error ? e.message : String(e), USAGE);
   });
@@ -33,6 +31,7 @@ async function projectLake(path: string, lake: string | undefined, deps: OpsComm
 
 async function alertsInLog(dir: string): Promise<{ status: string; channel: string; detail: string }[]> {
   try {
+    const { LOG_FILE } = await import('./runLog.js');
     const lines = (await readFile(join(dir, LOG_FILE), 'utf8')).split('\n').filter(Boolean);
     return lines.map((l) => JSON.parse(l) as { event?: string; status: string; channel: string; detail: string }).filter((r) => r.event === 'alert');
   } catch {
@@ -40,7 +39,7 @@ async function alertsInLog(dir: string): Promise<{ status: string; channel: stri
   }
 }
 
-function runRefError(deps: OpsCommandDeps) {
+function runRefError(deps: OpsCommandDeps, RunRefError: typeof import('./runRef.js').RunRefError) {
   return (e: unknown): never => {
     if (e instanceof RunRefError) throw deps.userError(e.message, USAGE);
     throw e;
@@ -58,8 +57,9 @@ export function runsCommand(deps: OpsCommandDeps): Command {
     .option('--json', 'print JSON on stdout')
     .action(async (path: string, opts: { lake?: string; show?: string; limit: number; status?: string; json?: boolean }) => {
       const { lake, pipeline } = await projectLake(path, opts.lake, deps);
+      const [{ resolveRun, RunRefError }, { readRunHistory }, { formatRunDetail, formatRunList }] = await Promise.all([import('./runRef.js'), import('./history.js'), import('./runsView.js')]);
       if (opts.show) {
-        const run = await resolveRun(lake, opts.show, pipeline).catch(runRefError(deps));
+        const run = await resolveRun(lake, opts.show, pipeline).catch(runRefError(deps, RunRefError));
         if (opts.json) process.stdout.write(`${JSON.stringify(run.report, null, 2)}\n`);
         else process.stdout.write(`${formatRunDetail(run.report, run.dir, await alertsInLog(run.dir))}\n`);
         return;
@@ -85,7 +85,8 @@ export function diffCommand(deps: OpsCommandDeps): Command {
         if (opts.lake) return { lake: resolve(opts.lake) } as { lake: string; pipeline?: string };
         throw e;
       });
-      const [ra, rb] = await Promise.all([resolveRun(where.lake, a, where.pipeline), resolveRun(where.lake, b, where.pipeline)]).catch(runRefError(deps));
+      const [{ resolveRun, RunRefError }, { diffRuns }, { formatDiff }] = await Promise.all([import('./runRef.js'), import('./diff.js'), import('./runsView.js')]);
+      const [ra, rb] = await Promise.all([resolveRun(where.lake, a, where.pipeline), resolveRun(where.lake, b, where.pipeline)]).catch(runRefError(deps, RunRefError));
       const d = diffRuns(ra.report, rb.report);
       if (opts.json) process.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
       else process.stdout.write(`${formatDiff(d)}\n`);
@@ -152,6 +153,7 @@ export function backfillCommand(deps: OpsCommandDeps): Command {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       let summary: BackfillSummary;
+      const [{ BackfillError, runBackfill }, { PartitionError }] = await Promise.all([import('./backfill.js'), import('../../core/ops/partitions.js')]);
       try {
         summary = await runBackfill({
           spec: project.loaded.spec,

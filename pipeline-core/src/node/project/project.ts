@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadSpec, type LoadedSpec } from '../../core/spec/load.js';
+import { readFileSchemas } from './fileSchemas.js';
 
 export const SPEC_FILE = 'pipeline.yaml';
 
@@ -34,5 +35,8 @@ export async function openProject(path: string): Promise<Project> {
   } catch {
     throw new ProjectError(`no ${basename(specPath)} in ${dir}`);
   }
-  return { dir, specPath, specText, loaded: loadSpec(specText), inbox: join(dir, 'data'), defaultLake: join(dir, 'lake') };
+  const inbox = join(dir, 'data');
+  // Parquet sources may leave their schema out: their types are read from the newest matching file
+  const fileSchemas = await readFileSchemas(specText, inbox, dir);
+  return { dir, specPath, specText, loaded: loadSpec(specText, { fileSchemas }), inbox, defaultLake: join(dir, 'lake') };
 }

@@ -100,6 +100,13 @@ class _SumTuples(beam.CombineFn):
         return acc
 
 
+def _measure_steps(row, steps, out_columns):
+    """Computed and rounded measures, in list order, over the group columns and the measures so far."""
+    for name, fn in steps:
+        row[name] = fn(row)
+    return {c: row[c] for c in out_columns} if out_columns else row
+
+
 class _Measures(beam.CombineFn):
     """Every measure of an aggregate (or one side of a reconcile) in one accumulator."""
 
@@ -362,7 +369,7 @@ class Run(object):
         return self._set_stage(name, 'join', rows, lineage, out_columns, (left, right))
 
     @_one_stage
-    def aggregate(self, name, input_, group_by, measures):
+    def aggregate(self, name, input_, group_by, measures, steps=(), out_columns=None):
         names = list(group_by) + [m[0] for m in measures]
         fn = _Measures([m[1] for m in measures], group_by)
         if group_by:
@@ -370,8 +377,8 @@ class Run(object):
                    | name + '/combine' >> beam.CombinePerKey(fn) | name + '/values' >> beam.Values())
         else:
             out = input_.rows | name + '/combine' >> self.combine_globally(fn)
-        rows = out | name + '/rows' >> beam.Map(lambda acc: dict(zip(names, list(acc[0]) + list(acc[1]))))
-        return self._set_stage(name, 'aggregate', rows, False, names, (input_,))
+        rows = out | name + '/rows' >> beam.Map(lambda acc: _measure_steps(dict(zip(names, list(acc[0]) + list(acc[1]))), steps, out_columns))
+        return self._set_stage(name, 'aggregate', rows, False, out_columns or names, (input_,))
 
     @_one_stage
     def union(self, name, inputs, columns):

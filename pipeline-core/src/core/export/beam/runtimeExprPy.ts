@@ -512,6 +512,34 @@ def date_diff(unit, a, b):
     return b.year - a.year
 
 
+_MONTHS = ('January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December')
+_DAYS = ('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday')
+_STRFTIME = {
+    'Y': lambda t: '%04d' % t.year, 'y': lambda t: '%02d' % (t.year % 100), 'm': lambda t: '%02d' % t.month,
+    'd': lambda t: '%02d' % t.day, 'j': lambda t: '%03d' % t.timetuple().tm_yday, 'H': lambda t: '%02d' % t.hour,
+    'I': lambda t: '%02d' % ((t.hour + 11) % 12 + 1), 'p': lambda t: 'AM' if t.hour < 12 else 'PM',
+    'M': lambda t: '%02d' % t.minute, 'S': lambda t: '%02d' % t.second, 'f': lambda t: '%06d' % t.microsecond,
+    'b': lambda t: _MONTHS[t.month - 1][:3], 'B': lambda t: _MONTHS[t.month - 1],
+    'a': lambda t: _DAYS[t.weekday()][:3], 'A': lambda t: _DAYS[t.weekday()], '%': lambda t: '%',
+}
+
+
+@_strict
+def strftime(d, fmt):
+    """The portable codes only (the spec refuses others), written without the locale or the
+    platform's strftime (whose %Y does not pad years below 1000 on glibc)."""
+    t = d if isinstance(d, _dt.datetime) else _dt.datetime(d.year, d.month, d.day)
+    out, i = [], 0
+    while i < len(fmt):
+        if fmt[i] == '%' and i + 1 < len(fmt):
+            out.append(_STRFTIME[fmt[i + 1]](t))
+            i += 2
+        else:
+            out.append(fmt[i])
+            i += 1
+    return ''.join(out)
+
+
 @_strict
 def last_day(d):
     d = _day(d)

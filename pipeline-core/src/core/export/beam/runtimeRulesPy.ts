@@ -153,6 +153,7 @@ class Side(object):
     """One side of a reconcile rule: fn(column) per group of group_by, as a double."""
 
     def __init__(self, stage, fn, column=None, group_by=()):
+        # column: a name, or a function of the row (a side measured by an expression)
         self.stage, self.fn, self.column, self.group_by = stage, fn, column, list(group_by)
 
     def measure(self):
@@ -203,7 +204,7 @@ class Measure(object):
 
     def add(self, acc, row):
         v = self.value(row)
-        if v is None:
+        if v is None or (self.fn == 'count_if' and v is not True):
             return acc
         acc['n'] += 1
         if self.fn == 'count_distinct':
@@ -234,7 +235,7 @@ class Measure(object):
         return out
 
     def extract(self, acc):
-        if self.fn == 'count':
+        if self.fn in ('count', 'count_if'):
             v = acc['n']
         elif self.fn == 'count_distinct':
             v = len(acc['seen'])

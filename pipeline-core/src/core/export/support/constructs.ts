@@ -4,7 +4,7 @@ import { FUNCTION_NAMES } from '../../expr/functions.js';
 import { castAllowed } from '../../expr/typeRules.js';
 import { walkExpr } from '../../expr/walk.js';
 import { analyzeSpec, checkExpression } from '../../spec/analyze.js';
-import { csvOptionsSchema, joinStageSchema, measureSchema, outputStageSchema, sourceSchema, type PipelineSpec, type Stage } from '../../spec/schema.js';
+import { csvOptionsSchema, joinStageSchema, MEASURE_FUNCTIONS, outputStageSchema, sourceSchema, type PipelineSpec, type Stage } from '../../spec/schema.js';
 import { STAGE_KINDS } from '../../stages/registry.js';
 import { stepSchema, type CleanseStep } from '../../stages/cleanse/steps.js';
 import { ruleSchema, TABLE_RULES, type Rule } from '../../stages/validate/rules.js';
@@ -141,9 +141,13 @@ export function exportConstructs(): Construct[] {
     }
   }
   for (const t of joinStageSchema.shape.type.options) add('join', `join:${t}`, t);
-  for (const fn of measureSchema.shape.fn.options) add('measure', `measure:${fn}`, `${fn}(column)`);
+  add('join', 'join:right_columns', 'right_columns (a choice of right-side columns)');
+  add('join', 'join:right_prefix_mode=all', 'right_prefix_mode: all (every right column prefixed)');
+  for (const fn of MEASURE_FUNCTIONS) add('measure', `measure:${fn}`, `${fn}(column)`);
   add('measure', 'measure:count(*)', 'count() of rows');
   add('measure', 'measure:expr', 'a measure over an expression');
+  add('measure', 'measure:computed', 'a measure computed from other measures (no fn)');
+  add('measure', 'measure:round', 'round: on a measure');
   for (const f of sourceSchema.shape.format.options) add('source', `source:${f}`, f);
   for (const [opt, schema] of Object.entries(csvOptionsSchema.shape)) {
     add('source', `source:csv:${opt}`, `csv option ${opt}`);
@@ -251,12 +255,19 @@ function stageConstructs(stage: Stage, stepSchemas: readonly Schema[], schema: (
       return steps.flatMap(stepConstructs);
     }
     case 'join':
-      return [`join:${stage.type}`];
-    case 'aggregate':
-      return stage.measures.flatMap((m) => {
+      return [`join:${stage.type}`, ...(stage.right_columns ? ['join:right_columns'] : []), ...(stage.right_prefix_mode === 'all' ? ['join:right_prefix_mode=all'] : [])];
+    case 'aggregate': {
+      const out = schema(stage.name);
+      return stage.measures.flatMap((m, i) => {
+        const rounded = m.round !== undefined ? ['measure:round'] : [];
+        if (m.fn === undefined) {
+          if (m.expr !== undefined) expr(m.expr, out.slice(0, stage.group_by.length + i));
+          return ['measure:computed', ...rounded];
+        }
         if (m.expr !== undefined) expr(m.expr, schema(stage.input));
-        return [m.column === undefined && m.expr === undefined ? 'measure:count(*)' : `measure:${m.fn}`, ...(m.expr !== undefined ? ['measure:expr'] : [])];
+        return [m.column === undefined && m.expr === undefined ? 'measure:count(*)' : `measure:${m.fn}`, ...(m.expr !== undefined ? ['measure:expr'] : []), ...rounded];
       });
+    }
     case 'validate':
       return (stage.rules as readonly Rule[]).flatMap((r) => {
         if (r.rule === 'expression') expr(r.expr, schema(stage.input));

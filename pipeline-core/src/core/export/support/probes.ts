@@ -77,6 +77,7 @@ const derive = (expr: string) => probeSpec([{ name: 'probe', kind: 'cleanse', in
 const cleanse = (step: Obj) => probeSpec([{ name: 'probe', kind: 'cleanse', input: 'raw', steps: [step] }]);
 const validate = (rule: Obj) => probeSpec([{ name: 'probe', kind: 'validate', input: 'raw', rules: [rule] }]);
 const join = (type: string) => probeSpec([{ name: 'probe', kind: 'join', left: 'raw', right: 'raw2', type, on: ['s'], right_prefix: 'r_' }]);
+const measures = (list: readonly Obj[]) => probeSpec([{ name: 'probe', kind: 'aggregate', input: 'raw', group_by: ['s'], measures: list }]);
 const aggregate = (measure: Obj) => probeSpec([{ name: 'probe', kind: 'aggregate', input: 'raw', group_by: ['s'], measures: [{ name: 'm', ...measure }] }]);
 
 const STAGE_PROBES: { readonly [K in StageKind]: Obj } = {
@@ -163,7 +164,7 @@ export const SYNTAX_PROBES: Readonly<Record<string, string>> = {
 };
 
 const CSV_OPTION_PROBES: Readonly<Record<string, unknown>> = { delimiter: ';', quote: "'", escape: '\\', header: false, encoding: 'latin-1', skip_rows: 1, null_values: ['NA'] };
-const MEASURE_COLUMNS: Readonly<Record<string, string>> = { sum: 'd', avg: 'n', min: 'dt', max: 'ts', count: 's', count_distinct: 's' };
+const MEASURE_COLUMNS: Readonly<Record<string, string>> = { sum: 'd', avg: 'n', min: 'dt', max: 'ts', count: 's', count_if: 'b', count_distinct: 's' };
 
 /** The example call of a catalog function with every non-constant argument read from a column of its type. */
 function fromColumns(name: string): string | undefined {
@@ -213,10 +214,14 @@ export function probesFor(c: Construct): Probe[] {
       return one(validate({ ...RULE_PROBES[kind], [field]: v }));
     }
     case 'join':
+      if (rest === 'right_columns') return one(probeSpec([{ name: 'probe', kind: 'join', left: 'raw', right: 'raw2', type: 'left', on: ['s'], right_columns: ['i', 'd'], right_prefix: 'r_' }]));
+      if (rest === 'right_prefix_mode=all') return one(probeSpec([{ name: 'probe', kind: 'join', left: 'raw', right: 'raw2', type: 'inner', on: ['s'], right_prefix: 'r_', right_prefix_mode: 'all' }]));
       return one(join(rest));
     case 'measure':
       if (rest === 'count(*)') return one(aggregate({ fn: 'count' }));
       if (rest === 'expr') return one(aggregate({ fn: 'sum', expr: 'i * 2' }));
+      if (rest === 'computed') return one(measures([{ name: 'n', fn: 'count' }, { name: 'total', fn: 'sum', column: 'd' }, { name: 'm', expr: 'total / n' }]));
+      if (rest === 'round') return one(measures([{ name: 'm', fn: 'avg', column: 'n', round: 2 }, { name: 'm2', fn: 'sum', column: 'n', round: -1 }]));
       return one(aggregate({ fn: rest, column: MEASURE_COLUMNS[rest] }));
     case 'source': {
       const [format, option] = rest.split(':') as [string, string | undefined];

@@ -149,6 +149,7 @@ const FUNCTIONS: FunctionEmitterTable = {
     return ctx.requireType(arg, 'add_months()') === 'date' ? `CAST(${sum} AS DATE)` : `(${sum})`;
   },
   date_diff: ([unit, a, b]) => `date_diff(${unitLiteral(unit)}, ${a && asDate(a)}, ${b && asDate(b)})`,
+  strftime: fn('strftime'),
   last_day: fn('last_day'),
   to_date: ([d]) => `CAST(${d?.code} AS DATE)`,
   make_date: ([y, m, d]) => `CASE WHEN ${y?.operand} BETWEEN 1 AND 9999 THEN try(make_date(${y?.code}, ${m?.code}, ${d?.code})) END`,

@@ -78,6 +78,7 @@ const EXPRESSIONS = [
   "date_trunc('week', \"day\")", "date_trunc('quarter', at)", "date_trunc('month', \"day\")", "date_trunc('year', at)", "date_trunc('day', at)",
   "date_trunc('hour', at)", 'date_add("day", 1)', 'date_add(at, -1)', 'date_add("day", id)', 'add_months("day", 12)', 'add_months(at, -1)',
   "date_diff('day', \"day\", at)", "date_diff('month', at, \"day\")", "date_diff('year', \"day\", DATE '2030-01-01')", 'last_day("day")', 'last_day(at)',
+  "strftime(at, '%Y-%m-%d %H:%M:%S.%f')", "strftime(\"day\", '%y/%j %b %B %a %A')", "strftime(at, '%I%p %% 100%%')", "strftime(\"day\", 'week ''%d''')",
   'to_date(at)', 'make_date(2024, 2, id)', 'make_date(id, 1, 1)', '$run_date', 'date_add($run_date, $n)',
   // conditional
   'coalesce(amount, ratio)', 'coalesce(name, \'-\')', 'coalesce(at, "day")', 'nullif(id, 1)', 'nullif(name, \'Ada\')',

@@ -123,6 +123,7 @@ const FUNCTIONS: FunctionEmitterTable = {
   date_add: helper('date_add'),
   add_months: helper('add_months'),
   date_diff: helper('date_diff'),
+  strftime: helper('strftime'),
   last_day: helper('last_day'),
   to_date: helper('to_date'),
   make_date: helper('make_date'),

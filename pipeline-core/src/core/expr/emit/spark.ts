@@ -1,5 +1,6 @@
 import { decimalShape, isDecimal, type DataType } from '../../types/dataType.js';
 import type { Expr, LiteralValue } from '../ast.js';
+import { sparkDatePattern } from '../dateFormat.js';
 import { emitWithDialect, type BinaryEmitter, type Dialect, type EmitArg, type EmitContext, type EmitOptions, type FunctionEmitterTable } from './emitter.js';
 import { SQL_COMPARISONS, sqlBetween, sqlInList, sqlIsNull } from './sqlCommon.js';
 
@@ -234,6 +235,11 @@ const FUNCTIONS: FunctionEmitterTable = {
       default:
         return `CAST(year(${y}) - year(${x}) AS BIGINT)`;
     }
+  },
+  strftime: ([d, f]) => {
+    const format = literalString(f);
+    if (format === undefined) throw new Error('spark: a strftime format must be a string literal; typecheck the expression before emitting it');
+    return `date_format(${d?.code}, ${sparkStringLiteral(sparkDatePattern(format))})`;
   },
   last_day: ([d]) => `last_day(CAST(${d?.code} AS DATE))`,
   to_date: ([d]) => `CAST(${d?.code} AS DATE)`,

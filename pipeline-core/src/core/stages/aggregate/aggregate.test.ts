@@ -49,4 +49,48 @@ describe('aggregate', () => {
     const diags = loadSpec(bad).diagnostics.filter((d) => d.severity === 'error');
     expect(diags.map((d) => d.message)).toEqual(['sum needs a number, but this is string', 'avg needs a column or an expr']);
   });
+
+  it('counts rows where a condition holds, computes measures from measures and rounds them', async () => {
+    const measures = `measures:
+      - { name: rows, fn: count }
+      - { name: big, fn: count_if, expr: "n > 1" }
+      - { name: share, expr: "big / rows" }
+      - { name: share_r, expr: "big / rows", round: 2 }
+      - { name: m_avg, fn: avg, column: m, round: 1 }
+      - { name: m_sum, fn: sum, column: m, round: 1 }
+      - { name: n_sum, fn: sum, column: n, round: -1 }
+      - { name: per_row, expr: "m_sum / rows" }
+`;
+    run = await runStages(spec.replace(/measures:[\s\S]*$/, measures), { 's.csv': csv });
+    // a: n > 1 only for 2 (NULL is not counted); m avg 3.35 / 3 = 1.1166… → 1.1; m sum 3.35 → 3.4 (half away
+    // from zero); n sum 3 → 0 at tens; per_row reads the rounded m_sum. b: one row, n = 10, m NULL.
+    expect(await run.rows('agg', 'g')).toEqual([
+      { g: 'a', rows: '3', big: '1', share: 1 / 3, share_r: 0.33, m_avg: 1.1, m_sum: '3.4', n_sum: '0', per_row: 3.4 / 3 },
+      { g: 'b', rows: '1', big: '1', share: 1, share_r: 1, m_avg: null, m_sum: null, n_sum: '10', per_row: null },
+    ]);
+    expect(run.plan.stages[1]!.schema.map((c) => `${c.name}:${c.type}`)).toEqual([
+      'g:string', 'rows:integer', 'big:integer', 'share:double', 'share_r:double', 'm_avg:double', 'm_sum:decimal(38,1)', 'n_sum:integer', 'per_row:double',
+    ]);
+  });
+
+  it('refuses count_if of a non-condition and computed measures reading later ones; warns on count of a condition', () => {
+    const measures = `measures:
+      - { name: a, fn: count_if, column: n }
+      - { name: b, expr: "c + 1" }
+      - { name: c, fn: count, expr: "n > 1" }
+      - { name: d, fn: sum, column: w, round: 1 }
+      - { name: e, column: n }
+`;
+    const diags = loadSpec(spec.replace(/measures:[\s\S]*$/, measures)).diagnostics;
+    expect(diags.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([
+      'count_if counts rows where a condition is true, but this is integer',
+      "Unknown column 'c'",
+      'sum needs a number, but this is string',
+      'a measure without fn is computed by its expr; column needs an fn',
+      'a measure needs fn (an aggregate function) or expr (computed from the group columns and the measures before it)',
+    ]);
+    expect(diags.filter((d) => d.severity === 'warning' && d.message.startsWith('count')).map((d) => [d.message, d.hint])).toEqual([
+      ['count counts every non-NULL value, so this counts the rows where the condition is true and those where it is false', 'to count the rows where it is true, write fn: count_if'],
+    ]);
+  });
 });

@@ -63,6 +63,30 @@ describe('join', () => {
     ]);
   });
 
+  it('right_columns keeps only the listed right columns; right_prefix_mode all prefixes every right column', async () => {
+    run = await runStages(spec(`{ name: j, kind: join, left: ra, right: rb, type: inner, ${on}, right_columns: [kk] }`), files);
+    expect(await run.rows('j', 'ALL')).toEqual([
+      { k1: 'p', k2: '1', x: 'a1', kk: '1' },
+      { k1: 'p', k2: '1', x: 'a1', kk: '1' },
+    ]);
+    await run.close();
+    run = await runStages(spec(`{ name: j, kind: join, left: ra, right: rb, type: left, ${on}, right_prefix: b_, right_prefix_mode: all }`), files);
+    const rows = await run.rows('j', 'ALL');
+    expect(Object.keys(rows[0]!)).toEqual(['k1', 'k2', 'x', 'b_kk', 'b_x']);
+    expect(rows.map((r) => [r['x'], r['b_kk'], r['b_x']])).toEqual([
+      ['a1', '1', 'b1'],
+      ['a1', '1', 'b2'],
+      ['a2', null, null],
+      ['a3', null, null],
+      ['a4', null, null],
+    ]);
+  });
+
+  it('refuses unknown or repeated right_columns, and right_prefix_mode all without a prefix', () => {
+    const diags = loadSpec(spec(`{ name: j, kind: join, left: ra, right: rb, type: inner, ${on}, right_columns: [kk, y, kk], right_prefix_mode: all }`)).diagnostics.filter((d) => d.severity === 'error');
+    expect(diags.map((d) => d.message)).toEqual(["unknown column 'y'", "'kk' is listed twice", 'right_prefix_mode: all needs a right_prefix']);
+  });
+
   it('refuses clashing column names without a prefix, and keys of different types', () => {
     const diags = loadSpec(spec('{ name: j, kind: join, left: ra, right: rb, type: inner, on: [k1, { left: x, right: kk }] }')).diagnostics.filter((d) => d.severity === 'error');
     expect(diags.map((d) => [d.message, d.hint])).toEqual([

@@ -14,17 +14,20 @@ export function joinKeyPair(key: JoinKey): { left: string; right: string } {
 }
 
 /**
- * Output columns: every left column, then the right columns — except right keys that share the
- * left key's name (they would only repeat it). A clashing right column takes `right_prefix`.
+ * Output columns: every left column, then the right columns — all of them, or those listed in
+ * `right_columns`, in that order — except right keys that share the left key's name (they would
+ * only repeat it) unless listed. `right_prefix` goes on a right column whose name the left side
+ * has, or on every right column with `right_prefix_mode: all`.
  */
 export function joinOutput(stage: Join, left: Schema, right: Schema): { columns: { column: Column; side: 'l' | 'r'; from: string }[]; clashes: string[] } {
   const columns: { column: Column; side: 'l' | 'r'; from: string }[] = left.map((c) => ({ column: c, side: 'l', from: c.name }));
   if (stage.type === 'anti') return { columns, clashes: [] };
   const sameNameKeys = new Set(stage.on.map(joinKeyPair).filter((k) => k.left === k.right).map((k) => k.right));
+  const chosen = stage.right_columns ? [...new Set(stage.right_columns)].flatMap((n) => right.filter((c) => c.name === n)) : right.filter((c) => !sameNameKeys.has(c.name));
+  const prefix = stage.right_prefix ?? '';
   const clashes: string[] = [];
-  for (const c of right) {
-    if (sameNameKeys.has(c.name)) continue;
-    const name = left.some((l) => l.name === c.name) ? `${stage.right_prefix ?? ''}${c.name}` : c.name;
+  for (const c of chosen) {
+    const name = stage.right_prefix_mode === 'all' || left.some((l) => l.name === c.name) ? `${prefix}${c.name}` : c.name;
     if (columns.some((o) => o.column.name === name)) clashes.push(c.name);
     columns.push({ column: { name, type: c.type }, side: 'r', from: c.name });
   }
@@ -42,11 +45,22 @@ function propagate(stage: Join, ctx: PropagateContext): PropagateResult {
     const rt = ctx.column(typeof key === 'string' ? at : [...at, 'right'], r, right);
     if (lt && rt && lt !== rt && !(isNumeric(lt) && isNumeric(rt))) ctx.error(at, `cannot join ${lt} '${l}' with ${rt} '${r}'`, 'cast one side in a cleanse step first');
   });
+  checkRightColumns(stage, right, ctx);
   const { columns, clashes } = joinOutput(stage, left, right);
   for (const name of clashes) {
     ctx.error([...ctx.path, 'right'], `both sides have a column '${name}'`, stage.right_prefix ? `the prefix '${stage.right_prefix}' still clashes; choose another` : "set right_prefix (e.g. 'r_') or rename one side");
   }
   return { schema: columns.map((c) => c.column) };
+}
+
+function checkRightColumns(stage: Join, right: Schema, ctx: PropagateContext): void {
+  const at = [...ctx.path, 'right_columns'];
+  if (stage.type === 'anti' && stage.right_columns) ctx.error(at, 'an anti join keeps only the left columns', 'remove right_columns');
+  stage.right_columns?.forEach((n, i) => {
+    ctx.column([...at, i], n, right);
+    if (stage.right_columns?.indexOf(n) !== i) ctx.error([...at, i], `'${n}' is listed twice`);
+  });
+  if (stage.right_prefix_mode === 'all' && !stage.right_prefix) ctx.error([...ctx.path, 'right_prefix_mode'], "right_prefix_mode: all needs a right_prefix", "set right_prefix, e.g. 'r_'");
 }
 
 function compileDuckdb(stage: Join, ctx: DuckdbContext): CompiledStage {

@@ -38,7 +38,8 @@ function rule(r: Rule, name: string, input: Schema, ctx: BeamContext): string {
     case 'freshness':
       return `bb.Freshness(${n}, ${py(r.column)}, ${Math.round(r.max_age_hours * 3600)}, ${base})`;
     case 'reconcile': {
-      const side = (m: RuleOf<'reconcile'>['left']) => `bb.Side(${py(m.stage ?? null)}, ${py(m.fn)}, ${py(m.column ?? null)}, ${py(m.group_by)})`;
+      const measured = (m: RuleOf<'reconcile'>['left']) => (m.expr !== undefined ? `lambda r: ${ctx.expr(m.expr, m.stage ? ctx.schemaOf(m.stage) : input)}` : py(m.column ?? null));
+      const side = (m: RuleOf<'reconcile'>['left']) => `bb.Side(${py(m.stage ?? null)}, ${py(m.fn)}, ${measured(m)}, ${py(m.group_by)})`;
       return `bb.Reconcile(${n}, ${side(r.left)}, ${side(r.right)}, ${pyKwargs({ absolute: r.tolerance.absolute, relative: r.tolerance.relative })}, ${base})`;
     }
     case 'conservation':

@@ -59,8 +59,9 @@ export const freshnessRule = z.strictObject({
 });
 const measureRef = z.strictObject({
   stage: stageName.optional(),
-  fn: z.enum(['sum', 'count', 'count_distinct', 'min', 'max', 'avg']),
+  fn: z.enum(['sum', 'count', 'count_if', 'count_distinct', 'min', 'max', 'avg']),
   column: column.optional(),
+  expr: z.string().min(1).optional().meta({ description: "the value measured per row instead of a column (count_if: a condition, e.g. 'amount < 0')" }),
   group_by: z.array(column).default([]),
 });
 export const reconcileRule = z.strictObject({

@@ -66,16 +66,17 @@ function rowRule(rule: Rule, i: number, input: Schema, ctx: SparkContext): RowRu
   }
 }
 
-function measure(m: RuleOf<'reconcile'>['left'], columns: Schema): string {
-  const arg = m.column !== undefined ? q(m.column) : '*';
-  return `CAST(${sparkMeasure(m.fn, arg, columns.find((c) => c.name === m.column)?.type)} AS DOUBLE)`;
+function measure(m: RuleOf<'reconcile'>['left'], columns: Schema, ctx: SparkContext): string {
+  const arg = m.column !== undefined ? q(m.column) : m.expr !== undefined ? `(${ctx.expr(m.expr, columns)})` : '*';
+  const type = m.column !== undefined ? columns.find((c) => c.name === m.column)?.type : m.expr !== undefined ? ctx.exprType(m.expr, columns) : undefined;
+  return `CAST(${sparkMeasure(m.fn, arg, type)} AS DOUBLE)`;
 }
 
 function reconcile(rule: RuleOf<'reconcile'>, stage: Validate, ctx: SparkContext): string {
   const side = (m: RuleOf<'reconcile'>['left'], alias: string) => {
     const groups = m.group_by.map((g, i) => `${q(g)} AS k${i}`);
     const from = m.stage ?? stage.input;
-    return `${alias} AS (SELECT ${[...groups, `${measure(m, ctx.schemaOf(from))} AS v`].join(', ')} FROM ${q(from)}${groups.length ? ` GROUP BY ${m.group_by.map(q).join(', ')}` : ''})`;
+    return `${alias} AS (SELECT ${[...groups, `${measure(m, ctx.schemaOf(from), ctx)} AS v`].join(', ')} FROM ${q(from)}${groups.length ? ` GROUP BY ${m.group_by.map(q).join(', ')}` : ''})`;
   };
   const on = rule.left.group_by.length ? rule.left.group_by.map((_, i) => `l.k${i} <=> r.k${i}`).join(' AND ') : 'TRUE';
   const diff = 'coalesce(l.v, 0) - coalesce(r.v, 0)';

@@ -124,6 +124,18 @@ describe('table rules', () => {
     ({ rules } = await check(rule('{ relative: 0.01 }')));
     expect(rules[0]).toMatchObject({ status: 'fail', failing: 2 });
   });
+
+  it('reconcile sides can count the rows where a condition holds (count_if over an expression)', async () => {
+    // left, status = 'PAID' per cust: a 1 (of 2), b 1, c 1, NULL 0; right, day_total > 6: a 0, b 1
+    const { rules } = await check(`      - rule: reconcile
+        left: { fn: count_if, expr: "status = 'PAID'", group_by: [cust] }
+        right: { stage: rc, fn: count_if, expr: "day_total > 6", group_by: [cust] }`);
+    expect(rules[0]).toMatchObject({ status: 'fail', failing: 2 });
+    expect(rules[0]!.samples).toEqual([
+      { cust: 'a', left_value: 1, right_value: 0, difference: 1 },
+      { cust: 'c', left_value: 1, right_value: null, difference: 1 },
+    ]);
+  });
 });
 
 describe('rule checks at load time', () => {

@@ -5,6 +5,8 @@ import type { StageOf } from '../../spec/schema.js';
 import type { CompiledRule, CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
 import { passthroughStats, stageStats, stageViews, statsQuery, statsTable } from '../stageTables.js';
 import { isRowRule, type Rule } from './rules.js';
+import { checkSideMeasure } from './reconcileSide.js';
+import { sqlAggregateCall } from '../aggregate/measureType.js';
 import { compileValidateSpark } from './spark.js';
 import { compileValidateBeam } from './beam.js';
 
@@ -115,10 +117,7 @@ function propagateRule(rule: Rule, input: Schema, stage: Validate, ctx: Propagat
         const s = m.stage ? ctx.schemaOf(m.stage, [...at, side, 'stage']) : input;
         if (!s) continue;
         m.group_by.forEach((g, i) => ctx.column([...at, side, 'group_by', i], g, s));
-        if (m.column !== undefined) {
-          const t = ctx.column([...at, side, 'column'], m.column, s);
-          if (t && (m.fn === 'sum' || m.fn === 'avg') && !isNumeric(t)) ctx.error([...at, side, 'column'], `${m.fn} needs a number, but '${m.column}' is ${t}`);
-        } else if (m.fn !== 'count') ctx.error([...at, side], `${m.fn} needs a column`);
+        checkSideMeasure(m, [...at, side], s, ctx);
       }
       if (rule.left.group_by.length !== rule.right.group_by.length) {
         ctx.error([...at, 'right', 'group_by'], `left groups by ${rule.left.group_by.length} columns, right by ${rule.right.group_by.length}`, 'group both sides by matching keys');
@@ -225,17 +224,17 @@ function rowRule(rule: Rule, index: number, input: Schema, stageInput: string, c
   }
 }
 
-function measureSql(m: Extract<Rule, { rule: 'reconcile' }>['left']): string {
-  const arg = m.column !== undefined ? col(m.column) : '*';
-  const call = m.fn === 'count_distinct' ? `count(DISTINCT ${arg})` : `${m.fn}(${arg})`;
-  return `CAST(${call} AS DOUBLE)`;
+function measureSql(m: Extract<Rule, { rule: 'reconcile' }>['left'], columns: Schema, ctx: DuckdbContext): string {
+  const arg = m.column !== undefined ? col(m.column) : m.expr !== undefined ? `(${ctx.expr(m.expr, columns)})` : '*';
+  return `CAST(${sqlAggregateCall(m.fn, arg)} AS DOUBLE)`;
 }
 
-function reconcileSql(rule: RuleOf<'reconcile'>, input: string, ctx: DuckdbContext): string {
+function reconcileSql(rule: RuleOf<'reconcile'>, stage: Validate, input: string, ctx: DuckdbContext): string {
   const side = (m: RuleOf<'reconcile'>['left'], alias: string) => {
     const groups = m.group_by.map((g, i) => `${col(g)} AS k${i}`);
     const from = m.stage ? ctx.table(m.stage) : input;
-    return `${alias} AS (SELECT ${[...groups, `${measureSql(m)} AS v`].join(', ')} FROM ${from}${groups.length ? ` GROUP BY ${m.group_by.map(col).join(', ')}` : ''})`;
+    const measure = measureSql(m, ctx.schemaOf(m.stage ?? stage.input), ctx);
+    return `${alias} AS (SELECT ${[...groups, `${measure} AS v`].join(', ')} FROM ${from}${groups.length ? ` GROUP BY ${m.group_by.map(col).join(', ')}` : ''})`;
   };
   const keys = rule.left.group_by.map((g, i) => `coalesce(l.k${i}, r.k${i}) AS ${col(g)}`);
   const on = rule.left.group_by.length ? rule.left.group_by.map((_, i) => `l.k${i} IS NOT DISTINCT FROM r.k${i}`).join(' AND ') : 'TRUE';
@@ -264,7 +263,7 @@ function tableRule(rule: Rule, name: string, stage: Validate, ctx: DuckdbContext
       return { check: `SELECT CASE WHEN ${stale} THEN 1 ELSE 0 END AS failing FROM (${q})`, samples: `SELECT latest, as_of, ${rule.max_age_hours} AS max_age_hours FROM (${q}) WHERE ${stale}` };
     }
     case 'reconcile': {
-      const q = reconcileSql(rule, input, ctx);
+      const q = reconcileSql(rule, stage, input, ctx);
       return { check: `SELECT count(*) AS failing FROM (${q})`, samples: `SELECT * FROM (${q}) ORDER BY ALL LIMIT 100` };
     }
     case 'conservation': {

@@ -6,7 +6,8 @@ import type { CorpusCase } from './corpus.js';
  * line, bad numbers, dates and booleans, a wall time inside New York's DST gap (the first day is
  * 2026-03-08), ties in a dedupe, invalid NDJSON lines, a JSON array over two files, an empty
  * header-only CSV beside the day's file, NULL join keys, inner / left / full / anti joins, a union
- * that widens a type, custom SQL; day 2 has no rows for the inner join, so an error rule with
+ * that widens a type, custom SQL, date formatting, conditional counts, computed and rounded measures,
+ * a join keeping chosen right columns; day 2 has no rows for the inner join, so an error rule with
  * action fail fails (exit 3, nothing published).
  */
 const SPEC = `version: 1
@@ -103,6 +104,37 @@ stages:
     measures:
       - { name: rows, fn: count }
       - { name: qty, fn: sum, column: qty_n }
+  - name: formatted
+    kind: cleanse
+    input: items
+    steps:
+      - { step: derive, column: month, expr: "strftime(day, '%Y-%m')" }
+      - { step: derive, column: stamp, expr: "strftime(seen_at, '%a %d %b %Y %I:%M:%S.%f %p [%j] %y %A %B %H''%%')" }
+      - { step: derive, column: month_start, expr: "date_trunc('month', day)" }
+  - name: by_month
+    kind: aggregate
+    input: formatted
+    group_by: [month, shop]
+    measures:
+      - { name: n, fn: count }
+      - { name: dear_n, fn: count_if, expr: "price > 2" }
+      - { name: active_n, fn: count_if, column: active }
+      - { name: dear_share, expr: "dear_n / n", round: 3 }
+      - { name: avg_price, fn: avg, column: price, round: 1 }
+      - { name: total, fn: sum, column: total, round: -1 }
+      - { name: per_item, expr: "total / n" }
+      - { name: first_month, fn: min, column: month_start }
+  - name: month_checked
+    kind: validate
+    input: by_month
+    rules:
+      - name: dear_counted
+        rule: reconcile
+        left: { stage: formatted, fn: count_if, expr: "price > 2" }
+        right: { fn: sum, column: dear_n }
+        severity: warn
+        action: warn
+  - { name: with_region, kind: join, left: items, right: raw_shops, type: left, on: [shop], right_columns: [region], right_prefix: s_, right_prefix_mode: all }
   - name: shop_sql
     kind: sql
     inputs: [items]
@@ -138,6 +170,9 @@ stages:
   - { name: totals_out, kind: output, input: totals, format: parquet, path: "totals/{run_date}" }
   - { name: sql_out, kind: output, input: shop_sql, format: csv, path: "sql/{run_date}" }
   - { name: extra_out, kind: output, input: with_extra, format: parquet, path: "extra/{run_date}" }
+  - { name: formatted_out, kind: output, input: formatted, format: csv, path: "formatted/{run_date}" }
+  - { name: months_out, kind: output, input: month_checked, format: parquet, path: "months/{run_date}" }
+  - { name: region_out, kind: output, input: with_region, format: parquet, path: "region/{run_date}" }
 `;
 
 const HEADER = 'id;code;qty;price;day;seen_at;active;shop;note';
