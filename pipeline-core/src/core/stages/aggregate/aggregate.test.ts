@@ -54,6 +54,7 @@ describe('aggregate', () => {
     const measures = `measures:
       - { name: rows, fn: count }
       - { name: big, fn: count_if, expr: "n > 1" }
+      - { name: none, fn: count_if, expr: "m > 100" }
       - { name: share, expr: "big / rows" }
       - { name: share_r, expr: "big / rows", round: 2 }
       - { name: m_avg, fn: avg, column: m, round: 1 }
@@ -65,11 +66,11 @@ describe('aggregate', () => {
     // a: n > 1 only for 2 (NULL is not counted); m avg 3.35 / 3 = 1.1166… → 1.1; m sum 3.35 → 3.4 (half away
     // from zero); n sum 3 → 0 at tens; per_row reads the rounded m_sum. b: one row, n = 10, m NULL.
     expect(await run.rows('agg', 'g')).toEqual([
-      { g: 'a', rows: '3', big: '1', share: 1 / 3, share_r: 0.33, m_avg: 1.1, m_sum: '3.4', n_sum: '0', per_row: 3.4 / 3 },
-      { g: 'b', rows: '1', big: '1', share: 1, share_r: 1, m_avg: null, m_sum: null, n_sum: '10', per_row: null },
+      { g: 'a', rows: '3', big: '1', none: '0', share: 1 / 3, share_r: 0.33, m_avg: 1.1, m_sum: '3.4', n_sum: '0', per_row: 3.4 / 3 },
+      { g: 'b', rows: '1', big: '1', none: '0', share: 1, share_r: 1, m_avg: null, m_sum: null, n_sum: '10', per_row: null },
     ]);
     expect(run.plan.stages[1]!.schema.map((c) => `${c.name}:${c.type}`)).toEqual([
-      'g:string', 'rows:integer', 'big:integer', 'share:double', 'share_r:double', 'm_avg:double', 'm_sum:decimal(38,1)', 'n_sum:integer', 'per_row:double',
+      'g:string', 'rows:integer', 'big:integer', 'none:integer', 'share:double', 'share_r:double', 'm_avg:double', 'm_sum:decimal(38,1)', 'n_sum:integer', 'per_row:double',
     ]);
   });
 

@@ -22,5 +22,8 @@ export function measureType(fn: (typeof MEASURE_FUNCTIONS)[number], input: DataT
 
 /** The SQL aggregate call (DuckDB and Spark SQL spell these alike). */
 export function sqlAggregateCall(fn: (typeof MEASURE_FUNCTIONS)[number], arg: string): string {
-  return fn === 'count_distinct' ? `count(DISTINCT ${arg})` : `${fn}(${arg})`;
+  if (fn === 'count_distinct') return `count(DISTINCT ${arg})`;
+  // DuckDB's count_if gives NULL, not 0, for a group whose conditions are all NULL
+  if (fn === 'count_if') return `count(CASE WHEN ${arg} THEN 1 END)`;
+  return `${fn}(${arg})`;
 }
