@@ -60,6 +60,8 @@ export function checkFileSchemas(input: unknown, spec: PipelineSpec, files: File
     source.schema.forEach((c, i) => {
       if (inFile.has(c.name) || file.unsupported?.some((u) => u.name === c.name)) return;
       const near = closestName(c.name, [...inFile]);
+      // the source says a missing column reads as NULL: worth a word, not a refusal
+      if (source.on_missing === 'null') return void out.push(specWarning([...at, 'schema', i, 'name'], `column '${c.name}' is not in ${file.file}: it reads as NULL there (on_missing: null)`));
       out.push(specError([...at, 'schema', i, 'name'], `column '${c.name}' is not in ${file.file}`, near ? `did you mean '${near}'?` : `its columns are ${[...inFile].join(', ')}`));
     });
     const left = file.columns.filter((c) => !source.schema.some((d) => d.name === c.name)).map((c) => c.name);

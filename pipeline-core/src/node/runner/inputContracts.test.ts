@@ -93,9 +93,8 @@ describe('Parquet sources check their declared columns', () => {
 
   it('a missing column is a clear error naming it and the file, not a binder error', async () => {
     const file = await parquet(`SELECT '1' AS id, 2.5 AS amt`);
-    const { report } = await run(spec('parquet', 'o.parquet', ID_AMOUNT), { 'o.parquet': file });
-    expect(report.exit_code).toBe(1);
-    expect(report.error?.message).toBe("source 'src': raw/src/2026-01-01/o.parquet has no column 'amount'; its columns: id, amt. Fix the spec or the file, or set on_missing: null on the source to read missing columns as NULL.");
+    // the inbox's Parquet file is read when the spec loads, so the run stops before landing
+    await expect(run(spec('parquet', 'o.parquet', ID_AMOUNT), { 'o.parquet': file })).rejects.toThrow(/column 'amount' is not in data\/o\.parquet[\s\S]*its columns are id, amt/);
   });
 
   it('with on_missing: null, a column missing from one file is NULL there and read from the others', async () => {
