@@ -3,7 +3,6 @@ import type { CostCommandDeps, CostOptions } from './costRun.js';
 
 // Only the command's definition: its work (the cost model, the report) loads when it runs.
 export type { CostCommandDeps, CostOptions } from './costRun.js';
-export { projectCostEstimate } from './costRun.js';
 
 /** `batchbook cost diff <A> <B>`: what the change from A to B does to the yearly cost, per component. */
 function costDiffCommand(deps: CostCommandDeps): Command {
