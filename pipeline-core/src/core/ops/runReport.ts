@@ -88,9 +88,10 @@ export interface StageProfile {
   readonly ms: number;
   readonly cpu_ms: number;
   readonly rows: number;
-  /** Bytes of the stage's materialised table (0 for a stage with no rows of its own, e.g. an output). */
+  /** Bytes of the stage's materialised tables (0 for a stage with no rows of its own, e.g. an output). */
   readonly bytes: number;
-  readonly operators: readonly { readonly operator: string; readonly ms: number; readonly rows: number }[];
+  /** The heaviest DuckDB operators, with their share (0–1) of the stage's operator time. */
+  readonly operators: readonly { readonly operator: string; readonly share: number; readonly rows: number }[];
 }
 
 /**

@@ -9,12 +9,10 @@ interface ProfileNode {
   readonly operator_name?: string;
   readonly operator_timing?: number;
   readonly operator_cardinality?: number;
-  readonly cpu_time?: number;
   readonly children?: readonly ProfileNode[];
 }
 
 interface StageTotals {
-  cpuSeconds: number;
   readonly operators: Map<string, { seconds: number; rows: number }>;
 }
 
@@ -33,8 +31,9 @@ export class ProfilingEngine implements SqlEngine {
   ) {}
 
   static async open(inner: NodeDuckdbEngine, file: string): Promise<ProfilingEngine> {
-    await inner.exec(`PRAGMA profiling_output = ${quoteString(file)}`);
+    // the output type first: DuckDB checks the file's extension against it
     await inner.exec("PRAGMA enable_profiling = 'json'");
+    await inner.exec(`PRAGMA profiling_output = ${quoteString(file)}`);
     return new ProfilingEngine(inner, file);
   }
 
@@ -57,9 +56,8 @@ export class ProfilingEngine implements SqlEngine {
   private async collect(): Promise<void> {
     if (!this.stage) return;
     const root = JSON.parse(await readFile(this.file, 'utf8')) as ProfileNode;
-    const t = this.totals.get(this.stage) ?? { cpuSeconds: 0, operators: new Map() };
+    const t = this.totals.get(this.stage) ?? { operators: new Map() };
     this.totals.set(this.stage, t);
-    t.cpuSeconds += root.cpu_time ?? 0;
     const walk = (n: ProfileNode) => {
       if (n.operator_name) {
         const o = t.operators.get(n.operator_name) ?? { seconds: 0, rows: 0 };
@@ -72,19 +70,20 @@ export class ProfilingEngine implements SqlEngine {
     walk(root);
   }
 
-  /** Per stage: CPU time, the bytes its table holds, and its three heaviest operators. */
-  async profiles(stages: readonly { name: string; ms: number; rows_out: number }[]): Promise<StageProfile[]> {
+  /**
+   * Per stage: its time and process CPU time (from the run), the bytes its tables hold, and its
+   * three heaviest operators with their share of the stage's operator time (DuckDB adds operator
+   * times up over threads, so shares, not milliseconds, are what compare).
+   */
+  async profiles(stages: readonly { name: string; ms: number; cpu_ms?: number; rows_out: number }[]): Promise<StageProfile[]> {
     this.stage = '';
-    const sizes = new Map(
-      (await this.inner.query("SELECT table_name, estimated_size FROM duckdb_tables() WHERE table_name LIKE '%\\_\\_all' ESCAPE '\\'")).map((r) => [String(r['table_name']).slice(0, -'__all'.length), Number(r['estimated_size'])]),
-    );
+    const tables = await this.inner.query('SELECT table_name, estimated_size FROM duckdb_tables()');
+    const bytesOf = (stage: string) => tables.filter((r) => [`${stage}__all`, `${stage}__flags`].includes(String(r['table_name']))).reduce((a, r) => a + Number(r['estimated_size']), 0);
     return stages.map((s) => {
-      const t = this.totals.get(s.name);
-      const operators = [...(t?.operators ?? new Map<string, { seconds: number; rows: number }>())]
-        .sort((a, b) => b[1].seconds - a[1].seconds)
-        .slice(0, 3)
-        .map(([name, o]) => ({ operator: name, ms: Math.round(o.seconds * 1000), rows: o.rows }));
-      return { stage: s.name, ms: s.ms, cpu_ms: Math.round((t?.cpuSeconds ?? 0) * 1000), rows: s.rows_out, bytes: sizes.get(s.name) ?? 0, operators };
+      const ops = [...(this.totals.get(s.name)?.operators ?? new Map<string, { seconds: number; rows: number }>())].sort((a, b) => b[1].seconds - a[1].seconds);
+      const total = ops.reduce((a, [, o]) => a + o.seconds, 0);
+      const operators = ops.slice(0, 3).map(([name, o]) => ({ operator: name, share: total > 0 ? Math.round((o.seconds / total) * 100) / 100 : 0, rows: o.rows }));
+      return { stage: s.name, ms: s.ms, cpu_ms: s.cpu_ms ?? 0, rows: s.rows_out, bytes: bytesOf(s.name), operators };
     });
   }
 }
@@ -93,7 +92,7 @@ export class ProfilingEngine implements SqlEngine {
 export function formatProfile(profiles: readonly StageProfile[]): string {
   const lines = ['  profile (every stage materialised; times are its own):', `  ${'stage'.padEnd(24)} ${'wall ms'.padStart(8)} ${'CPU ms'.padStart(8)} ${'rows'.padStart(12)} ${'bytes'.padStart(10)}  heaviest operators`];
   for (const p of profiles) {
-    const ops = p.operators.map((o) => `${o.operator} ${o.ms} ms`).join(', ');
+    const ops = p.operators.map((o) => `${o.operator} ${Math.round(o.share * 100)}%`).join(', ');
     lines.push(`  ${p.stage.padEnd(24)} ${String(p.ms).padStart(8)} ${String(p.cpu_ms).padStart(8)} ${p.rows.toLocaleString('en-US').padStart(12)} ${mb(p.bytes).padStart(10)}  ${ops}`);
   }
   return lines.join('\n');
