@@ -4,7 +4,6 @@ import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { alive } from '../runner/atomic.js';
-import { currentCommitReport } from '../runner/commitRun.js';
 import type { RunReport } from '../runner/report.js';
 import {
   collectRunHistory,
@@ -57,12 +56,9 @@ async function readText(path: string): Promise<string | undefined> {
   }
 }
 
-/** A run's report: from runs/<id>/, or from the lake's current commit for a run killed before copying it out. */
 export async function readReport(lake: string, runId: string): Promise<RunReport | undefined> {
   const text = await readText(join(runsDir(lake), runId, 'report.json'));
-  if (text !== undefined) return parseRunReport(text);
-  const committed = await currentCommitReport(lake);
-  return committed?.runId === runId ? parseRunReport(committed.text) : undefined;
+  return text === undefined ? undefined : parseRunReport(text);
 }
 
 /**
@@ -102,7 +98,6 @@ function nodeLakeReader(lake: string): RunLakeReader {
     readRunFile: (runId, file) => readText(join(runsDir(lake), runId, file)),
     isRunning: (runId) => stillRunning(lake, runId),
     rawFingerprint,
-    committedReport: async () => (await currentCommitReport(lake))?.text,
   };
 }
 
