@@ -67,9 +67,11 @@ export function planShape(spec: PipelineSpec, materialize: Materialize): PlanSha
     if (materialize === 'all' || stageMayReject(s) || hasDedupe(s) || lineage.has(s.name)) for (const p of rowParents(s)) lineage.add(p);
   }
   const countedBy = new Map<string, string>();
-  for (const s of spec.stages) {
-    const input = s.kind === 'aggregate' ? spec.stages.find((x) => x.name === s.input) : undefined;
-    if (input?.kind === 'join' && !tables.has(input.name) && readers.get(input.name) === 1) countedBy.set(input.name, s.name);
-  }
+  spec.stages.forEach((s, i) => {
+    // only an aggregate right after its join: the join's counts are then reported just before the
+    // aggregate's, in plan order, as every engine's log reports them
+    const input = s.kind === 'aggregate' ? spec.stages[i - 1] : undefined;
+    if (input?.kind === 'join' && s.kind === 'aggregate' && s.input === input.name && !tables.has(input.name) && readers.get(input.name) === 1) countedBy.set(input.name, s.name);
+  });
   return { tables, lineage, countedBy };
 }
