@@ -30,6 +30,11 @@ export interface DuckdbPlanOptions {
   readonly analysis?: Analysis;
   /** 'auto' (default): materialise only where it saves work. 'all': every stage a table (preview, profiling). */
   readonly materialize?: Materialize;
+  /**
+   * Read every source into a table. Exported plans need it: their readers list the files in a
+   * session variable, which a view would read again later (in dbt, in another session).
+   */
+  readonly sourceTables?: boolean;
 }
 
 export class PlanError extends Error {}
@@ -40,7 +45,7 @@ export class PlanError extends Error {}
  */
 export function compileDuckdbPlan(spec: PipelineSpec, opts: DuckdbPlanOptions): DuckdbPlan {
   const analysis = opts.analysis ?? analyzeSpec(spec);
-  const shape = planShape(spec, opts.materialize ?? 'auto');
+  const shape = planShape(spec, opts.materialize ?? 'auto', opts.sourceTables ?? false);
   const lineage = new Map<string, boolean>();
   const stats = new Map<string, string>();
   const schemaOf = (name: string): Schema => {

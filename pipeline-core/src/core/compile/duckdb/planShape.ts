@@ -43,7 +43,7 @@ function rowParents(stage: Stage): readonly string[] {
   }
 }
 
-export function planShape(spec: PipelineSpec, materialize: Materialize): PlanShape {
+export function planShape(spec: PipelineSpec, materialize: Materialize, sourceTables = false): PlanShape {
   const readers = new Map<string, number>();
   for (const s of spec.stages) for (const i of new Set(stageInputs(s))) readers.set(i, (readers.get(i) ?? 0) + 1);
   const reused = (name: string) => (readers.get(name) ?? 0) >= 2;
@@ -51,7 +51,7 @@ export function planShape(spec: PipelineSpec, materialize: Materialize): PlanSha
   for (const s of spec.stages) {
     const table =
       materialize === 'all' ||
-      (s.kind === 'ingest' && spec.sources[s.source]?.format !== 'parquet') ||
+      (s.kind === 'ingest' && (sourceTables || spec.sources[s.source]?.format !== 'parquet')) ||
       s.kind === 'aggregate' ||
       s.kind === 'sql' ||
       hasDedupe(s) ||

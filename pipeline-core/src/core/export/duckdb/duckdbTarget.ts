@@ -22,7 +22,7 @@ export function markedDuckdbPlan(spec: PipelineSpec, sourceRelation: MarkedSourc
     // An integer parameter cannot carry a marker through duckdbLiteral; it is fixed at its default.
     params[p.name] = p.type === 'integer' ? Number(p.value ?? 0) : paramMarker(p.name);
   }
-  const plan = compileDuckdbPlan(spec, { params, sourceRelation: (source) => listedSourceRelation(source, sourceRelation(source)) });
+  const plan = compileDuckdbPlan(spec, { params, sourceRelation: (source) => listedSourceRelation(source, sourceRelation(source)), sourceTables: true });
   return { ...plan, stages: plan.stages.map(listedIngest) };
 }
 
