@@ -50,9 +50,7 @@ function compileDuckdb(stage: Ingest, ctx: DuckdbContext): CompiledStage {
   const renamed = source.schema.map((c, i) => `${quoteIdent(c.name)} AS ${raw(i)}`).join(', ');
   const numbering = rel.rowNumbers ?? 'column';
   const byInsertion = numbering === 'insertion';
-  // a row's number in insertion order is its rowid (stable once the table is committed), so it
-  // is read from there instead of being written; the reader's rejects (appended after) have none
-  const rowOf = byInsertion ? 'CAST(CASE WHEN _bb_line IS NULL THEN rowid + 1 END AS BIGINT)' : '_bb_row';
+  const rowOf = '_bb_row';
   const materialize = ctx.materialize(stage.name) || byInsertion || rel.readerErrors !== undefined;
   const canReject = reasons.length > 0 || rel.readerErrors !== undefined || !rel.errorFree;
 
@@ -71,6 +69,10 @@ function compileDuckdb(stage: Ingest, ctx: DuckdbContext): CompiledStage {
       `SELECT ${typed.join(', ')}, _bb_file, ${byInsertion ? 'CAST(NULL AS BIGINT)' : '_bb_row'} AS _bb_row, CAST(NULL AS BIGINT) AS _bb_line, _bb_reason, CASE WHEN _bb_reason IS NOT NULL THEN ${rawLine} END AS _bb_raw, FALSE AS _bb_dropped
 FROM (SELECT *, ${reason} AS _bb_reason FROM (SELECT ${renamed}, _bb_file${byInsertion ? '' : ', _bb_row'}, _bb_error FROM (${rel.sql}) r0) r1) r2`,
     ),
+    // Insertion order is file order, so a row's number is its position in the table; it is
+    // stored (rowid itself is only stable once committed: a dbt model runs in a transaction),
+    // before the reader's rejects are appended.
+    ...(byInsertion ? [`UPDATE ${all} SET _bb_row = rowid + 1`] : []),
     ...(rel.readerErrors ? [`INSERT INTO ${all} (_bb_file, _bb_line, _bb_reason, _bb_raw, _bb_dropped) SELECT _bb_file, _bb_line, _bb_reason, _bb_raw, FALSE FROM (${rel.readerErrors}) e`] : []),
     // For each line the reader rejected: how many records of its file come before it, so a
     // record's line is its row + the header + the rejected lines before it.
