@@ -33,7 +33,7 @@ function markedSourceRelation(name: string, source: Source, header: string | und
     case 'json':
       return jsonRelation(files, shown, pinned);
     case 'parquet':
-      // the stored types are not read here, so every column is read as text (as the CLI's export does)
-      return parquetRelation(files, shown, source);
+      // the stored types are not known here: the exported plan checks them where it runs (as the CLI's export does)
+      return parquetRelation(files, shown, source, 'at-run-time');
   }
 }

@@ -1,13 +1,13 @@
 import { quoteIdent, quoteString } from '../compile/sql.js';
 import type { Source } from '../spec/schema.js';
 import type { SourceRelation } from '../stages/stageModule.js';
-import { duckdbType } from '../types/dataType.js';
+import { duckdbType, storedTypesTaken } from '../types/dataType.js';
 
 /**
  * The native runner's readers for JSON, NDJSON and Parquet sources as plain SQL (no file access),
  * so the runner (src/node/runner/sourceRelation.ts) and an export made in the browser
  * (markedSources.ts) write the same reader SQL. Every pinned column is read as text, except
- * Parquet columns whose stored type the caller read and found to be the declared one.
+ * Parquet columns, read in their stored type when it is the declared one.
  */
 const sqlList = (files: readonly string[]) => `[${files.map(quoteString).join(', ')}]`;
 
@@ -19,35 +19,38 @@ export function jsonRelation(files: readonly string[], shownFiles: readonly stri
   };
 }
 
-// Stored types a declared integer (BIGINT) takes exactly: reading them as text and back gives the same value.
-const WIDENS_TO_BIGINT = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER']);
-
 /**
  * Parquet carries types: a column stored in its declared type (or an integer type that widens to
  * it exactly) is read as it is, so nothing can fail to convert and no text round trip is paid;
  * other columns are read as text and cast by the ingest stage, bad values becoming rejects. Rows
- * are numbered within their file by the reader itself (file_row_number). `stored`: column →
- * DuckDB type of the files (empty: all read as text); `absent`: declared columns no file has
- * (read as NULL); `byName`: files differ in their columns, so they are matched by name.
+ * are numbered within their file by the reader itself (file_row_number).
+ * `stored`: column → DuckDB type of the files, as the caller read them (empty: all read as text);
+ * or 'at-run-time' when the files are not at hand (an export): every column is then read in the
+ * file's own type and the ingest decides per column where the plan runs (see `nativeTyped`).
+ * `absent`: declared columns no file has (read as NULL); `byName`: files differ in their
+ * columns, so they are matched by name.
  */
 export function parquetRelation(
   files: readonly string[],
   shownFiles: readonly string[],
   source: Source,
-  stored: ReadonlyMap<string, string> = new Map(),
+  stored: ReadonlyMap<string, string> | 'at-run-time' = new Map(),
   absent: ReadonlySet<string> = new Set(),
   byName = false,
 ): SourceRelation {
-  const typed = source.schema.filter((c) => {
-    const t = stored.get(c.name);
-    const want = duckdbType(c.type);
-    return c.type !== 'string' && !absent.has(c.name) && t !== undefined && (t === want || (want === 'BIGINT' && WIDENS_TO_BIGINT.has(t)));
-  });
+  const readable = source.schema.filter((c) => c.type !== 'string' && !absent.has(c.name));
+  const typed = stored === 'at-run-time' ? [] : readable.filter((c) => storedTypesTaken(c.type).includes(stored.get(c.name) ?? ''));
+  const native = stored === 'at-run-time' ? readable : [];
   const isTyped = new Set(typed.map((c) => c.name));
-  const read = (c: Source['schema'][number]) => (absent.has(c.name) ? 'CAST(NULL AS VARCHAR)' : `CAST(${quoteIdent(c.name)} AS ${isTyped.has(c.name) ? duckdbType(c.type) : 'VARCHAR'})`);
+  const read = (c: Source['schema'][number]) => {
+    if (absent.has(c.name)) return 'CAST(NULL AS VARCHAR)';
+    if (native.includes(c)) return quoteIdent(c.name);
+    return `CAST(${quoteIdent(c.name)} AS ${isTyped.has(c.name) ? duckdbType(c.type) : 'VARCHAR'})`;
+  };
   return {
     rowNumbers: 'file',
     typed: typed.map((c) => c.name),
+    ...(native.length ? { nativeTyped: native.map((c) => c.name) } : {}),
     errorFree: true,
     sql: `SELECT ${source.schema.map((c) => `${read(c)} AS ${quoteIdent(c.name)}`).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(file_row_number + 1 AS BIGINT) AS _bb_row, CAST(NULL AS VARCHAR) AS _bb_error FROM read_parquet(${sqlList(files)}, file_row_number = true${byName ? ', union_by_name = true' : ''})`,
     files: shownFiles,

@@ -50,6 +50,14 @@ export interface SourceRelation {
    * is the declared one): read as they are, no cast that could fail, so no reject reason.
    */
   readonly typed?: readonly string[];
+  /**
+   * Columns delivered in the file's own stored type, which the compiler does not know (an export
+   * compiled without the files): the ingest checks each column's type where the plan runs
+   * (`typeof`, which DuckDB folds to a constant when it binds the file), reading it as it is when
+   * it is the declared type and as text cast like a CSV value otherwise. A column stored in its
+   * declared type then costs what a typed column costs.
+   */
+  readonly nativeTyped?: readonly string[];
   /** True when _bb_error is always NULL (the reader cannot report a bad record, as for Parquet). */
   readonly errorFree?: boolean;
   /**

@@ -83,3 +83,12 @@ export type Schema = readonly Column[];
 export function findColumn(schema: Schema, name: string): Column | undefined {
   return schema.find((c) => c.name === name);
 }
+
+// Stored types a declared integer (BIGINT) takes exactly: reading them as text and back gives the same value.
+const WIDENS_TO_BIGINT = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER'];
+
+/** The stored (DuckDB) types a column declared as `type` is read from as they are, with no text round trip. */
+export function storedTypesTaken(type: DataType): readonly string[] {
+  const want = duckdbType(type);
+  return want === 'BIGINT' ? WIDENS_TO_BIGINT : [want];
+}

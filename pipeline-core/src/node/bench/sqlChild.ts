@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { duckdbApi } from '../duckdb/duckdbApi.js';
 
 /**
  * Runs a SQL script statement by statement on a fresh in-memory DuckDB with its default settings
@@ -12,7 +12,7 @@ if (!file) {
   process.stderr.write('usage: sqlChild.js script.sql [name=value …]\n');
   process.exit(2);
 }
-const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+const instance = await duckdbApi.DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
 const conn = await instance.connect();
 for (const v of vars) {
   const eq = v.indexOf('=');

@@ -1,6 +1,7 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { SqlEngine, SqlRow } from '../../core/execute/sqlEngine.js';
 import { DUCKDB_NATIVE_PRELUDE } from '../../core/compile/duckdb/plan.js';
+import { duckdbApi } from './duckdbApi.js';
 
 export interface NodeEngineOptions {
   /** Database file; ':memory:' keeps tables in memory (they still spill to tempDirectory). */
@@ -23,7 +24,7 @@ export class NodeDuckdbEngine implements SqlEngine {
     if (opts.memoryLimit) config['memory_limit'] = opts.memoryLimit;
     if (opts.tempDirectory) config['temp_directory'] = opts.tempDirectory;
     if (opts.threads) config['threads'] = String(opts.threads);
-    const instance = await DuckDBInstance.create(opts.path ?? ':memory:', config);
+    const instance = await duckdbApi.DuckDBInstance.create(opts.path ?? ':memory:', config);
     const conn = await instance.connect();
     const engine = new NodeDuckdbEngine(instance, conn);
     for (const sql of DUCKDB_NATIVE_PRELUDE) await engine.exec(sql);

@@ -44,8 +44,8 @@ export async function readFileSchemas(specText: string, inbox: string, projectDi
     if (file) wanted.push([name, join(inbox, file)]);
   }
   if (wanted.length === 0) return {};
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const { duckdbApi } = await import('../duckdb/duckdbApi.js');
+  const instance = await duckdbApi.DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
   const out: Record<string, FileSchema> = {};
   try {

@@ -33,7 +33,7 @@ export async function nativeSourceRelation(
   absFiles: readonly string[],
   shownFiles: readonly string[],
   checkHeaders = true,
-  /** An engine to read the Parquet files' own column types with (typed columns are then read as they are). */
+  /** An engine to read the Parquet files' own column types with; without one, they are checked where the plan runs. */
   probe?: SqlEngine,
 ): Promise<SourceRelation> {
   const pinned = source.schema.map((c) => c.name);
@@ -55,7 +55,7 @@ export async function nativeSourceRelation(
       const absent = missingEverywhere(missing, absFiles.length);
       // files that lack some columns (on_missing: null) are read by name, the gaps as NULL
       const byName = missing.size > 0 && absent.size < pinned.length;
-      const stored = probe && !byName ? await parquetTypes(probe, absFiles[0]!) : new Map<string, string>();
+      const stored = probe && !byName ? await parquetTypes(probe, absFiles[0]!) : 'at-run-time';
       return parquetRelation(absFiles, shownFiles, source, stored, absent, byName);
     }
   }

@@ -27,7 +27,7 @@ import { dbtReadme } from './dbtReadme.js';
 export function dbtTarget(ctx: ExportContext, sourceRelation: MarkedSourceRelation | undefined): TargetResult {
   if (!sourceRelation) throw new Error('the dbt export needs the source readers (exportPipeline option duckdbSources)');
   const spec = ctx.spec;
-  const plan = markedDuckdbPlan(spec, sourceRelation);
+  const plan = markedDuckdbPlan(spec, sourceRelation, true);
   const refusals = dbtRefusals(spec, plan);
   if (refusals.length) return { files: [], refusals, flags: [], readme: '' };
   const analysis = analyzeSpec(spec);

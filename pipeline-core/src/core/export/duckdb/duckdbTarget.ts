@@ -14,15 +14,17 @@ export type MarkedSourceRelation = (source: string) => SourceRelation;
 
 /**
  * Compiles the plan with markers in place of the run-time values (see markers.ts); each source
- * reads the files its path matches when the exported plan runs (sourceFiles.ts).
+ * reads the files its path matches when the exported plan runs (sourceFiles.ts). Its file list
+ * lives in a session variable, so a plan whose stages run in separate sessions (dbt) reads every
+ * source into a table (`sourceTables`); the script, one session, reads Parquet where it is used.
  */
-export function markedDuckdbPlan(spec: PipelineSpec, sourceRelation: MarkedSourceRelation): DuckdbPlan {
+export function markedDuckdbPlan(spec: PipelineSpec, sourceRelation: MarkedSourceRelation, sourceTables = false): DuckdbPlan {
   const params: Record<string, string | number> = {};
   for (const p of exportParams(spec)) {
     // An integer parameter cannot carry a marker through duckdbLiteral; it is fixed at its default.
     params[p.name] = p.type === 'integer' ? Number(p.value ?? 0) : paramMarker(p.name);
   }
-  const plan = compileDuckdbPlan(spec, { params, sourceRelation: (source) => listedSourceRelation(source, sourceRelation(source)), sourceTables: true });
+  const plan = compileDuckdbPlan(spec, { params, sourceRelation: (source) => listedSourceRelation(source, sourceRelation(source)), sourceTables });
   return { ...plan, stages: plan.stages.map(listedIngest) };
 }
 

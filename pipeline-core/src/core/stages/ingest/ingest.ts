@@ -1,4 +1,4 @@
-import { duckdbType } from '../../types/dataType.js';
+import { duckdbType, storedTypesTaken, type DataType } from '../../types/dataType.js';
 import { quoteIdent, quoteString, RESERVED_PREFIX } from '../../compile/sql.js';
 import type { StageOf } from '../../spec/schema.js';
 import type { CompiledStage, DuckdbContext, PropagateContext, PropagateResult, StageModule } from '../stageModule.js';
@@ -36,17 +36,30 @@ function compileDuckdb(stage: Ingest, ctx: DuckdbContext): CompiledStage {
   const all = allTable(stage.name);
   const files = quoteIdent(`${stage.name}__files`);
   const typedAlready = new Set(rel.typed ?? []);
+  const native = new Set(rel.nativeTyped ?? []);
   const castFree = (c: { name: string; type: string }) => c.type === 'string' || typedAlready.has(c.name);
   // raw columns are renamed so the typed columns can take the real names in the same SELECT
   const raw = (i: number) => `_bb_c${i}`;
+  const asText = (c: { name: string }, i: number) => (typedAlready.has(c.name) || native.has(c.name) ? `CAST(${raw(i)} AS VARCHAR)` : raw(i));
+  // a column in the file's own type is taken as it is when that type is the declared one (a constant once bound)
+  const storedAsDeclared = (c: { name: string; type: DataType }, i: number) =>
+    native.has(c.name) ? `typeof(${raw(i)}) IN (${storedTypesTaken(c.type).map(quoteString).join(', ')})` : undefined;
   const reasons = source.schema.flatMap((c, i) => {
     if (castFree(c)) return [];
-    const msg = `${quoteString(`${c.name}: cannot read '`)} || ${raw(i)} || ${quoteString(`' as ${c.type}`)}`;
-    return [`CASE WHEN ${raw(i)} IS NOT NULL AND TRY_CAST(${raw(i)} AS ${duckdbType(c.type)}) IS NULL THEN ${msg} END`];
+    const text = asText(c, i);
+    const msg = `${quoteString(`${c.name}: cannot read '`)} || ${text} || ${quoteString(`' as ${c.type}`)}`;
+    const fails = `${text} IS NOT NULL AND TRY_CAST(${text} AS ${duckdbType(c.type)}) IS NULL`;
+    const asIs = storedAsDeclared(c, i);
+    return [`CASE WHEN ${asIs ? `NOT (${asIs}) AND ` : ''}${fails} THEN ${msg} END`];
   });
   const reason = reasons.length ? `coalesce(_bb_error, NULLIF(concat_ws('; ', ${reasons.join(', ')}), ''))` : '_bb_error';
-  const typed = source.schema.map((c, i) => (castFree(c) ? `${raw(i)} AS ${quoteIdent(c.name)}` : `TRY_CAST(${raw(i)} AS ${duckdbType(c.type)}) AS ${quoteIdent(c.name)}`));
-  const rawLine = `concat_ws(',', ${source.schema.map((c, i) => `coalesce(${typedAlready.has(c.name) ? `CAST(${raw(i)} AS VARCHAR)` : raw(i)}, '')`).join(', ')})`;
+  const typed = source.schema.map((c, i) => {
+    if (castFree(c)) return `${raw(i)} AS ${quoteIdent(c.name)}`;
+    const cast = `TRY_CAST(${asText(c, i)} AS ${duckdbType(c.type)})`;
+    const asIs = storedAsDeclared(c, i);
+    return `${asIs ? `CASE WHEN ${asIs} THEN CAST(${raw(i)} AS ${duckdbType(c.type)}) ELSE ${cast} END` : cast} AS ${quoteIdent(c.name)}`;
+  });
+  const rawLine = `concat_ws(',', ${source.schema.map((c, i) => `coalesce(${asText(c, i)}, '')`).join(', ')})`;
   const renamed = source.schema.map((c, i) => `${quoteIdent(c.name)} AS ${raw(i)}`).join(', ');
   const numbering = rel.rowNumbers ?? 'column';
   const byInsertion = numbering === 'insertion';
