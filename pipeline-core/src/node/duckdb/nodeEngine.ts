@@ -12,6 +12,12 @@ export interface NodeEngineOptions {
   readonly threads?: number;
 }
 
+// BATCHBOOK_TRACE_SQL=1: every statement and its wall time on stderr, to find where a run's time goes.
+const TRACE = process.env['BATCHBOOK_TRACE_SQL'] === '1';
+function trace(sql: string, t0: number): void {
+  if (TRACE) process.stderr.write(`[sql ${(performance.now() - t0).toFixed(1)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`);
+}
+
 /** The native DuckDB adapter of SqlEngine, on @duckdb/node-api. */
 export class NodeDuckdbEngine implements SqlEngine {
   private constructor(
@@ -32,11 +38,15 @@ export class NodeDuckdbEngine implements SqlEngine {
   }
 
   async exec(sql: string): Promise<void> {
+    const t0 = performance.now();
     await this.conn.run(sql);
+    trace(sql, t0);
   }
 
   async query(sql: string): Promise<SqlRow[]> {
+    const t0 = performance.now();
     const reader = await this.conn.runAndReadAll(sql);
+    trace(sql, t0);
     return reader.getRowObjectsJson() as SqlRow[];
   }
 
