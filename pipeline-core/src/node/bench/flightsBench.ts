@@ -200,8 +200,10 @@ export async function benchFlights(rows: number, reps: number): Promise<FlightsF
 }
 
 /** Both sizes, then whether cost grows linearly: the runner's large/small time ratio against the hand SQL's. */
-export async function benchFlightsScaling(small: number, large: number, reps: number): Promise<void> {
+/** Both sizes and how cost grows between them; one size (`--flights 3000000`) measures just that size. */
+export async function benchFlightsScaling(small: number, large: number | undefined, reps: number): Promise<void> {
   const a = await benchFlights(small, reps);
+  if (large === undefined || !Number.isFinite(large)) return;
   const b = await benchFlights(large, reps);
   const side = (f: FlightsFigures, i: number) => [...f.medians.values()][i]!;
   for (const what of ['wall', 'cpu'] as const) {
