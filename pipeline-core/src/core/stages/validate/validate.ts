@@ -305,14 +305,6 @@ export function compileValidateDuckdb(stage: Validate, ctx: DuckdbContext, stats
   // counted in the stats pass over the judged rows (x): failing-row counts and the joins they need
   const counts: string[] = [];
   const countJoins: string[] = [];
-  // and a few failing rows of each, in source order where the rows carry it (else by value):
-  // kept in the same pass, so showing them costs no second scan of the input
-  const sampleOrder = keepLineage ? "{'s': x._bb_src, 'f': x._bb_file, 'r': x._bb_row}" : undefined;
-  const sampled = (i: number, reason: string, fails: string): string => {
-    const row = `{'_bb_reason': ${reason}, ${input.map((c) => `${quoteString(c.name)}: x.${quoteIdent(c.name)}`).join(', ')}}`;
-    counts.push(`arg_min(${row}, ${sampleOrder ?? row}, ${SAMPLE_LIMIT}) FILTER (WHERE ${fails}) AS _bb_s${i}`);
-    return `SELECT s._bb_reason AS reason, ${input.map((c) => `s.${quoteIdent(c.name)} AS ${quoteIdent(c.name)}`).join(', ')} FROM (SELECT unnest(_bb_s${i}) AS s FROM ${stats})`;
-  };
   rules.forEach((rule, i) => {
     const name = names[i]!;
     const row = rowRule(rule, i, input, stage.input, ctx);
@@ -330,7 +322,7 @@ export function compileValidateDuckdb(stage: Validate, ctx: DuckdbContext, stats
       if (row.join) joins.push(row.join);
       rejectReasons.push(`CASE WHEN ${flag} THEN ${quoteString(`${name}: `)} || ${row.reason} END`);
       counts.push(`count(*) FILTER (WHERE x.${flag}) AS ${failing}`);
-      compiled.push({ rule, name, check: countedIn, samples: sampled(i, row.reason, `x.${flag}`), failsRow: flag, reason: row.reason });
+      compiled.push({ rule, name, check: countedIn, samples: `SELECT ${row.reason} AS reason, ${colList} FROM ${judged} x WHERE ${flag} LIMIT ${SAMPLE_LIMIT}`, failsRow: flag, reason: row.reason });
       return;
     }
     // the others are questions asked of the judged rows
@@ -339,8 +331,7 @@ export function compileValidateDuckdb(stage: Validate, ctx: DuckdbContext, stats
       counts.push(`count(*) FILTER (WHERE ${row.fails}) AS ${failing}`);
       if (row.join) countJoins.push(row.join);
     }
-    const samples = row.count ? `SELECT ${row.reason} AS reason, ${colList} FROM ${from} WHERE ${row.fails} LIMIT ${SAMPLE_LIMIT}` : sampled(i, row.reason, row.fails);
-    compiled.push({ rule, name, check: row.count ?? countedIn, samples, reason: row.reason });
+    compiled.push({ rule, name, check: row.count ?? countedIn, samples: `SELECT ${row.reason} AS reason, ${colList} FROM ${from} WHERE ${row.fails} LIMIT ${SAMPLE_LIMIT}`, reason: row.reason });
   });
   const inherited = keepLineage ? ['_bb_src', '_bb_file', '_bb_row'] : [];
   const noReject = 'CAST(NULL AS VARCHAR) AS _bb_reason, FALSE AS _bb_dropped, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS VARCHAR) AS _bb_raw';
