@@ -72,9 +72,7 @@ describe('export in the web build', () => {
     const differing = [...cli.keys()].filter((k) => !cli.get(k)!.equals(zip.get(k)!));
     // only the provenance files differ, and only in `preview`
     expect(differing.length).toBeGreaterThan(0);
-    // KNOWN GAP (to fix next): cost/estimate.json differs between the browser and the CLI since the cost
-    // model gained calibration and sizing fields; it is listed here so the gap stays visible.
-    expect(differing.filter((k) => !k.endsWith("provenance.json"))).toEqual(["cost/estimate.json"]);
+    expect(differing.filter((k) => !k.endsWith('provenance.json'))).toEqual([]);
     for (const k of differing.filter((d) => d.endsWith("provenance.json"))) {
       const { preview: cliPreview, ...cliRest } = JSON.parse(cli.get(k)!.toString('utf8')) as { preview: unknown };
       const { preview: webPreview, ...webRest } = JSON.parse(zip.get(k)!.toString('utf8')) as { preview: unknown };
@@ -84,7 +82,7 @@ describe('export in the web build', () => {
     }
     // and with the CLI's run left out, every byte is the same
     const noPreview = cliExport(true);
-    expect([...noPreview.keys()].filter((k) => !noPreview.get(k)!.equals(zip.get(k) ?? Buffer.alloc(0)))).toEqual(["cost/estimate.json"]); // the known gap above
+    expect([...noPreview.keys()].filter((k) => !noPreview.get(k)!.equals(zip.get(k) ?? Buffer.alloc(0)))).toEqual([]);
     expect(zip.has('cost/report.html') && zip.has('duckdb/run.sh') && zip.has('spark/job.py')).toBe(true);
   }, 300_000);
 

@@ -64,7 +64,9 @@ export function breakEven(spec: PipelineSpec, inputs: EstimateInputs, base: Scen
   const byVolume: BreakEven['by_volume'][number][] = [];
   let dailyGb: number | null = null;
   for (let i = -8; i <= 8; i++) {
-    const f = 10 ** (i / 4);
+    // rounded to 12 digits: engines' pow differ in the last bit (Node's and Chromium's V8 did), and
+    // the estimate must be the same bytes wherever it is computed (the web build's export zip)
+    const f = Number((10 ** (i / 4)).toPrecision(12));
     const c = i === 0 ? core : coreWith(spec, inputs, scaleVolume(base, f)).core;
     byVolume.push({ factor: f, daily_gb: resolved.dailyGb * f, serverless_tco: c.tco.serverless_year, always_on_tco: c.tco.always_on_year });
     if (dailyGb === null && c.tco.savings_year <= 0) dailyGb = resolved.dailyGb * f;
