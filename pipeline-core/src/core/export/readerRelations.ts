@@ -23,6 +23,19 @@ export function jsonRelation(files: readonly string[], shownFiles: readonly stri
 const WIDENS_TO_BIGINT = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER']);
 
 /**
+ * The declared columns a typed reader delivers as they are: stored in their declared type, or in
+ * an integer type that widens to it exactly. Shared by the runner's read_parquet relation and the
+ * designer's Parquet loader, so both read the same columns natively. `stored`: column → DuckDB type.
+ */
+export function nativelyTyped(source: Source, stored: ReadonlyMap<string, string>, absent: ReadonlySet<string> = new Set()): Source['schema'][number][] {
+  return source.schema.filter((c) => {
+    const t = stored.get(c.name);
+    const want = duckdbType(c.type);
+    return c.type !== 'string' && !absent.has(c.name) && t !== undefined && (t === want || (want === 'BIGINT' && WIDENS_TO_BIGINT.has(t)));
+  });
+}
+
+/**
  * Parquet carries types: a column stored in its declared type (or an integer type that widens to
  * it exactly) is read as it is, so nothing can fail to convert and no text round trip is paid;
  * other columns are read as text and cast by the ingest stage, bad values becoming rejects. Rows
@@ -38,11 +51,7 @@ export function parquetRelation(
   absent: ReadonlySet<string> = new Set(),
   byName = false,
 ): SourceRelation {
-  const typed = source.schema.filter((c) => {
-    const t = stored.get(c.name);
-    const want = duckdbType(c.type);
-    return c.type !== 'string' && !absent.has(c.name) && t !== undefined && (t === want || (want === 'BIGINT' && WIDENS_TO_BIGINT.has(t)));
-  });
+  const typed = nativelyTyped(source, stored, absent);
   const isTyped = new Set(typed.map((c) => c.name));
   const read = (c: Source['schema'][number]) => (absent.has(c.name) ? 'CAST(NULL AS VARCHAR)' : `CAST(${quoteIdent(c.name)} AS ${isTyped.has(c.name) ? duckdbType(c.type) : 'VARCHAR'})`);
   return {
