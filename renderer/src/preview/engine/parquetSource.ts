@@ -110,6 +110,8 @@ export async function loadParquet(pq: ParquetModule, target: ParquetTarget, tabl
         } catch (e) {
           throw new ParquetSourceError(`source '${name}': ${f.path} could not be read (${reason(e)})`);
         }
+        // a run cancelled while loading can leave its piece behind
+        await target.exec(`DROP TABLE IF EXISTS ${piece}`);
         await target.insertIpc(piece.slice(1, -1), ipc);
         typed ??= await createStaging(target, table, piece, source);
         // a new table's rowid is its insertion order: the row's position in the window
@@ -119,6 +121,7 @@ export async function loadParquet(pq: ParquetModule, target: ParquetTarget, tabl
       }
     } finally {
       opened.file.free();
+      await target.exec(`DROP TABLE IF EXISTS ${piece}`);
     }
   }
   if (!typed) {
