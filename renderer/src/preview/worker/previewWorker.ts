@@ -10,6 +10,7 @@ import type { ParquetModule } from '../engine/parquetSource';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import type { SourceDatabase } from '../engine/sources';
 import { textTable } from '../engine/textTable';
+import { timeStage } from '../engine/stageTiming';
 import type { FromWorker, ToWorker } from './protocol';
 
 /**
@@ -109,6 +110,10 @@ async function handle(m: ToWorker): Promise<void> {
         return post({ type: 'reply', id: m.id, value: await rejectsPage(engine, plan(), m.stage, m.limit) });
       case 'profile':
         return post({ type: 'reply', id: m.id, value: await profile(engine, plan(), m.stage) });
+      case 'timing': {
+        const rows = session.cell(m.stage)?.result?.rows_out ?? 0;
+        return post({ type: 'reply', id: m.id, value: await engine.serialize(() => timeStage(engine, plan(), m.stage, rows)) });
+      }
       case 'dateFormats':
         return post({ type: 'reply', id: m.id, value: await dateFormats(engine, plan(), m.stage, m.column, m.own) });
       case 'bench':
