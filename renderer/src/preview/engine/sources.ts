@@ -90,8 +90,6 @@ async function loadCsv(db: SourceDatabase, name: string, source: Source, files: 
   };
 }
 
-const filled = <T>(n: number, v: T): T[] => new Array<T>(n).fill(v);
-
 function columnsBatch(out: ReturnType<typeof emptyColumns>): TextBatch {
   return { columns: out.columns, file: out.file, row: out.row, error: out.error };
 }
