@@ -14,7 +14,7 @@ export interface StageTiming {
   readonly ms: number;
   readonly rows: number;
   readonly statements: number;
-  /** The three heaviest operators, with their share of the cell's operator time and the rows they produced. */
+  /** The five heaviest operators, with their share of the cell's operator time and the rows they produced. */
   readonly operators: readonly { readonly operator: string; readonly share: number; readonly ms: number; readonly rows: number }[];
 }
 
@@ -31,11 +31,13 @@ const PROFILED = /^\s*(CREATE\s+(OR\s+REPLACE\s+)?(TEMP\w*\s+)?TABLE\s[\s\S]*\bA
 /** Adds a statement's operators (seconds, rows) into `into`, leaving out the EXPLAIN wrapper itself. */
 export function addOperators(json: string, into: Map<string, { seconds: number; rows: number }>): void {
   const walk = (n: ProfileNode) => {
-    if (n.operator_name && n.operator_name !== 'EXPLAIN_ANALYZE') {
-      const o = into.get(n.operator_name) ?? { seconds: 0, rows: 0 };
+    // DuckDB pads some names ('SEQ_SCAN ')
+    const name = n.operator_name?.trim();
+    if (name && name !== 'EXPLAIN_ANALYZE') {
+      const o = into.get(name) ?? { seconds: 0, rows: 0 };
       o.seconds += n.operator_timing ?? 0;
       o.rows += n.operator_cardinality ?? 0;
-      into.set(n.operator_name, o);
+      into.set(name, o);
     }
     for (const c of n.children ?? []) walk(c);
   };
@@ -65,5 +67,5 @@ export function timeStage(engine: WasmSqlEngine, plan: DuckdbPlan, stage: string
     const [row] = engine.queryDirect(`EXPLAIN (ANALYZE, FORMAT json) ${sql}`);
     addOperators(String(row?.['explain_value'] ?? '{}'), ops);
   }
-  return { stage, ms: now() - started, rows, statements: statements.length, operators: heaviest(ops) };
+  return { stage, ms: now() - started, rows, statements: statements.length, operators: heaviest(ops, 5) };
 }
