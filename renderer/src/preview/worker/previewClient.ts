@@ -134,6 +134,11 @@ export class PreviewClient {
     return this.request((id) => ({ type: 'bench', id, stages }));
   }
 
+  /** Times hand-written statements on the preview's connection, then runs `check` (the benchmark's hand-SQL baseline). */
+  benchSql(statements: readonly string[], check?: string): Promise<BenchResult> {
+    return this.request((id) => ({ type: 'benchSql', id, statements, ...(check ? { check } : {}) }));
+  }
+
   terminate(): void {
     this.worker.terminate();
   }

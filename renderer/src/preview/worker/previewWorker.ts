@@ -116,6 +116,8 @@ async function handle(m: ToWorker): Promise<void> {
       }
       case 'dateFormats':
         return post({ type: 'reply', id: m.id, value: await dateFormats(engine, plan(), m.stage, m.column, m.own) });
+      case 'benchSql':
+        return post({ type: 'reply', id: m.id, value: await engine.serialize(() => benchSql(engine, m.statements, m.check)) });
       case 'bench':
         return post({ type: 'reply', id: m.id, value: await engine.serialize(() => benchDirect(engine, plan(), m.stages)) });
     }
@@ -148,6 +150,15 @@ function benchDirect(engine: WasmSqlEngine, p: NonNullable<PreviewSession['plan'
     }
   }
   return { ms: performance.now() - t, statements };
+}
+
+/** Hand-written SQL on the same connection, timed the same way: the benchmark's other baseline. */
+function benchSql(engine: WasmSqlEngine, statements: readonly string[], check: string | undefined) {
+  const t = performance.now();
+  for (const q of statements) engine.execDirect(q);
+  const ms = performance.now() - t;
+  const rows = check ? engine.queryDirect(check).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]))) : undefined;
+  return { ms, statements: statements.length, ...(rows ? { check: rows } : {}) };
 }
 
 self.onmessage = (e: MessageEvent<ToWorker>) => void handle(e.data);

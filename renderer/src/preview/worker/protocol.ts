@@ -14,12 +14,15 @@ export type ToWorker =
   | { readonly type: 'timing'; readonly id: number; readonly stage: string }
   | { readonly type: 'dateFormats'; readonly id: number; readonly stage: string; readonly column: string; readonly own: readonly string[] }
   | { readonly type: 'bench'; readonly id: number; readonly stages: readonly string[] }
+  | { readonly type: 'benchSql'; readonly id: number; readonly statements: readonly string[]; readonly check?: string }
   | { readonly type: 'files'; readonly id: number; readonly files: readonly { readonly path: string; readonly blob: Blob }[]; readonly error?: string };
 
 export interface BenchResult {
   /** Milliseconds to run the stages' compiled statements, stats and rule checks straight on the connection. */
   readonly ms: number;
   readonly statements: number;
+  /** The rows of the check query run after the timed statements (benchSql only). */
+  readonly check?: readonly Record<string, unknown>[];
 }
 
 export type FromWorker =
