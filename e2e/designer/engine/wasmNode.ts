@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { DuckDBBindings } from 'duckdb-wasm-blocking';
 import { openWasmEngine, type WasmSqlEngine } from '../../../renderer/src/preview/engine/wasmEngine';
+import type { ParquetModule } from '../../../renderer/src/preview/engine/parquetSource';
 
 /**
  * DuckDB-WASM in Node, through the same synchronous bindings the designer's preview worker
@@ -25,6 +26,7 @@ export async function openWasmInNode(): Promise<{ engine: WasmSqlEngine; db: Ret
   const bindings = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
   await bindings.instantiate(() => undefined);
   bindings.open({});
-  const { engine, db } = openWasmEngine(bindings);
+  // parquet-wasm's Node build: the same reader as the worker's, its WebAssembly read from disk
+  const { engine, db } = openWasmEngine(bindings, async () => require('parquet-wasm/node') as ParquetModule);
   return { engine, db, close: () => engine.conn.close() };
 }

@@ -79,6 +79,7 @@ export { matchFiles, globToRegExp } from './preview/glob.js';
 export { paramValuesWithFiles } from './preview/paramValuesWithFiles.js';
 export type { ReadWindow } from './preview/spreadRanges.js';
 export { spreadRanges, splitAtGroups, wholeLines, countLines } from './preview/spreadRanges.js';
+export { nativelyTyped } from './export/readerRelations.js';
 export type { FormatCode, FormatSuggestion } from './preview/dateFormats.js';
 export { FORMAT_CODES, CANDIDATE_DATE_FORMATS, formatCountsSql, rankFormats } from './preview/dateFormats.js';
 // Cost estimate (src/core/cost): pricing catalog, serverless vs always-on model, the one-page

@@ -1,9 +1,11 @@
-import { lazy, Suspense, type ReactElement } from 'react';
+import { lazy, Suspense, useRef, type ReactElement } from 'react';
 import type { Schema, SpecPath } from '@batchbook/pipeline-core';
 import { FieldProblems, useDiagnostics } from './fields';
+import { useMountTurn } from '../monaco/useMountTurn';
 
 /** Monaco loads on first use (it is most of the app's weight); until then a plain field stands in. */
-const MonacoExpr = lazy(() => import('../monaco/MonacoField'));
+export const loadMonaco = () => import('../monaco/MonacoField');
+const MonacoExpr = lazy(loadMonaco);
 
 export interface ExprFieldProps {
   readonly value: string;
@@ -31,12 +33,19 @@ function Fallback(p: ExprFieldProps): ReactElement {
   );
 }
 
+/** The plain field shows until this field's turn to mount Monaco comes (useMountTurn: one editor per idle moment, visible ones first). */
 export function ExprField(props: ExprFieldProps): ReactElement {
+  const ref = useRef<HTMLDivElement>(null);
+  const turn = useMountTurn(ref, loadMonaco);
   return (
-    <div className={`expr-field ${(props.lines ?? 1) > 1 ? 'multi' : ''}`} style={{ ['--lines' as string]: props.lines ?? 1 }}>
-      <Suspense fallback={<Fallback {...props} />}>
-        <MonacoExpr {...props} />
-      </Suspense>
+    <div ref={ref} className={`expr-field ${(props.lines ?? 1) > 1 ? 'multi' : ''}`} style={{ ['--lines' as string]: props.lines ?? 1 }}>
+      {turn ? (
+        <Suspense fallback={<Fallback {...props} />}>
+          <MonacoExpr {...props} />
+        </Suspense>
+      ) : (
+        <Fallback {...props} />
+      )}
       <FieldProblems path={props.path} />
     </div>
   );

@@ -5,6 +5,8 @@ import { openProject } from '../app/documentActions';
 import { Icon } from '../ui/icons';
 import { setTheme, useUi } from '../store/uiStore';
 import { NewProject } from './NewProject';
+import { loadMonaco } from '../editors/ExprField';
+import { preloadWhenIdle } from '../monaco/useMountTurn';
 
 function ago(iso: string): string {
   const min = Math.round((Date.now() - Date.parse(iso)) / 60_000);
@@ -24,6 +26,8 @@ export function StartScreen(): ReactElement {
   useEffect(() => {
     host.listSamples().then(setSamples, (e: Error) => setError(e.message));
     host.recentProjects().then(setRecent, () => setRecent([]));
+    // the editor's code (most of the app's weight) is parsed while this screen shows, not when a project opens
+    preloadWhenIdle(loadMonaco);
   }, [host]);
 
   return (

@@ -20,6 +20,15 @@ export function jsonRelation(files: readonly string[], shownFiles: readonly stri
 }
 
 /**
+ * The declared columns a typed reader delivers as they are: stored in their declared type, or in
+ * an integer type that widens to it exactly. Shared by the runner's read_parquet relation and the
+ * designer's Parquet loader, so both read the same columns natively. `stored`: column → DuckDB type.
+ */
+export function nativelyTyped(source: Source, stored: ReadonlyMap<string, string>, absent: ReadonlySet<string> = new Set()): Source['schema'][number][] {
+  return source.schema.filter((c) => c.type !== 'string' && !absent.has(c.name) && storedTypesTaken(c.type).includes(stored.get(c.name) ?? ''));
+}
+
+/**
  * Parquet carries types: a column stored in its declared type (or an integer type that widens to
  * it exactly) is read as it is, so nothing can fail to convert and no text round trip is paid;
  * other columns are read as text and cast by the ingest stage, bad values becoming rejects. Rows
@@ -38,9 +47,8 @@ export function parquetRelation(
   absent: ReadonlySet<string> = new Set(),
   byName = false,
 ): SourceRelation {
-  const readable = source.schema.filter((c) => c.type !== 'string' && !absent.has(c.name));
-  const typed = stored === 'at-run-time' ? [] : readable.filter((c) => storedTypesTaken(c.type).includes(stored.get(c.name) ?? ''));
-  const native = stored === 'at-run-time' ? readable : [];
+  const typed = stored === 'at-run-time' ? [] : nativelyTyped(source, stored, absent);
+  const native = stored === 'at-run-time' ? source.schema.filter((c) => c.type !== 'string' && !absent.has(c.name)) : [];
   const isTyped = new Set(typed.map((c) => c.name));
   const read = (c: Source['schema'][number]) => {
     if (absent.has(c.name)) return 'CAST(NULL AS VARCHAR)';

@@ -1,11 +1,13 @@
 import type { Table } from 'apache-arrow';
 import { checkCsvHeaders, countLines, csvSourceRelation, emptyColumns, quoteIdent, readJsonArray, readNdjson, type Source, type SourceRelation } from '@batchbook/pipeline-core';
 import { countFileLines, lineSlices, readBytes, sampleLines, WHOLE_FILE_BYTES } from './blobReads';
-import { openParquet } from './parquetText';
+import { loadParquet, type ParquetModule, type ParquetTarget } from './parquetSource';
 import { textTable, type TextBatch } from './textTable';
 
 /** What a loaded source needs from the database it lives in. */
-export interface SourceDatabase {
+export interface SourceDatabase extends ParquetTarget {
+  /** The Parquet reader, loaded on first use (its WebAssembly is compiled once). */
+  parquet(): Promise<ParquetModule>;
   registerFile(name: string, bytes: Uint8Array): void;
   /** A file DuckDB reads in slices as it needs them (no copy into the database). */
   registerBlob(name: string, blob: Blob): void;
@@ -88,27 +90,16 @@ async function loadCsv(db: SourceDatabase, name: string, source: Source, files: 
   };
 }
 
-const filled = <T>(n: number, v: T): T[] => new Array<T>(n).fill(v);
-
 function columnsBatch(out: ReturnType<typeof emptyColumns>): TextBatch {
   return { columns: out.columns, file: out.file, row: out.row, error: out.error };
 }
 
 /**
- * Loads one JSON-family or Parquet file into the staging table, a batch at a time (never the
+ * Loads one JSON or NDJSON file into the staging table, a batch at a time (never the
  * whole file as one array); returns the row number the next file starts at.
  */
-async function appendFile(db: SourceDatabase, table: string, pinned: readonly string[], source: Source, name: string, f: SourceFile, i: number, row: number, budget: number | undefined, count: Counted): Promise<number> {
+async function appendFile(db: SourceDatabase, table: string, pinned: readonly string[], source: Source, f: SourceFile, i: number, row: number, budget: number | undefined, count: Counted): Promise<number> {
   const append = (b: TextBatch) => b.file.length > 0 && db.appendTable(table, textTable(pinned, b));
-  if (source.format === 'parquet') {
-    const pq = await openParquet(f.blob, pinned, f.path, name);
-    for await (const p of pq.pieces(budget)) {
-      append({ columns: p.columns, file: filled(p.rows, i), row: Array.from({ length: p.rows }, (_, k) => row + p.rowStart + k), error: filled(p.rows, null) });
-      count.read += p.rows;
-    }
-    count.rows += pq.rows;
-    return row + pq.rows;
-  }
   const decoder = new TextDecoder('utf-8');
   if (source.format === 'json') {
     const out = emptyColumns(pinned.length);
@@ -139,7 +130,7 @@ async function appendFile(db: SourceDatabase, table: string, pinned: readonly st
   return next;
 }
 
-/** JSON, NDJSON and Parquet are decoded in JavaScript into a table of text columns, batch by batch. */
+/** JSON and NDJSON are decoded in JavaScript into a table of text columns, batch by batch. */
 async function loadAsTable(db: SourceDatabase, name: string, source: Source, files: readonly SourceFile[], budget: number | undefined): Promise<LoadedSource> {
   const pinned = source.schema.map((c) => c.name);
   const table = quoteIdent(`__src_${name}`);
@@ -148,7 +139,7 @@ async function loadAsTable(db: SourceDatabase, name: string, source: Source, fil
   const count: Counted = { rows: 0, read: 0, estimated: false };
   let row = 1;
   try {
-    for (const [i, f] of files.entries()) row = await appendFile(db, `__src_${name}`, pinned, source, name, f, i, row, budget === undefined ? undefined : Math.ceil(budget / files.length), count);
+    for (const [i, f] of files.entries()) row = await appendFile(db, `__src_${name}`, pinned, source, f, i, row, budget === undefined ? undefined : Math.ceil(budget / files.length), count);
   } catch (e) {
     await db.exec(`DROP TABLE IF EXISTS ${table}`);
     throw e;
@@ -166,11 +157,38 @@ async function loadAsTable(db: SourceDatabase, name: string, source: Source, fil
 }
 
 /**
+ * Parquet files become a staging table in the files' own types (parquetSource.ts): the ingest
+ * stage reads typed columns as they are and casts only the others, as the native runner does.
+ */
+async function loadParquetSource(db: SourceDatabase, name: string, source: Source, files: readonly SourceFile[], budget: number | undefined): Promise<LoadedSource> {
+  const table = `__src_${name}`;
+  await db.exec(`DROP TABLE IF EXISTS ${quoteIdent(table)}`);
+  let loaded;
+  try {
+    loaded = await loadParquet(await db.parquet(), db, table, source, files, name, budget);
+  } catch (e) {
+    await db.exec(`DROP TABLE IF EXISTS ${quoteIdent(table)}`);
+    throw e;
+  }
+  const sql = `SELECT ${source.schema.map((c) => quoteIdent(c.name)).join(', ')}, _bb_file, _bb_row, _bb_error FROM ${quoteIdent(table)}`;
+  const { rows, read, typed } = loaded;
+  return {
+    name,
+    rows,
+    estimated: false,
+    share: rows > 0 ? Math.min(1, read / rows) : 1,
+    relation: () => ({ sql, files: files.map((f) => f.path), typed, errorFree: true, rowNumbers: 'file' }),
+    drop: () => db.exec(`DROP TABLE IF EXISTS ${quoteIdent(table)}`),
+  };
+}
+
+/**
  * Loads a source's files. With a `budget` (sample mode) a large file is sampled before it is
  * decoded: about that many rows, read as windows spread over the file (Parquet by row ranges,
  * CSV and NDJSON by byte ranges of whole lines); without one (full mode) every row is read, in
  * slices. A JSON array is parsed whole: it has no boundaries to cut at.
  */
 export function loadSource(db: SourceDatabase, name: string, source: Source, files: readonly SourceFile[], budget?: number): Promise<LoadedSource> {
-  return source.format === 'csv' ? loadCsv(db, name, source, files, budget) : loadAsTable(db, name, source, files, budget);
+  if (source.format === 'csv') return loadCsv(db, name, source, files, budget);
+  return source.format === 'parquet' ? loadParquetSource(db, name, source, files, budget) : loadAsTable(db, name, source, files, budget);
 }

@@ -4,6 +4,7 @@ import type { DuckDBBindings, DuckDBConnection, DuckDBDataProtocol } from 'duckd
 import { arrowRows } from './arrowRows';
 import { runWasmPrelude } from './prelude';
 import type { SourceDatabase } from './sources';
+import type { ParquetModule } from './parquetSource';
 
 /** DuckDBDataProtocol.BROWSER_FILEREADER, by value: the Node tests load these bindings from another module, so only types are imported. */
 const BROWSER_FILEREADER = 2 as DuckDBDataProtocol;
@@ -107,8 +108,8 @@ export class WasmSqlEngine implements SqlEngine {
   }
 }
 
-/** Connects to an instantiated, opened database, runs the prelude, and wraps it for the preview. */
-export function openWasmEngine(bindings: DuckDBBindings): { engine: WasmSqlEngine; db: SourceDatabase } {
+/** Connects to an instantiated, opened database, runs the prelude, and wraps it for the preview (`parquet` loads the Parquet reader of this platform). */
+export function openWasmEngine(bindings: DuckDBBindings, parquet: () => Promise<ParquetModule>): { engine: WasmSqlEngine; db: SourceDatabase } {
   const conn = bindings.connect();
   runWasmPrelude(conn);
   const engine = new WasmSqlEngine(bindings, conn);
@@ -120,6 +121,9 @@ export function openWasmEngine(bindings: DuckDBBindings): { engine: WasmSqlEngin
     // serialised with our own arrow module: handing a Table to duckdb-wasm's copy of arrow can silently insert nothing
     appendTable: (name, table) => conn.insertArrowFromIPCStream(tableToIPC(table, 'stream'), { name, create: false }),
     exec: (sql) => engine.exec(sql),
+    query: (sql) => engine.query(sql),
+    insertIpc: (name, ipc) => engine.serialize(() => void conn.insertArrowFromIPCStream(ipc, { name, create: true })),
+    parquet,
   };
   return { engine, db };
 }

@@ -6,10 +6,11 @@ import { RowsGrid } from './RowsGrid';
 import { ProfileView } from './ProfileView';
 import { RejectsView } from './RejectsView';
 import { RulesView } from './RulesView';
+import { TimingView } from './TimingView';
 
-type Tab = 'rows' | 'profile' | 'rejects' | 'rules';
+type Tab = 'rows' | 'profile' | 'rejects' | 'rules' | 'timing';
 
-/** A cell's preview: its rows, a profile of each column, what it rejected, its rules' outcomes. */
+/** A cell's preview: its rows, a profile of each column, what it rejected, its rules' outcomes, where its time goes. */
 export function PreviewPane({ stage }: { stage: StageInput }): ReactElement {
   const cell = usePreview((s) => s.cells[stage.name]);
   const engine = usePreview((s) => s.engine);
@@ -24,6 +25,7 @@ export function PreviewPane({ stage }: { stage: StageInput }): ReactElement {
     { id: 'rows', label: stage.kind === 'output' ? 'Rows to write' : 'Rows' },
     { id: 'profile', label: 'Profile' },
     { id: 'rejects', label: 'Rejects', ...(rejected ? { badge: rejected.toLocaleString(), tone: 'bad' } : {}) },
+    { id: 'timing', label: 'Timing' },
   ];
   const waiting = failed || cell?.status === 'error' || cell?.status === 'blocked';
   const body = () => {
@@ -39,6 +41,8 @@ export function PreviewPane({ stage }: { stage: StageInput }): ReactElement {
         return <RejectsView stage={stage.name} total={rejected} />;
       case 'rules':
         return <RulesView rules={rules} />;
+      case 'timing':
+        return <TimingView stage={stage.name} />;
     }
   };
   return (

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ReactElement, type RefObject } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { elementScroll, useVirtualizer, type Virtualizer, type VirtualizerOptions } from '@tanstack/react-virtual';
 import type { SqlValue } from '@batchbook/pipeline-core';
 import { useServices } from '../../app/context';
 import { usePreview } from '../../store/previewStore';
@@ -33,10 +33,40 @@ function columnWidths(columns: Columns, rowAt: (i: number) => readonly SqlValue[
   });
 }
 
+/** The grid's height in the preview pane (.preview-body): the first render shows the right rows without measuring. */
+const GRID_RECT = { width: 800, height: 268 };
+
+/**
+ * The scroller's size from a ResizeObserver only. The library's default also reads it at once
+ * (getBoundingClientRect): with a grid per cell, opening a project forced one layout per grid,
+ * each undone by the next grid's update (0.5 s of layout thrash on the reconciliation sample).
+ */
+function observeRectLazily(instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: { width: number; height: number }) => void): (() => void) | undefined {
+  const element = instance.scrollElement;
+  if (!element || typeof ResizeObserver === 'undefined') return undefined;
+  const observer = new ResizeObserver((entries) => {
+    const r = entries[0]?.contentRect;
+    if (r) cb({ width: Math.round(r.width), height: Math.round(r.height) });
+  });
+  observer.observe(element);
+  return () => observer.disconnect();
+}
+
+/** Grids that have scrolled (by the user or the virtualizer): only they can be anywhere but at the top. */
+const scrolled = new WeakSet<Element>();
+
+/** The library writes the scroll offset of every new grid (0): a forced layout per grid for nothing. */
+const scrollLazily: VirtualizerOptions<HTMLDivElement, Element>['scrollToFn'] = (offset, options, instance) => {
+  const element = instance.scrollElement;
+  if (!element || (offset === 0 && !scrolled.has(element))) return;
+  scrolled.add(element);
+  elementScroll(offset, options, instance);
+};
+
 /** A virtualised table of rows fetched a page at a time from the worker: 100k rows scroll as smoothly as 10. */
 export function Grid({ columns, total, rowAt, testId }: { columns: Columns; total: number; rowAt: (i: number) => readonly SqlValue[] | undefined; testId: string }): ReactElement {
   const scroller = useRef<HTMLDivElement>(null);
-  const rows = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12 });
+  const rows = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12, initialRect: GRID_RECT, observeElementRect: observeRectLazily, scrollToFn: scrollLazily });
   const widths = useRef<number[]>([]);
   const measured = columnWidths(columns, rowAt, total);
   // columns only ever widen while the grid is shown: no jumps as new pages arrive
@@ -44,7 +74,7 @@ export function Grid({ columns, total, rowAt, testId }: { columns: Columns; tota
   const numWidth = Math.max(44, String(total).length * 7 + 18);
   const template = `${numWidth}px ${widths.current.map((w) => `${w}px`).join(' ')}`;
   return (
-    <div className="grid scroll-thin" ref={scroller} data-testid={testId} role="table" aria-rowcount={total} aria-label={`${total.toLocaleString()} rows`} tabIndex={0}>
+    <div className="grid scroll-thin" ref={scroller} onScroll={(e) => scrolled.add(e.currentTarget)} data-testid={testId} role="table" aria-rowcount={total} aria-label={`${total.toLocaleString()} rows`} tabIndex={0}>
       <div className="grid-head" style={{ gridTemplateColumns: template }} role="row">
         <div className="grid-rownum">#</div>
         {columns.map((c) => (

@@ -2,6 +2,7 @@ import type { FormatSuggestion } from '@batchbook/pipeline-core';
 import type { ColumnProfile, RowsPage } from '../engine/stageQueries';
 import type { RunOutcome, RunRequest, SessionEvent } from '../engine/previewSession';
 import type { BenchResult, FromWorker, ToWorker } from './protocol';
+import type { StageTiming } from '../engine/stageTiming';
 
 /** The project's files as Blobs (sent to the worker without a copy of their bytes). */
 export type FileProvider = (paths: readonly string[]) => Promise<ReadonlyMap<string, Blob>>;
@@ -118,13 +119,24 @@ export class PreviewClient {
     return this.request((id) => ({ type: 'profile', id, stage }));
   }
 
+  /** Runs a previewed cell again under DuckDB's profiler: its wall time, rows and heaviest operators. */
+  timing(stage: string): Promise<StageTiming> {
+    return this.request((id) => ({ type: 'timing', id, stage }));
+  }
+
   /** The date formats that read a column of a stage's rows, with how many values each reads. */
+
   dateFormats(stage: string, column: string, own: readonly string[]): Promise<FormatSuggestion[]> {
     return this.request((id) => ({ type: 'dateFormats', id, stage, column, own }));
   }
 
   bench(stages: readonly string[]): Promise<BenchResult> {
     return this.request((id) => ({ type: 'bench', id, stages }));
+  }
+
+  /** Times hand-written statements on the preview's connection, then runs `check` (the benchmark's hand-SQL baseline). */
+  benchSql(statements: readonly string[], check?: string): Promise<BenchResult> {
+    return this.request((id) => ({ type: 'benchSql', id, statements, ...(check ? { check } : {}) }));
   }
 
   terminate(): void {

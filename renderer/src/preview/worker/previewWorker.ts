@@ -6,8 +6,11 @@ import { BROWSER_RUNTIME, createDuckDB, VoidLogger } from 'duckdb-wasm-blocking'
 import { PreviewSession, errorMessage } from '../engine/previewSession';
 import { dateFormats, profile, rejectsPage, rowsPage } from '../engine/stageQueries';
 import { openWasmEngine, type WasmSqlEngine } from '../engine/wasmEngine';
+import type { ParquetModule } from '../engine/parquetSource';
+import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import type { SourceDatabase } from '../engine/sources';
 import { textTable } from '../engine/textTable';
+import { timeStage } from '../engine/stageTiming';
 import type { FromWorker, ToWorker } from './protocol';
 
 /**
@@ -30,13 +33,24 @@ function requestFiles(paths: readonly string[]): Promise<Map<string, Blob>> {
   });
 }
 
+let parquetModule: Promise<ParquetModule> | undefined;
+
+/** parquet-wasm, fetched from this app and compiled on first use (the engine's warm-up asks for it early). */
+function parquet(): Promise<ParquetModule> {
+  parquetModule ??= import('parquet-wasm/esm').then(async (m) => {
+    await m.default({ module_or_path: parquetWasm });
+    return m;
+  });
+  return parquetModule;
+}
+
 async function start(): Promise<{ session: PreviewSession; engine: WasmSqlEngine }> {
   const started = performance.now();
   const bundles = { mvp: { mainModule: mvpWasm, mainWorker: '' }, eh: { mainModule: ehWasm, mainWorker: '' } };
   const bindings = await createDuckDB(bundles, new VoidLogger(), BROWSER_RUNTIME);
   await bindings.instantiate(() => undefined);
   bindings.open({});
-  const { engine, db } = openWasmEngine(bindings);
+  const { engine, db } = openWasmEngine(bindings, parquet);
   const session = new PreviewSession(engine, db, requestFiles);
   await warm(db, engine);
   post({ type: 'ready', version: bindings.getVersion(), ms: performance.now() - started });
@@ -53,6 +67,7 @@ async function warm(db: SourceDatabase, engine: WasmSqlEngine): Promise<void> {
     await engine.exec(`CREATE OR REPLACE TABLE __bb_warm AS SELECT *, CAST(0 AS INTEGER) AS _bb_file, CAST(1 AS BIGINT) AS _bb_row, CAST(NULL AS VARCHAR) AS _bb_error FROM read_csv('__bb_warm.csv', header = true, auto_detect = false, columns = {'a': 'VARCHAR', 'b': 'VARCHAR'})`);
     db.appendTable('__bb_warm', textTable(['a', 'b'], { columns: [['2'], ['y']], file: [0], row: [1], error: [null] }));
     await engine.query('SELECT count(*) AS n FROM __bb_warm');
+    await db.parquet();
   } catch {
     // warming is an optimisation only
   } finally {
@@ -95,8 +110,14 @@ async function handle(m: ToWorker): Promise<void> {
         return post({ type: 'reply', id: m.id, value: await rejectsPage(engine, plan(), m.stage, m.limit) });
       case 'profile':
         return post({ type: 'reply', id: m.id, value: await profile(engine, plan(), m.stage) });
+      case 'timing': {
+        const rows = session.cell(m.stage)?.result?.rows_out ?? 0;
+        return post({ type: 'reply', id: m.id, value: await engine.serialize(() => timeStage(engine, plan(), m.stage, rows)) });
+      }
       case 'dateFormats':
         return post({ type: 'reply', id: m.id, value: await dateFormats(engine, plan(), m.stage, m.column, m.own) });
+      case 'benchSql':
+        return post({ type: 'reply', id: m.id, value: await engine.serialize(() => benchSql(engine, m.statements, m.check)) });
       case 'bench':
         return post({ type: 'reply', id: m.id, value: await engine.serialize(() => benchDirect(engine, plan(), m.stages)) });
     }
@@ -129,6 +150,15 @@ function benchDirect(engine: WasmSqlEngine, p: NonNullable<PreviewSession['plan'
     }
   }
   return { ms: performance.now() - t, statements };
+}
+
+/** Hand-written SQL on the same connection, timed the same way: the benchmark's other baseline. */
+function benchSql(engine: WasmSqlEngine, statements: readonly string[], check: string | undefined) {
+  const t = performance.now();
+  for (const q of statements) engine.execDirect(q);
+  const ms = performance.now() - t;
+  const rows = check ? engine.queryDirect(check).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]))) : undefined;
+  return { ms, statements: statements.length, ...(rows ? { check: rows } : {}) };
 }
 
 self.onmessage = (e: MessageEvent<ToWorker>) => void handle(e.data);
