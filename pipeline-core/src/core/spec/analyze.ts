@@ -58,7 +58,10 @@ export function analyzeSpec(spec: PipelineSpec, gaps?: SalvageGaps): Analysis {
     const ctx = propagateContext(spec, path, paramTypes, diagnostics, gaps?.brokenSources ?? [], (name, at) => {
       if (schemas.has(name)) return schemas.get(name);
       if (earlier.has(name)) return undefined; // it has errors of its own, already reported
-      if (name === stage.name) diagnostics.push(specError(at, `stage '${name}' cannot read itself`));
+      const base = name.split('.')[0]!;
+      const outputs = [...earlier].filter((n) => n.startsWith(`${base}.`));
+      if (name === stage.name || base === stage.name) diagnostics.push(specError(at, `stage '${name}' cannot read itself`));
+      else if (name !== base && earlier.has(base)) diagnostics.push(specError(at, `stage '${base}' has no output '${name.slice(base.length + 1)}'`, didYouMean(name, outputs) ?? (outputs.length ? listHint('its outputs', outputs) : `only a match stage has outputs: read '${base}' itself`)));
       else if (allNames.includes(name) || allNames.includes(name.split('.')[0]!)) diagnostics.push(laterStageError(at, stage.name, name, inputsOf));
       else diagnostics.push(specError(at, `unknown stage '${name}'`, didYouMean(name, [...earlier]) ?? listHint('stages so far', [...earlier])));
       return undefined;

@@ -11,6 +11,7 @@ import { openStateSql } from '../../core/stages/match/matchSql.js';
 import type { OpenItems } from '../../core/stages/stageModule.js';
 import type { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
 import type { PublishUnit } from './atomic.js';
+import { sha256File } from './land.js';
 
 /**
  * Open items of match stages, kept in the lake per run date:
@@ -62,19 +63,28 @@ export async function carriedStates(spec: PipelineSpec, lake: string, runDate: s
   return out;
 }
 
+export interface WrittenState {
+  readonly units: readonly PublishUnit[];
+  /** Stages whose state for this date differs from what was published before (or is new). */
+  readonly changed: ReadonlySet<string>;
+}
+
 /** Writes each carrying stage's open items into the run's staging folder; returns the units to publish. */
-export async function writeMatchState(engine: NodeDuckdbEngine, plan: DuckdbPlan, spec: PipelineSpec, staging: string, lake: string, runDate: string): Promise<PublishUnit[]> {
+export async function writeMatchState(engine: NodeDuckdbEngine, plan: DuckdbPlan, spec: PipelineSpec, staging: string, lake: string, runDate: string): Promise<WrittenState> {
   const units: PublishUnit[] = [];
+  const changed = new Set<string>();
   for (const stage of carryingStages(spec)) {
     const rel = stateDir(stage.name, runDate);
     await mkdir(join(staging, rel), { recursive: true });
     for (const side of ['left', 'right'] as const) {
       const schema = planSchema(plan, stage[side]);
-      await engine.exec(`COPY (${openStateSql(stage.name, side, schema)}) TO ${quoteString(join(staging, rel, `open_${side}.parquet`))} (FORMAT parquet)`);
+      const file = `open_${side}.parquet`;
+      await engine.exec(`COPY (${openStateSql(stage.name, side, schema)}) TO ${quoteString(join(staging, rel, file))} (FORMAT parquet)`);
+      if ((await sha256File(join(staging, rel, file))) !== (await sha256File(join(lake, rel, file)).catch(() => undefined))) changed.add(stage.name);
     }
     units.push({ link: join(lake, rel), staged: join(staging, rel), keepOtherPartitions: false });
   }
-  return units;
+  return { units, changed };
 }
 
 /** The schema of a stage reference (`m.unmatched_left` included) as the plan's analysis knows it. */
@@ -85,13 +95,15 @@ function planSchema(plan: DuckdbPlan, ref: string) {
 }
 
 /** Each match stage's report: its summary row, its oldest open items, what it carried and made stale. */
-export async function matchReports(engine: NodeDuckdbEngine, spec: PipelineSpec, carried: ReadonlyMap<string, CarriedState>): Promise<MatchReport[]> {
+export async function matchReports(engine: NodeDuckdbEngine, spec: PipelineSpec, carried: ReadonlyMap<string, CarriedState>, changed: ReadonlySet<string>): Promise<MatchReport[]> {
   const reports: MatchReport[] = [];
   for (const stage of spec.stages) {
     if (stage.kind !== 'match') continue;
     const [row] = await engine.query(matchSummaryQuery(stage.name));
     if (!row) continue;
-    const state = carried.get(stage.name);
+    const found = carried.get(stage.name);
+    // later dates are stale only when this date's open items changed: they were carried from the old ones
+    const state = found && !changed.has(stage.name) ? { ...found, stale: [] } : found;
     reports.push(toReport(stage, row, state, await openItems(engine, stage)));
   }
   return reports;

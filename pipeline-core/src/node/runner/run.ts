@@ -139,10 +139,10 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     const stopOutputs = execution.rules.some((r) => r.status === 'fail' && r.action === 'fail');
     rejects = await writeRejects(engine, plan, execution, staging, String(params[RUN_DATE]));
     if (!stopOutputs) outputs = await writeOutputs(engine, plan, staging, lake);
-    matches = await matchReports(engine, opts.spec, carried);
     // the open items are published with the outputs, in the same publish (not when outputs are held back)
-    const state = stopOutputs ? [] : await writeMatchState(engine, plan, opts.spec, staging, lake, String(params[RUN_DATE]));
-    await publish(lake, [...publishUnits(staging, lake, outputs, String(params[RUN_DATE])), ...state], runId);
+    const state = stopOutputs ? { units: [], changed: new Set<string>() } : await writeMatchState(engine, plan, opts.spec, staging, lake, String(params[RUN_DATE]));
+    matches = await matchReports(engine, opts.spec, carried, state.changed);
+    await publish(lake, [...publishUnits(staging, lake, outputs, String(params[RUN_DATE])), ...state.units], runId);
     published = !stopOutputs;
     for (const o of outputs) emit({ event: 'output_written', output: o });
   } catch (e) {

@@ -1,4 +1,4 @@
-import { quoteIdent } from '../../compile/sql.js';
+import { quoteIdent, quoteString } from '../../compile/sql.js';
 import { refusal } from '../../export/refusal.js';
 import type { Rule } from '../validate/rules.js';
 import type { CompiledRule, CompiledStage, DuckdbContext, StageModule } from '../stageModule.js';
@@ -34,12 +34,12 @@ function ageRule(stage: Match, maxAge: number, severity: Rule['severity']): Comp
   const rule: Rule = { rule: 'expression', name: 'open_items_age', expr: `age_days <= ${maxAge}`, severity, action: 'warn' };
   const keys = stage.keys.map(matchKeyPair);
   const keyText = (side: 'left' | 'right') => `concat_ws(' | ', ${keys.map((k) => `CAST(${quoteIdent(k[side])} AS VARCHAR)`).join(', ')})`;
-  const side = (name: 'left' | 'right') => `SELECT '${name}' AS side, ${keyText(name)} AS key, opened, age_days FROM ${quoteIdent(`${stage.name}.unmatched_${name}`)} WHERE age_days > ${maxAge}`;
+  const side = (name: 'left' | 'right') => `SELECT ${quoteString(stage.labels?.[name] ?? `${name} item`)} AS side, ${keyText(name)} AS key, opened, age_days FROM ${quoteIdent(`${stage.name}.unmatched_${name}`)} WHERE age_days > ${maxAge}`;
   return {
     rule,
     name: 'open_items_age',
     check: `SELECT count(*) AS failing FROM (${side('left')} UNION ALL ${side('right')})`,
-    samples: `SELECT format('{} item open for {} days (since {}), over the {} allowed', side, age_days, opened, ${maxAge}) AS reason, side, key, opened, age_days FROM (${side('left')} UNION ALL ${side('right')}) ORDER BY age_days DESC, side, key LIMIT ${SAMPLE_LIMIT}`,
+    samples: `SELECT format('{} open for {} days (since {}), over the {} allowed', side, age_days, opened, ${maxAge}) AS reason, side, key, opened, age_days FROM (${side('left')} UNION ALL ${side('right')}) ORDER BY age_days DESC, side, key LIMIT ${SAMPLE_LIMIT}`,
     reason: `open longer than ${maxAge} days`,
   };
 }
