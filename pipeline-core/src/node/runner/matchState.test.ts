@@ -1,0 +1,127 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openProject } from '../project/project.js';
+import { runBackfill } from '../ops/backfill.js';
+import { sha256File } from './land.js';
+import { makeProject, readRows, removeDir, runProject } from '../testing/fixtures.js';
+import type { RunReport } from './report.js';
+import { matchSummaryLine } from '../../core/ops/matchReport.js';
+
+/**
+ * Open items carried across four nights. Worked out by hand:
+ *   03-01  orders 1 A, 2 B, 3 C; settlement A      → 1 matched; open 2 (age 0), 3 (age 0)
+ *   03-02  order 4 D; settlement B                 → 2 cleared late (from 03-01); open 3 (1), 4 (0)
+ *   03-03  no order; settlement D                  → 4 cleared late (from 03-02); open 3 (2): allowed
+ *   03-04  nothing                                 → open 3 (3 days): over max_age_days 2 → exit 3
+ */
+const SPEC = `version: 1
+name: carry
+sources:
+  orders: { format: csv, path: "orders/{run_date}*.csv", schema: [{ name: id, type: integer }, { name: ref, type: string }, { name: amount, type: "decimal(10,2)" }, { name: d, type: date }] }
+  settlements: { format: csv, path: "settlements/{run_date}*.csv", schema: [{ name: sid, type: string }, { name: ref, type: string }, { name: paid, type: "decimal(10,2)" }, { name: on_day, type: date }] }
+stages:
+  - { name: o, kind: ingest, source: orders }
+  - { name: s, kind: ingest, source: settlements }
+  - name: settle
+    kind: match
+    left: o
+    right: s
+    keys: [ref]
+    amount: { left: amount, right: paid }
+    date: { left: d, right: on_day, within_days: 3 }
+    labels: { left: order, right: settlement }
+    open_items: { max_age_days: 2, severity: error }
+  - { name: matched_out, kind: output, input: settle.matched, format: parquet, path: "matched/{run_date}" }
+  - { name: open_out, kind: output, input: settle.unmatched_left, format: parquet, path: "open_orders/{run_date}" }
+`;
+const O = 'id,ref,amount,d\n';
+const S = 'sid,ref,paid,on_day\n';
+const FILES = {
+  'orders/2026-03-01.csv': `${O}1,A,10.00,2026-03-01\n2,B,20.00,2026-03-01\n3,C,30.00,2026-03-01\n`,
+  'settlements/2026-03-01.csv': `${S}S1,A,10.00,2026-03-01\n`,
+  'orders/2026-03-02.csv': `${O}4,D,40.00,2026-03-02\n`,
+  'settlements/2026-03-02.csv': `${S}S2,B,20.00,2026-03-02\n`,
+  'orders/2026-03-03.csv': O,
+  'settlements/2026-03-03.csv': `${S}S3,D,40.00,2026-03-03\n`,
+  'orders/2026-03-04.csv': O,
+  'settlements/2026-03-04.csv': S,
+};
+const DATES = ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04'];
+
+let dir: string;
+const runs: RunReport[] = [];
+const lake = () => join(dir, 'lake');
+const match = (r: RunReport) => r.matches![0]!;
+const stateFiles = async (date: string) => Promise.all(['open_left', 'open_right'].map((f) => sha256File(join(lake(), `state/settle/run_date=${date}/${f}.parquet`))));
+const outputShas = (r: RunReport) => r.outputs.flatMap((o) => o.files.map((f) => `${f.path}:${f.sha256}`));
+
+beforeAll(async () => {
+  dir = await makeProject(SPEC, FILES);
+  for (const d of DATES) runs.push(await runProject(dir, { run_date: d }));
+}, 120_000);
+afterAll(() => removeDir(dir));
+
+describe('open items carried across nights', () => {
+  it('clears late settlements on later nights and says which dates they came from', () => {
+    expect(runs.map((r) => r.exit_code)).toEqual([0, 0, 0, 3]);
+    expect(runs.map((r) => [match(r).matched, match(r).unmatched_left, match(r).cleared_late_left])).toEqual([
+      [1, 2, 0],
+      [1, 2, 1],
+      [1, 1, 1],
+      [0, 1, 0],
+    ]);
+    expect(match(runs[1]!)).toMatchObject({ carried_from: '2026-03-01', cleared_from: ['2026-03-01'], left_items: 3, right_items: 1 });
+    expect(match(runs[2]!)).toMatchObject({ carried_from: '2026-03-02', cleared_from: ['2026-03-02'] });
+    expect(match(runs[0]!).carried_from).toBeUndefined();
+  });
+
+  it('ages the never-settled order into an error after max_age_days', async () => {
+    expect(runs[2]!.rules.find((r) => r.name === 'open_items_age')).toMatchObject({ status: 'pass', failing: 0 });
+    expect(runs[3]!.rules.find((r) => r.name === 'open_items_age')).toMatchObject({ status: 'fail', severity: 'error', failing: 1 });
+    expect(match(runs[3]!).open_items).toEqual([{ side: 'left', key: 'C', opened: '2026-03-01', age_days: 3, amount: 30 }]);
+    expect(matchSummaryLine(match(runs[3]!))).toBe('0 matched, 1 order open for 3 days — error');
+    expect(matchSummaryLine(match(runs[1]!))).toBe('1 matched, 1 cleared late (items from 2026-03-01), 2 orders open within 2 days');
+    const open = await readRows(join(lake(), 'curated/open_orders/2026-03-04/data.parquet'));
+    expect(open.map((r) => [Number(r['id']), String(r['opened']), Number(r['age_days'])])).toEqual([[3, '2026-03-01', 3]]);
+  });
+
+  it('re-running a date after later ones gives byte-identical outputs and state, and nothing is stale', async () => {
+    const before = await Promise.all(DATES.map(stateFiles));
+    const again = await runProject(dir, { run_date: '2026-03-02' });
+    expect(outputShas(again)).toEqual(outputShas(runs[1]!));
+    expect(await Promise.all(DATES.map(stateFiles))).toEqual(before);
+    expect(match(again)).toMatchObject({ carried_from: '2026-03-01', stale_dates: [] });
+  });
+
+  it('a corrected earlier date changes its state, names the later dates now stale and leaves their state alone', async () => {
+    const later = await Promise.all(DATES.slice(1).map(stateFiles));
+    // C's settlement, delivered late as a correction file for 03-01 (the raw zone keeps the first file)
+    await writeFile(join(dir, 'data/settlements/2026-03-01_fix.csv'), `${S}S9,C,30.00,2026-03-01\n`);
+    const fixed = await runProject(dir, { run_date: '2026-03-01' });
+    expect(match(fixed)).toMatchObject({ matched: 2, unmatched_left: 1, stale_dates: ['2026-03-02', '2026-03-03', '2026-03-04'] });
+    expect(await Promise.all(DATES.slice(1).map(stateFiles))).toEqual(later);
+  });
+});
+
+describe('backfill of the same range', () => {
+  it('gives the same matched and open-item outputs and state as the runs in order', async () => {
+    const other = await makeProject(SPEC, FILES);
+    try {
+      const p = await openProject(other);
+      const summary = await runBackfill({ spec: p.loaded.spec!, specText: p.specText, projectDir: p.dir, inbox: p.inbox, lake: join(other, 'lake'), from: DATES[0]!, to: DATES.at(-1)!, parallel: 2, threads: 1, memoryLimit: '256MB' });
+      expect(summary.failures_total).toBe(1); // 03-04: the aged order (exit 3)
+      for (const [i, d] of DATES.entries()) {
+        for (const out of ['matched', 'open_orders']) {
+          const a = await sha256File(join(other, 'lake', `curated/${out}/${d}/data.parquet`));
+          expect(a, `${out} ${d}`).toBe(runs[i]!.outputs.flatMap((o) => o.files).find((f) => f.path === `curated/${out}/${d}/data.parquet`)!.sha256);
+        }
+      }
+      const states = await readdir(join(other, 'lake/state/settle'));
+      expect(states.filter((n) => n.startsWith('run_date=')).sort()).toEqual(DATES.map((d) => `run_date=${d}`));
+      expect(await readFile(join(other, 'lake/state/settle/run_date=2026-03-03/open_left.parquet'))).toEqual(await readFile(join(lake(), 'state/settle/run_date=2026-03-03/open_left.parquet')));
+    } finally {
+      await removeDir(other);
+    }
+  }, 120_000);
+});
