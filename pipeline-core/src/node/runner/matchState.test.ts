@@ -82,6 +82,9 @@ describe('open items carried across nights', () => {
     expect(match(runs[3]!).open_items).toEqual([{ side: 'left', key: 'C', opened: '2026-03-01', age_days: 3, amount: 30 }]);
     expect(matchSummaryLine(match(runs[3]!))).toBe('0 matched, 1 order open for 3 days — error');
     expect(matchSummaryLine(match(runs[1]!))).toBe('1 matched, 1 cleared late (items from 2026-03-01), 2 orders open within 2 days');
+    const prom = await readFile(join(lake(), 'runs', runs[3]!.run_id, 'metrics.prom'), 'utf8');
+    expect(prom).toContain('batchbook_match_open_over_age{pipeline="carry",stage="settle",side="left"} 1');
+    expect(prom).toContain('batchbook_match_items{pipeline="carry",stage="settle",category="unmatched_left"} 1');
     const open = await readRows(join(lake(), 'curated/open_orders/2026-03-04/data.parquet'));
     expect(open.map((r) => [Number(r['id']), String(r['opened']), Number(r['age_days'])])).toEqual([[3, '2026-03-01', 3]]);
   });
