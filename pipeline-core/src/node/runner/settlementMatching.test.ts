@@ -35,7 +35,8 @@ describe('settlement-matching over a week', () => {
 
   it('one payout clears the three INV-0042 orders on 11-27; ORD-1126-02 is mismatched by 0.05', () => {
     expect(m(4).matched_one_to_many).toBe(3);
-    expect(m(4).amounts?.mismatched_right! - m(4).amounts?.mismatched_left!).toBeCloseTo(0.05, 9);
+    const amounts = m(4).amounts!;
+    expect(amounts.mismatched_right - amounts.mismatched_left).toBeCloseTo(0.05, 9);
   });
 
   it('the never-settled order turns into an error after three days', () => {
