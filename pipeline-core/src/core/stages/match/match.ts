@@ -44,15 +44,26 @@ function ageRule(stage: Match, maxAge: number, severity: Rule['severity']): Comp
   };
 }
 
-/** One row of counts and amounts per category: what the run report and metrics show. */
+/**
+ * One row of counts and amounts per category: what the run report and metrics show. Written to
+ * read the big tables as few times as it can: matched amounts are the total less the open and
+ * mismatched ones, and only items carried in from earlier nights are looked up as cleared late.
+ */
 function summarySql(stage: Match, ctx: DuckdbContext): string {
   const t = tables(stage.name);
   const runDate = runDateLiteral(ctx);
-  const amt = (table: string, side: 'l' | 'r', pairs?: string) =>
-    stage.amount ? `(SELECT CAST(coalesce(sum(x._bb_a), 0) AS DOUBLE) FROM ${pairs ? `${side === 'l' ? t.l : t.r} x WHERE x._bb_id IN (SELECT ${side}id FROM ${pairs})` : `${table} x`})` : 'CAST(NULL AS DOUBLE)';
+  const carried = stage.open_items?.carry !== false && ctx.openItems(stage.name) !== undefined;
   const n = (sql: string) => `CAST((${sql}) AS BIGINT)`;
+  const total = (table: string, where = 'TRUE') => (stage.amount ? `(SELECT CAST(coalesce(sum(_bb_a), 0) AS DOUBLE) FROM ${table} WHERE ${where})` : 'CAST(NULL AS DOUBLE)');
+  const inPairs = (side: 'l' | 'r', pairs: string) => `_bb_id IN (SELECT ${side}id FROM ${pairs})`;
+  const old = (side: 'l' | 'r') => `_bb_opened < ${runDate} AND ${inPairs(side, t.pm)}`;
+  const late = (side: 'l' | 'r') => (carried ? n(`SELECT count(*) FROM ${side === 'l' ? t.l : t.r} WHERE ${old(side)}`) : 'CAST(0 AS BIGINT)');
+  const clearedFrom = carried
+    ? `(SELECT list(DISTINCT CAST(d AS VARCHAR) ORDER BY CAST(d AS VARCHAR)) FROM (SELECT _bb_opened AS d FROM ${t.l} WHERE ${old('l')} UNION ALL SELECT _bb_opened FROM ${t.r} WHERE ${old('r')}))`
+    : 'CAST([] AS VARCHAR[])';
   const maxAge = stage.open_items?.max_age_days;
-  const over = (table: string) => (maxAge === undefined ? '0' : `(SELECT count(*) FROM ${table} WHERE date_diff('day', _bb_opened, ${runDate}) > ${maxAge})`);
+  const age = `date_diff('day', _bb_opened, ${runDate})`;
+  const over = (table: string) => (maxAge === undefined ? '0' : `SELECT count(*) FROM ${table} WHERE ${age} > ${maxAge}`);
   return `SELECT
   ${n(`SELECT count(*) FROM ${t.l}`)} AS left_items,
   ${n(`SELECT count(*) FROM ${t.r}`)} AS right_items,
@@ -62,18 +73,18 @@ function summarySql(stage: Match, ctx: DuckdbContext): string {
   ${n(`SELECT count(*) FROM ${t.px}`)} AS mismatched,
   ${n(`SELECT count(*) FROM ${t.ol}`)} AS unmatched_left,
   ${n(`SELECT count(*) FROM ${t.or}`)} AS unmatched_right,
-  ${n(`SELECT count(*) FROM ${t.pm} p JOIN ${t.l} l ON l._bb_id = p.lid WHERE l._bb_opened < ${runDate}`)} AS cleared_late_left,
-  ${n(`SELECT count(*) FROM ${t.pm} p JOIN ${t.r} r ON r._bb_id = p.rid WHERE r._bb_opened < ${runDate}`)} AS cleared_late_right,
-  (SELECT list(DISTINCT CAST(d AS VARCHAR) ORDER BY CAST(d AS VARCHAR)) FROM (SELECT l._bb_opened AS d FROM ${t.pm} p JOIN ${t.l} l ON l._bb_id = p.lid UNION ALL SELECT r._bb_opened FROM ${t.pm} p JOIN ${t.r} r ON r._bb_id = p.rid) WHERE d < ${runDate}) AS cleared_from,
-  ${n(`SELECT coalesce(max(date_diff('day', _bb_opened, ${runDate})), 0) FROM ${t.ol}`)} AS oldest_left_days,
-  ${n(`SELECT coalesce(max(date_diff('day', _bb_opened, ${runDate})), 0) FROM ${t.or}`)} AS oldest_right_days,
+  ${late('l')} AS cleared_late_left,
+  ${late('r')} AS cleared_late_right,
+  ${clearedFrom} AS cleared_from,
+  ${n(`SELECT coalesce(max(${age}), 0) FROM ${t.ol}`)} AS oldest_left_days,
+  ${n(`SELECT coalesce(max(${age}), 0) FROM ${t.or}`)} AS oldest_right_days,
   ${n(over(t.ol))} AS over_age_left,
   ${n(over(t.or))} AS over_age_right,
-  ${amt(t.l, 'l', t.pm)} AS matched_amount,
-  ${amt(t.l, 'l', t.px)} AS mismatched_left_amount,
-  ${amt(t.r, 'r', t.px)} AS mismatched_right_amount,
-  ${amt(t.ol, 'l')} AS unmatched_left_amount,
-  ${amt(t.or, 'r')} AS unmatched_right_amount`;
+  round(${total(t.l)} - ${total(t.ol)} - ${total(t.l, inPairs('l', t.px))}, 6) AS matched_amount,
+  ${total(t.l, inPairs('l', t.px))} AS mismatched_left_amount,
+  ${total(t.r, inPairs('r', t.px))} AS mismatched_right_amount,
+  ${total(t.ol)} AS unmatched_left_amount,
+  ${total(t.or)} AS unmatched_right_amount`;
 }
 
 /** The summary row's query (the runner reads it into the run report). */
