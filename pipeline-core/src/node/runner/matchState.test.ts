@@ -7,6 +7,7 @@ import { sha256File } from './land.js';
 import { makeProject, readRows, removeDir, runProject } from '../testing/fixtures.js';
 import type { RunReport } from './report.js';
 import { matchSummaryLine } from '../../core/ops/matchReport.js';
+import { formatRunDetail } from '../ops/runsView.js';
 
 /**
  * Open items carried across four nights. Worked out by hand:
@@ -85,6 +86,10 @@ describe('open items carried across nights', () => {
     const prom = await readFile(join(lake(), 'runs', runs[3]!.run_id, 'metrics.prom'), 'utf8');
     expect(prom).toContain('batchbook_match_open_over_age{pipeline="carry",stage="settle",side="left"} 1');
     expect(prom).toContain('batchbook_match_items{pipeline="carry",stage="settle",category="unmatched_left"} 1');
+    // runs --show: the open items with their ages, the one over the limit marked
+    const shown = formatRunDetail(runs[3]!, 'x', []).replace(/\x1b\[[0-9;]*m/g, '');
+    expect(shown).toMatch(/order\s+C\s+2026-03-01\s+3\s+30\.00\s+too old/);
+    expect(shown).toContain('open orders           1  30.00');
     const open = await readRows(join(lake(), 'curated/open_orders/2026-03-04/data.parquet'));
     expect(open.map((r) => [Number(r['id']), String(r['opened']), Number(r['age_days'])])).toEqual([[3, '2026-03-01', 3]]);
   });
