@@ -3,7 +3,7 @@ import { findColumn } from '../types/dataType.js';
 import type { Expr } from '../expr/ast.js';
 import { parseExpression } from '../expr/parse.js';
 import { typecheckExpression } from '../expr/typecheck.js';
-import { propagateStage, stageInputs, stageOutputNames } from '../stages/registry.js';
+import { propagateStage, stageInputs, stageOfRef, stageOutputNames } from '../stages/registry.js';
 import type { PropagateContext } from '../stages/stageModule.js';
 import { isTimeZone } from '../stages/cleanse/stepHandlers.js';
 import { didYouMean, specError, specWarning, type SpecDiagnostic, type SpecPath } from './diagnostics.js';
@@ -78,7 +78,7 @@ export function analyzeSpec(spec: PipelineSpec, gaps?: SalvageGaps): Analysis {
   });
   if (gaps) return { diagnostics: diagnostics.filter((d) => d.severity === 'error'), schemas, stepSchemas, paramTypes };
   // reading `m.matched` reads stage m
-  const consumed = new Set(spec.stages.flatMap((s) => stageInputs(s)).map((ref) => ref.split('.')[0]!));
+  const consumed = new Set(spec.stages.flatMap((s) => stageInputs(s)).map(stageOfRef));
   spec.stages.forEach((s, i) => {
     if (s.kind !== 'output' && s.kind !== 'validate' && !consumed.has(s.name)) diagnostics.push(specWarning(['stages', i, 'name'], `nothing reads stage '${s.name}'`, 'connect it to a later stage or an output'));
   });

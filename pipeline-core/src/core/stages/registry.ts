@@ -50,6 +50,11 @@ export function compileStage<E extends Engine>(engine: E, stage: Stage, ctx: Eng
   return moduleOf(stage).compile[engine](stage, ctx);
 }
 
+/** The stage a reference reads: `m` for `m.matched`, the name itself otherwise. */
+export function stageOfRef(ref: string): string {
+  return ref.split('.')[0]!;
+}
+
 /** The outputs other stages read as `<stage>.<output>` (only a match stage has them). */
 export function stageOutputNames(stage: Stage): readonly string[] {
   return stage.kind === 'match' ? MATCH_OUTPUTS : [];
