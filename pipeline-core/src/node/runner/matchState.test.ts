@@ -112,6 +112,26 @@ describe('open items carried across nights', () => {
   });
 });
 
+describe('a spec changed between nights', () => {
+  it('names the column the carried open items lack, instead of failing in SQL', async () => {
+    const other = await makeProject(SPEC, FILES);
+    try {
+      expect((await runProject(other, { run_date: DATES[0]! })).exit_code).toBe(0);
+      // the orders gain a column: the open items kept for 03-01 do not have it
+      const changed = SPEC.replace("{ name: d, type: date }] }", "{ name: d, type: date }, { name: note, type: string }] }");
+      await writeFile(join(other, 'pipeline.yaml'), changed);
+      await writeFile(join(other, 'data/orders/2026-03-02.csv'), `id,ref,amount,d,note\n4,D,40.00,2026-03-02,x\n`);
+      const r = await runProject(other, { run_date: DATES[1]! });
+      expect(r.exit_code).toBe(1);
+      expect(r.error?.message).toBe(
+        "match stage 'settle': the open items kept for 2026-03-01 (state/settle/run_date=2026-03-01/open_left.parquet) have no column 'note', which 'o' has now: re-run the earlier dates with this spec (batchbook backfill), so that their open items have it",
+      );
+    } finally {
+      await removeDir(other);
+    }
+  }, 60_000);
+});
+
 describe('backfill of the same range', () => {
   it('gives the same matched and open-item outputs and state as the runs in order', async () => {
     const other = await makeProject(SPEC, FILES);

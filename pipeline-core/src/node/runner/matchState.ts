@@ -69,6 +69,26 @@ export interface WrittenState {
   readonly changed: ReadonlySet<string>;
 }
 
+/**
+ * The open items carried in must have the columns the stage's inputs have now: a spec changed
+ * between two nights (a column added or renamed) is named here, instead of failing deep in SQL.
+ */
+export async function checkCarriedColumns(engine: NodeDuckdbEngine, plan: DuckdbPlan, spec: PipelineSpec, carried: ReadonlyMap<string, CarriedState>): Promise<void> {
+  for (const stage of carryingStages(spec)) {
+    const state = carried.get(stage.name);
+    if (!state?.relations || !state.from) continue;
+    for (const side of ['left', 'right'] as const) {
+      const have = new Set((await engine.query(`DESCRIBE SELECT * FROM ${state.relations[side]}`)).map((r) => String(r['column_name']).toLowerCase()));
+      const missing = planSchema(plan, stage[side]).filter((c) => !have.has(c.name.toLowerCase())).map((c) => `'${c.name}'`);
+      if (missing.length) {
+        throw new Error(
+          `match stage '${stage.name}': the open items kept for ${state.from} (${stateDir(stage.name, state.from)}/open_${side}.parquet) have no column ${missing.join(', ')}, which '${stage[side]}' has now: re-run the earlier dates with this spec (batchbook backfill), so that their open items have it`,
+        );
+      }
+    }
+  }
+}
+
 /** Writes each carrying stage's open items into the run's staging folder; returns the units to publish. */
 export async function writeMatchState(engine: NodeDuckdbEngine, plan: DuckdbPlan, spec: PipelineSpec, staging: string, lake: string, runDate: string): Promise<WrittenState> {
   const units: PublishUnit[] = [];

@@ -18,7 +18,7 @@ import { ProfilingEngine } from './profile.js';
 import type { StageProfile } from '../../core/ops/runReport.js';
 import { checkRejectLimits } from './rejectLimits.js';
 import { openRunOps, type RunOpsOptions } from '../ops/runOps.js';
-import { carriedStates, matchReports, writeMatchState } from './matchState.js';
+import { carriedStates, checkCarriedColumns, matchReports, writeMatchState } from './matchState.js';
 import type { MatchReport } from '../../core/ops/matchReport.js';
 import type { AlertOutcome } from '../ops/alerts.js';
 
@@ -126,6 +126,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     const carried = await carriedStates(opts.spec, lake, String(params[RUN_DATE]));
     const plan = compileDuckdbPlan(opts.spec, { params, sourceRelation: (name) => relations.get(name)!, materialize: opts.profile ? 'all' : 'auto', openItems: (name) => carried.get(name)?.relations });
     profiler = opts.profile ? await ProfilingEngine.open(engine, join(tempDir, 'profile.json')) : undefined;
+    await checkCarriedColumns(engine, plan, opts.spec, carried);
     if (!opts.engine) await lockDownEngine(engine, lake, opts.projectDir);
     threads = await engineThreads(engine);
     const onEvent = (e: ExecutionEvent) => {
