@@ -61,6 +61,8 @@ export function analyzeSpec(spec: PipelineSpec, gaps?: SalvageGaps): Analysis {
       const base = name.split('.')[0]!;
       const outputs = [...earlier].filter((n) => n.startsWith(`${base}.`));
       if (name === stage.name || base === stage.name) diagnostics.push(specError(at, `stage '${name}' cannot read itself`));
+      // a stage with shape errors of its own (reported already) may well have had that output
+      else if (name !== base && earlier.has(base) && !spec.stages.some((s) => s.name === base)) return undefined;
       else if (name !== base && earlier.has(base)) diagnostics.push(specError(at, `stage '${base}' has no output '${name.slice(base.length + 1)}'`, didYouMean(name, outputs) ?? (outputs.length ? listHint('its outputs', outputs) : `only a match stage has outputs: read '${base}' itself`)));
       else if (allNames.includes(name) || allNames.includes(name.split('.')[0]!)) diagnostics.push(laterStageError(at, stage.name, name, inputsOf));
       else diagnostics.push(specError(at, `unknown stage '${name}'`, didYouMean(name, [...earlier]) ?? listHint('stages so far', [...earlier])));
