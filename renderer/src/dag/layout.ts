@@ -39,7 +39,8 @@ function dataInputs(s: StageInput): string[] {
     case 'ingest':
       return [`source:${s.source}`];
     case 'join':
-      return [s.left, s.right];
+    case 'match':
+      return [s.left, s.right].map((ref) => ref.split('.')[0]!);
     case 'union':
     case 'sql':
       return [...s.inputs];

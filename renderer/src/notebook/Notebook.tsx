@@ -18,6 +18,7 @@ const HINT: Record<StageKind, string> = {
   sql: 'custom DuckDB SQL',
   validate: 'rules and their failing rows',
   output: 'write curated files',
+  match: 'pair items of two inputs, carry open ones across nights',
 };
 
 /** The palette of cell kinds, opened from the + between any two cells. */

@@ -9,6 +9,7 @@ const BASE: Record<StageKind, string> = {
   sql: 'custom',
   validate: 'checked',
   output: 'out',
+  match: 'matched',
 };
 
 function unique(input: SpecInput, base: string): string {
@@ -42,5 +43,7 @@ export function newStage(kind: StageKind, input: SpecInput, index: number): Stag
       return { name, kind, input: above, rules: [{ rule: 'row_count', min: 1 }] };
     case 'output':
       return { name, kind, input: above, format: 'parquet', path: name };
+    case 'match':
+      return { name, kind, left: above, right: other, keys: ['id'], cardinality: 'one_to_one' };
   }
 }

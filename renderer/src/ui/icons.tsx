@@ -13,6 +13,7 @@ export const Icon = {
   ingest: (p: P = {}) => base(<><path d="M8 2v7" /><path d="M5 6.5 8 9.5l3-3" /><path d="M2.5 10v2.5a1 1 0 0 0 1 1h9a1 1 0 0 0 1-1V10" /></>, p),
   cleanse: (p: P = {}) => base(<><path d="M10.5 2.5 13.5 5.5 7 12H4v-3z" /><path d="M3 14h10" /></>, p),
   join: (p: P = {}) => base(<><circle cx="6" cy="8" r="3.5" /><circle cx="10" cy="8" r="3.5" /></>, p),
+  match: (p: P = {}) => base(<><path d="M2 5h5" /><path d="M9 5h5" /><path d="M2 11h5" /><path d="M9 11h5" /><path d="m6 3 2 2-2 2" /></>, p),
   aggregate: (p: P = {}) => base(<path d="M12 3H4l4.5 5L4 13h8" />, p),
   union: (p: P = {}) => base(<><path d="M4 3v5a4 4 0 0 0 8 0V3" /></>, p),
   sql: (p: P = {}) => base(<><path d="m5.5 4.5-3 3.5 3 3.5" /><path d="m10.5 4.5 3 3.5-3 3.5" /></>, p),

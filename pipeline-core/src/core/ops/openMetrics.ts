@@ -1,3 +1,4 @@
+import type { MatchReport } from './matchReport.js';
 import type { RunMetrics } from './metrics.js';
 
 /**
@@ -62,12 +63,16 @@ export const METRIC = {
   stageRuleFailures: `${METRIC_PREFIX}_stage_rule_failures`,
   stagePeakMemory: `${METRIC_PREFIX}_stage_peak_memory_bytes`,
   ruleFailing: `${METRIC_PREFIX}_rule_failing`,
+  matchItems: `${METRIC_PREFIX}_match_items`,
+  matchAmount: `${METRIC_PREFIX}_match_amount`,
+  matchRate: `${METRIC_PREFIX}_match_rate`,
+  matchOverAge: `${METRIC_PREFIX}_match_open_over_age`,
 } as const;
 
 const seconds = (iso: string) => Date.parse(iso) / 1000;
 
 /** The metric families of one run: run-level, per stage, per rule. */
-export function runMetricFamilies(id: RunIdentity, m: RunMetrics, rules: readonly RuleOutcome[]): MetricFamily[] {
+export function runMetricFamilies(id: RunIdentity, m: RunMetrics, rules: readonly RuleOutcome[], matches: readonly MatchReport[] = []): MetricFamily[] {
   const p = { pipeline: id.pipeline };
   const one = (name: string, help: string, value: number, labels: Record<string, string> = {}): MetricFamily => ({ name, help, samples: [{ labels: { ...p, ...labels }, value }] });
   const perStage = (name: string, help: string, pick: (s: RunMetrics['stages'][number]) => number | undefined): MetricFamily => ({
@@ -115,8 +120,32 @@ export function runMetricFamilies(id: RunIdentity, m: RunMetrics, rules: readonl
       help: 'Failing rows (row rules) or failing groups (table rules) of each rule; 0 means it passed.',
       samples: rules.map((r) => ({ labels: { ...p, stage: r.stage, rule: r.name, severity: r.severity }, value: r.failing })),
     },
+    ...matchFamilies(p, matches),
   ];
   return families.filter((f) => f.samples.length > 0);
+}
+
+/** Match stages: items and amounts per category, the match rate, open items past their allowed age. */
+function matchFamilies(p: { pipeline: string }, matches: readonly MatchReport[]): MetricFamily[] {
+  const categories = (x: MatchReport) => [
+    ['matched', x.matched, x.amounts?.matched],
+    ['mismatched', x.mismatched, x.amounts?.mismatched_left],
+    ['unmatched_left', x.unmatched_left, x.amounts?.unmatched_left],
+    ['unmatched_right', x.unmatched_right, x.amounts?.unmatched_right],
+  ] as const;
+  return [
+    { name: METRIC.matchItems, help: 'Items of a match stage per category (matched counts left items).', samples: matches.flatMap((x) => categories(x).map(([category, n]) => ({ labels: { ...p, stage: x.stage, category }, value: n }))) },
+    { name: METRIC.matchAmount, help: 'Amounts of a match stage per category (left amounts; unmatched_right: right amounts).', samples: matches.flatMap((x) => categories(x).flatMap(([category, , amount]) => (amount === undefined ? [] : [{ labels: { ...p, stage: x.stage, category }, value: amount }]))) },
+    { name: METRIC.matchRate, help: 'Matched left items / all left items (open items carried in included).', samples: matches.map((x) => ({ labels: { ...p, stage: x.stage }, value: x.match_rate })) },
+    {
+      name: METRIC.matchOverAge,
+      help: 'Open items older than the stage allows, per side.',
+      samples: matches.flatMap((x) => [
+        { labels: { ...p, stage: x.stage, side: 'left' }, value: x.over_age_left },
+        { labels: { ...p, stage: x.stage, side: 'right' }, value: x.over_age_right },
+      ]),
+    },
+  ];
 }
 
 const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');

@@ -1,6 +1,7 @@
 import type { RuleResult, StageResult } from '../execute/executePlan.js';
 import type { ParamValues } from '../spec/params.js';
 import type { RunMetrics } from './metrics.js';
+import type { MatchReport } from './matchReport.js';
 
 /**
  * The run report's shape, `<lake>/runs/<run_id>/report.json`. The Node runner writes it; the CLI,
@@ -81,6 +82,8 @@ export interface RunReport {
   readonly metrics: RunMetrics;
   /** `batchbook run --profile`: each stage's own time, CPU, rows, bytes and heaviest DuckDB operators. */
   readonly profile?: readonly StageProfile[];
+  /** Match stages: categories, open items and stale later dates (see matchReport.ts). */
+  readonly matches?: readonly MatchReport[];
 }
 
 export interface StageProfile {

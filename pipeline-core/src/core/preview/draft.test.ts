@@ -45,3 +45,13 @@ describe('downstreamOf', () => {
     );
   });
 });
+
+describe('a match stage in the draft', () => {
+  const matching = loadSpec(readFileSync(new URL('../../../../samples/settlement-matching/pipeline.yaml', import.meta.url), 'utf8'));
+  it('runs the stages that read its outputs (settle.matched, …) and counts them downstream of it', () => {
+    const d = checkDraft(matching.input as SpecInput);
+    expect(d.blocked.size).toBe(0);
+    expect(d.runnable?.stages.map((s) => s.name)).toContain('matched_out');
+    expect([...downstreamOf(matching.spec!, ['settle'])].sort()).toEqual(['matched_out', 'mismatched_out', 'open_orders_out', 'open_settlements_out', 'settle']);
+  });
+});

@@ -2,7 +2,7 @@ import { analyzeSpec, type Analysis } from '../spec/analyze.js';
 import type { SpecInput } from '../spec/commands.js';
 import { specError, type SpecDiagnostic } from '../spec/diagnostics.js';
 import { pipelineSchema, type PipelineSpec, type Stage } from '../spec/schema.js';
-import { stageInputs } from '../stages/registry.js';
+import { stageInputs, stageOfRef } from '../stages/registry.js';
 
 /**
  * A spec being edited is often not valid as a whole: one cell has a half-typed expression while
@@ -82,7 +82,7 @@ export function checkDraft(input: SpecInput): DraftCheck {
   for (const stage of input.stages) {
     if (failed.has(stage.name)) continue;
     const parsedStage = spec.stages.find((s) => s.name === stage.name);
-    const ok = parsedStage !== undefined && analysis.schemas.has(stage.name) && stageInputs(parsedStage).every((i) => runnable.has(i));
+    const ok = parsedStage !== undefined && analysis.schemas.has(stage.name) && stageInputs(parsedStage).every((i) => runnable.has(stageOfRef(i)));
     (ok ? runnable : blocked).add(stage.name);
   }
   const stages: Stage[] = spec.stages.filter((s) => runnable.has(s.name));
@@ -94,6 +94,6 @@ export function checkDraft(input: SpecInput): DraftCheck {
 /** The named stages and every stage that reads them, directly or not (rule references included). */
 export function downstreamOf(spec: PipelineSpec, names: Iterable<string>): Set<string> {
   const out = new Set(names);
-  for (const stage of spec.stages) if (stageInputs(stage).some((i) => out.has(i))) out.add(stage.name);
+  for (const stage of spec.stages) if (stageInputs(stage).some((i) => out.has(stageOfRef(i)))) out.add(stage.name);
   return out;
 }

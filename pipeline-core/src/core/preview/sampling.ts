@@ -1,6 +1,7 @@
 import type { PipelineSpec, Stage, StageOf } from '../spec/schema.js';
 import type { Rule } from '../stages/validate/rules.js';
 import { joinKeyPair } from '../stages/join/join.js';
+import { matchKeyPair } from '../stages/match/matchColumns.js';
 import { quoteIdent } from '../compile/sql.js';
 import type { SourceRelation } from '../stages/stageModule.js';
 
@@ -83,6 +84,12 @@ function stageOrigins(stage: Stage, spec: PipelineSpec, of: (name: string) => Or
     }
     case 'sql':
       return new Map();
+    case 'match': {
+      const left = of(stage.left);
+      const out = new Map(left);
+      for (const [c, o] of of(stage.right)) out.set(left.has(c) ? `right_${c}` : c, o);
+      return out;
+    }
   }
 }
 
@@ -92,6 +99,12 @@ function stageLinks(stage: Stage, own: Origins, of: (name: string) => Origins): 
     const left = of(stage.left);
     const right = of(stage.right);
     return stage.on.map(joinKeyPair).map((k) => [...(left.get(k.left) ?? []), ...(right.get(k.right) ?? [])]);
+  }
+  if (stage.kind === 'match') {
+    // both sides of a pair stay in the sample together
+    const left = of(stage.left);
+    const right = of(stage.right);
+    return stage.keys.map(matchKeyPair).map((k) => [...(left.get(k.left) ?? []), ...(right.get(k.right) ?? [])]);
   }
   if (stage.kind === 'validate') {
     return (stage.rules as readonly Rule[]).flatMap((r) => {

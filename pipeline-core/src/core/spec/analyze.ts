@@ -3,7 +3,7 @@ import { findColumn } from '../types/dataType.js';
 import type { Expr } from '../expr/ast.js';
 import { parseExpression } from '../expr/parse.js';
 import { typecheckExpression } from '../expr/typecheck.js';
-import { propagateStage, stageInputs } from '../stages/registry.js';
+import { propagateStage, stageInputs, stageOfRef, stageOutputNames } from '../stages/registry.js';
 import type { PropagateContext } from '../stages/stageModule.js';
 import { isTimeZone } from '../stages/cleanse/stepHandlers.js';
 import { didYouMean, specError, specWarning, type SpecDiagnostic, type SpecPath } from './diagnostics.js';
@@ -58,20 +58,29 @@ export function analyzeSpec(spec: PipelineSpec, gaps?: SalvageGaps): Analysis {
     const ctx = propagateContext(spec, path, paramTypes, diagnostics, gaps?.brokenSources ?? [], (name, at) => {
       if (schemas.has(name)) return schemas.get(name);
       if (earlier.has(name)) return undefined; // it has errors of its own, already reported
-      if (name === stage.name) diagnostics.push(specError(at, `stage '${name}' cannot read itself`));
-      else if (allNames.includes(name)) diagnostics.push(laterStageError(at, stage.name, name, inputsOf));
+      const base = name.split('.')[0]!;
+      const outputs = [...earlier].filter((n) => n.startsWith(`${base}.`));
+      if (name === stage.name || base === stage.name) diagnostics.push(specError(at, `stage '${name}' cannot read itself`));
+      // a stage with shape errors of its own (reported already) may well have had that output
+      else if (name !== base && earlier.has(base) && !spec.stages.some((s) => s.name === base)) return undefined;
+      else if (name !== base && earlier.has(base)) diagnostics.push(specError(at, `stage '${base}' has no output '${name.slice(base.length + 1)}'`, didYouMean(name, outputs) ?? (outputs.length ? listHint('its outputs', outputs) : `only a match stage has outputs: read '${base}' itself`)));
+      else if (allNames.includes(name) || allNames.includes(name.split('.')[0]!)) diagnostics.push(laterStageError(at, stage.name, name, inputsOf));
       else diagnostics.push(specError(at, `unknown stage '${name}'`, didYouMean(name, [...earlier]) ?? listHint('stages so far', [...earlier])));
       return undefined;
     });
     const result = propagateStage(stage, ctx);
     earlier.add(stage.name);
+    // known even when the stage has errors, so its readers are not told the output does not exist
+    for (const out of stageOutputNames(stage)) earlier.add(`${stage.name}.${out}`);
     if (!ctx.failed()) {
       schemas.set(stage.name, result.schema);
+      for (const [out, schema] of Object.entries(result.outputs ?? {})) schemas.set(`${stage.name}.${out}`, schema);
       if (result.stepSchemas) stepSchemas.set(stage.name, result.stepSchemas);
     }
   });
   if (gaps) return { diagnostics: diagnostics.filter((d) => d.severity === 'error'), schemas, stepSchemas, paramTypes };
-  const consumed = new Set(spec.stages.flatMap((s) => stageInputs(s)));
+  // reading `m.matched` reads stage m
+  const consumed = new Set(spec.stages.flatMap((s) => stageInputs(s)).map(stageOfRef));
   spec.stages.forEach((s, i) => {
     if (s.kind !== 'output' && s.kind !== 'validate' && !consumed.has(s.name)) diagnostics.push(specWarning(['stages', i, 'name'], `nothing reads stage '${s.name}'`, 'connect it to a later stage or an output'));
   });
@@ -80,7 +89,8 @@ export function analyzeSpec(spec: PipelineSpec, gaps?: SalvageGaps): Analysis {
 }
 
 /** A stage reading one further down: a cycle when that one reads (through others) back to it. */
-function laterStageError(at: SpecPath, reader: string, read: string, inputsOf: ReadonlyMap<string, readonly string[]>): SpecDiagnostic {
+function laterStageError(at: SpecPath, reader: string, ref: string, inputsOf: ReadonlyMap<string, readonly string[]>): SpecDiagnostic {
+  const read = ref.split('.')[0]!;
   const cycle = pathBetween(read, reader, inputsOf);
   if (cycle) {
     const names = [reader, ...cycle].map((n) => `'${n}'`).join(' → ');
@@ -96,7 +106,7 @@ function pathBetween(from: string, to: string, inputsOf: ReadonlyMap<string, rea
     if (name === to) return [name];
     if (seen.has(name)) return undefined;
     seen.add(name);
-    for (const next of inputsOf.get(name) ?? []) {
+    for (const next of (inputsOf.get(name) ?? []).map((ref) => ref.split('.')[0]!)) {
       const rest = walk(next);
       if (rest) return [name, ...rest];
     }

@@ -95,7 +95,8 @@ export function renameStage(from: string, to: string): SpecCommand {
     if (from === to) return spec;
     if (spec.stages.some((s) => s.name === to)) throw new CommandError(`a stage named '${to}' already exists`);
     indexOfStage(spec, from);
-    const ref = (n: string) => (n === from ? to : n);
+    // `m.matched` names an output of stage m: renaming m renames it too
+    const ref = (n: string) => (n === from ? to : n.startsWith(`${from}.`) ? `${to}${n.slice(from.length)}` : n);
     return withStages(
       spec,
       spec.stages.map((s) => renameRefs({ ...s, name: ref(s.name) } as StageInput, ref)),
@@ -127,6 +128,7 @@ function renameRefs(s: StageInput, ref: (n: string) => string): StageInput {
         }),
       };
     case 'join':
+    case 'match':
       return { ...s, left: ref(s.left), right: ref(s.right) };
     case 'union':
     case 'sql':

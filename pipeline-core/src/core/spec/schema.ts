@@ -4,6 +4,7 @@ import { stepSchema } from '../stages/cleanse/steps.js';
 import { ruleSchema } from '../stages/validate/rules.js';
 import { checkCostSources, costScenarioSchema } from '../cost/scenarioSchema.js';
 import { alertsSchema } from '../ops/alertsSchema.js';
+import { matchStageFields, stageRef } from '../stages/match/matchSchema.js';
 
 /**
  * Pipeline spec v1: the single source of truth that the designer edits, the runner executes and
@@ -18,6 +19,9 @@ export const nameSchema = z
   .string()
   .regex(NAME_RE, 'names start with a letter or _ and hold only letters, digits and _')
   .max(63);
+
+/** What a stage reads: another stage's name, or `stage.output` for one of a match stage's outputs. */
+export const stageRefSchema = stageRef;
 
 /** Column names: what real files carry, minus characters that have no business in a name. */
 export const columnNameSchema = z
@@ -106,7 +110,7 @@ export const ingestStageSchema = z.strictObject({ ...common, kind: z.literal('in
 export const cleanseStageSchema = z.strictObject({
   ...common,
   kind: z.literal('cleanse'),
-  input: nameSchema,
+  input: stageRefSchema,
   steps: z.array(stepSchema),
 });
 
@@ -118,8 +122,8 @@ export const joinKeySchema = z.union([
 export const joinStageSchema = z.strictObject({
   ...common,
   kind: z.literal('join'),
-  left: nameSchema,
-  right: nameSchema,
+  left: stageRefSchema,
+  right: stageRefSchema,
   type: z.enum(['inner', 'left', 'full', 'anti']),
   on: z.array(joinKeySchema).min(1),
   right_columns: z.array(columnNameSchema).min(1).optional().meta({
@@ -146,7 +150,7 @@ export const measureSchema = z.strictObject({
 export const aggregateStageSchema = z.strictObject({
   ...common,
   kind: z.literal('aggregate'),
-  input: nameSchema,
+  input: stageRefSchema,
   group_by: z.array(columnNameSchema),
   measures: z.array(measureSchema).min(1),
 });
@@ -154,13 +158,13 @@ export const aggregateStageSchema = z.strictObject({
 export const unionStageSchema = z.strictObject({
   ...common,
   kind: z.literal('union'),
-  inputs: z.array(nameSchema).min(2),
+  inputs: z.array(stageRefSchema).min(2),
 });
 
 export const sqlStageSchema = z.strictObject({
   ...common,
   kind: z.literal('sql'),
-  inputs: z.array(nameSchema),
+  inputs: z.array(stageRefSchema),
   sql: z.string().min(1).meta({ description: 'DuckDB SQL; refer to inputs by their stage names' }),
   schema: z.array(columnSchema).min(1).meta({ description: 'the declared output columns, checked when it runs' }),
 });
@@ -168,18 +172,20 @@ export const sqlStageSchema = z.strictObject({
 export const validateStageSchema = z.strictObject({
   ...common,
   kind: z.literal('validate'),
-  input: nameSchema,
+  input: stageRefSchema,
   rules: z.array(ruleSchema).min(1),
 });
 
 export const outputStageSchema = z.strictObject({
   ...common,
   kind: z.literal('output'),
-  input: nameSchema,
+  input: stageRefSchema,
   format: z.enum(['parquet', 'csv']),
   path: relativePathSchema.meta({ description: 'folder in the curated zone, with {param} placeholders' }),
   partition_by: z.array(columnNameSchema).optional(),
 });
+
+export const matchStageSchema = z.strictObject({ ...common, ...matchStageFields });
 
 export const stageSchema = z.discriminatedUnion('kind', [
   ingestStageSchema,
@@ -190,6 +196,7 @@ export const stageSchema = z.discriminatedUnion('kind', [
   sqlStageSchema,
   validateStageSchema,
   outputStageSchema,
+  matchStageSchema,
 ]);
 
 export const scheduleSchema = z.strictObject({

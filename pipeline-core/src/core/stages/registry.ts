@@ -8,6 +8,8 @@ import { unionStage } from './union/union.js';
 import { sqlStage } from './sql/sql.js';
 import { validateStage } from './validate/validate.js';
 import { outputStage } from './output/output.js';
+import { matchStage } from './match/match.js';
+import { MATCH_OUTPUTS } from './match/matchSchema.js';
 
 /** Every stage kind and its module; the mapped type makes a missing kind a compile error. */
 export const STAGE_MODULES: { readonly [K in StageKind]: StageModule<K> } = {
@@ -19,6 +21,7 @@ export const STAGE_MODULES: { readonly [K in StageKind]: StageModule<K> } = {
   sql: sqlStage,
   validate: validateStage,
   output: outputStage,
+  match: matchStage,
 };
 
 export const STAGE_KINDS = Object.keys(STAGE_MODULES) as StageKind[];
@@ -45,6 +48,16 @@ export function propagateStage(stage: Stage, ctx: PropagateContext): PropagateRe
 
 export function compileStage<E extends Engine>(engine: E, stage: Stage, ctx: EngineContext[E]): EngineOutput[E] {
   return moduleOf(stage).compile[engine](stage, ctx);
+}
+
+/** The stage a reference reads: `m` for `m.matched`, the name itself otherwise. */
+export function stageOfRef(ref: string): string {
+  return ref.split('.')[0]!;
+}
+
+/** The outputs other stages read as `<stage>.<output>` (only a match stage has them). */
+export function stageOutputNames(stage: Stage): readonly string[] {
+  return stage.kind === 'match' ? MATCH_OUTPUTS : [];
 }
 
 export function stageLabel(kind: StageKind): string {

@@ -35,6 +35,8 @@ export interface PropagateResult {
   readonly schema: Schema;
   /** Cleanse stages: the schema before each active step and after the last. */
   readonly stepSchemas?: readonly Schema[];
+  /** Further outputs later stages read as `<stage>.<output>` (a match stage's categories). */
+  readonly outputs?: Readonly<Record<string, Schema>>;
 }
 
 /** How a source's rows reach the engine: the engine adapter decides (native file readers, or tables the browser loaded). */
@@ -110,6 +112,17 @@ export interface DuckdbContext {
   statsOf(stage: string): string;
   /** Substitutes {param} placeholders in a zone-relative path. */
   path(template: string): string;
+  /**
+   * The open items a match stage carries in from the latest earlier run date: SQL relations with
+   * the side's columns plus _bb_opened (DATE) and _bb_seq (BIGINT). Undefined on a first night,
+   * in the preview, or where the engine keeps no state.
+   */
+  openItems(stage: string): OpenItems | undefined;
+}
+
+export interface OpenItems {
+  readonly left: string;
+  readonly right: string;
 }
 
 export interface CompiledRule {

@@ -66,7 +66,7 @@ export function flightsMinimalSql(dataDir: string, outDir: string): string {
 }
 
 /** Runs a command under /usr/bin/time: wall, CPU (user + system) and peak RSS of the whole process. */
-async function timed(label: string, cmd: string, args: readonly string[], okCodes = [0]): Promise<Measured> {
+export async function timed(label: string, cmd: string, args: readonly string[], okCodes = [0]): Promise<Measured> {
   const t0 = performance.now();
   let stderr = '';
   let code = 0;

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { benchRunner } from './runnerBench.js';
 import { benchFlightsScaling } from './flightsBench.js';
 import { benchBackfill } from '../ops/backfill.bench.js';
+import { benchMatch } from './matchBench.js';
 
 /**
  * `npm run bench`: performance figures as ratios against a baseline run in the same process (or
@@ -13,13 +14,15 @@ const program = new Command('bench')
   .option('--flights <small,large>', 'flights rows: two sizes (or one, without the growth check)', process.env['BENCH_FLIGHTS'] ?? '3000000,30000000')
   .option('--reps <n>', 'alternated repetitions per side (medians)', (v) => Number(v), Number(process.env['BENCH_REPS'] ?? 5))
   .option('--memory-limit <size>', 'DuckDB memory limit for both sides', '2GB')
-  .option('--only <which>', 'flights | runner | backfill')
-  .action(async (opts: { scale: number; flights: string; reps: number; memoryLimit: string; only?: string }) => {
+  .option('--match-rows <n>', 'orders and settlements of the match benchmark', (v) => Number(v), Number(process.env['BENCH_MATCH'] ?? 1_000_000))
+  .option('--only <which>', 'flights | runner | backfill | match')
+  .action(async (opts: { scale: number; flights: string; reps: number; memoryLimit: string; matchRows: number; only?: string }) => {
     if (!opts.only || opts.only === 'flights') {
       const [small, large] = opts.flights.split(',').map(Number);
       await benchFlightsScaling(small!, large, opts.reps);
     }
     if (!opts.only || opts.only === 'runner') await benchRunner(opts.scale, opts.memoryLimit);
     if (!opts.only || opts.only === 'backfill') await benchBackfill(opts.scale);
+    if (!opts.only || opts.only === 'match') await benchMatch(opts.matchRows, opts.reps);
   });
 await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { carryingStages } from '../runner/matchState.js';
 import { rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -117,7 +118,8 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillSummary> 
   const step = o.step ?? 'day';
   const total = partitionCount(o.from, o.to, step);
   if (o.params && 'run_date' in o.params) throw new BackfillError('backfill sets run_date itself, one partition at a time; drop --param run_date');
-  const parallel = Math.max(1, Math.min(o.parallel ?? 1, total));
+  // a match stage carries open items from each date into the next: its partitions run one after another, in date order
+  const parallel = carryingStages(o.spec).length ? 1 : Math.max(1, Math.min(o.parallel ?? 1, total));
   const specSha = createHash('sha256').update(o.specText).digest('hex');
   const lock = await acquireBackfillLock(o.lake, o.spec.name);
   const started = performance.now();

@@ -66,6 +66,7 @@ export function openRunOps(args: RunOpsArgs): RunOps {
           { ...report, run_date: report.params['run_date'] === undefined ? undefined : String(report.params['run_date']) },
           report.metrics,
           report.rules.map((r) => ({ stage: r.stage, name: r.name, severity: r.severity, failing: r.failing })),
+          report.matches ?? [],
         );
         await writeFileAtomic(join(runDir, METRICS_FILE), renderOpenMetrics(families));
       } catch (e) {

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { RunReport } from '../runner/report.js';
+import { matchSummaryLine, type MatchReport } from '../../core/ops/matchReport.js';
 import type { RunDiff } from './diff.js';
 import type { RunIndexEntry } from './history.js';
 import { fmtBytes, fmtDuration, fmtInt, textTable } from './textTable.js';
@@ -66,6 +67,7 @@ export function formatRunDetail(report: RunReport, dir: string, alerts: readonly
     out.push(`  ${mark} ${r.stage}.${r.name}  ${r.rule}, severity ${r.severity}, action ${r.action}: ${fmtInt(r.failing)} failing`);
     if (r.samples.length) out.push(sampleTable(r.samples.slice(0, 5), '      '));
   }
+  for (const mr of report.matches ?? []) out.push('', ...formatMatch(mr));
   if (report.outputs.length || report.rejects.length) out.push('', pc.bold('written'));
   for (const o of report.outputs) out.push(`  → ${o.path}  ${fmtInt(o.rows)} rows in ${o.files.length} file(s)${o.files.length === 1 ? `, sha256 ${o.files[0]!.sha256.slice(0, 12)}…` : ''}`);
   for (const r of report.rejects) out.push(`  ⤳ ${r.path}  ${fmtInt(r.rows)} rejected rows`);
@@ -75,6 +77,38 @@ export function formatRunDetail(report: RunReport, dir: string, alerts: readonly
   }
   out.push('', pc.dim(`files: ${dir}/{report.json,log.jsonl,metrics.prom}`));
   return out.join('\n');
+}
+
+/** A match stage's categories and its open items with their ages, oldest first. */
+function formatMatch(m: MatchReport): string[] {
+  const out = [pc.bold(`match ${m.stage}`) + `  ${matchSummaryLine(m)}`];
+  const money = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(2));
+  out.push(
+    textTable(
+      ['CATEGORY', 'ITEMS', 'AMOUNT'],
+      [
+        ['matched', fmtInt(m.matched), money(m.amounts?.matched)],
+        ['mismatched', fmtInt(m.mismatched), m.amounts ? `${money(m.amounts.mismatched_left)} / ${money(m.amounts.mismatched_right)}` : '-'],
+        [`open ${m.labels.left}s`, fmtInt(m.unmatched_left), money(m.amounts?.unmatched_left)],
+        [`open ${m.labels.right}s`, fmtInt(m.unmatched_right), money(m.amounts?.unmatched_right)],
+      ],
+      '  ',
+    ),
+  );
+  out.push(`  match rate ${(m.match_rate * 100).toFixed(1)}%${m.carried_from ? `; open items carried in from ${m.carried_from}` : ''}`);
+  if (m.stale_dates.length) out.push(pc.yellow(`  ! later dates now stale (re-run them): ${m.stale_dates.join(', ')}`));
+  if (m.open_items.length) {
+    const over = (age: number) => m.max_age_days !== undefined && age > m.max_age_days;
+    out.push(`  open items${m.unmatched_left + m.unmatched_right > m.open_items.length ? ` (oldest ${m.open_items.length})` : ''}:`);
+    out.push(
+      textTable(
+        ['SIDE', 'KEY', 'OPENED', 'AGE (DAYS)', 'AMOUNT', ''],
+        m.open_items.map((o) => [m.labels[o.side], o.key, o.opened, String(o.age_days), o.amount === undefined || o.amount === null ? '-' : o.amount.toFixed(2), over(o.age_days) ? (m.severity === 'warn' ? pc.yellow('too old') : pc.red('too old')) : '']),
+        '    ',
+      ),
+    );
+  }
+  return out;
 }
 
 const arrow = (a: string, b: string) => (a === b ? a : `${a} → ${b}`);

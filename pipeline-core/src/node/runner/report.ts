@@ -1,5 +1,6 @@
 import type { RuleResult } from '../../core/execute/executePlan.js';
 import type { RunReport } from '../../core/ops/runReport.js';
+import { matchSummaryLine } from '../../core/ops/matchReport.js';
 
 // The report's shape lives in the browser-safe core (the designer's Runs panel reads it too).
 export type { ExitCode, OutputFile, OutputReport, RejectsReport, RunReport } from '../../core/ops/runReport.js';
@@ -22,6 +23,10 @@ export function summarise(report: RunReport): string {
     for (const r of failed) lines.push(`    ${r.severity === 'error' ? '✗' : '!'} ${r.stage}.${r.name} (${r.rule}, ${r.severity}, ${r.action}): ${n(r.failing)} failing${sampleText(r)}`);
   } else if (report.rules.length) {
     lines.push(`  all ${report.rules.length} rules passed`);
+  }
+  for (const m of report.matches ?? []) {
+    lines.push(`  ${m.stage}: ${matchSummaryLine(m)}`);
+    if (m.stale_dates.length) lines.push(`  ! ${m.stage}: later dates now stale (their open items came from this date's earlier state): ${m.stale_dates.join(', ')} — re-run them`);
   }
   for (const o of report.outputs) lines.push(`  → ${o.path} (${n(o.rows)} rows, ${o.files.length} file${o.files.length === 1 ? '' : 's'})`);
   if (!report.published && report.status !== 'error') lines.push('  outputs NOT published: a rule with action "fail" failed');

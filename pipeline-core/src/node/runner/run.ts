@@ -18,6 +18,8 @@ import { ProfilingEngine } from './profile.js';
 import type { StageProfile } from '../../core/ops/runReport.js';
 import { checkRejectLimits } from './rejectLimits.js';
 import { openRunOps, type RunOpsOptions } from '../ops/runOps.js';
+import { carriedStates, checkCarriedColumns, matchReports, writeMatchState } from './matchState.js';
+import type { MatchReport } from '../../core/ops/matchReport.js';
 import type { AlertOutcome } from '../ops/alerts.js';
 
 export interface RunOptions {
@@ -103,6 +105,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   let profiler: ProfilingEngine | undefined;
   let profile: StageProfile[] | undefined;
   let threads: number | undefined;
+  let matches: MatchReport[] = [];
   try {
     landed = opts.replay ? await landedSources(opts.spec, params, lake) : await landSources(opts.spec, params, opts.inbox, lake, now);
     emit({ event: 'landed', landed });
@@ -119,8 +122,11 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
         }),
       ),
     );
-    const plan = compileDuckdbPlan(opts.spec, { params, sourceRelation: (name) => relations.get(name)!, materialize: opts.profile ? 'all' : 'auto' });
+    // match stages carry open items in from the latest earlier run date's state
+    const carried = await carriedStates(opts.spec, lake, String(params[RUN_DATE]));
+    const plan = compileDuckdbPlan(opts.spec, { params, sourceRelation: (name) => relations.get(name)!, materialize: opts.profile ? 'all' : 'auto', openItems: (name) => carried.get(name)?.relations });
     profiler = opts.profile ? await ProfilingEngine.open(engine, join(tempDir, 'profile.json')) : undefined;
+    await checkCarriedColumns(engine, plan, opts.spec, carried);
     if (!opts.engine) await lockDownEngine(engine, lake, opts.projectDir);
     threads = await engineThreads(engine);
     const onEvent = (e: ExecutionEvent) => {
@@ -134,13 +140,17 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     const stopOutputs = execution.rules.some((r) => r.status === 'fail' && r.action === 'fail');
     rejects = await writeRejects(engine, plan, execution, staging, String(params[RUN_DATE]));
     if (!stopOutputs) outputs = await writeOutputs(engine, plan, staging, lake);
-    await publish(lake, publishUnits(staging, lake, outputs, String(params[RUN_DATE])), runId);
+    // the open items are published with the outputs, in the same publish (not when outputs are held back)
+    const state = stopOutputs ? { units: [], changed: new Set<string>() } : await writeMatchState(engine, plan, opts.spec, staging, lake, String(params[RUN_DATE]));
+    matches = await matchReports(engine, opts.spec, carried, state.changed);
+    await publish(lake, [...publishUnits(staging, lake, outputs, String(params[RUN_DATE])), ...state.units], runId);
     published = !stopOutputs;
     for (const o of outputs) emit({ event: 'output_written', output: o });
   } catch (e) {
     error = e instanceof StageFailure ? { message: cleanMessage(e.cause), stage: e.stage } : { message: cleanMessage(e) };
     outputs = [];
     rejects = [];
+    matches = [];
   } finally {
     if (!opts.engine) engine?.close();
     await rm(tempDir, { recursive: true, force: true });
@@ -177,6 +187,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     ...(error ? { error } : {}),
     metrics,
     ...(profile ? { profile } : {}),
+    ...(matches.length ? { matches } : {}),
   };
   await writeFileAtomic(join(lake, 'runs', runId, 'report.json'), JSON.stringify(report, null, 2) + '\n');
   emit({ event: 'run_end', report });

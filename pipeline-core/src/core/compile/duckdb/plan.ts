@@ -5,7 +5,7 @@ import { analyzeSpec, checkExpression, type Analysis } from '../../spec/analyze.
 import { substitutePath, type ParamValues } from '../../spec/params.js';
 import type { PipelineSpec, Stage } from '../../spec/schema.js';
 import { compileStage } from '../../stages/registry.js';
-import type { CompiledStage, DuckdbContext, SourceRelation } from '../../stages/stageModule.js';
+import type { CompiledStage, DuckdbContext, OpenItems, SourceRelation } from '../../stages/stageModule.js';
 import { statsQuery } from '../../stages/stageTables.js';
 import { planShape, type Materialize } from './planShape.js';
 
@@ -20,6 +20,8 @@ export interface DuckdbPlan {
   readonly stages: readonly PlannedStage[];
   /** Stages whose `__all` relation is a table (the others are views fused into their readers). */
   readonly tables: ReadonlySet<string>;
+  /** Output schema of every stage and stage output (`m.matched`), from the spec's analysis. */
+  readonly schemas: ReadonlyMap<string, Schema>;
 }
 
 export interface DuckdbPlanOptions {
@@ -35,6 +37,8 @@ export interface DuckdbPlanOptions {
    * session variable, which a view would read again later (in dbt, in another session).
    */
   readonly sourceTables?: boolean;
+  /** Open items carried into each match stage (the runner reads them from the lake's state). */
+  readonly openItems?: (stage: string) => OpenItems | undefined;
 }
 
 export class PlanError extends Error {}
@@ -80,6 +84,7 @@ export function compileDuckdbPlan(spec: PipelineSpec, opts: DuckdbPlanOptions): 
       return s;
     },
     path: (template) => substitutePath(template, opts.params),
+    openItems: (name) => opts.openItems?.(name),
   };
   const stages = spec.stages.map((stage, index) => {
     const compiled = compileStage('duckdb', stage, ctx);
@@ -87,7 +92,7 @@ export function compileDuckdbPlan(spec: PipelineSpec, opts: DuckdbPlanOptions): 
     stats.set(stage.name, statsQuery(stage.name));
     return { stage, index, compiled, schema: schemaOf(stage.name) };
   });
-  return { stages, tables: shape.tables };
+  return { stages, tables: shape.tables, schemas: analysis.schemas };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { matchRefusals } from '../matchRefusals.js';
 import type { DuckdbPlan } from '../../compile/duckdb/plan.js';
 import { duckdbLiteral } from '../../compile/sql.js';
 import { analyzeSpec } from '../../spec/analyze.js';
@@ -78,7 +79,7 @@ export function dbtTarget(ctx: ExportContext, sourceRelation: MarkedSourceRelati
 }
 
 function dbtRefusals(spec: PipelineSpec, plan: DuckdbPlan): ExportRefusal[] {
-  const out: ExportRefusal[] = [];
+  const out: ExportRefusal[] = [...matchRefusals(spec, 'dbt')];
   const withRejects = plan.stages.filter((p) => p.compiled.hasRejects).map((p) => p.stage.name);
   for (const c of modelNameClashes(spec, withRejects)) {
     out.push(refusal('dbt', c.stage, `the stage name '${c.stage}'`, `dbt names the rejects model of stage '${c.clash}' so; rename the stage`));

@@ -1,4 +1,5 @@
 import { compileDuckdbPlan, DUCKDB_NATIVE_PRELUDE, type DuckdbPlan } from '../../compile/duckdb/plan.js';
+import { matchRefusals } from '../matchRefusals.js';
 import { rejectsQuery } from '../../compile/duckdb/rejects.js';
 import { quoteIdent, quoteString } from '../../compile/sql.js';
 import type { PipelineSpec } from '../../spec/schema.js';
@@ -157,6 +158,8 @@ fi
 
 export function duckdbTarget(ctx: ExportContext, sourceRelation: MarkedSourceRelation | undefined): TargetResult {
   if (!sourceRelation) throw new Error('the duckdb export needs the source readers (exportPipeline option duckdbSources)');
+  const refusals = matchRefusals(ctx.spec, 'duckdb');
+  if (refusals.length) return { files: [], refusals, flags: [], readme: '' };
   const files: ExportFile[] = [
     { path: 'pipeline.yaml', content: ctx.specText },
     { path: 'pipeline.sql', content: duckdbScript(ctx, sourceRelation) },

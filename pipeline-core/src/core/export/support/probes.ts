@@ -89,6 +89,7 @@ const STAGE_PROBES: { readonly [K in StageKind]: Obj } = {
   sql: probeSpec([{ name: 'probe', kind: 'sql', inputs: ['raw'], sql: 'SELECT s FROM raw', schema: [{ name: 's', type: 'string' }] }]),
   validate: validate({ rule: 'not_null', columns: ['s'] }),
   output: probeSpec([]),
+  match: probeSpec([{ name: 'probe', kind: 'match', left: 'raw', right: 'raw2', keys: ['s'] }]),
 };
 
 const STEP_PROBES: { readonly [K in StepKind]: Obj } = {

@@ -4,7 +4,7 @@ import { everyStageCase } from './everyStage.js';
 import { everyRuleCase } from './everyRule.js';
 import { expressionsCase } from './expressions.js';
 import { cleanseVariantsCase } from './cleanseVariants.js';
-import { sparkRefusalsCase, beamRefusalsCase } from './refusals.js';
+import { sparkRefusalsCase, beamRefusalsCase, matchRefusalsCase } from './refusals.js';
 
 /**
  * The conformance corpus: a small set of generated pipelines and their raw data that together use
@@ -62,7 +62,7 @@ export const DEFAULT_CORPUS_SEED = 20260308;
 
 export function generateCorpus(seed = DEFAULT_CORPUS_SEED): CorpusCase[] {
   const rng = new Prng(seed);
-  return [everyStageCase(rng), everyRuleCase(rng), expressionsCase(), cleanseVariantsCase(rng), sparkRefusalsCase(), beamRefusalsCase()];
+  return [everyStageCase(rng), everyRuleCase(rng), expressionsCase(), cleanseVariantsCase(rng), sparkRefusalsCase(), beamRefusalsCase(), matchRefusalsCase()];
 }
 
 /** Targets that refuse a case: its refusals' targets, plus airflow whenever spark refuses. */

@@ -95,3 +95,44 @@ export function beamRefusalsCase(): CorpusCase {
     ],
   };
 }
+
+/**
+ * A match stage, which every export target refuses until it carries open items across run dates
+ * (the runner does): day 1 leaves order 2 open, day 2's settlement clears it late.
+ */
+export function matchRefusalsCase(): CorpusCase {
+  const spec = stringify({
+    version: 1,
+    name: 'match_refusals',
+    description: 'A match stage carrying open items across nights: only the runner runs it (conformance corpus).',
+    sources: {
+      orders: { format: 'csv', path: 'orders/orders_{run_date}.csv', schema: [{ name: 'id', type: 'integer' }, { name: 'ref', type: 'string' }, { name: 'amount', type: 'decimal(10,2)' }] },
+      settlements: { format: 'csv', path: 'settlements/settlements_{run_date}.csv', schema: [{ name: 'ref', type: 'string' }, { name: 'paid', type: 'decimal(10,2)' }] },
+    },
+    stages: [
+      { name: 'raw_orders', kind: 'ingest', source: 'orders' },
+      { name: 'raw_settlements', kind: 'ingest', source: 'settlements' },
+      { name: 'settle', kind: 'match', left: 'raw_orders', right: 'raw_settlements', keys: [{ left: 'ref', right: 'ref', normalise: ['upper'] }], amount: { left: 'amount', right: 'paid' }, open_items: { max_age_days: 1, severity: 'warn' } },
+      { name: 'matched_out', kind: 'output', input: 'settle.matched', format: 'parquet', path: 'matched/{run_date}' },
+    ],
+  });
+  const refused = (target: 'duckdb' | 'spark' | 'beam' | 'dbt') => ({ target, construct: 'stage:match', message: 'cannot export match stage' });
+  return {
+    name: 'match_refusals',
+    description: 'a match stage with open items carried across nights; every export target refuses it, the runner runs it',
+    spec,
+    refusals: [refused('duckdb'), refused('spark'), refused('beam'), refused('dbt')],
+    days: [
+      {
+        runDate: '2026-05-01',
+        files: { 'orders/orders_2026-05-01.csv': 'id,ref,amount\n1,A,10.00\n2,B,20.00\n', 'settlements/settlements_2026-05-01.csv': 'ref,paid\na,10.00\n' },
+        expect: { exitCode: 0, published: true, failing: [] },
+      },
+      {
+        runDate: '2026-05-02',
+        files: { 'orders/orders_2026-05-02.csv': 'id,ref,amount\n3,C,5.00\n', 'settlements/settlements_2026-05-02.csv': 'ref,paid\nb,20.00\nc,5.00\n' },
+        expect: { exitCode: 0, published: true, failing: [] },
+      },
+    ],
+  };
+}
