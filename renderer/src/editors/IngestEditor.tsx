@@ -15,7 +15,8 @@ export function IngestEditor({ stage, index }: { stage: Of<'ingest'>; index: num
       </Labeled>
       {source && (
         <span className="muted small source-summary">
-          {source.format.toUpperCase()} · <span className="mono">data/{source.path}</span> · {(source.schema ?? []).length} columns read as text, then cast to their pinned types
+          {source.format.toUpperCase()} · <span className="mono">data/{source.path}</span> · {(source.schema ?? []).length} columns{' '}
+          {source.format === 'parquet' ? 'read in their stored types where they match the pinned ones, the others cast from text' : 'read as text, then cast to their pinned types'}
         </span>
       )}
       <FieldProblems path={['stages', index]} exact={false} />
