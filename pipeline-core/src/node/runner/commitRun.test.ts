@@ -77,6 +77,10 @@ describe('a run killed with SIGKILL while publishing', () => {
     if (isNew) expect(JSON.parse(await readFile(join(lake, 'runs', killedId, 'report.json'), 'utf8'))).toMatchObject({ run_id: killedId });
     for (const leftover of ['.staging', '.tmp', '.locks']) expect(await readdir(join(lake, leftover)).catch(() => [])).toEqual([]);
     expect(await readdir(join(lake, '.commits'))).toHaveLength(1);
-    expect(await readdir(join(lake, '.versions/curated/daily'))).toHaveLength(1);
+    // one version of each unit the runs wrote, one version of each bucket: the garbage is gone
+    for (const unit of [`curated/daily/day=${dateOf(DAY)}`, `curated/daily/day=${dateOf(OTHER_DAY)}`, 'curated/latest', `rejects/${dateOf(DAY)}`]) {
+      expect(await readdir(join(lake, '.units', unit)), unit).toHaveLength(1);
+    }
+    for (const bucket of await readdir(join(lake, '.buckets'))) expect(await readdir(join(lake, '.buckets', bucket)), bucket).toHaveLength(1);
   });
 });

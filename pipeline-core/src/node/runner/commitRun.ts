@@ -1,66 +1,54 @@
 import { randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { dirname, join, posix, relative } from 'node:path';
 import { failpoint, writeFileAtomic } from './atomic.js';
+import {
+  bucketOf,
+  bucketVersionPath,
+  COMMITS,
+  CURRENT_LINK,
+  currentCommit,
+  escapeUnit,
+  fromPosix,
+  unitVersionPath,
+  type CommitManifest,
+} from './commitTree.js';
+import { collectGarbage, discardCommit } from './commitGarbage.js';
 import { withLock } from './lakeLock.js';
+import { migrateLegacyLayout } from './legacyLayout.js';
+import { ensureReaderLinks, removeStaleLinks } from './readerLinks.js';
 
 /**
  * One commit per run: every output, the rejects and the report of a run become visible
- * together, or not at all.
+ * together, or not at all — at a cost proportional to what the run wrote, not to the lake.
  *
- * Layout of a lake (paths relative to it):
- *   .versions/<unit>/<run_id>/        complete, immutable content of one unit (an output folder,
- *                                     or the rejects of one run date) as one run published it
- *   .commits/<run_id>/manifest.json   which version every unit is at after that run
- *   .commits/<run_id>/report.json     that run's report
- *   .commits/<run_id>/tree/<unit>     symbolic link to the unit's version
- *   .current                          symbolic link to the current commit: THE one pointer
- *   curated/<output>, rejects/<date>  stable links into .current/tree/<unit>
+ * The lake's content is a set of units (a partition, an unpartitioned output, the rejects of one
+ * date), each kept as immutable versions. A commit is a folder with the run's report and a tree
+ * of BUCKET_COUNT links, one per bucket; a bucket version is a folder of links, one per unit in
+ * that bucket (the bucket is a hash of the unit's path). A run copies only the buckets holding
+ * units it wrote (their other links are copied, not the data) and shares every other bucket
+ * version with the commit before — structural sharing, as in a persistent tree. Then one rename
+ * of `.current` makes all of it visible at once; readers go through stable links into
+ * `.current/tree/…` (see readerLinks.ts), so a reader, or a run killed at any instant, sees the
+ * whole old commit or the whole new one.
  *
- * A run builds its versions and its commit folder beside the current one, then swaps `.current`
- * with one rename: a reader, or a run killed at any instant, sees the whole of the old commit or
- * the whole of the new one. Commits are made one at a time under a lake-wide lock; each commit
- * carries every unit of the one before it, and a partitioned output carries the partitions other
- * runs wrote, so runs of different dates never lose each other's data.
- *
- * The report is part of the commit. After the swap it is also written to runs/<run_id>/, where
- * history readers look first; a run killed between the two is read from the commit (and its
- * report copied out at the next commit or start).
+ * Commits are made one at a time under a lake-wide lock. Each starts from the current commit, so
+ * runs of different dates never lose each other's partitions. The report is part of the commit;
+ * after the swap it is also written to runs/<run_id>/, where history readers look first (a run
+ * killed in between is read from the commit, and its report copied out at the next start).
+ * Layout and the steps in detail: commitTree.ts and docs/operations.md.
  */
 export interface CommitUnit {
-  /** Posix path inside the lake, e.g. `curated/merchant_daily` or `rejects/2026-11-24`. */
+  /** Posix path inside the lake, e.g. `curated/daily/day=2026-11-24` or `rejects/2026-11-24`. */
   readonly unit: string;
-  /** The staged content of this run. */
+  /** The staged content of this run; an empty folder removes the unit (a re-run without rejects). */
   readonly staged: string;
-  /** Partitioned outputs overwrite only the partitions they wrote; the others are carried (hard links, no copying). */
-  readonly keepOtherPartitions: boolean;
 }
 
-export interface CommitManifest {
-  readonly commit_version: 1;
-  readonly run_id: string;
-  /** unit → its version folder, relative to the lake. */
-  readonly units: Readonly<Record<string, string>>;
-}
-
-export const CURRENT_LINK = '.current';
-const COMMITS = '.commits';
-const VERSIONS = '.versions';
+export { CURRENT_LINK, currentCommit, type CommitManifest };
 
 export function commitLockPath(lake: string): string {
   return join(lake, '.locks', 'commit.lock');
-}
-
-const fromPosix = (p: string) => p.split('/').join(sep);
-
-/** The current commit's manifest; undefined for a lake never committed to. */
-export async function currentCommit(lake: string): Promise<CommitManifest | undefined> {
-  try {
-    return JSON.parse(await readFile(join(lake, CURRENT_LINK, 'manifest.json'), 'utf8')) as CommitManifest;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
 }
 
 /** The report of the current commit's run, as text (readers use it when runs/<id>/report.json is not there yet). */
@@ -94,106 +82,98 @@ export async function commitRun(lake: string, opts: CommitOptions): Promise<void
   const what = `run ${opts.runId}`;
   await withLock(commitLockPath(lake), { what, ...(opts.onWait ? { onWait: opts.onWait } : {}), ...(opts.lockTimeoutMs ? { timeoutMs: opts.lockTimeoutMs } : {}) }, async () => {
     failpoint('commit-locked');
-    const previous = await currentCommit(lake);
-    if (previous) await rollForwardReport(lake, previous.run_id);
-    const units: Record<string, string> = { ...(previous?.units ?? {}) };
-    // An empty unit (a date without rejects) is left out of the commit instead of kept as an
-    // empty version: the manifest of a five-year backfill stays as small as its rejects.
-    const empty = new Set<string>();
-    for (const u of opts.units) {
-      if (!u.keepOtherPartitions && (await readdir(u.staged)).length === 0) {
-        empty.add(u.unit);
-        delete units[u.unit];
-      } else units[u.unit] = await buildVersion(lake, u, opts.runId, previous);
-    }
-    const kept = opts.units.filter((u) => !empty.has(u.unit));
-    failpoint('commit-versions');
-    await writeCommitFolder(lake, { commit_version: 1, run_id: opts.runId, units }, opts.reportText);
-    failpoint('commit-written');
-    // a new unit's link dangles until the swap: to readers, the unit does not exist yet
-    for (const u of kept) if (!(await lstat(join(lake, fromPosix(u.unit))).catch(() => undefined))) await ensureStableLink(lake, u.unit, opts.runId);
-    failpoint('commit-linked');
-    await swapLink(join(lake, CURRENT_LINK), `${COMMITS}/${opts.runId}`);
-    failpoint('commit-swapped');
-    // Committed. What follows is tidying that the next start (or commit) repeats, so a failure
-    // here must not turn a published run into a failed one.
-    await afterSwap(lake, kept, [...empty], units, opts.runId).catch(() => undefined);
+    await migrateLegacyLayout(lake, opts.units.map((u) => u.unit), opts.runId, makeCommit);
+    await makeCommit(lake, { id: opts.runId, units: opts.units, reportText: opts.reportText });
   });
 }
 
-async function afterSwap(lake: string, kept: readonly CommitUnit[], emptied: readonly string[], units: Readonly<Record<string, string>>, runId: string): Promise<void> {
-  // links of an older layout (straight to a version, or a plain folder) move to .current now
-  for (const u of kept) await ensureStableLink(lake, u.unit, runId);
-  for (const unit of emptied) await removeOwnLink(join(lake, fromPosix(unit)));
-  const touched = [...kept.map((u) => u.unit), ...emptied];
-  await rollForwardReport(lake, runId);
-  failpoint('commit-reported');
-  await collectGarbage(lake, units, touched, runId);
+/** One commit, made under the commit lock. */
+export interface CommitPlan {
+  /** The run id, or a name of its own (a migration); names the versions and the commit folder. */
+  readonly id: string;
+  readonly units: readonly CommitUnit[];
+  readonly reportText?: string;
+  /** Where to build a unit's reader links, when not in place (see legacyLayout.ts). */
+  readonly linkDir?: (unit: string) => string | undefined;
 }
 
-/** Removes a stable link (ours: into .current/tree) that now points at nothing; anything else is left alone. */
-async function removeOwnLink(p: string): Promise<void> {
-  const target = await readlink(p).catch(() => undefined);
-  if (target?.includes(`${CURRENT_LINK}/tree/`) && !(await stat(p).then(() => true, () => false))) await rm(p, { force: true });
-}
-
-/** The version folder a unit points to now, or (old layouts) the folder its link or plain folder holds. */
-async function currentVersion(lake: string, unit: string, previous: CommitManifest | undefined): Promise<string | undefined> {
-  const known = previous?.units[unit];
-  if (known) return join(lake, fromPosix(known));
-  const linkPath = join(lake, fromPosix(unit));
-  try {
-    const st = await lstat(linkPath);
-    if (!st.isSymbolicLink()) return st.isDirectory() ? linkPath : undefined;
-    return resolve(dirname(linkPath), await readlink(linkPath));
-  } catch {
-    return undefined;
-  }
-}
-
-async function buildVersion(lake: string, u: CommitUnit, runId: string, previous: CommitManifest | undefined): Promise<string> {
-  const rel = `${VERSIONS}/${u.unit}/${runId}`;
-  const next = join(lake, fromPosix(rel));
-  await mkdir(dirname(next), { recursive: true });
-  await rm(next, { recursive: true, force: true });
-  await rename(u.staged, next);
-  const current = await currentVersion(lake, u.unit, previous);
-  if (current && u.keepOtherPartitions) await carryPartitions(current, next).catch((e: unknown) => {
-    // a link that dangles (a first commit killed before its swap) has nothing to carry
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  });
-  return rel;
-}
-
-async function writeCommitFolder(lake: string, manifest: CommitManifest, reportText: string): Promise<void> {
-  const dir = join(lake, COMMITS, manifest.run_id);
+async function makeCommit(lake: string, plan: CommitPlan): Promise<void> {
+  const previous = await currentCommit(lake);
+  if (previous) await rollForwardReport(lake, previous.run_id);
+  const dir = join(lake, COMMITS, plan.id);
   await rm(dir, { recursive: true, force: true });
-  const entries = Object.entries(manifest.units);
-  for (const parent of new Set(entries.map(([unit]) => dirname(join(dir, 'tree', fromPosix(unit)))))) await mkdir(parent, { recursive: true });
-  // many units (a rejects folder per date): 64 links in flight at a time
-  for (let i = 0; i < entries.length; i += 64) {
-    await Promise.all(
-      entries.slice(i, i + 64).map(([unit, version]) => {
-        const at = join(dir, 'tree', fromPosix(unit));
-        return symlink(relative(dirname(at), join(lake, fromPosix(version))), at, 'dir');
-      }),
-    );
+  // written first, so that recovery knows what a commit killed before its swap left behind
+  await writeFileAtomic(join(dir, 'intent.json'), JSON.stringify({ touched: plan.units.map((u) => u.unit) }) + '\n');
+  const kept: string[] = [];
+  for (const u of plan.units) {
+    // an empty unit (a date without rejects) is left out instead of kept as an empty version
+    if ((await readdir(u.staged).catch(() => [])).length === 0) continue;
+    const version = join(lake, fromPosix(unitVersionPath(u.unit, plan.id)));
+    await mkdir(dirname(version), { recursive: true });
+    await rm(version, { recursive: true, force: true });
+    await rename(u.staged, version);
+    kept.push(u.unit);
   }
-  await writeFileAtomic(join(dir, 'report.json'), reportText);
-  await writeFileAtomic(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  failpoint('commit-versions');
+  const manifest = await writeBuckets(lake, plan.id, previous, plan.units.map((u) => u.unit), new Set(kept));
+  await writeCommitFolder(lake, manifest, plan.reportText);
+  failpoint('commit-written');
+  // a new file's link dangles until the swap: to readers, it does not exist yet
+  for (const unit of kept) await ensureReaderLinks(lake, unit, join(lake, fromPosix(unitVersionPath(unit, plan.id))), plan.linkDir?.(unit));
+  failpoint('commit-linked');
+  await swapLink(join(lake, CURRENT_LINK), `${COMMITS}/${plan.id}`);
+  failpoint('commit-swapped');
+  // Committed. What follows is tidying that recovery repeats, so a failure here must not
+  // turn a published run into a failed one.
+  await afterSwap(lake, manifest).catch(() => undefined);
 }
 
-/** `curated/x` → `../.current/tree/curated/x`. A plain folder there (older layout) is kept as a version until collected. */
-async function ensureStableLink(lake: string, unit: string, runId: string): Promise<void> {
-  const linkPath = join(lake, fromPosix(unit));
-  const target = relative(dirname(linkPath), join(lake, CURRENT_LINK, 'tree', fromPosix(unit)));
-  const st = await lstat(linkPath).catch(() => undefined);
-  if (st?.isSymbolicLink() && (await readlink(linkPath)) === target) return;
-  if (st && !st.isSymbolicLink()) {
-    // the older layout's plain folder: it is the previous version, keep it for the old commit's readers
-    await rename(linkPath, join(lake, VERSIONS, fromPosix(unit), `adopted-${runId}`));
+async function afterSwap(lake: string, manifest: CommitManifest): Promise<void> {
+  for (const unit of manifest.touched) await removeStaleLinks(lake, unit);
+  await rollForwardReport(lake, manifest.run_id);
+  failpoint('commit-reported');
+  await collectGarbage(lake, manifest);
+}
+
+/**
+ * New versions of the buckets holding touched units: each copies the links of its previous
+ * version except the touched units', and links the units this run kept. Other buckets are shared.
+ */
+async function writeBuckets(lake: string, runId: string, previous: CommitManifest | undefined, touched: readonly string[], kept: ReadonlySet<string>): Promise<CommitManifest> {
+  const byBucket = new Map<string, string[]>();
+  for (const unit of touched) byBucket.set(bucketOf(unit), [...(byBucket.get(bucketOf(unit)) ?? []), unit]);
+  const buckets: Record<string, string> = { ...(previous?.buckets ?? {}) };
+  const replaced = { units: [] as string[], buckets: [] as string[] };
+  for (const [bucket, units] of byBucket) {
+    const dir = join(lake, fromPosix(bucketVersionPath(bucket, runId)));
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    const mine = new Set(units.map(escapeUnit));
+    const before = previous?.buckets[bucket];
+    if (before) {
+      const from = join(lake, fromPosix(bucketVersionPath(bucket, before)));
+      for (const entry of await readdir(from)) {
+        const target = await readlink(join(from, entry));
+        // bucket versions sit at the same depth: a relative target stays valid when copied
+        if (mine.has(entry)) replaced.units.push(posix.join(bucketVersionPath(bucket, before), target));
+        else await symlink(target, join(dir, entry), 'dir');
+      }
+      replaced.buckets.push(bucketVersionPath(bucket, before));
+    }
+    for (const unit of units.filter((u) => kept.has(u))) {
+      await symlink(relative(dir, join(lake, fromPosix(unitVersionPath(unit, runId)))), join(dir, escapeUnit(unit)), 'dir');
+    }
+    buckets[bucket] = runId;
   }
-  await swapLink(linkPath, target);
+  return { commit_version: 2, run_id: runId, ...(previous ? { previous: previous.run_id } : {}), buckets, touched, replaced };
+}
+
+async function writeCommitFolder(lake: string, manifest: CommitManifest, reportText: string | undefined): Promise<void> {
+  const dir = join(lake, COMMITS, manifest.run_id);
+  await mkdir(join(dir, 'tree'), { recursive: true });
+  await Promise.all(Object.entries(manifest.buckets).map(([b, v]) => symlink(relative(join(dir, 'tree'), join(lake, fromPosix(bucketVersionPath(b, v)))), join(dir, 'tree', b), 'dir')));
+  if (reportText !== undefined) await writeFileAtomic(join(dir, 'report.json'), reportText);
+  await writeFileAtomic(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 }
 
 /** Writes runs/<id>/report.json from the commit, when the run was killed before writing it. */
@@ -204,55 +184,21 @@ export async function rollForwardReport(lake: string, runId: string): Promise<vo
   if (text !== undefined) await writeFileAtomic(file, text);
 }
 
-/** Old commits, and the versions of the units this run touched that no commit refers to any more. */
-async function collectGarbage(lake: string, units: Readonly<Record<string, string>>, touched: readonly string[], runId: string): Promise<void> {
-  for (const name of await readdir(join(lake, COMMITS))) {
-    if (name !== runId) await rm(join(lake, COMMITS, name), { recursive: true, force: true });
-  }
-  const live = new Set(Object.values(units).map((v) => join(lake, fromPosix(v))));
-  for (const unit of touched) {
-    const dir = join(lake, VERSIONS, fromPosix(unit));
-    for (const name of await readdir(dir).catch(() => [] as string[])) {
-      if (!live.has(join(dir, name))) await rm(join(dir, name), { recursive: true, force: true });
-    }
-  }
-}
-
 /**
  * At the start of a run after a run died (under the commit lock): the current commit's report is
- * copied out, and stable links that point at nothing (a first commit killed before its swap) are removed.
+ * copied out and its garbage collected again; commits that never swapped are discarded with
+ * their versions and the reader links they made. Proportional to what the dead runs wrote.
  */
 export async function recoverCommits(lake: string): Promise<void> {
   await withLock(commitLockPath(lake), { what: 'recovery at the start of a run' }, async () => {
     const current = await currentCommit(lake);
-    if (current) await rollForwardReport(lake, current.run_id);
-    for (const unit of Object.keys(current?.units ?? {})) await ensureStableLink(lake, unit, current!.run_id);
-    for (const top of ['curated', 'rejects']) await removeDanglingLinks(join(lake, top));
+    if (current) {
+      await rollForwardReport(lake, current.run_id);
+      await afterSwap(lake, current);
+    }
+    for (const name of await readdir(join(lake, COMMITS)).catch(() => [] as string[])) {
+      if (name === current?.run_id) continue;
+      await discardCommit(lake, name);
+    }
   });
-}
-
-async function removeDanglingLinks(dir: string): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) await removeDanglingLinks(p);
-    else if (e.isSymbolicLink()) await removeOwnLink(p);
-  }
-}
-
-async function leafFolders(root: string, rel = ''): Promise<string[]> {
-  const entries = await readdir(join(root, rel), { withFileTypes: true });
-  const dirs = entries.filter((e) => e.isDirectory());
-  if (dirs.length === 0) return rel ? [rel] : [];
-  return (await Promise.all(dirs.map((d) => leafFolders(root, rel ? join(rel, d.name) : d.name)))).flat();
-}
-
-/** Hard-links the partition folders of `from` that `to` did not write. */
-async function carryPartitions(from: string, to: string): Promise<void> {
-  const written = new Set(await leafFolders(to));
-  for (const leaf of await leafFolders(from)) {
-    if (written.has(leaf)) continue;
-    await mkdir(join(to, leaf), { recursive: true });
-    for (const f of await readdir(join(from, leaf))) await link(join(from, leaf, f), join(to, leaf, f));
-  }
 }

@@ -12,6 +12,7 @@ import type { PipelineSpec } from '../../core/spec/schema.js';
 import { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
 import { createStaging, recoverStaging, writeFileAtomic } from './atomic.js';
 import { commitRun, recoverCommits, type CommitUnit } from './commitRun.js';
+import { fromPosix } from './commitTree.js';
 import { clearDeadLocks } from './lakeLock.js';
 import { duckdbMemoryLimit, duckdbThreads, explainOutOfMemory } from './memoryLimit.js';
 import { landedSources, landSources, sha256File, type LandedSource } from './land.js';
@@ -364,9 +365,12 @@ async function writeOutputs(engine: NodeDuckdbEngine, plan: DuckdbPlan, staging:
   return out;
 }
 
-/** Rejects of the run date, and each output: partitioned ones keep the partitions this run did not write. */
+/**
+ * The units this run replaces: the rejects of the run date (always: a re-run with no rejects
+ * clears the old ones), each unpartitioned output, and each partition a partitioned output wrote
+ * (the other partitions stay as they are).
+ */
 function commitUnits(staging: string, outputs: readonly OutputReport[], runDate: string): CommitUnit[] {
-  const unit = (rel: string, keepOtherPartitions: boolean): CommitUnit => ({ unit: rel, staged: join(staging, rel), keepOtherPartitions });
-  // always: a re-run with no rejects clears the old ones
-  return [unit(`rejects/${runDate}`, false), ...outputs.map((o) => unit(o.path, o.partitions.length > 0))];
+  const unit = (rel: string): CommitUnit => ({ unit: rel, staged: join(staging, fromPosix(rel)) });
+  return [unit(`rejects/${runDate}`), ...outputs.flatMap((o) => (o.partitions.length ? o.partitions.map((p) => unit(`${o.path}/${p}`)) : o.files.length ? [unit(o.path)] : []))];
 }
