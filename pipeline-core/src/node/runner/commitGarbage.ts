@@ -1,6 +1,6 @@
-import { readFile, realpath, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { bucketVersionPath, BUCKET_COUNT, COMMITS, currentUnitPath, fromPosix, unitVersionPath, type CommitManifest } from './commitTree.js';
+import { readFile, realpath, rm, rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { COMMITS, CURRENT_LINK, currentUnitPath, fromPosix, leafOf, nodeVersionPath, unitVersionPath, type CommitManifest } from './commitTree.js';
 import { removeStaleLinks } from './readerLinks.js';
 
 /**
@@ -9,9 +9,11 @@ import { removeStaleLinks } from './readerLinks.js';
  * repeats it for a run killed halfway through.
  */
 export async function collectGarbage(lake: string, manifest: CommitManifest): Promise<void> {
-  const gone = [...manifest.replaced.units, ...manifest.replaced.buckets];
+  const gone = [...manifest.replaced];
   if (manifest.previous) gone.push(`${COMMITS}/${manifest.previous}`);
-  for (const rel of gone) await rm(join(lake, fromPosix(rel)), { recursive: true, force: true });
+  await Promise.all(gone.map((rel) => rm(join(lake, fromPosix(rel)), { recursive: true, force: true })));
+  // a unit removed (a date whose rejects are gone) leaves no empty folder behind
+  for (const rel of manifest.replaced) if (rel.startsWith('.units/')) await rmdir(dirname(join(lake, fromPosix(rel)))).catch(() => undefined);
 }
 
 /** The real path of what the current commit shows for `unit`; undefined when it holds no such unit. */
@@ -33,13 +35,14 @@ export async function discardCommit(lake: string, runId: string): Promise<void> 
     if (real !== undefined && real !== (await liveVersion(lake, unit))) await rm(version, { recursive: true, force: true });
     await removeStaleLinks(lake, unit);
   }
-  const current = await realpath(join(lake, '.current')).catch(() => undefined);
-  for (let b = 0; b < BUCKET_COUNT; b++) {
-    const bucket = bucketVersionPath(String(b).padStart(2, '0'), runId);
-    const real = await realpath(join(lake, fromPosix(bucket))).catch(() => undefined);
-    if (real === undefined) continue;
-    const used = current ? await realpath(join(current, 'tree', String(b).padStart(2, '0'))).catch(() => undefined) : undefined;
-    if (real !== used) await rm(real, { recursive: true, force: true });
+  // its node versions: those on the paths to its units that the current tree does not use
+  const current = await realpath(join(lake, CURRENT_LINK, 'tree')).catch(() => undefined);
+  const prefixes = new Set(units.flatMap((u) => leafOf(u).map((_, i, all) => all.slice(0, i + 1).join('/'))));
+  for (const prefix of ['', ...prefixes]) {
+    const digits = prefix ? prefix.split('/') : [];
+    const version = join(lake, fromPosix(nodeVersionPath(digits, runId)));
+    const used = current ? await realpath(join(current, ...digits)).catch(() => undefined) : undefined;
+    if (used !== (await realpath(version).catch(() => undefined))) await rm(version, { recursive: true, force: true });
   }
   await rm(dir, { recursive: true, force: true });
 }

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readReport, readRunHistory } from '../ops/history.js';
-import { removeDir, runProject } from '../testing/fixtures.js';
+import { readRows, removeDir, runProject } from '../testing/fixtures.js';
 import { dateOf, expectedIds, ids, makeTinyProject, runTiny, tinySpec, danglingLinks } from './tinyLakeTestkit.js';
 
 /**
@@ -77,10 +77,40 @@ describe('a run killed with SIGKILL while publishing', () => {
     if (isNew) expect(JSON.parse(await readFile(join(lake, 'runs', killedId, 'report.json'), 'utf8'))).toMatchObject({ run_id: killedId });
     for (const leftover of ['.staging', '.tmp', '.locks']) expect(await readdir(join(lake, leftover)).catch(() => [])).toEqual([]);
     expect(await readdir(join(lake, '.commits'))).toHaveLength(1);
-    // one version of each unit the runs wrote, one version of each bucket: the garbage is gone
+    // one version of each unit the runs wrote, one version of each trie node: the garbage is gone
     for (const unit of [`curated/daily/day=${dateOf(DAY)}`, `curated/daily/day=${dateOf(OTHER_DAY)}`, 'curated/latest', `rejects/${dateOf(DAY)}`]) {
       expect(await readdir(join(lake, '.units', unit)), unit).toHaveLength(1);
     }
-    for (const bucket of await readdir(join(lake, '.buckets'))) expect(await readdir(join(lake, '.buckets', bucket)), bucket).toHaveLength(1);
+    for (const node of await readdir(join(lake, '.tree'))) expect(await readdir(join(lake, '.tree', node)), node).toHaveLength(1);
+  });
+});
+
+describe('the first commit of a new date, killed with SIGKILL', () => {
+  const NEW_DAY = 2;
+  const hive = async (lake: string) =>
+    (await readRows(`${join(lake, 'curated/daily')}/**/*.parquet`, 'id')).map((r) => Number(r['id']));
+
+  it('before its swap leaves nothing an external reader sees; after it, everything', { timeout: 240_000 }, async () => {
+    const dir = await makeTinyProject([OTHER_DAY, NEW_DAY], 10);
+    made.push(dir);
+    const lake = join(dir, 'lake');
+    expect((await runProject(dir, { run_date: dateOf(OTHER_DAY) })).exit_code).toBe(0);
+
+    expect((await runTiny(dir, NEW_DAY, { BATCHBOOK_FAILPOINT: 'commit-linked' })).signal).toBe('SIGKILL');
+    // its links are made, and dangle: the recursive glob DuckDB users run sees only the old day
+    expect((await danglingLinks(join(lake, 'curated'))).length).toBeGreaterThan(0);
+    expect(await hive(lake)).toEqual(expectedIds(OTHER_DAY, 10).kept);
+    expect(await ids(join(lake, 'curated/latest/data.csv'), join(lake, 'curated/latest'))).toEqual(expectedIds(OTHER_DAY, 10).kept);
+
+    expect((await runTiny(dir, NEW_DAY, { BATCHBOOK_FAILPOINT: 'commit-swapped' })).signal).toBe('SIGKILL');
+    expect(await hive(lake)).toEqual([...expectedIds(OTHER_DAY, 10).kept, ...expectedIds(NEW_DAY, 10).kept]);
+    expect(await ids(join(lake, `rejects/${dateOf(NEW_DAY)}/*.parquet`), join(lake, `rejects/${dateOf(NEW_DAY)}`))).toEqual(expectedIds(NEW_DAY, 10).rejected);
+
+    // the next run tidies what both killed runs left
+    expect((await runProject(dir, { run_date: dateOf(OTHER_DAY) })).exit_code).toBe(0);
+    expect(await danglingLinks(join(lake, 'curated'))).toEqual([]);
+    expect(await danglingLinks(join(lake, 'rejects'))).toEqual([]);
+    expect(await readdir(join(lake, '.commits'))).toHaveLength(1);
+    expect(await hive(lake)).toEqual([...expectedIds(OTHER_DAY, 10).kept, ...expectedIds(NEW_DAY, 10).kept]);
   });
 });

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
-import { dirname, join, posix, relative } from 'node:path';
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { failpoint, writeFileAtomic } from './atomic.js';
 import {
-  bucketOf,
-  bucketVersionPath,
   COMMITS,
   CURRENT_LINK,
   currentCommit,
-  escapeUnit,
+  currentUnitPath,
   fromPosix,
+  nodeVersionPath,
   unitVersionPath,
+  writeTree,
   type CommitManifest,
 } from './commitTree.js';
 import { collectGarbage, discardCommit } from './commitGarbage.js';
@@ -23,14 +23,13 @@ import { ensureReaderLinks, removeStaleLinks } from './readerLinks.js';
  * together, or not at all — at a cost proportional to what the run wrote, not to the lake.
  *
  * The lake's content is a set of units (a partition, an unpartitioned output, the rejects of one
- * date), each kept as immutable versions. A commit is a folder with the run's report and a tree
- * of BUCKET_COUNT links, one per bucket; a bucket version is a folder of links, one per unit in
- * that bucket (the bucket is a hash of the unit's path). A run copies only the buckets holding
- * units it wrote (their other links are copied, not the data) and shares every other bucket
- * version with the commit before — structural sharing, as in a persistent tree. Then one rename
- * of `.current` makes all of it visible at once; readers go through stable links into
- * `.current/tree/…` (see readerLinks.ts), so a reader, or a run killed at any instant, sees the
- * whole old commit or the whole new one.
+ * date), each kept as immutable versions, and indexed by a small persistent trie (commitTree.ts):
+ * 512 leaves, each a folder of links to the versions of the units whose path hashes to it, under
+ * two levels of 8-way inner nodes. A commit writes new versions of only the nodes on the paths to
+ * the units it wrote — about 4 folders of at most 8 links per unit — and shares every other node
+ * with the commit before (structural sharing). Then one rename of `.current` makes all of it
+ * visible at once; readers go through stable links into `.current/tree/…` (see readerLinks.ts), so
+ * a reader, or a run killed at any instant, sees the whole old commit or the whole new one.
  *
  * Commits are made one at a time under a lake-wide lock. Each starts from the current commit, so
  * runs of different dates never lose each other's partitions. The report is part of the commit;
@@ -102,12 +101,18 @@ async function makeCommit(lake: string, plan: CommitPlan): Promise<void> {
   if (previous) await rollForwardReport(lake, previous.run_id);
   const dir = join(lake, COMMITS, plan.id);
   await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  // an empty unit (a date without rejects) is removed rather than kept empty; if absent, not touched at all
+  const empty = new Set<string>();
+  for (const u of plan.units) if ((await readdir(u.staged).catch(() => [])).length === 0) empty.add(u.unit);
+  const touched: string[] = [];
+  for (const u of plan.units) if (!empty.has(u.unit) || (await stat(join(lake, fromPosix(currentUnitPath(u.unit)))).then(() => true, () => false))) touched.push(u.unit);
   // written first, so that recovery knows what a commit killed before its swap left behind
-  await writeFileAtomic(join(dir, 'intent.json'), JSON.stringify({ touched: plan.units.map((u) => u.unit) }) + '\n');
+  // (a plain write: a lost intent after a power cut only leaves garbage)
+  await writeFile(join(dir, 'intent.json'), JSON.stringify({ touched }) + '\n');
   const kept: string[] = [];
   for (const u of plan.units) {
-    // an empty unit (a date without rejects) is left out instead of kept as an empty version
-    if ((await readdir(u.staged).catch(() => [])).length === 0) continue;
+    if (empty.has(u.unit)) continue;
     const version = join(lake, fromPosix(unitVersionPath(u.unit, plan.id)));
     await mkdir(dirname(version), { recursive: true });
     await rm(version, { recursive: true, force: true });
@@ -115,7 +120,8 @@ async function makeCommit(lake: string, plan: CommitPlan): Promise<void> {
     kept.push(u.unit);
   }
   failpoint('commit-versions');
-  const manifest = await writeBuckets(lake, plan.id, previous, plan.units.map((u) => u.unit), new Set(kept));
+  const tree = await writeTree(lake, plan.id, previous?.root, touched, new Set(kept));
+  const manifest: CommitManifest = { commit_version: 2, run_id: plan.id, ...(previous ? { previous: previous.run_id } : {}), root: tree.root, touched, replaced: tree.replaced };
   await writeCommitFolder(lake, manifest, plan.reportText);
   failpoint('commit-written');
   // a new file's link dangles until the swap: to readers, it does not exist yet
@@ -135,43 +141,9 @@ async function afterSwap(lake: string, manifest: CommitManifest): Promise<void> 
   await collectGarbage(lake, manifest);
 }
 
-/**
- * New versions of the buckets holding touched units: each copies the links of its previous
- * version except the touched units', and links the units this run kept. Other buckets are shared.
- */
-async function writeBuckets(lake: string, runId: string, previous: CommitManifest | undefined, touched: readonly string[], kept: ReadonlySet<string>): Promise<CommitManifest> {
-  const byBucket = new Map<string, string[]>();
-  for (const unit of touched) byBucket.set(bucketOf(unit), [...(byBucket.get(bucketOf(unit)) ?? []), unit]);
-  const buckets: Record<string, string> = { ...(previous?.buckets ?? {}) };
-  const replaced = { units: [] as string[], buckets: [] as string[] };
-  for (const [bucket, units] of byBucket) {
-    const dir = join(lake, fromPosix(bucketVersionPath(bucket, runId)));
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
-    const mine = new Set(units.map(escapeUnit));
-    const before = previous?.buckets[bucket];
-    if (before) {
-      const from = join(lake, fromPosix(bucketVersionPath(bucket, before)));
-      for (const entry of await readdir(from)) {
-        const target = await readlink(join(from, entry));
-        // bucket versions sit at the same depth: a relative target stays valid when copied
-        if (mine.has(entry)) replaced.units.push(posix.join(bucketVersionPath(bucket, before), target));
-        else await symlink(target, join(dir, entry), 'dir');
-      }
-      replaced.buckets.push(bucketVersionPath(bucket, before));
-    }
-    for (const unit of units.filter((u) => kept.has(u))) {
-      await symlink(relative(dir, join(lake, fromPosix(unitVersionPath(unit, runId)))), join(dir, escapeUnit(unit)), 'dir');
-    }
-    buckets[bucket] = runId;
-  }
-  return { commit_version: 2, run_id: runId, ...(previous ? { previous: previous.run_id } : {}), buckets, touched, replaced };
-}
-
 async function writeCommitFolder(lake: string, manifest: CommitManifest, reportText: string | undefined): Promise<void> {
   const dir = join(lake, COMMITS, manifest.run_id);
-  await mkdir(join(dir, 'tree'), { recursive: true });
-  await Promise.all(Object.entries(manifest.buckets).map(([b, v]) => symlink(relative(join(dir, 'tree'), join(lake, fromPosix(bucketVersionPath(b, v)))), join(dir, 'tree', b), 'dir')));
+  await symlink(relative(dir, join(lake, fromPosix(nodeVersionPath([], manifest.root)))), join(dir, 'tree'), 'dir');
   if (reportText !== undefined) await writeFileAtomic(join(dir, 'report.json'), reportText);
   await writeFileAtomic(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 }

@@ -1,56 +1,72 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { mkdir, readdir, readFile, readlink, rm, symlink } from 'node:fs/promises';
+import { join, posix, relative, sep } from 'node:path';
 
 /**
  * The shape of a lake's commits (see commitRun.ts for how a run commits). Paths are relative to
  * the lake, in posix form:
  *
  *   .units/<unit>/<run_id>/          one version of one unit, immutable
- *   .buckets/<b>/<run_id>/<entry>    one version of bucket b: a link per unit, named by escapeUnit()
- *   .commits/<run_id>/tree/<b>       link to the bucket version this commit uses
+ *   .tree/<node>/<run_id>/           one version of one node of a trie of depth TREE_DEPTH and fan-out
+ *                                    TREE_FANOUT: `root`, then nodes named by their digits (`3`,
+ *                                    `35`, `357`). An inner node holds a link per child (`0`…`7`)
+ *                                    to the child's version; a leaf holds a link per unit in it
+ *                                    (named by escapeUnit()) to the unit's version
+ *   .commits/<run_id>/tree           link to the commit's root node version
  *   .commits/<run_id>/manifest.json  a CommitManifest
  *   .current                         link to the current commit folder
  *
  * A unit is the smallest thing a run replaces: one partition of a partitioned output, an
- * unpartitioned output, or the rejects of one run date. Its bucket is fixed by its path, so a
- * reader's link to it never changes.
+ * unpartitioned output, or the rejects of one run date. Its leaf is fixed by a hash of its path,
+ * so a reader's link to it (`.current/tree/3/5/7/<unit>`) never changes. Every node version
+ * folder sits at the same depth, so a link copied from one version to the next stays valid.
  */
 export const CURRENT_LINK = '.current';
 export const COMMITS = '.commits';
 export const UNITS = '.units';
-export const BUCKETS = '.buckets';
-/** Enough that a bucket stays small (1,826 daily partitions: ~29 each), few enough that a commit writes little. */
-export const BUCKET_COUNT = 64;
+export const TREE = '.tree';
+/**
+ * 8 × 8 × 8 = 512 leaves: with 1,826 daily partitions a leaf holds ~4 units, and a commit of one
+ * unit writes 4 node versions of at most 8 links each, whatever the lake's size up to ~10^4 units
+ * (beyond, leaves grow linearly: N / 512 links per touched leaf).
+ */
+export const TREE_FANOUT = 8;
+export const TREE_DEPTH = 3;
 
 export interface CommitManifest {
   readonly commit_version: 2;
   readonly run_id: string;
   /** The commit this one replaced; its folder is removed after the swap. */
   readonly previous?: string;
-  /** Bucket → the run id of the bucket version this commit uses. */
-  readonly buckets: Readonly<Record<string, string>>;
+  /** The version (a run id) of the root node. */
+  readonly root: string;
   /** The units this run wrote or removed. */
   readonly touched: readonly string[];
-  /** Unit versions (lake-relative) and bucket versions this commit made garbage. */
-  readonly replaced: { readonly units: readonly string[]; readonly buckets: readonly string[] };
+  /** What this commit made garbage: unit versions and node versions (lake-relative). */
+  readonly replaced: readonly string[];
 }
 
 export const fromPosix = (p: string) => p.split('/').join(sep);
 
-export function bucketOf(unit: string): string {
-  const n = createHash('sha1').update(unit).digest().readUInt32BE(0) % BUCKET_COUNT;
-  return String(n).padStart(2, '0');
+/** The digits of a unit's leaf, e.g. ['3', '5', '7']. */
+export function leafOf(unit: string): string[] {
+  let n = createHash('sha1').update(unit).digest().readUInt32BE(0);
+  const digits: string[] = [];
+  for (let i = 0; i < TREE_DEPTH; i++) {
+    digits.push(String(n % TREE_FANOUT));
+    n = Math.floor(n / TREE_FANOUT);
+  }
+  return digits;
 }
 
 /** A unit path as one file name: `curated/daily/day=1` → `curated%2Fdaily%2Fday=1`. */
 export const escapeUnit = (unit: string) => unit.replaceAll('%', '%25').replaceAll('/', '%2F');
-export const unescapeUnit = (entry: string) => entry.replaceAll('%2F', '/').replaceAll('%25', '%');
 
 export const unitVersionPath = (unit: string, runId: string) => `${UNITS}/${unit}/${runId}`;
-export const bucketVersionPath = (bucket: string, runId: string) => `${BUCKETS}/${bucket}/${runId}`;
+/** `[]` is the root; `['3', '5']` the node `35`. */
+export const nodeVersionPath = (digits: readonly string[], runId: string) => `${TREE}/${digits.length ? digits.join('') : 'root'}/${runId}`;
 /** Where a unit is read through the current commit: stable across commits. */
-export const currentUnitPath = (unit: string) => `${CURRENT_LINK}/tree/${bucketOf(unit)}/${escapeUnit(unit)}`;
+export const currentUnitPath = (unit: string) => `${CURRENT_LINK}/tree/${leafOf(unit).join('/')}/${escapeUnit(unit)}`;
 
 async function readManifest(file: string): Promise<CommitManifest | undefined> {
   try {
@@ -65,4 +81,53 @@ async function readManifest(file: string): Promise<CommitManifest | undefined> {
 /** The current commit's manifest; undefined for a lake never committed to. */
 export function currentCommit(lake: string): Promise<CommitManifest | undefined> {
   return readManifest(join(lake, CURRENT_LINK, 'manifest.json'));
+}
+
+export interface WrittenTree {
+  readonly root: string;
+  readonly replaced: string[];
+}
+
+/**
+ * New versions of the nodes on the paths to the touched units: each copies its previous version's
+ * links except those on a touched path, which point to the new versions. Every other node version
+ * is shared with the previous commit. `kept` are the touched units that have a new version
+ * (the others are removed).
+ */
+export async function writeTree(lake: string, runId: string, previousRoot: string | undefined, touched: readonly string[], kept: ReadonlySet<string>): Promise<WrittenTree> {
+  const replaced: string[] = [];
+  const paths = touched.map((unit) => ({ unit, leaf: leafOf(unit) }));
+  const build = async (digits: readonly string[], before: string | undefined): Promise<void> => {
+    const dir = join(lake, fromPosix(nodeVersionPath(digits, runId)));
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    const under = paths.filter((p) => digits.every((d, i) => p.leaf[i] === d));
+    const leaf = digits.length === TREE_DEPTH;
+    const changed = new Set(under.map((p) => (leaf ? escapeUnit(p.unit) : p.leaf[digits.length]!)));
+    const previousChild = new Map<string, string>();
+    if (before !== undefined) {
+      const from = nodeVersionPath(digits, before);
+      await Promise.all(
+        (await readdir(join(lake, fromPosix(from)))).map(async (entry) => {
+          const target = await readlink(join(lake, fromPosix(from), entry));
+          // node versions sit at the same depth: a relative target stays valid when copied
+          if (!changed.has(entry)) return symlink(target, join(dir, entry), 'dir');
+          if (leaf) replaced.push(posix.join(from, target));
+          else previousChild.set(entry, posix.basename(target));
+        }),
+      );
+      replaced.push(nodeVersionPath(digits, before));
+    }
+    if (leaf) {
+      const mine = under.filter((p) => kept.has(p.unit));
+      await Promise.all(mine.map((p) => symlink(relative(dir, join(lake, fromPosix(unitVersionPath(p.unit, runId)))), join(dir, escapeUnit(p.unit)), 'dir')));
+      return;
+    }
+    for (const child of changed) {
+      await build([...digits, child], previousChild.get(child));
+      await symlink(relative(dir, join(lake, fromPosix(nodeVersionPath([...digits, child], runId)))), join(dir, child), 'dir');
+    }
+  };
+  await build([], previousRoot);
+  return { root: runId, replaced };
 }
