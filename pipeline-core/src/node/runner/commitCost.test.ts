@@ -30,7 +30,7 @@ async function stage(root: string, tag: string, units: Readonly<Record<string, s
   return out;
 }
 
-/** Every entry under `dir` whose name is `name` (bucket versions and unit versions are named by commit). */
+/** Every entry under `dir` whose name is `name` (trie node versions and unit versions are named by commit). */
 async function entriesNamed(dir: string, name: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
@@ -65,7 +65,7 @@ describe('a commit on a lake of many units', () => {
     expect((await readdir(join(lake, 'curated/sales'))).length).toBe(N);
     expect(JSON.parse(await readFile(join(lake, 'runs/r1/report.json'), 'utf8'))).toEqual({ run: 'r1' });
 
-    // garbage: only what r1 replaced is gone — partition 7's old version, the old bucket, the old commit
+    // garbage: only what r1 replaced is gone — partition 7's old version, its old trie nodes, the old commit
     expect(await readdir(join(lake, '.units', dayUnit(7)))).toEqual(['r1']);
     expect(await readdir(join(lake, '.units', dayUnit(8)))).toEqual(['r0']);
     expect(await readdir(join(lake, '.commits'))).toEqual(['r1']);

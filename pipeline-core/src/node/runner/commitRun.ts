@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { link, lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
 import { failpoint, writeFileAtomic } from './atomic.js';
 import {
   COMMITS,
   CURRENT_LINK,
   currentCommit,
   currentUnitPath,
+  freshDir,
   fromPosix,
   nodeVersionPath,
   unitVersionPath,
@@ -100,8 +101,7 @@ async function makeCommit(lake: string, plan: CommitPlan): Promise<void> {
   const previous = await currentCommit(lake);
   if (previous) await rollForwardReport(lake, previous.run_id);
   const dir = join(lake, COMMITS, plan.id);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
+  await freshDir(dir);
   // an empty unit (a date without rejects) is removed rather than kept empty; if absent, not touched at all
   const empty = new Set<string>();
   for (const u of plan.units) if ((await readdir(u.staged).catch(() => [])).length === 0) empty.add(u.unit);
@@ -148,12 +148,17 @@ async function writeCommitFolder(lake: string, manifest: CommitManifest, reportT
   await writeFileAtomic(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 }
 
-/** Writes runs/<id>/report.json from the commit, when the run was killed before writing it. */
+/** Makes runs/<id>/report.json the commit's report (a hard link: it is immutable, and already on disk). */
 export async function rollForwardReport(lake: string, runId: string): Promise<void> {
   const file = join(lake, 'runs', runId, 'report.json');
   if (await lstat(file).then(() => true, () => false)) return;
-  const text = await readFile(join(lake, COMMITS, runId, 'report.json'), 'utf8').catch(() => undefined);
-  if (text !== undefined) await writeFileAtomic(file, text);
+  const committed = join(lake, COMMITS, runId, 'report.json');
+  await mkdir(dirname(file), { recursive: true });
+  await link(committed, file).catch(async (e: unknown) => {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EEXIST') return; // no report in that commit (a migration), or written meanwhile
+    await writeFileAtomic(file, await readFile(committed, 'utf8')); // a file system without hard links
+  });
 }
 
 /**
@@ -168,8 +173,10 @@ export async function recoverCommits(lake: string): Promise<void> {
       await rollForwardReport(lake, current.run_id);
       await afterSwap(lake, current);
     }
+    // by the link, not the manifest: a commit of an older layout that is current is not discarded
+    const currentName = basename(await readlink(join(lake, CURRENT_LINK)).catch(() => ''));
     for (const name of await readdir(join(lake, COMMITS)).catch(() => [] as string[])) {
-      if (name === current?.run_id) continue;
+      if (name === currentName) continue;
       await discardCommit(lake, name);
     }
   });

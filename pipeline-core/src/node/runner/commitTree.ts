@@ -83,6 +83,18 @@ export function currentCommit(lake: string): Promise<CommitManifest | undefined>
   return readManifest(join(lake, CURRENT_LINK, 'manifest.json'));
 }
 
+/** An empty folder at `dir`: usually one mkdir (the parent exists, the name is new). */
+export async function freshDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') await rm(dir, { recursive: true, force: true }); // left by a killed attempt of the same id
+    else if (code !== 'ENOENT') throw e;
+    await mkdir(dir, { recursive: true });
+  }
+}
+
 export interface WrittenTree {
   readonly root: string;
   readonly replaced: string[];
@@ -99,8 +111,7 @@ export async function writeTree(lake: string, runId: string, previousRoot: strin
   const paths = touched.map((unit) => ({ unit, leaf: leafOf(unit) }));
   const build = async (digits: readonly string[], before: string | undefined): Promise<void> => {
     const dir = join(lake, fromPosix(nodeVersionPath(digits, runId)));
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
+    await freshDir(dir);
     const under = paths.filter((p) => digits.every((d, i) => p.leaf[i] === d));
     const leaf = digits.length === TREE_DEPTH;
     const changed = new Set(under.map((p) => (leaf ? escapeUnit(p.unit) : p.leaf[digits.length]!)));

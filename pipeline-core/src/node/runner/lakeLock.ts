@@ -127,18 +127,23 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<Held
   const mine = holderText(opts.what);
   const deadline = Date.now() + (opts.timeoutMs ?? 600_000);
   let told = false;
-  for (;;) {
-    if (await linkNew(path, mine)) break;
-    const found = await readHolder(path);
-    if (!found) continue; // released meanwhile
-    if (found.holder ? deadHolder(found.holder) : await unreadableAndOld(path)) {
-      await breakDeadLock(path, found.text);
-      continue;
+  let pause = 1;
+  // try to create the lock only when it looks free: an attempt writes and syncs a file
+  while (!(await linkNew(path, mine))) {
+    for (;;) {
+      const found = await readHolder(path);
+      if (!found) break; // released meanwhile
+      if (found.holder ? deadHolder(found.holder) : await unreadableAndOld(path)) {
+        await breakDeadLock(path, found.text);
+        break;
+      }
+      if (Date.now() > deadline) throw new LockTimeoutError(`gave up waiting for ${path}: it is held by ${describe(found.holder)}`);
+      if (!told) opts.onWait?.(`waiting for ${describe(found.holder)} to release ${path}`);
+      told = true;
+      // commits hold the lock for milliseconds: look again soon, then less often (jittered, so waiters spread)
+      pause = Math.min(pause * 2, 50);
+      await sleep(pause / 2 + Math.random() * pause);
     }
-    if (Date.now() > deadline) throw new LockTimeoutError(`gave up waiting for ${path}: it is held by ${describe(found.holder)}`);
-    if (!told) opts.onWait?.(`waiting for ${describe(found.holder)} to release ${path}`);
-    told = true;
-    await sleep(25 + Math.floor(Math.random() * 50));
   }
   return {
     async release() {

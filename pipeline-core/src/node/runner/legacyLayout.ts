@@ -87,6 +87,8 @@ async function finishCutMigration(p: string) {
 
 /** The reverted first commit layout (manifest version 1): every unit's link goes through `.current`, so all are adopted at once. */
 async function firstLayoutUnits(lake: string): Promise<Root[]> {
+  // both older layouts kept their versions in .versions: without it, one system call says no
+  if (!(await lstat(join(lake, '.versions')).catch(() => undefined))) return [];
   try {
     const m = JSON.parse(await readFile(join(lake, CURRENT_LINK, 'manifest.json'), 'utf8')) as { commit_version: number; units?: Record<string, string> };
     return m.commit_version === 1 ? Object.keys(m.units ?? {}).map((path) => ({ path, kind: 'link' as const })) : [];

@@ -5,9 +5,9 @@ import { currentUnitPath, fromPosix } from './commitTree.js';
 
 /**
  * The paths readers use (`curated/<output>/<partition>/<file>`, `rejects/<date>/<file>`) are real
- * folders holding one symbolic link per file, into `.current/tree/<bucket>/<unit>/<file>`.
+ * folders holding one symbolic link per file, into `.current/tree/<leaf digits>/<unit>/<file>`.
  * Files, not folders, are links because DuckDB's recursive glob (`**`) does not enter linked
- * folders, while it reads linked files. A link names its unit's bucket, so it never changes:
+ * folders, while it reads linked files. A link names its unit's leaf, so it never changes:
  * it is made once, before the swap that first commits its file (dangling until then, which
  * readers and globs skip), and removed only when a later commit leaves it dangling.
  */
