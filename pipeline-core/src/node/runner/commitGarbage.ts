@@ -1,4 +1,4 @@
-import { readFile, realpath, rm, rmdir } from 'node:fs/promises';
+import { readdir, readFile, realpath, rm, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { COMMITS, CURRENT_LINK, currentUnitPath, fromPosix, leafOf, nodeVersionPath, unitVersionPath, type CommitManifest } from './commitTree.js';
 import { removeStaleLinks } from './readerLinks.js';
@@ -11,9 +11,21 @@ import { removeStaleLinks } from './readerLinks.js';
 export async function collectGarbage(lake: string, manifest: CommitManifest): Promise<void> {
   const gone = [...manifest.replaced];
   if (manifest.previous) gone.push(`${COMMITS}/${manifest.previous}`);
-  await Promise.all(gone.map((rel) => rm(join(lake, fromPosix(rel)), { recursive: true, force: true })));
+  await Promise.all(gone.map((rel) => removeShallow(join(lake, fromPosix(rel)))));
   // a unit removed (a date whose rejects are gone) leaves no empty folder behind
   for (const rel of manifest.replaced) if (rel.startsWith('.units/')) await rmdir(dirname(join(lake, fromPosix(rel)))).catch(() => undefined);
+}
+
+/**
+ * Removes a folder whose entries are files or links (a node version, a commit folder, a flat unit
+ * version) with one call per entry — a recursive rm would also stat each one. Anything deeper is
+ * left to rm.
+ */
+async function removeShallow(dir: string): Promise<void> {
+  const entries = await readdir(dir).catch(() => undefined);
+  if (entries === undefined) return;
+  await Promise.all(entries.map((e) => unlink(join(dir, e)).catch(() => rm(join(dir, e), { recursive: true, force: true }))));
+  await rmdir(dir).catch(() => rm(dir, { recursive: true, force: true }));
 }
 
 /** The real path of what the current commit shows for `unit`; undefined when it holds no such unit. */

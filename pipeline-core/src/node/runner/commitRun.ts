@@ -83,7 +83,11 @@ export async function commitRun(lake: string, opts: CommitOptions): Promise<void
   await withLock(commitLockPath(lake), { what, ...(opts.onWait ? { onWait: opts.onWait } : {}), ...(opts.lockTimeoutMs ? { timeoutMs: opts.lockTimeoutMs } : {}) }, async () => {
     failpoint('commit-locked');
     await migrateLegacyLayout(lake, opts.units.map((u) => u.unit), opts.runId, makeCommit);
-    await makeCommit(lake, { id: opts.runId, units: opts.units, reportText: opts.reportText });
+    await makeCommit(lake, { id: opts.runId, units: opts.units, reportText: opts.reportText }).catch(async (e: unknown) => {
+      // failed before its swap (after it, nothing throws): take back what it wrote, then say why
+      await discardCommit(lake, opts.runId).catch(() => undefined);
+      throw e;
+    });
   });
 }
 
@@ -120,8 +124,8 @@ async function makeCommit(lake: string, plan: CommitPlan): Promise<void> {
     kept.push(u.unit);
   }
   failpoint('commit-versions');
-  const tree = await writeTree(lake, plan.id, previous?.root, touched, new Set(kept));
-  const manifest: CommitManifest = { commit_version: 2, run_id: plan.id, ...(previous ? { previous: previous.run_id } : {}), root: tree.root, touched, replaced: tree.replaced };
+  const tree = await writeTree(lake, plan.id, previous?.nodes ?? {}, touched, new Set(kept));
+  const manifest: CommitManifest = { commit_version: 2, run_id: plan.id, ...(previous ? { previous: previous.run_id } : {}), nodes: tree.nodes, touched, replaced: tree.replaced };
   await writeCommitFolder(lake, manifest, plan.reportText);
   failpoint('commit-written');
   // a new file's link dangles until the swap: to readers, it does not exist yet
@@ -143,9 +147,9 @@ async function afterSwap(lake: string, manifest: CommitManifest): Promise<void> 
 
 async function writeCommitFolder(lake: string, manifest: CommitManifest, reportText: string | undefined): Promise<void> {
   const dir = join(lake, COMMITS, manifest.run_id);
-  await symlink(relative(dir, join(lake, fromPosix(nodeVersionPath([], manifest.root)))), join(dir, 'tree'), 'dir');
+  await symlink(relative(dir, join(lake, fromPosix(nodeVersionPath([], manifest.nodes['root']!)))), join(dir, 'tree'), 'dir');
   if (reportText !== undefined) await writeFileAtomic(join(dir, 'report.json'), reportText);
-  await writeFileAtomic(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  await writeFileAtomic(join(dir, 'manifest.json'), JSON.stringify(manifest) + '\n');
 }
 
 /** Makes runs/<id>/report.json the commit's report (a hard link: it is immutable, and already on disk). */

@@ -38,8 +38,8 @@ export interface CommitManifest {
   readonly run_id: string;
   /** The commit this one replaced; its folder is removed after the swap. */
   readonly previous?: string;
-  /** The version (a run id) of the root node. */
-  readonly root: string;
+  /** Every node of the trie that exists (`root`, `3`, `35`, `357`…) → its version (a run id): at most 585 entries. */
+  readonly nodes: Readonly<Record<string, string>>;
   /** The units this run wrote or removed. */
   readonly touched: readonly string[];
   /** What this commit made garbage: unit versions and node versions (lake-relative). */
@@ -96,49 +96,53 @@ export async function freshDir(dir: string): Promise<void> {
 }
 
 export interface WrittenTree {
-  readonly root: string;
+  /** Every node of the new tree → its version. */
+  readonly nodes: Record<string, string>;
   readonly replaced: string[];
 }
 
+const nodeName = (digits: readonly string[]) => (digits.length ? digits.join('') : 'root');
+
 /**
- * New versions of the nodes on the paths to the touched units: each copies its previous version's
- * links except those on a touched path, which point to the new versions. Every other node version
- * is shared with the previous commit. `kept` are the touched units that have a new version
- * (the others are removed).
+ * New versions of the nodes on the paths to the touched units. An inner node's links are written
+ * from the manifest's node map (no reading of the old node); a leaf copies its previous version's
+ * links except the touched units'. Every other node version is shared with the previous commit.
+ * `kept` are the touched units that have a new version (the others are removed).
  */
-export async function writeTree(lake: string, runId: string, previousRoot: string | undefined, touched: readonly string[], kept: ReadonlySet<string>): Promise<WrittenTree> {
+export async function writeTree(lake: string, runId: string, previous: Readonly<Record<string, string>>, touched: readonly string[], kept: ReadonlySet<string>): Promise<WrittenTree> {
+  const nodes: Record<string, string> = { ...previous };
   const replaced: string[] = [];
   const paths = touched.map((unit) => ({ unit, leaf: leafOf(unit) }));
-  const build = async (digits: readonly string[], before: string | undefined): Promise<void> => {
+  // the nodes to rewrite: every prefix of every touched unit's leaf, the leaf included
+  const onPath = new Set(paths.flatMap((p) => [0, ...p.leaf.map((_, i) => i + 1)].map((n) => nodeName(p.leaf.slice(0, n)))));
+  const writeNode = async (digits: readonly string[]): Promise<void> => {
+    const name = nodeName(digits);
+    const before = previous[name];
+    if (before !== undefined) replaced.push(nodeVersionPath(digits, before));
+    nodes[name] = runId;
     const dir = join(lake, fromPosix(nodeVersionPath(digits, runId)));
     await freshDir(dir);
-    const under = paths.filter((p) => digits.every((d, i) => p.leaf[i] === d));
-    const leaf = digits.length === TREE_DEPTH;
-    const changed = new Set(under.map((p) => (leaf ? escapeUnit(p.unit) : p.leaf[digits.length]!)));
-    const previousChild = new Map<string, string>();
+    if (digits.length === TREE_DEPTH) return writeLeaf(dir, digits, before);
+    const children = Array.from({ length: TREE_FANOUT }, (_, d) => [...digits, String(d)]);
+    await Promise.all(children.filter((c) => onPath.has(nodeName(c))).map(writeNode));
+    // node versions sit at the same depth: `../../<child>/<version>` from any of them
+    await Promise.all(children.filter((c) => nodes[nodeName(c)] !== undefined).map((c) => symlink(`../../${nodeName(c)}/${nodes[nodeName(c)]}`, join(dir, c.at(-1)!), 'dir')));
+  };
+  const writeLeaf = async (dir: string, digits: readonly string[], before: string | undefined): Promise<void> => {
+    const mine = paths.filter((p) => digits.every((d, i) => p.leaf[i] === d));
+    const changed = new Set(mine.map((p) => escapeUnit(p.unit)));
     if (before !== undefined) {
       const from = nodeVersionPath(digits, before);
       await Promise.all(
         (await readdir(join(lake, fromPosix(from)))).map(async (entry) => {
           const target = await readlink(join(lake, fromPosix(from), entry));
-          // node versions sit at the same depth: a relative target stays valid when copied
-          if (!changed.has(entry)) return symlink(target, join(dir, entry), 'dir');
-          if (leaf) replaced.push(posix.join(from, target));
-          else previousChild.set(entry, posix.basename(target));
+          if (changed.has(entry)) replaced.push(posix.join(from, target));
+          else await symlink(target, join(dir, entry), 'dir');
         }),
       );
-      replaced.push(nodeVersionPath(digits, before));
     }
-    if (leaf) {
-      const mine = under.filter((p) => kept.has(p.unit));
-      await Promise.all(mine.map((p) => symlink(relative(dir, join(lake, fromPosix(unitVersionPath(p.unit, runId)))), join(dir, escapeUnit(p.unit)), 'dir')));
-      return;
-    }
-    for (const child of changed) {
-      await build([...digits, child], previousChild.get(child));
-      await symlink(relative(dir, join(lake, fromPosix(nodeVersionPath([...digits, child], runId)))), join(dir, child), 'dir');
-    }
+    await Promise.all(mine.filter((p) => kept.has(p.unit)).map((p) => symlink(relative(dir, join(lake, fromPosix(unitVersionPath(p.unit, runId)))), join(dir, escapeUnit(p.unit)), 'dir')));
   };
-  await build([], previousRoot);
-  return { root: runId, replaced };
+  await writeNode([]);
+  return { nodes, replaced };
 }

@@ -72,8 +72,8 @@ async function linkNew(path: string, content: string): Promise<boolean> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const h = await open(tmp, 'wx');
   try {
+    // no fsync: only processes of this boot read a lock, and link() below publishes it whole
     await h.writeFile(content);
-    await h.sync();
   } finally {
     await h.close();
   }

@@ -20,7 +20,10 @@ const shadowOf = (p: string) => join(dirname(p), `.${basename(p)}.migrating`);
 
 export async function migrateLegacyLayout(lake: string, units: readonly string[], runId: string, commit: Commit): Promise<void> {
   const roots = new Map<string, Root>();
-  for (const r of [...(await legacyRoots(lake, units)), ...(await firstLayoutUnits(lake))]) roots.set(r.path, r);
+  // the linked layouts kept their versions in .versions: without it, only plain folders can be there
+  const linked = (await lstat(join(lake, '.versions')).catch(() => undefined)) !== undefined;
+  const found = linked ? [...(await legacyRoots(lake, units)), ...(await firstLayoutUnits(lake))] : await plainRoots(lake, units);
+  for (const r of found) roots.set(r.path, r);
   if (roots.size === 0) return;
   const id = `adopted-${runId}`;
   const staging = join(lake, '.staging', `${id}.pid${process.pid}`);
@@ -86,9 +89,17 @@ async function finishCutMigration(p: string) {
 }
 
 /** The reverted first commit layout (manifest version 1): every unit's link goes through `.current`, so all are adopted at once. */
+/** Units that are plain folders of files (the oldest layout): one lstat per unit when there are none. */
+async function plainRoots(lake: string, units: readonly string[]): Promise<Root[]> {
+  const out: Root[] = [];
+  for (const unit of units) {
+    const p = join(lake, fromPosix(unit));
+    if ((await lstat(p).catch(() => undefined))?.isDirectory() && (await holdsPlainFile(p))) out.push({ path: unit, kind: 'plain' });
+  }
+  return out;
+}
+
 async function firstLayoutUnits(lake: string): Promise<Root[]> {
-  // both older layouts kept their versions in .versions: without it, one system call says no
-  if (!(await lstat(join(lake, '.versions')).catch(() => undefined))) return [];
   try {
     const m = JSON.parse(await readFile(join(lake, CURRENT_LINK, 'manifest.json'), 'utf8')) as { commit_version: number; units?: Record<string, string> };
     return m.commit_version === 1 ? Object.keys(m.units ?? {}).map((path) => ({ path, kind: 'link' as const })) : [];
