@@ -1,4 +1,4 @@
-import { readdir, readFile, realpath, rm, rmdir, unlink } from 'node:fs/promises';
+import { readdir, readFile, realpath, rm, rmdir, unlink } from './commitFs.js';
 import { dirname, join } from 'node:path';
 import { COMMITS, CURRENT_LINK, currentUnitPath, fromPosix, leafOf, nodeVersionPath, unitVersionPath, type CommitManifest } from './commitTree.js';
 import { removeStaleLinks } from './readerLinks.js';

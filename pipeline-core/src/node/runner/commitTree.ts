@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, readlink, rm, symlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, rm, symlink } from './commitFs.js';
 import { join, posix, relative, sep } from 'node:path';
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { link, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { alive } from './atomic.js';
 
@@ -49,7 +50,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function readHolder(path: string): Promise<{ text: string; holder: LockHolder | undefined } | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
@@ -67,24 +68,27 @@ function deadHolder(h: LockHolder): boolean {
   return h.host === HOST && !alive(h.pid);
 }
 
-/** Writes `content` to a private temp file and links it to `path`; false when `path` exists. */
+/**
+ * Writes `content` to a private temp file and links it to `path`; false when `path` exists.
+ * Synchronous calls: taking a free lock is a few metadata calls, and through the thread pool each
+ * would wait for the scheduler (milliseconds on a loaded machine) while other runs queue behind.
+ */
 async function linkNew(path: string, content: string): Promise<boolean> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const h = await open(tmp, 'wx');
+  // no fsync: only processes of this boot read a lock, and link() below publishes it whole
+  writeFileSync(tmp, content, { flag: 'wx' });
   try {
-    // no fsync: only processes of this boot read a lock, and link() below publishes it whole
-    await h.writeFile(content);
-  } finally {
-    await h.close();
-  }
-  try {
-    await link(tmp, path);
+    linkSync(tmp, path);
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw e;
   } finally {
-    await unlink(tmp).catch(() => undefined);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { link, lstat, mkdir, readdir, readFile, realpath, rename, rm, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, readdir, readFile, realpath, rename, rm, unlink } from './commitFs.js';
 import { dirname, basename, join, relative } from 'node:path';
 import { CURRENT_LINK, fromPosix } from './commitTree.js';
 import type { CommitPlan } from './commitRun.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readlink, rename, rmdir, stat, symlink, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readlink, rename, rmdir, stat, symlink, unlink } from './commitFs.js';
 import { dirname, join, relative } from 'node:path';
 import { currentUnitPath, fromPosix } from './commitTree.js';
 
