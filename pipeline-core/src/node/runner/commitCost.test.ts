@@ -82,4 +82,14 @@ describe('a commit on a lake of many units', () => {
     expect(await readdir(join(lake, 'rejects'))).toEqual(['2026-01-02']);
     expect(await readdir(join(lake, '.units/rejects'))).toEqual(['2026-01-02']);
   });
+
+  it('reads the tree back when a power cut left the current manifest empty (it is not synced)', async () => {
+    const lake = await tempDir('bb-commit-cost-');
+    made.push(lake);
+    const all = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [dayUnit(i), `v0 of ${i}\n`]));
+    await commitRun(lake, { runId: 'r0', units: await stage(lake, 'r0', all), reportText: '{}\n' });
+    await writeFile(join(lake, '.current/manifest.json'), '');
+    await commitRun(lake, { runId: 'r1', units: await stage(lake, 'r1', { [dayUnit(3)]: 'v1 of 3\n' }), reportText: '{}\n' });
+    for (let i = 0; i < 40; i++) expect(await readFile(join(lake, dayUnit(i), 'data.csv'), 'utf8')).toBe(i === 3 ? 'v1 of 3\n' : `v0 of ${i}\n`);
+  });
 });

@@ -80,10 +80,13 @@ export interface CommitOptions {
 
 export async function commitRun(lake: string, opts: CommitOptions): Promise<void> {
   const what = `run ${opts.runId}`;
+  // the one file worth a disk flush, flushed before the lock (named like staging: removed if this process dies)
+  const reportFile = join(lake, '.staging', `${opts.runId}-report.pid${process.pid}`);
+  await writeSynced(reportFile, opts.reportText);
   await withLock(commitLockPath(lake), { what, ...(opts.onWait ? { onWait: opts.onWait } : {}), ...(opts.lockTimeoutMs ? { timeoutMs: opts.lockTimeoutMs } : {}) }, async () => {
     failpoint('commit-locked');
     await migrateLegacyLayout(lake, opts.units.map((u) => u.unit), opts.runId, makeCommit);
-    await makeCommit(lake, { id: opts.runId, units: opts.units, reportText: opts.reportText }).catch(async (e: unknown) => {
+    await makeCommit(lake, { id: opts.runId, units: opts.units, reportFile }).catch(async (e: unknown) => {
       // failed before its swap (after it, nothing throws): take back what it wrote, then say why
       await discardCommit(lake, opts.runId).catch(() => undefined);
       throw e;
@@ -96,7 +99,8 @@ export interface CommitPlan {
   /** The run id, or a name of its own (a migration); names the versions and the commit folder. */
   readonly id: string;
   readonly units: readonly CommitUnit[];
-  readonly reportText?: string;
+  /** The run's report, written and synced beforehand; moved into the commit. */
+  readonly reportFile?: string;
   /** Where to build a unit's reader links, when not in place (see legacyLayout.ts). */
   readonly linkDir?: (unit: string) => string | undefined;
 }
@@ -126,7 +130,7 @@ async function makeCommit(lake: string, plan: CommitPlan): Promise<void> {
   failpoint('commit-versions');
   const tree = await writeTree(lake, plan.id, previous?.nodes ?? {}, touched, new Set(kept));
   const manifest: CommitManifest = { commit_version: 2, run_id: plan.id, ...(previous ? { previous: previous.run_id } : {}), nodes: tree.nodes, touched, replaced: tree.replaced };
-  await writeCommitFolder(lake, manifest, plan.reportText);
+  await writeCommitFolder(lake, manifest, plan.reportFile);
   failpoint('commit-written');
   // a new file's link dangles until the swap: to readers, it does not exist yet
   for (const unit of kept) await ensureReaderLinks(lake, unit, join(lake, fromPosix(unitVersionPath(unit, plan.id))), plan.linkDir?.(unit));
@@ -145,11 +149,13 @@ async function afterSwap(lake: string, manifest: CommitManifest): Promise<void> 
   await collectGarbage(lake, manifest);
 }
 
-async function writeCommitFolder(lake: string, manifest: CommitManifest, reportText: string | undefined): Promise<void> {
+async function writeCommitFolder(lake: string, manifest: CommitManifest, reportFile: string | undefined): Promise<void> {
   const dir = join(lake, COMMITS, manifest.run_id);
   await symlink(relative(dir, join(lake, fromPosix(nodeVersionPath([], manifest.nodes['root']!)))), join(dir, 'tree'), 'dir');
-  // both synced at once: on a busy disk one fsync waits for the other's journal commit, not twice
-  await Promise.all([...(reportText !== undefined ? [writeSynced(join(dir, 'report.json'), reportText)] : []), writeSynced(join(dir, 'manifest.json'), JSON.stringify(manifest) + '\n')]);
+  if (reportFile !== undefined) await rename(reportFile, join(dir, 'report.json'));
+  // not synced: it would hold every other run's commit for a disk flush; currentCommit() reads
+  // the tree back if a power cut leaves it empty
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest) + '\n');
 }
 
 /** Makes runs/<id>/report.json the commit's report (a hard link: it is immutable, and already on disk). */

@@ -68,19 +68,37 @@ export const nodeVersionPath = (digits: readonly string[], runId: string) => `${
 /** Where a unit is read through the current commit: stable across commits. */
 export const currentUnitPath = (unit: string) => `${CURRENT_LINK}/tree/${leafOf(unit).join('/')}/${escapeUnit(unit)}`;
 
-async function readManifest(file: string): Promise<CommitManifest | undefined> {
+/** The current commit's manifest; undefined for a lake never committed to. */
+export async function currentCommit(lake: string): Promise<CommitManifest | undefined> {
+  let text: string;
   try {
-    const m = JSON.parse(await readFile(file, 'utf8')) as CommitManifest;
-    return m.commit_version === 2 ? m : undefined;
+    text = await readFile(join(lake, CURRENT_LINK, 'manifest.json'), 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
+  try {
+    const m = JSON.parse(text) as CommitManifest;
+    return m.commit_version === 2 ? m : undefined;
+  } catch {
+    // The manifest is not synced (it would hold the lock for a disk flush): after a power cut it
+    // may be empty. The tree it describes is what readers use; the node map is read back from it.
+    return manifestFromTree(lake);
+  }
 }
 
-/** The current commit's manifest; undefined for a lake never committed to. */
-export function currentCommit(lake: string): Promise<CommitManifest | undefined> {
-  return readManifest(join(lake, CURRENT_LINK, 'manifest.json'));
+async function manifestFromTree(lake: string): Promise<CommitManifest> {
+  const runId = posix.basename(await readlink(join(lake, CURRENT_LINK)));
+  const nodes: Record<string, string> = {};
+  const walk = async (digits: string[], linkPath: string): Promise<void> => {
+    const version = posix.basename(await readlink(linkPath));
+    nodes[digits.length ? digits.join('') : 'root'] = version;
+    if (digits.length === TREE_DEPTH) return;
+    const dir = join(lake, fromPosix(nodeVersionPath(digits, version)));
+    for (const child of await readdir(dir)) await walk([...digits, child], join(dir, child));
+  };
+  await walk([], join(lake, COMMITS, runId, 'tree'));
+  return { commit_version: 2, run_id: runId, nodes, touched: [], replaced: [] };
 }
 
 /** An empty folder at `dir`: usually one mkdir (the parent exists, the name is new). */
