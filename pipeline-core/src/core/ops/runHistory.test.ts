@@ -74,6 +74,17 @@ describe('reading a lake’s run history', () => {
     expect((await collectRunHistory(lake, { pipeline: 'other' })).map((e) => e.run_id)).toEqual(['20261123T010000Z-cccccc']);
   });
 
+  it('reads a run killed between its commit and copying its report out from the commit', async () => {
+    const killed = '20261128T010000Z-ffffff';
+    const log = `${JSON.stringify({ time: '2026-11-28T01:00:00Z', pipeline: 'p', params: {} })}\n`;
+    const lake = memoryLake({ [`${killed}/log.jsonl`]: log, '20261129T010000Z-999999/log.jsonl': log });
+    lake.committedReport = async () => JSON.stringify(report(killed, '2026-11-28T01:00:00Z'));
+    expect((await collectRunHistory(lake)).map((e) => [e.run_id, e.status, e.exit_code])).toEqual([
+      [killed, 'failed', 3], // the commit's report
+      ['20261129T010000Z-999999', 'incomplete', null], // not the commit's run: killed before committing
+    ]);
+  });
+
   it('is empty for a lake without runs', async () => {
     expect(await collectRunHistory(memoryLake({}))).toEqual([]);
   });

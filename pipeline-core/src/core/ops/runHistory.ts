@@ -139,6 +139,12 @@ export interface RunLakeReader {
   isRunning(runId: string): Promise<boolean>;
   /** sha256 (hex) of rawFingerprintText(files). */
   rawFingerprint(files: readonly RawFile[]): string | Promise<string>;
+  /**
+   * The report of the lake's current commit (`.current/report.json`, see node/runner/commitRun.ts).
+   * A run's report is part of its commit and copied out to runs/<id>/ just after; a run killed in
+   * between is only there. Readers without access to the lake's root may leave this out.
+   */
+  committedReport?(): Promise<string | undefined>;
 }
 
 /**
@@ -155,10 +161,13 @@ export async function collectRunHistory(reader: RunLakeReader, filter: { readonl
     seen.add(entry.run_id);
     if (keep(entry)) entries.push(entry);
   }
+  let committed: Promise<RunReport | undefined> | undefined;
+  const committedReport = () => (committed ??= (reader.committedReport?.() ?? Promise.resolve(undefined)).then((t) => (t === undefined ? undefined : parseRunReport(t))));
   for (const id of await reader.runFolders()) {
     if (!RUN_ID_PATTERN.test(id) || seen.has(id)) continue;
     const reportText = await reader.readRunFile(id, 'report.json');
-    const report = reportText === undefined ? undefined : parseRunReport(reportText);
+    const fromCommit = reportText === undefined ? await committedReport() : undefined;
+    const report = reportText === undefined ? (fromCommit?.run_id === id ? fromCommit : undefined) : parseRunReport(reportText);
     let entry: RunIndexEntry | undefined;
     if (report) entry = runIndexEntryOf(report, await reader.rawFingerprint(reportRawFiles(report)));
     else {

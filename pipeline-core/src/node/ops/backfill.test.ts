@@ -60,11 +60,14 @@ async function reports(lake: string): Promise<{ finished: RunReport[]; unfinishe
   } catch {
     return { finished, unfinished };
   }
+  // a run killed just after its commit has its report only in the commit (copied out at the next start)
+  const committed = await readFile(join(lake, '.current', 'report.json'), 'utf8').then((t) => JSON.parse(t) as RunReport, () => undefined);
   for (const id of ids) {
     try {
       finished.push(JSON.parse(await readFile(join(lake, 'runs', id, 'report.json'), 'utf8')) as RunReport);
     } catch {
-      unfinished++;
+      if (committed?.run_id === id) finished.push(committed);
+      else unfinished++;
     }
   }
   return { finished, unfinished };

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { loadSpec } from '../../core/spec/load.js';
 import { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
 import { lockDownEngine, runPipeline } from '../runner/run.js';
+import { duckdbMemoryLimit } from '../runner/memoryLimit.js';
 
 export interface WorkerInit {
   readonly type: 'init';
@@ -52,7 +53,7 @@ type Spec = ReturnType<typeof loadSpec>['spec'];
 async function openWorkerEngine(init: WorkerInit): Promise<NodeDuckdbEngine> {
   const tempDirectory = join(init.lake, '.tmp', `worker-${process.pid}`);
   await mkdir(tempDirectory, { recursive: true });
-  const engine = await NodeDuckdbEngine.open({ memoryLimit: init.memoryLimit, threads: init.threads, tempDirectory }).catch((e: unknown) => {
+  const engine = await NodeDuckdbEngine.open({ memoryLimit: duckdbMemoryLimit(init.memoryLimit), threads: init.threads, tempDirectory }).catch((e: unknown) => {
     throw new Error(`DuckDB with memory limit ${init.memoryLimit} and ${init.threads} thread(s): ${e instanceof Error ? e.message : String(e)}`);
   });
   await lockDownEngine(engine, init.lake, init.projectDir);

@@ -4,6 +4,7 @@ import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { alive } from '../runner/atomic.js';
+import { currentCommitReport } from '../runner/commitRun.js';
 import type { RunReport } from '../runner/report.js';
 import {
   collectRunHistory,
@@ -56,9 +57,12 @@ async function readText(path: string): Promise<string | undefined> {
   }
 }
 
+/** A run's report: from runs/<id>/, or from the lake's current commit for a run killed before copying it out. */
 export async function readReport(lake: string, runId: string): Promise<RunReport | undefined> {
   const text = await readText(join(runsDir(lake), runId, 'report.json'));
-  return text === undefined ? undefined : parseRunReport(text);
+  if (text !== undefined) return parseRunReport(text);
+  const committed = await currentCommitReport(lake);
+  return committed?.runId === runId ? parseRunReport(committed.text) : undefined;
 }
 
 /**
@@ -98,6 +102,7 @@ function nodeLakeReader(lake: string): RunLakeReader {
     readRunFile: (runId, file) => readText(join(runsDir(lake), runId, file)),
     isRunning: (runId) => stillRunning(lake, runId),
     rawFingerprint,
+    committedReport: async () => (await currentCommitReport(lake))?.text,
   };
 }
 

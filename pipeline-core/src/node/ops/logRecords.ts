@@ -31,6 +31,8 @@ export function logRecordsOf(e: RunEvent): LogRecord[] {
           bytes: sum(l.files.map((f) => f.bytes)),
         },
       }));
+    case 'waiting':
+      return [{ level: 'warn', msg: e.message, fields: { event: 'waiting' } }];
     case 'stage_start':
       return [{ level: 'info', msg: `stage ${e.stage} started`, fields: { event: 'stage_start', stage: e.stage, kind: e.kind, index: e.index + 1, total: e.total } }];
     case 'stage_end': {

@@ -29,6 +29,11 @@ export function runProgress(opts: ProgressOptions): (e: RunEvent) => void {
       case 'landed':
         status(pc.dim(`landed ${e.landed.reduce((a, l) => a + l.files.length, 0)} file(s)…`));
         break;
+      case 'waiting':
+        // on any stream: a run that seems stuck says why
+        clear();
+        out.write(`${pc.dim(`${e.message}…`)}\n`);
+        break;
       case 'stage_start':
         status(`${pc.dim(`[${e.index + 1}/${e.total}]`)} ${e.stage} ${pc.dim(e.kind)}…`);
         break;

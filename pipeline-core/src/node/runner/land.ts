@@ -9,6 +9,7 @@ import { substitutePath, type ParamValues } from '../../core/spec/params.js';
 import { RUN_DATE } from '../../core/spec/analyze.js';
 import type { LandedFile, LandedSource } from '../../core/ops/runReport.js';
 import { writeFileAtomic } from './atomic.js';
+import { withLock } from './lakeLock.js';
 
 export class LandingError extends Error {}
 
@@ -89,8 +90,10 @@ async function refuseLinks(source: string, inbox: string, matches: readonly stri
  * `<lake>/raw/<source>/<run_date>/<path in inbox>`, read-only, with a sha256 manifest.
  * Landing the same bytes again is a no-op; different bytes at a landed path are refused,
  * because the raw zone is never rewritten (that is what makes every run replayable).
+ * Two runs of one date land one source at a time (a lock per source and date): the second
+ * finds the first one's files in the manifest.
  */
-export async function landSources(spec: PipelineSpec, params: ParamValues, inbox: string, lake: string, now: () => Date): Promise<LandedSource[]> {
+export async function landSources(spec: PipelineSpec, params: ParamValues, inbox: string, lake: string, now: () => Date, onWait?: (message: string) => void): Promise<LandedSource[]> {
   const runDate = String(params[RUN_DATE]);
   const landed: LandedSource[] = [];
   for (const [name, source] of Object.entries(spec.sources)) {
@@ -98,45 +101,51 @@ export async function landSources(spec: PipelineSpec, params: ParamValues, inbox
     const matches = (await glob(pattern, { cwd: inbox, onlyFiles: true, dot: false })).sort();
     if (matches.length === 0) throw new LandingError(`source '${name}': no file in ${inbox} matches ${pattern}`);
     if (!source.follow_links) await refuseLinks(name, inbox, matches);
-    const folder = rawFolder(lake, name, runDate);
-    const manifest = await readManifest(folder);
-    const files: LandedFile[] = [];
-    for (const rel of matches) {
-      const from = join(inbox, rel);
-      const info = await stat(from);
-      const dest = join(folder, rel);
-      const known = manifest.find((m) => m.path === toPosix(rel));
-      const lakePath = toPosix(relative(lake, dest));
-      // Same size and modification time as when it was landed: the same file, no need to hash it again.
-      if (known && known.bytes === info.size && known.from_mtime_ms === Math.trunc(info.mtimeMs)) {
-        files.push({ path: lakePath, sha256: known.sha256, bytes: known.bytes, status: 'already' });
-        continue;
-      }
-      if (known) {
-        const sha256 = await sha256File(from);
-        if (known.sha256 !== sha256) {
-          throw new LandingError(
-            `source '${name}': ${lakePath} was landed on ${known.landed_at} with sha256 ${known.sha256.slice(0, 12)}…, but the incoming ${rel} has ${sha256.slice(0, 12)}…. The raw zone is never rewritten: deliver the correction under a new file name, or land it for another run date.`,
-          );
-        }
-        files.push({ path: lakePath, sha256, bytes: info.size, status: 'already' });
-        continue;
-      }
-      await mkdir(dirname(dest), { recursive: true });
-      const tmp = `${dest}.landing`;
-      await rm(tmp, { force: true }); // left by a landing that was killed
-      const sha256 = await copyHashing(from, tmp);
-      const after = await stat(from);
-      if (after.size !== info.size || after.mtimeMs !== info.mtimeMs) throw new LandingError(`source '${name}': ${rel} changed while it was being landed; try again`);
-      await chmod(tmp, 0o444);
-      await rename(tmp, dest);
-      manifest.push({ path: toPosix(rel), sha256, bytes: info.size, landed_at: now().toISOString(), from: toPosix(from), from_mtime_ms: Math.trunc(info.mtimeMs) });
-      await writeFileAtomic(join(folder, '_manifest.json'), JSON.stringify({ source: name, run_date: runDate, files: manifest }, null, 2) + '\n');
-      files.push({ path: lakePath, sha256, bytes: info.size, status: 'landed' });
-    }
+    const lock = join(lake, '.locks', `land-${name}-${runDate}.lock`);
+    const files = await withLock(lock, { what: `landing of ${name} for ${runDate}`, ...(onWait ? { onWait } : {}) }, () => landSource(lake, name, runDate, inbox, matches, now));
     landed.push({ source: name, files });
   }
   return landed;
+}
+
+async function landSource(lake: string, name: string, runDate: string, inbox: string, matches: readonly string[], now: () => Date): Promise<LandedFile[]> {
+  const folder = rawFolder(lake, name, runDate);
+  const manifest = await readManifest(folder);
+  const files: LandedFile[] = [];
+  for (const rel of matches) {
+    const from = join(inbox, rel);
+    const info = await stat(from);
+    const dest = join(folder, rel);
+    const known = manifest.find((m) => m.path === toPosix(rel));
+    const lakePath = toPosix(relative(lake, dest));
+    // Same size and modification time as when it was landed: the same file, no need to hash it again.
+    if (known && known.bytes === info.size && known.from_mtime_ms === Math.trunc(info.mtimeMs)) {
+      files.push({ path: lakePath, sha256: known.sha256, bytes: known.bytes, status: 'already' });
+      continue;
+    }
+    if (known) {
+      const sha256 = await sha256File(from);
+      if (known.sha256 !== sha256) {
+        throw new LandingError(
+          `source '${name}': ${lakePath} was landed on ${known.landed_at} with sha256 ${known.sha256.slice(0, 12)}…, but the incoming ${rel} has ${sha256.slice(0, 12)}…. The raw zone is never rewritten: deliver the correction under a new file name, or land it for another run date.`,
+        );
+      }
+      files.push({ path: lakePath, sha256, bytes: info.size, status: 'already' });
+      continue;
+    }
+    await mkdir(dirname(dest), { recursive: true });
+    const tmp = `${dest}.landing`;
+    await rm(tmp, { force: true }); // left by a landing that was killed
+    const sha256 = await copyHashing(from, tmp);
+    const after = await stat(from);
+    if (after.size !== info.size || after.mtimeMs !== info.mtimeMs) throw new LandingError(`source '${name}': ${rel} changed while it was being landed; try again`);
+    await chmod(tmp, 0o444);
+    await rename(tmp, dest);
+    manifest.push({ path: toPosix(rel), sha256, bytes: info.size, landed_at: now().toISOString(), from: toPosix(from), from_mtime_ms: Math.trunc(info.mtimeMs) });
+    await writeFileAtomic(join(folder, '_manifest.json'), JSON.stringify({ source: name, run_date: runDate, files: manifest }, null, 2) + '\n');
+    files.push({ path: lakePath, sha256, bytes: info.size, status: 'landed' });
+  }
+  return files;
 }
 
 /**

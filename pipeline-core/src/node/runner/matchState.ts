@@ -10,7 +10,6 @@ import { matchSummaryQuery } from '../../core/stages/match/match.js';
 import { openStateSql } from '../../core/stages/match/matchSql.js';
 import type { OpenItems } from '../../core/stages/stageModule.js';
 import type { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
-import type { PublishUnit } from './atomic.js';
 import { sha256File } from './land.js';
 
 /**
@@ -64,7 +63,8 @@ export async function carriedStates(spec: PipelineSpec, lake: string, runDate: s
 }
 
 export interface WrittenState {
-  readonly units: readonly PublishUnit[];
+  /** The state folders written (lake-relative, posix): commit units of the run. */
+  readonly units: readonly string[];
   /** Stages whose state for this date differs from what was published before (or is new). */
   readonly changed: ReadonlySet<string>;
 }
@@ -91,7 +91,7 @@ export async function checkCarriedColumns(engine: NodeDuckdbEngine, plan: Duckdb
 
 /** Writes each carrying stage's open items into the run's staging folder; returns the units to publish. */
 export async function writeMatchState(engine: NodeDuckdbEngine, plan: DuckdbPlan, spec: PipelineSpec, staging: string, lake: string, runDate: string): Promise<WrittenState> {
-  const units: PublishUnit[] = [];
+  const units: string[] = [];
   const changed = new Set<string>();
   for (const stage of carryingStages(spec)) {
     const rel = stateDir(stage.name, runDate);
@@ -102,7 +102,7 @@ export async function writeMatchState(engine: NodeDuckdbEngine, plan: DuckdbPlan
       await engine.exec(`COPY (${openStateSql(stage.name, side, schema)}) TO ${quoteString(join(staging, rel, file))} (FORMAT parquet)`);
       if ((await sha256File(join(staging, rel, file))) !== (await sha256File(join(lake, rel, file)).catch(() => undefined))) changed.add(stage.name);
     }
-    units.push({ link: join(lake, rel), staged: join(staging, rel), keepOtherPartitions: false });
+    units.push(rel);
   }
   return { units, changed };
 }

@@ -10,7 +10,11 @@ import { RUN_DATE } from '../../core/spec/analyze.js';
 import { resolveParams, type ParamValues } from '../../core/spec/params.js';
 import type { PipelineSpec } from '../../core/spec/schema.js';
 import { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
-import { createStaging, publish, recoverStaging, writeFileAtomic, type PublishUnit } from './atomic.js';
+import { createStaging, recoverStaging, writeFileAtomic } from './atomic.js';
+import { commitRun, recoverCommits, type CommitUnit } from './commitRun.js';
+import { fromPosix } from './commitTree.js';
+import { clearDeadLocks } from './lakeLock.js';
+import { duckdbMemoryLimit, duckdbThreads, explainOutOfMemory } from './memoryLimit.js';
 import { landedSources, landSources, sha256File, type LandedSource } from './land.js';
 import { EXIT, type ExitCode, type OutputFile, type OutputReport, type RejectsReport, type RunReport } from './report.js';
 import { nativeSourceRelation } from './sourceRelation.js';
@@ -21,6 +25,7 @@ import { openRunOps, type RunOpsOptions } from '../ops/runOps.js';
 import { carriedStates, checkCarriedColumns, matchReports, writeMatchState } from './matchState.js';
 import type { MatchReport } from '../../core/ops/matchReport.js';
 import type { AlertOutcome } from '../ops/alerts.js';
+import type { MetricsInput, RunMetrics } from '../../core/ops/metrics.js';
 
 export interface RunOptions {
   readonly spec: PipelineSpec;
@@ -54,6 +59,8 @@ export interface RunOptions {
 export type RunEvent =
   | { readonly event: 'run_start'; readonly run_id: string; readonly params: ParamValues }
   | { readonly event: 'landed'; readonly landed: readonly LandedSource[] }
+  /** Another run holds a lock this run needs (landing the same date, or committing). */
+  | { readonly event: 'waiting'; readonly message: string }
   | ExecutionEvent
   | { readonly event: 'output_written'; readonly output: OutputReport }
   | { readonly event: 'run_end'; readonly report: RunReport }
@@ -81,9 +88,11 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   const params = resolveParams(opts.spec, opts.params, defaultRunDate(started));
   const runId = newRunId(started);
   const lake = opts.lake;
+  const memoryLimit = opts.memoryLimit ?? '2GB';
   const stagingRoot = join(lake, '.staging');
-  await recoverStaging(stagingRoot);
-  const tempDir = join(lake, '.tmp', runId);
+  await recoverLake(lake);
+  // named like staging (…pid<pid>): the next start removes it if this process dies
+  const tempDir = join(lake, '.tmp', `${runId}.pid${process.pid}`);
   const staging = await createStaging(stagingRoot, runId);
   await mkdir(tempDir, { recursive: true });
   // One stream of events feeds the log, the metrics, the alerts and the caller's progress display.
@@ -100,18 +109,20 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
   let outputs: OutputReport[] = [];
   let rejects: RejectsReport[] = [];
   let error: RunReport['error'];
-  let published = false;
+  let staged = false;
   let engine: NodeDuckdbEngine | undefined;
   let profiler: ProfilingEngine | undefined;
   let profile: StageProfile[] | undefined;
   let threads: number | undefined;
   let matches: MatchReport[] = [];
+  let stateUnits: readonly string[] = [];
   try {
-    landed = opts.replay ? await landedSources(opts.spec, params, lake) : await landSources(opts.spec, params, opts.inbox, lake, now);
+    const onWait = (message: string) => emit({ event: 'waiting', message });
+    landed = opts.replay ? await landedSources(opts.spec, params, lake) : await landSources(opts.spec, params, opts.inbox, lake, now, onWait);
     emit({ event: 'landed', landed });
     // Test hook: holds the run here, so a test can cancel a run that is under way.
     if (process.env['BATCHBOOK_FAILPOINT'] === 'hold-after-landing') await new Promise((r) => setTimeout(r, 10_000));
-    engine = opts.engine ?? (await NodeDuckdbEngine.open({ memoryLimit: opts.memoryLimit ?? '2GB', tempDirectory: tempDir, ...(opts.threads ? { threads: opts.threads } : {}) }));
+    engine = opts.engine ?? (await NodeDuckdbEngine.open({ memoryLimit: duckdbMemoryLimit(memoryLimit), tempDirectory: tempDir, threads: opts.threads ?? duckdbThreads(memoryLimit) }));
     const probe = engine;
     const relations = new Map(
       await Promise.all(
@@ -140,59 +151,127 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     const stopOutputs = execution.rules.some((r) => r.status === 'fail' && r.action === 'fail');
     rejects = await writeRejects(engine, plan, execution, staging, String(params[RUN_DATE]));
     if (!stopOutputs) outputs = await writeOutputs(engine, plan, staging, lake);
-    // the open items are published with the outputs, in the same publish (not when outputs are held back)
+    // the open items are committed with the outputs, in the same commit (not when outputs are held back)
     const state = stopOutputs ? { units: [], changed: new Set<string>() } : await writeMatchState(engine, plan, opts.spec, staging, lake, String(params[RUN_DATE]));
+    stateUnits = state.units;
     matches = await matchReports(engine, opts.spec, carried, state.changed);
-    await publish(lake, [...publishUnits(staging, lake, outputs, String(params[RUN_DATE])), ...state.units], runId);
-    published = !stopOutputs;
-    for (const o of outputs) emit({ event: 'output_written', output: o });
+    staged = true;
   } catch (e) {
-    error = e instanceof StageFailure ? { message: cleanMessage(e.cause), stage: e.stage } : { message: cleanMessage(e) };
+    error = runError(e, memoryLimit);
     outputs = [];
     rejects = [];
     matches = [];
   } finally {
     if (!opts.engine) engine?.close();
     await rm(tempDir, { recursive: true, force: true });
+  }
+  const peakMemory = memory.stop();
+  const reportOf = (published: boolean) =>
+    buildReport({ opts, runId, params, started, finished: now(), peakMemory, landed, execution, outputs, rejects, error, published, metrics: ops.metrics, threads, cpuMs: cpuMs() - cpuAtStart, profile, matches });
+  let report = reportOf(staged && !outputsStopped(execution));
+  try {
+    if (staged) {
+      // one commit: the outputs, the rejects and this report appear together, or none of them
+      const units = commitUnits(staging, outputs, String(params[RUN_DATE]), stateUnits);
+      await commitRun(lake, { runId, units, reportText: reportText(report), onWait: (message) => emit({ event: 'waiting', message }) });
+      for (const o of outputs) emit({ event: 'output_written', output: o });
+    } else {
+      await writeFileAtomic(join(lake, 'runs', runId, 'report.json'), reportText(report));
+    }
+  } catch (e) {
+    error = { message: `publishing failed, nothing of this run was published: ${cleanMessage(e)}` };
+    outputs = [];
+    rejects = [];
+    matches = [];
+    report = reportOf(false);
+    await writeFileAtomic(join(lake, 'runs', runId, 'report.json'), reportText(report));
+  } finally {
     await rm(staging, { recursive: true, force: true });
   }
-  const finished = now();
-  const errorRuleFailed = execution.rules.some((r) => r.status === 'fail' && r.severity === 'error');
-  const exitCode: ExitCode = error ? EXIT.runtime : errorRuleFailed ? EXIT.rules : EXIT.ok;
-  const results = { duration_ms: finished.getTime() - started.getTime(), peak_memory_bytes: memory.stop(), landed, stages: execution.stages, rules: execution.rules, outputs, rejects };
-  const metrics = ops.metrics(results);
-  const report: RunReport = {
-    report_version: 1,
-    run_id: runId,
-    pipeline: opts.spec.name,
-    spec_sha256: createHash('sha256').update(opts.specText).digest('hex'),
-    params,
-    replay: opts.replay ?? false,
-    status: error ? 'error' : exitCode === EXIT.ok ? 'succeeded' : 'failed',
-    exit_code: exitCode,
-    published,
-    started_at: started.toISOString(),
-    finished_at: finished.toISOString(),
-    duration_ms: results.duration_ms,
-    peak_memory_bytes: results.peak_memory_bytes,
-    ...(threads !== undefined ? { threads } : {}),
-    cpu_seconds: Math.round(cpuMs() - cpuAtStart) / 1000,
-    bytes_read: metrics.bytes_read,
-    bytes_written: metrics.bytes_written,
-    landed,
-    stages: execution.stages,
-    rules: execution.rules,
-    outputs,
-    rejects,
-    ...(error ? { error } : {}),
-    metrics,
-    ...(profile ? { profile } : {}),
-    ...(matches.length ? { matches } : {}),
-  };
-  await writeFileAtomic(join(lake, 'runs', runId, 'report.json'), JSON.stringify(report, null, 2) + '\n');
   emit({ event: 'run_end', report });
   await ops.finish(report, emit);
   return report;
+}
+
+/**
+ * Leftovers of runs that died, removed at the start of the next: staging and spill folders,
+ * their locks, and links of a first commit that never happened. A report committed but not
+ * yet copied out to runs/ is copied.
+ */
+async function recoverLake(lake: string): Promise<void> {
+  // every run holds a staging folder until it ends: none left behind, no run died mid-commit
+  const died = (await recoverStaging(join(lake, '.staging'))).length > 0;
+  await recoverStaging(join(lake, '.tmp'));
+  await clearDeadLocks(join(lake, '.locks'));
+  if (died) await recoverCommits(lake);
+}
+
+function runError(e: unknown, memoryLimit: string): NonNullable<RunReport['error']> {
+  const stage = e instanceof StageFailure ? e.stage : undefined;
+  const cause = e instanceof StageFailure ? e.cause : e;
+  const message = explainOutOfMemory(cleanMessage(cause), memoryLimit, stage) ?? cleanMessage(cause);
+  return stage ? { message, stage } : { message };
+}
+
+const outputsStopped = (execution: ExecutionResult) => execution.rules.some((r) => r.status === 'fail' && r.action === 'fail');
+
+const reportText = (report: RunReport) => JSON.stringify(report, null, 2) + '\n';
+
+interface ReportParts {
+  readonly opts: RunOptions;
+  readonly runId: string;
+  readonly params: ParamValues;
+  readonly started: Date;
+  readonly finished: Date;
+  readonly peakMemory: number;
+  readonly landed: LandedSource[];
+  readonly execution: ExecutionResult;
+  readonly outputs: OutputReport[];
+  readonly rejects: RejectsReport[];
+  readonly error: RunReport['error'];
+  readonly published: boolean;
+  readonly metrics: (input: MetricsInput) => RunMetrics;
+  readonly threads: number | undefined;
+  /** Process CPU time of the run so far. */
+  readonly cpuMs: number;
+  readonly profile: readonly StageProfile[] | undefined;
+  readonly matches: readonly MatchReport[];
+}
+
+function buildReport(p: ReportParts): RunReport {
+  const { execution, error } = p;
+  const errorRuleFailed = execution.rules.some((r) => r.status === 'fail' && r.severity === 'error');
+  const exitCode: ExitCode = error ? EXIT.runtime : errorRuleFailed ? EXIT.rules : EXIT.ok;
+  const results = { duration_ms: p.finished.getTime() - p.started.getTime(), peak_memory_bytes: p.peakMemory, landed: p.landed, stages: execution.stages, rules: execution.rules, outputs: p.outputs, rejects: p.rejects };
+  const metrics = p.metrics(results);
+  return {
+    report_version: 1,
+    run_id: p.runId,
+    pipeline: p.opts.spec.name,
+    spec_sha256: createHash('sha256').update(p.opts.specText).digest('hex'),
+    params: p.params,
+    replay: p.opts.replay ?? false,
+    status: error ? 'error' : exitCode === EXIT.ok ? 'succeeded' : 'failed',
+    exit_code: exitCode,
+    published: p.published,
+    started_at: p.started.toISOString(),
+    finished_at: p.finished.toISOString(),
+    duration_ms: results.duration_ms,
+    peak_memory_bytes: results.peak_memory_bytes,
+    ...(p.threads !== undefined ? { threads: p.threads } : {}),
+    cpu_seconds: Math.round(p.cpuMs) / 1000,
+    bytes_read: metrics.bytes_read,
+    bytes_written: metrics.bytes_written,
+    landed: p.landed,
+    stages: execution.stages,
+    rules: execution.rules,
+    outputs: p.outputs,
+    rejects: p.rejects,
+    ...(error ? { error } : {}),
+    metrics,
+    ...(p.profile ? { profile: p.profile } : {}),
+    ...(p.matches.length ? { matches: p.matches } : {}),
+  };
 }
 
 /** Process CPU milliseconds, user + system, over all threads (DuckDB's included): the cost model calibrates from it. */
@@ -252,10 +331,19 @@ async function writeRejects(engine: NodeDuckdbEngine, plan: DuckdbPlan, executio
     if (rows === 0) continue;
     const rel = `rejects/${runDate}/${p.stage.name}.parquet`;
     const file = join(staging, rel);
-    await engine.exec(`COPY (${rejectsQuery(plan, p.stage.name)}) TO ${quoteString(file)} (FORMAT parquet)`);
+    await inStage(p.stage.name, () => engine.exec(`COPY (${rejectsQuery(plan, p.stage.name)}) TO ${quoteString(file)} (FORMAT parquet)`));
     out.push({ stage: p.stage.name, path: rel, rows, bytes: (await stat(file)).size });
   }
   return out;
+}
+
+/** Writing an output or rejects is part of its stage: a failure there (e.g. out of memory) names it. */
+async function inStage<T>(stage: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw new StageFailure(stage, e);
+  }
 }
 
 async function leafDirs(dir: string): Promise<string[]> {
@@ -274,11 +362,10 @@ async function writeOutputs(engine: NodeDuckdbEngine, plan: DuckdbPlan, staging:
     const dir = join(staging, rel);
     await mkdir(dir, { recursive: true });
     const fmt = w.format === 'parquet' ? 'FORMAT parquet' : 'FORMAT csv, HEADER true';
-    if (w.partitionBy.length) {
-      await engine.exec(`COPY (${w.select}) TO ${quoteString(dir)} (${fmt}, PARTITION_BY (${w.partitionBy.map(quoteIdent).join(', ')}), OVERWRITE_OR_IGNORE true)`);
-    } else {
-      await engine.exec(`COPY (${w.select}) TO ${quoteString(join(dir, `data.${w.format}`))} (${fmt})`);
-    }
+    const copy = w.partitionBy.length
+      ? `COPY (${w.select}) TO ${quoteString(dir)} (${fmt}, PARTITION_BY (${w.partitionBy.map(quoteIdent).join(', ')}), OVERWRITE_OR_IGNORE true)`
+      : `COPY (${w.select}) TO ${quoteString(join(dir, `data.${w.format}`))} (${fmt})`;
+    await inStage(p.stage.name, () => engine.exec(copy));
     const files: OutputFile[] = [];
     const partitions = w.partitionBy.length ? (await leafDirs(dir)).map((d) => toPosix(relative(dir, d))).sort() : [];
     for (const leaf of w.partitionBy.length ? partitions.map((pt) => join(dir, pt)) : [dir]) {
@@ -293,9 +380,12 @@ async function writeOutputs(engine: NodeDuckdbEngine, plan: DuckdbPlan, staging:
   return out;
 }
 
-/** Rejects of the run date, and each output: partitioned ones keep the partitions this run did not write. */
-function publishUnits(staging: string, lake: string, outputs: readonly OutputReport[], runDate: string): PublishUnit[] {
-  const unit = (rel: string, keepOtherPartitions: boolean): PublishUnit => ({ link: join(lake, rel), staged: join(staging, rel), keepOtherPartitions });
-  // always: a re-run with no rejects clears the old ones
-  return [unit(`rejects/${runDate}`, false), ...outputs.map((o) => unit(o.path, o.partitions.length > 0))];
+/**
+ * The units this run replaces: the rejects of the run date (always: a re-run with no rejects
+ * clears the old ones), each unpartitioned output, and each partition a partitioned output wrote
+ * (the other partitions stay as they are).
+ */
+function commitUnits(staging: string, outputs: readonly OutputReport[], runDate: string, state: readonly string[]): CommitUnit[] {
+  const unit = (rel: string): CommitUnit => ({ unit: rel, staged: join(staging, fromPosix(rel)) });
+  return [unit(`rejects/${runDate}`), ...outputs.flatMap((o) => (o.partitions.length ? o.partitions.map((p) => unit(`${o.path}/${p}`)) : o.files.length ? [unit(o.path)] : [])), ...state.map(unit)];
 }
