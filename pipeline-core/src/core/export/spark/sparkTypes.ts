@@ -51,7 +51,7 @@ export const q = sparkIdentifier;
 export const s = sparkStringLiteral;
 export const allView = (stage: string) => q(`${stage}__all`);
 export const LINEAGE = '_bb_src, _bb_file, _bb_row';
-export const NO_LINEAGE = 'CAST(NULL AS STRING) AS _bb_src, CAST(NULL AS INT) AS _bb_file, CAST(NULL AS BIGINT) AS _bb_row';
+export const NO_LINEAGE = 'CAST(NULL AS STRING) AS _bb_src, CAST(NULL AS STRING) AS _bb_file, CAST(NULL AS BIGINT) AS _bb_row';
 
 /** A typed Spark literal for a spec value (fill values, rule bounds, accepted values). */
 export function sparkLiteral(value: string | number | boolean | null, type: DataType): string {
