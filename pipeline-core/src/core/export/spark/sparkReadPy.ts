@@ -35,7 +35,7 @@ def _csv_options(options):
 def _corrupt(data_column):
     """The reader-error flag. It names a data column besides the corrupt-record one because Spark
     refuses a scan of the corrupt-record column alone, which the row-numbering aggregate would be."""
-    return F.col('_bb_corrupt').isNotNull() | (F.length(F.col(_q(data_column))) < 0)
+    return F.col('_bb_corrupt').isNotNull() | (F.coalesce(F.length(F.col(_q(data_column))), F.lit(0)) < 0)  # never NULL
 
 
 def _numbered(df, key):
