@@ -30,8 +30,8 @@ export interface SparkRule {
 }
 
 /**
- * A stage compiled for Spark: temp views created in order (each materialised with
- * localCheckpoint so window numbering is computed once), the counts, the rules, and for ingest
+ * A stage compiled for Spark: temp views created in order (the job caches the stage's first
+ * one, so window numbering is computed once), the counts, the rules, and for ingest
  * the source the job reads first (into view `<stage>__read`), for outputs what to write.
  */
 export interface SparkStage {
