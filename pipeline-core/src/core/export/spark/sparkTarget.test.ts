@@ -55,6 +55,21 @@ describe('the Spark export', () => {
     expect(job).toContain("option('ignoreTrailingWhiteSpace', False)");
   });
 
+  it('reads with spark.read and uses no API Spark Connect lacks (binaryFiles, localCheckpoint, _jvm, _jsc, sparkContext)', () => {
+    const job = spark("s || 'x'").files.find((f) => f.path === 'spark/job.py')!.content;
+    for (const banned of ['binaryFiles', 'localCheckpoint', '_jvm', '_jsc', 'sparkContext']) expect(job).not.toContain(banned);
+    expect(job).toContain('self.spark.read');
+    expect(job).toContain("_metadata.file_path");
+  });
+
+  it('translates regular expressions to Java and refuses a pattern it cannot translate', () => {
+    const job = spark("CAST(regexp_matches(s, '^[[:alpha:]]+$') AS string)").files.find((f) => f.path === 'spark/job.py')!.content;
+    expect(job).toContain("RLIKE '^[A-Za-z]+");
+    expect(job).not.toContain('[[:alpha:]]');
+    const refused = spark("CAST(regexp_matches(s, '(?<n>a)') AS string)");
+    expect(refused.refusals.map(formatRefusal)).toEqual([expect.stringContaining('write (?P<name>…)')]);
+  });
+
   it('writes a job.py Python compiles, which logs its stage ends, rule outcomes and run end as JSON lines', () => {
     const job = spark("s || 'x'").files.find((f) => f.path === 'spark/job.py')!.content;
     for (const event of ['stage_end', 'rule', 'run_end', 'stage_failed']) expect(job).toContain(`event='${event}'`);

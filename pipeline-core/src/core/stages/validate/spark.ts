@@ -5,6 +5,18 @@ import { sparkStats } from '../../export/spark/sparkViews.js';
 import type { Rule } from './rules.js';
 import { sparkMeasure } from '../aggregate/spark.js';
 import { ruleNames } from './validate.js';
+import { RefusalError } from '../../export/refusal.js';
+import { translateRegex, RegexRefusal } from '../../expr/regexDialect.js';
+
+/** A regex rule's pattern in Java's syntax, matching what RE2 matches (regexDialect.ts). */
+function regexForRule(pattern: string): string {
+  try {
+    return translateRegex(pattern, 'java');
+  } catch (e) {
+    if (e instanceof RegexRefusal) throw new RefusalError(`regex rule pattern with ${e.construct}`, e.hint);
+    throw e;
+  }
+}
 
 type Validate = StageOf<'validate'>;
 type RuleOf<K extends Rule['rule']> = Extract<Rule, { rule: K }>;
@@ -46,7 +58,7 @@ function rowRule(rule: Rule, i: number, input: Schema, ctx: SparkContext): RowRu
     }
     case 'regex':
       return {
-        fails: `${col(rule.column)} IS NOT NULL AND NOT (${col(rule.column)} RLIKE ${s(`^(?:${rule.pattern})\\z`)})`,
+        fails: `${col(rule.column)} IS NOT NULL AND NOT (${col(rule.column)} RLIKE ${s(`^(?:${regexForRule(rule.pattern)})\\z`)})`,
         reason: `${s(`${rule.column}: '`)} || ${col(rule.column)} || ${s(`' does not match ${rule.pattern}`)}`,
       };
     case 'relationship': {
