@@ -24,12 +24,13 @@ function planData(ctx: ExportContext, plan: SparkPlan) {
     pipeline: spec.name,
     params: exportParams(spec, ctx.params).map((p) => ({ name: p.name, type: p.type, default: p.value ?? null })),
     sources: Object.fromEntries(
-      Object.entries(spec.sources).map(([name, s]) => [name, { format: s.format, path: s.path, columns: s.schema.map((c) => c.name), options: s.options ?? {} }]),
+      Object.entries(spec.sources).map(([name, s]) => [name, { format: s.format, path: s.path, columns: s.schema.map((c) => c.name), types: s.schema.map((c) => c.type), options: s.options ?? {} }]),
     ),
     stages: plan.stages.map(({ stage, compiled }) => ({
       name: stage.name,
       kind: stage.kind,
       read: compiled.read?.source ?? null,
+      native_all: compiled.read?.nativeSql ?? null,
       views: compiled.views.map((v) => [v.name, v.sql, cached(stage.name, v.name, compiled.views.map((x) => x.name))]),
       stats: compiled.stats,
       rejects: compiled.rejects ?? null,
@@ -151,12 +152,13 @@ class Job:
         src = PLAN['sources'][name]
         pattern = self.input_root + '/' + self.path(src['path'])
         try:
-            rows, files = SourceReader(self.spark, self.input_root).read(pattern, src['format'], src['columns'], src['options'])
+            rows, files, native = SourceReader(self.spark, self.input_root).read(pattern, src['format'], src['columns'], src['types'], src['options'])
         except SourceError as e:
             raise SourceError("source '%s': %s" % (name, e))
         rows.createOrReplaceTempView('\`%s__read\`' % stage)
         # one row per file: kept in memory, read by every rejects write of a stage downstream
         files.select(F.col('_bb_path').alias('path'), 'first_row').cache().createOrReplaceTempView('\`%s__files\`' % stage)
+        return native
 
     def view(self, name, text, cache):
         """A stage's view; materialised once (cache) when later views and counts read it again."""
@@ -187,10 +189,9 @@ class Job:
         try:
             for st in PLAN['stages']:
                 current, stage_started = st['name'], time.time()
-                if st['read']:
-                    self.read_source(st['name'], st['read'])
+                native = self.read_source(st['name'], st['read']) if st['read'] else False
                 for name, text, cache in st['views']:
-                    self.view(name, text, cache)
+                    self.view(name, st['native_all'] if native and name == st['name'] + '__all' else text, cache)
                 counts = self.sql(st['stats']).first()
                 print('  %-24s %-9s %9d rows%s' % (st['name'], st['kind'], counts['rows_out'],
                       ' (%d rejected)' % counts['rejected'] if counts['rejected'] else ''), file=sys.stderr)
@@ -274,6 +275,9 @@ def main(argv):
              .config('spark.sql.session.timeZone', 'UTC')
              .config('spark.sql.sources.partitionOverwriteMode', 'dynamic')
              .config('spark.sql.parquet.outputTimestampType', 'TIMESTAMP_MICROS')
+             # let adaptive execution size the shuffles inside cached views too (else each keeps
+             # spark.sql.shuffle.partitions tasks however small the data)
+             .config('spark.sql.optimizer.canChangeCachedPlanOutputPartitioning', 'true')
              .getOrCreate())
     try:
         return Job(spark, args, values).run()

@@ -1,7 +1,8 @@
 /**
  * Python source of the Spark job's raw-file reading: Spark's own splittable readers
  * (`spark.read` csv / json / parquet with an all-text schema, PERMISSIVE mode with a corrupt-record
- * column for reader rejects, the file from `_metadata.file_path`), then a numbering of the rows
+ * column for reader rejects, the file from `_metadata.file_path`; a Parquet file whose column types
+ * all fit the pinned ones is read typed, as the runner reads it), then a numbering of the rows
  * in file order that matches the embedded runner's `source_row` without one task holding a whole
  * file: each split's rows get consecutive monotonically_increasing_id values, so a row's number is
  * its id minus its split's first id plus the rows of the splits before it (a small per-split
@@ -12,6 +13,15 @@
  */
 export const SPARK_READ_PY = String.raw`
 _ENCODINGS = {'utf-8': 'UTF-8', 'latin-1': 'ISO-8859-1', 'utf-16': 'UTF-16'}
+
+
+# Parquet types whose every value a pinned type holds exactly, as DuckDB reads them (decimals: the
+# same precision and scale, spelled decimal(p,s) on both sides; a plain Parquet TIMESTAMP, which
+# Spark reads as timestamp_ntz, is the same wall clock in the job's UTC session). Floats, instants
+# (isAdjustedToUTC) and anything else go through text like a CSV value.
+_NATIVE = {'integer': ('tinyint', 'smallint', 'int', 'bigint'), 'double': ('double',), 'string': ('string',),
+           'boolean': ('boolean',), 'date': ('date',), 'timestamp': ('timestamp_ntz',)}
+_NATIVE_AS = {'integer': 'bigint'}
 
 
 class SourceError(Exception):
@@ -65,11 +75,16 @@ class SourceReader:
         root = input_root if '://' in input_root else os.path.abspath(input_root)
         self.root = re.sub(r'^[A-Za-z][A-Za-z0-9+.-]*:/*', '', root).strip('/')
 
-    def read(self, pattern, fmt, columns, options):
+    def read(self, pattern, fmt, columns, types, options):
+        """(rows, files, native): native when the pinned columns arrive typed (Parquet of matching types), else as text."""
         try:
-            df, files = getattr(self, '_' + fmt)(pattern, columns, options)
+            if fmt == 'parquet':
+                df, files, native = self._parquet(pattern, columns, types)
+            else:
+                df, files = getattr(self, '_' + fmt)(pattern, columns, options)
+                native = False
             df.schema  # analysis: a missing file or column fails here, before any stage runs
-            return df, files
+            return df, files, native
         except SourceError:
             raise
         except Exception as e:
@@ -137,9 +152,15 @@ class SourceReader:
     def _json(self, pattern, columns, options):
         return self._json_lines(pattern, columns, options, True)  # one JSON array per file: not splittable
 
-    def _parquet(self, pattern, columns, options):
+    def _parquet(self, pattern, columns, types):
         raw = self.spark.read.parquet(pattern)
+        found = {f.name: f.dataType.simpleString() for f in raw.schema.fields}
+        if all(found.get(c) in _NATIVE.get(t, (t,)) for c, t in zip(columns, types)):
+            # every value fits its pinned type as it is: read typed, as the runner reads Parquet
+            cells = [F.col(_q(c)).cast(_NATIVE_AS.get(t, t)).alias(c) for c, t in zip(columns, types)]
+            df, files = _numbered(self._with_file(raw).select(*cells, '_bb_path', '_bb_block'), '_bb_i')
+            return df.drop('_bb_block', '_bb_frow'), files, True
         cells = [F.col(_q(c)).cast('string').alias(c) for c in columns]
         df, files = _numbered(self._with_file(raw).select(*cells, '_bb_path', '_bb_block'), '_bb_i')
-        return df.withColumn('_bb_error', F.lit(None).cast('string')).withColumn('_bb_raw', F.lit(None).cast('string')).drop('_bb_block', '_bb_frow'), files
+        return df.withColumn('_bb_error', F.lit(None).cast('string')).withColumn('_bb_raw', F.lit(None).cast('string')).drop('_bb_block', '_bb_frow'), files, False
 `;

@@ -35,7 +35,12 @@ export interface SparkRule {
  * the source the job reads first (into view `<stage>__read`), for outputs what to write.
  */
 export interface SparkStage {
-  readonly read?: { readonly source: string };
+  /**
+   * The source an ingest stage reads first; for a Parquet source, `nativeSql` is the stage's
+   * `__all` view over columns that arrive already typed, used when every pinned column's Parquet
+   * type is one the reader can pass through losslessly (no text round trip, nothing to reject).
+   */
+  readonly read?: { readonly source: string; readonly nativeSql?: string };
   readonly views: readonly { readonly name: string; readonly sql: string }[];
   readonly stats: string;
   readonly lineage: boolean;

@@ -25,8 +25,10 @@ export function compileIngestSpark(stage: StageOf<'ingest'>, ctx: SparkContext):
   const typed = source.schema.map((c) => `${sparkTextCast(q(c.name), c.type)} AS ${q(c.name)}`);
   const rawLine = `concat_ws(',', ${cols.map((c) => `coalesce(${c}, '')`).join(', ')})`;
   const read = q(`${stage.name}__read`);
+  // Parquet columns of a matching type are read natively: no reason to compute, no raw record to keep
+  const nativeSql = `SELECT ${cols.join(', ')}, _bb_path AS _bb_file, _bb_row, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS STRING) AS _bb_reason, CAST(NULL AS STRING) AS _bb_raw, FALSE AS _bb_dropped FROM ${read}`;
   return {
-    read: { source: stage.source },
+    read: { source: stage.source, ...(source.format === 'parquet' ? { nativeSql } : {}) },
     views: [
       {
         name: `${stage.name}__all`,
