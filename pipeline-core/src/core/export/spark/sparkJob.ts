@@ -275,9 +275,6 @@ def main(argv):
              .config('spark.sql.session.timeZone', 'UTC')
              .config('spark.sql.sources.partitionOverwriteMode', 'dynamic')
              .config('spark.sql.parquet.outputTimestampType', 'TIMESTAMP_MICROS')
-             # let adaptive execution size the shuffles inside cached views too (else each keeps
-             # spark.sql.shuffle.partitions tasks however small the data)
-             .config('spark.sql.optimizer.canChangeCachedPlanOutputPartitioning', 'true')
              .getOrCreate())
     try:
         return Job(spark, args, values).run()
