@@ -22,30 +22,32 @@ RUN_DATE = '2024-12-31'
 
 
 def tree_rss(root):
-    """Resident bytes of root and every descendant (from /proc)."""
-    children = {}
-    rss = {}
+    """(resident bytes of root and every descendant, {command name: bytes}) from /proc."""
+    children, rss, names = {}, {}, {}
     for pid in os.listdir('/proc'):
         if not pid.isdigit():
             continue
         try:
             with open('/proc/%s/stat' % pid) as f:
-                fields = f.read().rsplit(')', 1)[1].split()
+                head, tail = f.read().rsplit(')', 1)
+            fields = tail.split()
             children.setdefault(int(fields[1]), []).append(int(pid))
             rss[int(pid)] = int(fields[21]) * os.sysconf('SC_PAGE_SIZE')
+            names[int(pid)] = head.split('(', 1)[1]
         except (OSError, IndexError, ValueError):
             continue
-    total, todo = 0, [root]
+    total, parts, todo = 0, {}, [root]
     while todo:
         p = todo.pop()
         total += rss.get(p, 0)
+        parts[names.get(p, '?')] = parts.get(names.get(p, '?'), 0) + rss.get(p, 0)
         todo.extend(children.get(p, []))
-    return total
+    return total, parts
 
 
 def measured(label, cmd, log_path, env=None):
     """(wall seconds, peak summed RSS bytes, exit code) of cmd, its output in log_path."""
-    peak = [0]
+    peak = [0, {}]
     with open(log_path, 'w') as log:
         started = time.time()
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
@@ -53,7 +55,9 @@ def measured(label, cmd, log_path, env=None):
 
         def sample():
             while not done.is_set():
-                peak[0] = max(peak[0], tree_rss(proc.pid))
+                total, parts = tree_rss(proc.pid)
+                if total > peak[0]:
+                    peak[0], peak[1] = total, parts
                 done.wait(0.2)
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -62,6 +66,8 @@ def measured(label, cmd, log_path, env=None):
         done.set()
         sampler.join()
     print('%-44s %8.1f s %8.0f MB  exit %d  (log: %s)' % (label, wall, peak[0] / 2**20, code, log_path), flush=True)
+    print('    at the peak: %s; load average %s' % (', '.join('%s %d MB' % (k, v / 2**20) for k, v in sorted(peak[1].items(), key=lambda kv: -kv[1])),
+                                                 open('/proc/loadavg').read().split()[0]), flush=True)
     return wall, peak[0], code
 
 
@@ -69,7 +75,8 @@ def spark_side(project, driver_memory):
     out = os.path.join(project, 'spark-out')
     subprocess.run(['rm', '-rf', out], check=True)
     submit = os.path.join(os.path.dirname(sys.executable), 'spark-submit')
-    cmd = [submit, '--master', 'local[2]', '--driver-memory', driver_memory,
+    # local mode: a few shuffle partitions per core, not the cluster default of 200 (each a task)
+    cmd = [submit, '--master', 'local[2]', '--driver-memory', driver_memory, '--conf', 'spark.sql.shuffle.partitions=4',
            os.path.join(project, 'export', 'spark', 'job.py'),
            '--input-root', os.path.join(project, 'data'), '--output-root', out, '--run-date', RUN_DATE]
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable)

@@ -5,16 +5,23 @@ import type { SparkPlan } from './sparkPlan.js';
 import { SPARK_READ_PY } from './sparkReadPy.js';
 import { SPARK_WRITE_PY } from './sparkWritePy.js';
 
+/** SQL that costs more to recompute than to read back from a cache: a shuffle (window, join, grouping, distinct). */
+const SHUFFLES = /\bOVER\s*\(|\bJOIN\b|\bGROUP BY\b|\bDISTINCT\b/i;
+
 /**
  * Which views the job caches: a stage's first materialised form — `__rows` of a validate stage
  * (its rows with the rule flags), else `__all` (the rows before the live / rejects split) — read
  * by the live rows, the rejects, the counts and the rules; and the output of a one-view stage (a
- * join or aggregate that the next stages read). Caching replaces localCheckpoint, which Spark
- * Connect and serverless executors that scale down do not keep.
+ * join or aggregate that the next stages read). Only where recomputing costs more than keeping
+ * the rows: a source read (with its row numbering) or a shuffle. A cleanse of plain projections
+ * over a cached stage is recomputed from that cache by each reader, which is cheaper than a
+ * second copy of every row in memory. Caching replaces localCheckpoint, which Spark Connect and
+ * serverless executors that scale down do not keep.
  */
-function cached(stage: string, view: string, views: readonly string[]): boolean {
+function cached(stage: string, view: { name: string; sql: string }, views: readonly string[], reads: boolean): boolean {
   const first = [`${stage}__rows`, `${stage}__all`].find((v) => views.includes(v));
-  return view === first || (views.length === 1 && view === stage);
+  const materialised = view.name === first || (views.length === 1 && view.name === stage);
+  return materialised && (reads || SHUFFLES.test(view.sql));
 }
 
 /** The plan as data the job walks: stage by stage, the views to create, the counts, the rules. */
@@ -31,7 +38,7 @@ function planData(ctx: ExportContext, plan: SparkPlan) {
       kind: stage.kind,
       read: compiled.read?.source ?? null,
       native_all: compiled.read?.nativeSql ?? null,
-      views: compiled.views.map((v) => [v.name, v.sql, cached(stage.name, v.name, compiled.views.map((x) => x.name))]),
+      views: compiled.views.map((v) => [v.name, v.sql, cached(stage.name, v, compiled.views.map((x) => x.name), compiled.read !== undefined)]),
       stats: compiled.stats,
       rejects: compiled.rejects ?? null,
       rules: (compiled.rules ?? []).map((r) => ({ name: r.name, rule: r.rule.rule, severity: r.rule.severity, action: r.rule.action, check: r.check, flag: r.flag ?? null })),
