@@ -137,6 +137,7 @@ class Job:
         self.values = values
         self.tokens = {'__bb_param_%s__' % p['name']: sql_literal(values[p['name']], p['type']) for p in PLAN['params']}
         self.files = []
+        self.rejected = {}  # stage -> rows it rejected, from its counts
         self.run_id = new_run_id(datetime.datetime.now(datetime.timezone.utc))
 
     def log(self, level, msg, **fields):
@@ -204,6 +205,7 @@ class Job:
                       ' (%d rejected)' % counts['rejected'] if counts['rejected'] else ''), file=sys.stderr)
                 rows_in += counts['rows_in'] if st['read'] else 0
                 rows_rejected += counts['rejected'] if st['rejects'] else 0
+                self.rejected[st['name']] = counts['rejected']
                 rows_out += counts['rows_out'] if st['write'] else 0
                 failing = self.rule_counts(st)
                 self.log('info', 'stage %s done' % st['name'], event='stage_end', stage=st['name'], kind=st['kind'], rows_in=counts['rows_in'],
@@ -265,6 +267,8 @@ class Job:
             df = self.sql('SELECT r._bb_src AS source_name, r._bb_file AS source_file, CAST(r._bb_row - f.first_row + 1 AS BIGINT) AS source_row, '
                           'CAST(NULL AS BIGINT) AS source_line, r._bb_reason AS reject_reason, r._bb_raw AS raw_line%s FROM \`%s\` r '
                           'LEFT JOIN (%s) f ON f.source = r._bb_src AND f.path = r._bb_file' % (cols, rej['view'], files))
+            if not self.rejected.get(st['name']):
+                df = df.limit(0)  # the counts found none: write the empty folder without reading the stage's rows again
             plain_timestamps(df).coalesce(1).write.mode('overwrite').parquet('%s/rejects/%s/%s' % (self.output_root, run_date, st['name']))
 
     def write_outputs(self):
