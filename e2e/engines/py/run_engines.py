@@ -17,14 +17,9 @@ import time
 from run_duckdb_script import main as run_duckdb
 
 
-def spark_session():
-    """One local session: classic, or with BATCHBOOK_SPARK_CONNECT=1 PySpark's local Spark Connect
-    server (remote("local[2]")), so the jobs run through the Connect protocol only."""
+def run_spark_jobs(jobs):
     from pyspark.sql import SparkSession
-    builder = SparkSession.builder
-    connect = os.environ.get('BATCHBOOK_SPARK_CONNECT') == '1'
-    builder = builder.remote('local[2]') if connect else builder.master('local[2]')
-    spark = (builder.appName('batchbook-conformance')
+    spark = (SparkSession.builder.master('local[2]').appName('batchbook-conformance')
              .config('spark.sql.ansi.enabled', 'true')
              .config('spark.sql.session.timeZone', 'UTC')
              .config('spark.sql.sources.partitionOverwriteMode', 'dynamic')
@@ -32,13 +27,7 @@ def spark_session():
              .config('spark.sql.shuffle.partitions', '1')  # tiny data: one task per shuffle halves the suite's Spark time
              .config('spark.ui.enabled', 'false')
              .getOrCreate())
-    if not connect:
-        spark.sparkContext.setLogLevel('ERROR')
-    return spark
-
-
-def run_spark_jobs(jobs):
-    spark = spark_session()
+    spark.sparkContext.setLogLevel('ERROR')
     out = []
     for i, job in enumerate(jobs):
         spec = importlib.util.spec_from_file_location('bb_job_%d' % i, os.path.join(job['dir'], 'job.py'))
