@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { makeProject } from '../testing/fixtures.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/batchbook.js', import.meta.url));
+// the modules tsc writes (the bundle in dist/cli/ is one file per command group, so laziness is
+// checked on the module graph it is built from)
+const MODULES_MAIN = fileURLToPath(new URL('../../../dist/node/cli/main.js', import.meta.url));
 const CSV_ONLY = `version: 1
 name: s
 sources:
@@ -23,7 +26,7 @@ function modulesLoadedBy(args: readonly string[]): string[] {
   writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`);
   writeFileSync(join(dir, 'register.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
   writeFileSync(log, '');
-  execFileSync(process.execPath, ['--import', join(dir, 'register.mjs'), BIN, ...args], { stdio: 'pipe' });
+  execFileSync(process.execPath, ['--import', join(dir, 'register.mjs'), MODULES_MAIN, ...args], { stdio: 'pipe' });
   return readFileSync(log, 'utf8').split('\n').filter(Boolean);
 }
 
@@ -39,5 +42,33 @@ describe('CLI start-up', () => {
     const loaded = modulesLoadedBy(['validate', await makeProject(CSV_ONLY)]);
     expect(loaded.some((u) => u.includes('spec/load.js'))).toBe(true);
     expect(loaded.filter((u) => /@duckdb|runner\/run\.js|nodeEngine/.test(u))).toEqual([]);
+  });
+});
+
+describe('bin/batchbook.js', () => {
+  /** A copy of the launcher beside two stand-in CLIs that say which one ran; times in seconds. */
+  function launcherWith(times: { bundle?: number; node: number; core: number }): string {
+    const root = mkdtempSync(join(tmpdir(), 'bb-bin-'));
+    for (const d of ['bin', 'dist/cli', 'dist/node/cli']) mkdirSync(join(root, d), { recursive: true });
+    copyFileSync(BIN, join(root, 'bin', 'batchbook.js'));
+    writeFileSync(join(root, 'dist/node/cli/main.js'), "process.stdout.write('modules');\n");
+    const stamp = (file: string, seconds: number) => {
+      writeFileSync(join(root, file), file.endsWith('.js') ? "process.stdout.write('bundle');\n" : '{}');
+      utimesSync(join(root, file), seconds, seconds);
+    };
+    if (times.bundle !== undefined) stamp('dist/cli/main.js', times.bundle);
+    stamp('dist/node.tsbuildinfo', times.node);
+    stamp('dist/core.tsbuildinfo', times.core);
+    return execFileSync(process.execPath, [join(root, 'bin', 'batchbook.js')], { encoding: 'utf8' });
+  }
+
+  it('runs the bundle when it is at least as new as both TypeScript builds', () => {
+    expect(launcherWith({ bundle: 2_000_000, node: 1_000_000, core: 2_000_000 })).toBe('bundle');
+  });
+
+  it('runs the modules tsc wrote when either build is newer than the bundle, or there is no bundle', () => {
+    expect(launcherWith({ bundle: 2_000_000, node: 2_000_001, core: 1_000_000 })).toBe('modules');
+    expect(launcherWith({ bundle: 2_000_000, node: 1_000_000, core: 2_000_001 })).toBe('modules');
+    expect(launcherWith({ node: 1_000_000, core: 1_000_000 })).toBe('modules');
   });
 });

@@ -12,10 +12,15 @@ export interface NodeEngineOptions {
   readonly threads?: number;
 }
 
-// BATCHBOOK_TRACE_SQL=1: every statement and its wall time on stderr, to find where a run's time goes.
-const TRACE = process.env['BATCHBOOK_TRACE_SQL'] === '1';
+// BATCHBOOK_TRACE_SQL=1: every statement (its start) and its wall time on stderr, to find where a run's
+// time goes; =full prints whole statements, each ending with ';', to replay them under EXPLAIN ANALYZE.
+const TRACE = process.env['BATCHBOOK_TRACE_SQL'];
 function trace(sql: string, t0: number): void {
-  if (TRACE) process.stderr.write(`[sql ${(performance.now() - t0).toFixed(1)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`);
+  if (!TRACE) return;
+  const ms = (performance.now() - t0).toFixed(1);
+  const { user, system } = process.cpuUsage();
+  const text = TRACE === 'full' ? `${sql.trim()};` : sql.replace(/\s+/g, ' ').slice(0, 160);
+  process.stderr.write(`[sql ${ms} ms] [process cpu ${((user + system) / 1e6).toFixed(2)} s] ${text}\n`);
 }
 
 /** The native DuckDB adapter of SqlEngine, on @duckdb/node-api. */
