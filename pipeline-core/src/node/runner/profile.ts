@@ -3,6 +3,7 @@ import { quoteString } from '../../core/compile/sql.js';
 import type { SqlEngine, SqlRow } from '../../core/execute/sqlEngine.js';
 import type { StageProfile } from '../../core/ops/runReport.js';
 import type { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
+import { groupDigits } from '../ops/textTable.js';
 
 /** One node of DuckDB's JSON query profile (the fields read here). */
 interface ProfileNode {
@@ -93,7 +94,7 @@ export function formatProfile(profiles: readonly StageProfile[]): string {
   const lines = ['  profile (every stage materialised; times are its own):', `  ${'stage'.padEnd(24)} ${'wall ms'.padStart(8)} ${'CPU ms'.padStart(8)} ${'rows'.padStart(12)} ${'bytes'.padStart(10)}  heaviest operators`];
   for (const p of profiles) {
     const ops = p.operators.map((o) => `${o.operator} ${Math.round(o.share * 100)}%`).join(', ');
-    lines.push(`  ${p.stage.padEnd(24)} ${String(p.ms).padStart(8)} ${String(p.cpu_ms).padStart(8)} ${p.rows.toLocaleString('en-US').padStart(12)} ${mb(p.bytes).padStart(10)}  ${ops}`);
+    lines.push(`  ${p.stage.padEnd(24)} ${String(p.ms).padStart(8)} ${String(p.cpu_ms).padStart(8)} ${groupDigits(p.rows).padStart(12)} ${mb(p.bytes).padStart(10)}  ${ops}`);
   }
   return lines.join('\n');
 }

@@ -1,12 +1,13 @@
 import type { RuleResult } from '../../core/execute/executePlan.js';
 import type { RunReport } from '../../core/ops/runReport.js';
 import { matchSummaryLine } from '../../core/ops/matchReport.js';
+import { groupDigits } from '../ops/textTable.js';
 
 // The report's shape lives in the browser-safe core (the designer's Runs panel reads it too).
 export type { ExitCode, OutputFile, OutputReport, RejectsReport, RunReport } from '../../core/ops/runReport.js';
 export { EXIT } from '../../core/ops/runReport.js';
 
-const n = (x: number) => x.toLocaleString('en-US');
+const n = groupDigits;
 
 /** The short human summary printed on stderr after a run. */
 export function summarise(report: RunReport): string {
