@@ -26,8 +26,12 @@ const BINS = 16;
 
 function planned(plan: DuckdbPlan, stage: string): PlannedStage {
   const p = plan.stages.find((x) => x.stage.name === stage);
-  if (!p) throw new Error(`stage '${stage}' has no preview yet`);
-  return p;
+  if (p) return p;
+  // one output of a match stage (`settle.matched`): its view, with the schema the analysis gave it
+  const owner = plan.stages.find((x) => stage.startsWith(`${x.stage.name}.`));
+  const schema = plan.schemas.get(stage);
+  if (!owner || !schema) throw new Error(`stage '${stage}' has no preview yet`);
+  return { ...owner, stage: { ...owner.stage, name: stage }, schema, compiled: { ...owner.compiled, write: undefined } };
 }
 
 /** The relation holding a stage's visible rows: its table, or for an output what it would write. */
