@@ -116,6 +116,27 @@ describe('the match cell', () => {
     await ui.waitIdle();
   });
 
+  it('samples both sides of a match together: a sampled item is never left open when its pair was matched', async () => {
+    await setRunDate('2026-11-26');
+    await ui.id('sample-size').fill('3');
+    await ui.id('sample-seed').fill('4'); // a seed that keeps some of each file and drops the rest
+    await ui.id('sample-seed').press('Enter');
+    const rows = async (stage: string) => (await ui.counts(stage)).rows;
+    await expect.poll(() => rows('raw_settlements'), { timeout: 20_000 }).toBeLessThan(7);
+    await ui.waitIdle();
+    const orders = await rows('raw_orders');
+    expect(orders).toBeLessThan(5);
+    // every sampled order is matched or open (nothing is mismatched that night)
+    await expect.poll(async () => ((c) => c.matched + c.unmatched_left)(await uiCounts()), { timeout: 20_000 }).toBe(orders);
+    const sampled = await uiCounts();
+    expect(sampled.matched).toBeGreaterThan(0);
+    // without key-consistent sampling an order kept without its settlement would show here as open
+    const open = cliOpen['fourth night']!;
+    const norm = (v: string) => v.trim().toUpperCase();
+    expect((await gridColumn('unmatched_left', 'payment_ref')).map(norm).filter((r) => !open.left.includes(r))).toEqual([]);
+    expect((await gridColumn('unmatched_right', 'reference')).map(norm).filter((r) => !open.right.includes(r))).toEqual([]);
+  });
+
   it('moves between the output tabs with the arrow keys', async () => {
     await ui.id(`tab-matched-${STAGE}`).focus();
     await ui.page.keyboard.press('ArrowRight');
