@@ -110,6 +110,7 @@ describe('the match cell', () => {
     await ui.id(`match-amount-right-${STAGE}`).selectOption('reference');
     const problem = ui.id(`problem-stages.${STAGE_INDEX}.amount`);
     await expect.poll(() => problem.innerText()).toContain("the amount 'reference' is string, not a number");
+    await expect.poll(() => ui.id(`preview-${STAGE}`).innerText()).toContain('Fix the problem above');
     await ui.page.keyboard.press('Escape');
     await ui.undo();
     await expect.poll(() => problem.count()).toBe(0);
@@ -145,6 +146,8 @@ describe('the match cell', () => {
     const name = 'matched'; // a new match cell's name
     await ui.scrollTo(name);
     const field = (what: string) => ui.id(`match-${what}-${name}`);
+    // a new match cell reads the two cells above it, never a later one
+    expect([await field('left').inputValue(), await field('right').inputValue()]).toEqual(['clean_settlements', STAGE]);
     await field('left').selectOption('clean_orders');
     await field('right').selectOption('clean_settlements');
     await ui.id(`match-key-left-${name}-0`).selectOption('payment_ref');

@@ -59,7 +59,8 @@ export function MatchPreview({ stage }: { stage: Match }): ReactElement {
   const side = (o: MatchOutput) => (o === 'unmatched_left' ? left : o === 'unmatched_right' ? right : undefined);
   const body = () => {
     if (engine.status === 'failed') return <div className="preview-empty error-text">{engine.message}</div>;
-    if (waiting && !cell?.result) return <div className="preview-empty muted">{cell?.status === 'blocked' ? (cell.message ?? 'Waiting for an input with errors.') : 'Fix the problem above to see this cell’s rows.'}</div>;
+    // the outputs' views belong to the last plan that ran this cell: while it has a problem, say so rather than query them
+    if (waiting) return <div className="preview-empty muted">{cell?.status === 'blocked' ? (cell.message ?? 'Waiting for an input with errors.') : `Fix the problem above to see this cell’s rows${cell?.result ? ' (the counts are from the last run)' : ''}.`}</div>;
     if (!cell?.result || !counts) return <div className="preview-empty muted">{engine.status === 'starting' ? 'Starting the preview engine…' : 'Running…'}</div>;
     return <RowsGrid key={`${tab}-${generation}`} stage={`${stage.name}.${tab}`} total={counts[tab]} />;
   };
@@ -80,11 +81,6 @@ export function MatchPreview({ stage }: { stage: Match }): ReactElement {
         ))}
       </div>
       <div className="preview-body" role="tabpanel" aria-label={TAB_LABEL[tab]}>
-        {waiting && cell?.result && (
-          <div className="stale-note" data-testid={`stale-note-${stage.name}`}>
-            {cell.status === 'blocked' ? 'An input has errors: showing the last result' : 'Showing the last result that ran: fix the problem above to refresh'}
-          </div>
-        )}
         {body()}
       </div>
     </div>
