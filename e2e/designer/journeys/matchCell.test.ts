@@ -24,16 +24,17 @@ let ui: DesignerPage;
 const cli: Record<string, Counts> = {};
 const cliOpen: Record<string, { left: string[]; right: string[] }> = {};
 
-function matchCounts(report: RunReport): Counts {
-  const m = report.matches.find((x) => x.stage === STAGE);
+function matchReport(report: RunReport) {
+  const m = report.matches?.find((x) => x.stage === STAGE);
   if (!m) throw new Error(`the run report has no match '${STAGE}'`);
-  return { matched: m.matched, mismatched: m.mismatched, unmatched_left: m.unmatched_left, unmatched_right: m.unmatched_right };
+  return m;
 }
 
 function run(name: string, runDate: string, commands: readonly SpecCommand[] = []): void {
   const report = runBatchbook(copyProject(SAMPLE, commands), runDate);
-  cli[name] = matchCounts(report);
-  const open = report.matches.find((x) => x.stage === STAGE)!.open_items;
+  const m = matchReport(report);
+  cli[name] = { matched: m.matched, mismatched: m.mismatched, unmatched_left: m.unmatched_left, unmatched_right: m.unmatched_right };
+  const open = m.open_items;
   // an open item's key is "payment_ref | merchant" as the file has it: compared as the match does (trimmed, upper-cased)
   const ref = (key: string) => key.split('|')[0]!.trim().toUpperCase();
   cliOpen[name] = { left: open.filter((o) => o.side === 'left').map((o) => ref(o.key)), right: open.filter((o) => o.side === 'right').map((o) => ref(o.key)) };
