@@ -178,11 +178,17 @@ describe('the match cell', () => {
     await holder.app.screenshot('match-cell-built', ui.id(`cell-${name}`));
   });
 
-  it('moves between the output tabs with the arrow keys', async () => {
+  it('is edited from the keyboard: Enter goes into the editor, Escape back to the cell, arrows move between the output tabs', async () => {
+    const focused = () => ui.page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+    await ui.id(`cell-${STAGE}`).focus();
+    await ui.page.keyboard.press('Enter');
+    await expect.poll(focused).toBe(`match-left-${STAGE}`);
+    await ui.page.keyboard.press('Escape');
+    await expect.poll(focused).toBe(`cell-${STAGE}`);
     await ui.id(`tab-matched-${STAGE}`).focus();
     await ui.page.keyboard.press('ArrowRight');
     await expect.poll(() => ui.id(`tab-mismatched-${STAGE}`).getAttribute('aria-selected')).toBe('true');
     await ui.page.keyboard.press('End');
-    await expect.poll(() => ui.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(`tab-unmatched_right-${STAGE}`);
+    await expect.poll(focused).toBe(`tab-unmatched_right-${STAGE}`);
   });
 });
