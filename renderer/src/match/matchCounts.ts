@@ -11,3 +11,13 @@ export async function matchCounts(engine: SqlEngine, stage: string): Promise<Mat
   const [row] = await engine.query(`SELECT ${cols}`);
   return Object.fromEntries(MATCH_OUTPUTS.map((o) => [o, Number(row?.[o] ?? 0)])) as Record<MatchOutput, number>;
 }
+
+/** Why a pair was paired comes first in the preview's grid: on a wide pair the differences would sit off-screen. */
+const PAIR_FIRST = ['amount_diff', 'days_late', 'match_type'];
+
+/** An output's columns in the order the preview shows them (the view's own order otherwise). */
+export function previewColumns<C extends { readonly name: string }>(output: string, schema: readonly C[]): C[] {
+  if (!/\.(matched|mismatched)$/.test(output)) return [...schema];
+  const first = PAIR_FIRST.flatMap((n) => schema.filter((c) => c.name === n));
+  return [...first, ...schema.filter((c) => !first.includes(c))];
+}

@@ -1,4 +1,5 @@
 import { CANDIDATE_DATE_FORMATS, formatCountsSql, isNumeric, isTemporal, quoteIdent, rankFormats, rejectsQuery, type DuckdbPlan, type FormatSuggestion, type PlannedStage, type SqlEngine, type SqlValue } from '@batchbook/pipeline-core';
+import { previewColumns } from '../../match/matchCounts';
 
 /** What the preview grid, the profile and the rejects tab read from a stage's tables. */
 export interface RowsPage {
@@ -31,7 +32,7 @@ function planned(plan: DuckdbPlan, stage: string): PlannedStage {
   const owner = plan.stages.find((x) => stage.startsWith(`${x.stage.name}.`));
   const schema = plan.schemas.get(stage);
   if (!owner || !schema) throw new Error(`stage '${stage}' has no preview yet`);
-  return { ...owner, stage: { ...owner.stage, name: stage }, schema, compiled: { ...owner.compiled, write: undefined } };
+  return { ...owner, stage: { ...owner.stage, name: stage }, schema: previewColumns(stage, schema), compiled: { ...owner.compiled, write: undefined } };
 }
 
 /** The relation holding a stage's visible rows: its table, or for an output what it would write. */
