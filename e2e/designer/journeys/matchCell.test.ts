@@ -112,6 +112,8 @@ describe('the match cell', () => {
     const problem = ui.id(`problem-stages.${STAGE_INDEX}.amount`);
     await expect.poll(() => problem.innerText()).toContain("the amount 'reference' is string, not a number");
     await expect.poll(() => ui.id(`preview-${STAGE}`).innerText()).toContain('Fix the problem above');
+    const flagged = (testId: string) => ui.id(testId).evaluate((el) => el.closest('.match-flag')?.classList.contains('has-problem') ?? false);
+    expect([await flagged(`match-amount-right-${STAGE}`), await flagged(`match-amount-left-${STAGE}`)]).toEqual([true, false]);
     await ui.page.keyboard.press('Escape');
     await ui.undo();
     await expect.poll(() => problem.count()).toBe(0);

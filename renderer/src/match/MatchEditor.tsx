@@ -4,6 +4,7 @@ import { ColumnPicker, FieldProblems, Labeled, NumberInput, Select, TextInput } 
 import { useEarlierStages, usePatch } from '../editors/common';
 import { useSchema } from '../editors/schemas';
 import { MatchKeys } from './MatchKeys';
+import { Flagged } from './Flagged';
 import { withAmount, withDate, withLabels, withOpenItems, type Match } from './matchPatches';
 
 /**
@@ -21,10 +22,14 @@ export function MatchEditor({ stage, index }: { stage: Match; index: number }): 
   return (
     <div className="editor-grid match-editor" data-testid={id('editor')}>
       <Labeled label="Left input" hint="The items to account for (e.g. orders)">
-        <Select value={stage.left} options={earlier} onChange={(v) => patch({ left: v })} testId={id('left')} />
+        <Flagged path={at('left')}>
+          <Select value={stage.left} options={earlier} onChange={(v) => patch({ left: v })} testId={id('left')} />
+        </Flagged>
       </Labeled>
       <Labeled label="Right input" hint="The items that clear them (e.g. settlements)">
-        <Select value={stage.right} options={earlier} onChange={(v) => patch({ right: v })} testId={id('right')} />
+        <Flagged path={at('right')}>
+          <Select value={stage.right} options={earlier} onChange={(v) => patch({ right: v })} testId={id('right')} />
+        </Flagged>
       </Labeled>
       <Labeled label="Cardinality">
         <Select
@@ -46,16 +51,24 @@ export function MatchEditor({ stage, index }: { stage: Match; index: number }): 
       <fieldset className="match-group" data-testid={id('amount-group')}>
         <legend className="labeled-label">Amount</legend>
         <Labeled label="Left amount">
-          <ColumnPicker value={stage.amount?.left ?? ''} columns={left} allowEmpty onChange={(c) => patch(withAmount(stage, 'left', c, right))} testId={id('amount-left')} ariaLabel="Left amount column" />
+          <Flagged path={at('amount', 'left')}>
+            <ColumnPicker value={stage.amount?.left ?? ''} columns={left} allowEmpty onChange={(c) => patch(withAmount(stage, 'left', c, right))} testId={id('amount-left')} ariaLabel="Left amount column" />
+          </Flagged>
         </Labeled>
         <Labeled label="Right amount">
-          <ColumnPicker value={stage.amount?.right ?? ''} columns={right} allowEmpty onChange={(c) => patch(withAmount(stage, 'right', c, left))} testId={id('amount-right')} ariaLabel="Right amount column" />
+          <Flagged path={at('amount', 'right')}>
+            <ColumnPicker value={stage.amount?.right ?? ''} columns={right} allowEmpty onChange={(c) => patch(withAmount(stage, 'right', c, left))} testId={id('amount-right')} ariaLabel="Right amount column" />
+          </Flagged>
         </Labeled>
         <Labeled label="Absolute tolerance" hint="Amounts agree when |right − left| ≤ the larger of the two tolerances">
-          <NumberInput value={stage.tolerance?.absolute} onChange={(v) => patch({ tolerance: tolerance(stage, { absolute: v }) })} testId={id('tol-abs')} placeholder="0" ariaLabel="Absolute tolerance" />
+          <Flagged path={at('tolerance', 'absolute')}>
+            <NumberInput value={stage.tolerance?.absolute} onChange={(v) => patch({ tolerance: tolerance(stage, { absolute: v }) })} testId={id('tol-abs')} placeholder="0" ariaLabel="Absolute tolerance" />
+          </Flagged>
         </Labeled>
         <Labeled label="Relative tolerance" hint="A share of the left amount, e.g. 0.001 for 0.1 %">
-          <NumberInput value={stage.tolerance?.relative} onChange={(v) => patch({ tolerance: tolerance(stage, { relative: v }) })} testId={id('tol-rel')} placeholder="—" ariaLabel="Relative tolerance" />
+          <Flagged path={at('tolerance', 'relative')}>
+            <NumberInput value={stage.tolerance?.relative} onChange={(v) => patch({ tolerance: tolerance(stage, { relative: v }) })} testId={id('tol-rel')} placeholder="—" ariaLabel="Relative tolerance" />
+          </Flagged>
         </Labeled>
         <FieldProblems path={at('amount')} exact={false} />
         <FieldProblems path={at('tolerance')} exact={false} />
@@ -64,13 +77,19 @@ export function MatchEditor({ stage, index }: { stage: Match; index: number }): 
       <fieldset className="match-group" data-testid={id('date-group')}>
         <legend className="labeled-label">Date window</legend>
         <Labeled label="Left date">
-          <ColumnPicker value={stage.date?.left ?? ''} columns={left} allowEmpty onChange={(c) => patch(withDate(stage, 'left', c, right))} testId={id('date-left')} ariaLabel="Left date column" />
+          <Flagged path={at('date', 'left')}>
+            <ColumnPicker value={stage.date?.left ?? ''} columns={left} allowEmpty onChange={(c) => patch(withDate(stage, 'left', c, right))} testId={id('date-left')} ariaLabel="Left date column" />
+          </Flagged>
         </Labeled>
         <Labeled label="Right date">
-          <ColumnPicker value={stage.date?.right ?? ''} columns={right} allowEmpty onChange={(c) => patch(withDate(stage, 'right', c, left))} testId={id('date-right')} ariaLabel="Right date column" />
+          <Flagged path={at('date', 'right')}>
+            <ColumnPicker value={stage.date?.right ?? ''} columns={right} allowEmpty onChange={(c) => patch(withDate(stage, 'right', c, left))} testId={id('date-right')} ariaLabel="Right date column" />
+          </Flagged>
         </Labeled>
         <Labeled label="Within days" hint="The right date falls on the left date or up to this many days after it">
-          <NumberInput value={stage.date?.within_days} onChange={(v) => stage.date && patch({ date: { ...stage.date, within_days: v ?? 0 } })} testId={id('within-days')} placeholder="0" ariaLabel="Within days" />
+          <Flagged path={at('date', 'within_days')}>
+            <NumberInput value={stage.date?.within_days} onChange={(v) => stage.date && patch({ date: { ...stage.date, within_days: v ?? 0 } })} testId={id('within-days')} placeholder="0" ariaLabel="Within days" />
+          </Flagged>
         </Labeled>
         <FieldProblems path={at('date')} exact={false} />
       </fieldset>
@@ -84,7 +103,9 @@ export function MatchEditor({ stage, index }: { stage: Match; index: number }): 
           <TextInput value={stage.labels?.right ?? ''} placeholder="right item" onChange={(v) => patch(withLabels(stage, 'right', v), 'labels.right')} testId={id('label-right')} width="9em" />
         </Labeled>
         <Labeled label="Max age (days)" hint="An item open longer than this fails the open_items_age rule">
-          <NumberInput value={stage.open_items?.max_age_days} onChange={(v) => patch(withOpenItems(stage, { max_age_days: v }))} testId={id('max-age')} placeholder="none" ariaLabel="Max age (days)" />
+          <Flagged path={at('open_items', 'max_age_days')}>
+            <NumberInput value={stage.open_items?.max_age_days} onChange={(v) => patch(withOpenItems(stage, { max_age_days: v }))} testId={id('max-age')} placeholder="none" ariaLabel="Max age (days)" />
+          </Flagged>
         </Labeled>
         <Labeled label="Severity">
           <Select value={stage.open_items?.severity ?? 'error'} options={['error', 'warn'] as const} onChange={(v) => patch(withOpenItems(stage, { severity: v }))} testId={id('severity')} />

@@ -2,6 +2,7 @@ import type { ReactElement } from 'react';
 import type { Schema } from '@batchbook/pipeline-core';
 import { ColumnPicker, FieldProblems } from '../editors/fields';
 import { usePatch } from '../editors/common';
+import { Flagged } from './Flagged';
 import { Icon } from '../ui/icons';
 import { keyOf, keyPair, toggleNormaliser, type KeyPair, type Match } from './matchPatches';
 
@@ -24,11 +25,15 @@ export function MatchKeys({ stage, index, left, right }: { stage: Match; index: 
           return (
             <div key={i} className="key-row-block">
               <div className="key-row">
-                <ColumnPicker value={k.left} columns={left} onChange={(c) => setKey(i, { ...k, left: c })} testId={id('left')} ariaLabel={`Key ${n} left column`} />
+                <Flagged path={['stages', index, 'keys', i, 'left']}>
+                  <ColumnPicker value={k.left} columns={left} onChange={(c) => setKey(i, { ...k, left: c })} testId={id('left')} ariaLabel={`Key ${n} left column`} />
+                </Flagged>
                 <span className="muted" aria-hidden>
                   =
                 </span>
-                <ColumnPicker value={k.right} columns={right} onChange={(c) => setKey(i, { ...k, right: c })} testId={id('right')} ariaLabel={`Key ${n} right column`} />
+                <Flagged path={['stages', index, 'keys', i, 'right']}>
+                  <ColumnPicker value={k.right} columns={right} onChange={(c) => setKey(i, { ...k, right: c })} testId={id('right')} ariaLabel={`Key ${n} right column`} />
+                </Flagged>
                 {(['trim', 'upper'] as const).map((step) => (
                   <label key={step} className="check">
                     <input type="checkbox" checked={k.normalise.includes(step)} onChange={(e) => setKey(i, toggleNormaliser(k, step, e.target.checked))} data-testid={id(step)} aria-label={`${step} key ${n}`} />
