@@ -7,6 +7,7 @@ import { AggregateEditor } from './AggregateEditor';
 import { SqlStageEditor } from './SqlStageEditor';
 import { ValidateEditor } from './ValidateEditor';
 import { OutputEditor } from './OutputEditor';
+import { MatchEditor } from '../match/MatchEditor';
 
 type Of<K extends StageInput['kind']> = Extract<StageInput, { kind: K }>;
 
@@ -30,7 +31,6 @@ export function StageEditor({ stage, index }: { stage: StageInput; index: number
     case 'output':
       return <OutputEditor stage={stage as Of<'output'>} index={index} />;
     case 'match':
-      // the structured match editor is not built yet: the stage is edited in pipeline.yaml
-      return <p className="muted">Match stages are edited in pipeline.yaml for now (keys, amount, tolerance, date window, open items).</p>;
+      return <MatchEditor stage={stage as Of<'match'>} index={index} />;
   }
 }

@@ -6,6 +6,7 @@ import { select, setCollapsed, useUi } from '../store/uiStore';
 import { CommitInput } from '../editors/fields';
 import { StageEditor } from '../editors/StageEditor';
 import { PreviewPane } from '../preview/ui/PreviewPane';
+import { MatchPreview } from '../match/MatchPreview';
 import { useServices } from '../app/context';
 import { Icon, KindIcon } from '../ui/icons';
 import { focusCell, onCellKeyDown } from './cellKeys';
@@ -125,7 +126,7 @@ export const Cell = memo(function Cell({ stage, index, count }: { stage: StageIn
               <Icon.warn /> {cellError}
             </div>
           )}
-          <PreviewPane stage={stage} />
+          {stage.kind === 'match' ? <MatchPreview stage={stage} /> : <PreviewPane stage={stage} />}
         </div>
       )}
     </section>

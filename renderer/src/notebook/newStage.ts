@@ -43,7 +43,11 @@ export function newStage(kind: StageKind, input: SpecInput, index: number): Stag
       return { name, kind, input: above, rules: [{ rule: 'row_count', min: 1 }] };
     case 'output':
       return { name, kind, input: above, format: 'parquet', path: name };
-    case 'match':
-      return { name, kind, left: above, right: other, keys: ['id'], cardinality: 'one_to_one' };
+    case 'match': {
+      // the two cells above it that have rows to match (an output cell has none): the items, then what clears them
+      const readable = input.stages.slice(0, Math.min(index, input.stages.length)).filter((s) => s.kind !== 'output').map((s) => s.name);
+      const right = readable.at(-1) ?? above;
+      return { name, kind, left: readable.at(-2) ?? right, right, keys: ['id'], cardinality: 'one_to_one' };
+    }
   }
 }

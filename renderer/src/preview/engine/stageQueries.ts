@@ -1,4 +1,5 @@
 import { CANDIDATE_DATE_FORMATS, formatCountsSql, isNumeric, isTemporal, quoteIdent, rankFormats, rejectsQuery, type DuckdbPlan, type FormatSuggestion, type PlannedStage, type SqlEngine, type SqlValue } from '@batchbook/pipeline-core';
+import { previewColumns } from '../../match/matchCounts';
 
 /** What the preview grid, the profile and the rejects tab read from a stage's tables. */
 export interface RowsPage {
@@ -26,8 +27,12 @@ const BINS = 16;
 
 function planned(plan: DuckdbPlan, stage: string): PlannedStage {
   const p = plan.stages.find((x) => x.stage.name === stage);
-  if (!p) throw new Error(`stage '${stage}' has no preview yet`);
-  return p;
+  if (p) return p;
+  // one output of a match stage (`settle.matched`): its view, with the schema the analysis gave it
+  const owner = plan.stages.find((x) => stage.startsWith(`${x.stage.name}.`));
+  const schema = plan.schemas.get(stage);
+  if (!owner || !schema) throw new Error(`stage '${stage}' has no preview yet`);
+  return { ...owner, stage: { ...owner.stage, name: stage }, schema: previewColumns(stage, schema), compiled: { ...owner.compiled, write: undefined } };
 }
 
 /** The relation holding a stage's visible rows: its table, or for an output what it would write. */

@@ -3,6 +3,7 @@ import type { ColumnProfile, RowsPage } from '../engine/stageQueries';
 import type { RunOutcome, RunRequest, SessionEvent } from '../engine/previewSession';
 import type { BenchResult, FromWorker, ToWorker } from './protocol';
 import type { StageTiming } from '../engine/stageTiming';
+import type { MatchCounts } from '../../match/matchCounts';
 
 /** The project's files as Blobs (sent to the worker without a copy of their bytes). */
 export type FileProvider = (paths: readonly string[]) => Promise<ReadonlyMap<string, Blob>>;
@@ -128,6 +129,11 @@ export class PreviewClient {
 
   dateFormats(stage: string, column: string, own: readonly string[]): Promise<FormatSuggestion[]> {
     return this.request((id) => ({ type: 'dateFormats', id, stage, column, own }));
+  }
+
+  /** Rows in each of a match cell's four outputs. */
+  matchCounts(stage: string): Promise<MatchCounts> {
+    return this.request((id) => ({ type: 'matchCounts', id, stage }));
   }
 
   bench(stages: readonly string[]): Promise<BenchResult> {

@@ -11,6 +11,7 @@ import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import type { SourceDatabase } from '../engine/sources';
 import { textTable } from '../engine/textTable';
 import { timeStage } from '../engine/stageTiming';
+import { matchCounts } from '../../match/matchCounts';
 import type { FromWorker, ToWorker } from './protocol';
 
 /**
@@ -116,6 +117,8 @@ async function handle(m: ToWorker): Promise<void> {
       }
       case 'dateFormats':
         return post({ type: 'reply', id: m.id, value: await dateFormats(engine, plan(), m.stage, m.column, m.own) });
+      case 'matchCounts':
+        return post({ type: 'reply', id: m.id, value: await matchCounts(engine, m.stage) });
       case 'benchSql':
         return post({ type: 'reply', id: m.id, value: await engine.serialize(() => benchSql(engine, m.statements, m.check)) });
       case 'bench':
