@@ -32,7 +32,7 @@ export function scriptOpenItems(spec: PipelineSpec): (stage: string) => OpenItem
 }
 
 /** An empty relation with the state's columns: what a first night reads. */
-function emptyState(schema: Schema): string {
+export function emptyState(schema: Schema): string {
   const cols = schema.map((c) => `CAST(NULL AS ${duckdbType(c.type)}) AS ${quoteIdent(c.name)}`);
   return `SELECT ${[...cols, 'CAST(NULL AS DATE) AS _bb_opened', 'CAST(NULL AS BIGINT) AS _bb_seq'].join(', ')} WHERE FALSE`;
 }

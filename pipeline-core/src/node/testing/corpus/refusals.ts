@@ -97,8 +97,8 @@ export function beamRefusalsCase(): CorpusCase {
 }
 
 /**
- * A match stage carrying open items across run dates: the runner and the DuckDB script run it
- * (the script keeps the state under its output root); the other targets refuse it. Day 1 leaves
+ * A match stage carrying open items across run dates: the runner, the DuckDB script (state under
+ * its output root) and dbt (state in incremental models) run it; Spark and Beam refuse it. Day 1 leaves
  * order 2 open, day 2's settlement clears it late (each corpus day runs on a fresh lake here; the
  * multi-day sequence is the engines suite's match conformance case).
  */
@@ -118,12 +118,12 @@ export function matchRefusalsCase(): CorpusCase {
       { name: 'matched_out', kind: 'output', input: 'settle.matched', format: 'parquet', path: 'matched/{run_date}' },
     ],
   });
-  const refused = (target: 'spark' | 'beam' | 'dbt') => ({ target, construct: 'stage:match', message: 'cannot export match stage' });
+  const refused = (target: 'spark' | 'beam') => ({ target, construct: 'stage:match', message: 'cannot export match stage' });
   return {
     name: 'match_refusals',
-    description: 'a match stage with open items carried across nights; the runner and the DuckDB script run it, the other targets refuse it',
+    description: 'a match stage with open items carried across nights; the runner, the DuckDB script and dbt run it, Spark and Beam refuse it',
     spec,
-    refusals: [refused('spark'), refused('beam'), refused('dbt')],
+    refusals: [refused('spark'), refused('beam')],
     days: [
       {
         runDate: '2026-05-01',
