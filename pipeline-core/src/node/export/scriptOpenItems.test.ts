@@ -44,14 +44,29 @@ let dir: string;
 let out: string;
 let script: string;
 
+/** A project, its exported script and the script's output root. */
+interface ScriptRun {
+  readonly dir: string;
+  readonly out: string;
+  readonly script: string;
+  readonly specText: string;
+}
+
+async function exported(specText: string): Promise<ScriptRun> {
+  const projectDir = await makeProject(specText, FILES);
+  const project = await openProject(projectDir);
+  await exportProject({ project: project as Parameters<typeof exportProject>[0]['project'], target: 'duckdb', out: join(projectDir, 'export'), params: { run_date: DAYS[0]! }, toolVersion: '0.0.0', preview: false });
+  return { dir: projectDir, out: join(projectDir, 'script-out'), script: await readFile(join(projectDir, 'export', 'duckdb', 'pipeline.sql'), 'utf8'), specText };
+}
+
 /** Runs the script as run.sh does: its folders first, then each statement, with the run's variables set. */
-async function runScript(runDate: string): Promise<void> {
-  const spec = loadSpec(SPEC).spec!;
-  for (const d of duckdbOutputDirs(spec)) await mkdir(join(out, d.replace('{run_date}', runDate)), { recursive: true });
+async function runScript(runDate: string, run: ScriptRun = { dir, out, script, specText: SPEC }): Promise<void> {
+  const spec = loadSpec(run.specText).spec!;
+  for (const d of duckdbOutputDirs(spec)) await mkdir(join(run.out, d.replace('{run_date}', runDate)), { recursive: true });
   const engine = await NodeDuckdbEngine.open();
   try {
-    for (const [k, v] of Object.entries({ run_date: runDate, input_root: join(dir, 'data'), output_root: out })) await engine.exec(`SET VARIABLE ${k} = '${v}'`);
-    for (const statement of script.split(/;\s*\n/).map((s) => s.trim()).filter((s) => s && !/^(--[^\n]*\n?)+$/.test(s))) await engine.exec(statement);
+    for (const [k, v] of Object.entries({ run_date: runDate, input_root: join(run.dir, 'data'), output_root: run.out })) await engine.exec(`SET VARIABLE ${k} = '${v}'`);
+    for (const statement of run.script.split(/;\s*\n/).map((s) => s.trim()).filter((s) => s && !/^(--[^\n]*\n?)+$/.test(s))) await engine.exec(statement);
   } finally {
     engine.close();
   }
@@ -61,11 +76,7 @@ const ids = async (path: string, col = 'id') => (await readRows(path)).map((r) =
 const matched = async (root: string, d: string) => (await readRows(join(root, 'curated', 'matched', d, 'data.parquet'))).map((r) => `${String(r['id'])}~${String(r['right_ref'])} opened ${String(r['left_opened'])}`).sort();
 
 beforeAll(async () => {
-  dir = await makeProject(SPEC, FILES);
-  out = join(dir, 'script-out');
-  const project = await openProject(dir);
-  await exportProject({ project: project as Parameters<typeof exportProject>[0]['project'], target: 'duckdb', out: join(dir, 'export'), params: { run_date: DAYS[0]! }, toolVersion: '0.0.0', preview: false });
-  script = await readFile(join(dir, 'export', 'duckdb', 'pipeline.sql'), 'utf8');
+  ({ dir, out, script } = await exported(SPEC));
   for (const d of DAYS) {
     expect((await runProject(dir, { run_date: d })).exit_code).toBe(0);
     await runScript(d);
@@ -116,5 +127,30 @@ describe('the DuckDB script carries open items across run dates', () => {
     await rm(file);
     await rename(`${file}.tmp`, file);
     await expect(runScript('2026-05-04')).rejects.toThrow(/match stage 'settle': the open items kept in .*run_date=2026-05-03\/open_left\.parquet have no column amount, which 'raw_orders' has now/);
+  });
+});
+
+describe('a night whose outputs a fail-action rule holds back', () => {
+  // at most one order a night, or the outputs are held back: day 1 (two orders) publishes nothing, its open items included
+  const HELD = SPEC.replace(
+    '  - { name: settle, kind: match, left: raw_orders,',
+    '  - { name: checked, kind: validate, input: raw_orders, rules: [{ name: few, rule: row_count, max: 1, severity: warn, action: fail }] }\n  - { name: settle, kind: match, left: checked,',
+  );
+
+  it('keeps no open items for it, as the runner keeps none: the next night carries nothing from it', async () => {
+    const held = await exported(HELD);
+    try {
+      expect((await runProject(held.dir, { run_date: DAYS[0]! })).published).toBe(false);
+      await expect(runScript(DAYS[0]!, held)).rejects.toThrow(/outputs not published: rule\(s\) with action fail failed: checked.few/);
+      expect((await runProject(held.dir, { run_date: DAYS[1]! })).published).toBe(true);
+      await runScript(DAYS[1]!, held);
+      // by hand: order 2 was never kept open, so settlement b finds nothing; c clears order 3
+      expect(await matched(held.out, DAYS[1]!)).toEqual(['3~c opened 2026-05-02']);
+      expect(await ids(join(held.out, 'curated', 'open_right', DAYS[1]!, 'data.parquet'), 'ref')).toEqual(['b']);
+      const state = join('state', 'settle', `run_date=${DAYS[1]}`, 'open_right.parquet');
+      expect(await readRows(join(held.out, state))).toEqual(await readRows(join(held.dir, 'lake', state)));
+    } finally {
+      await removeDir(held.dir);
+    }
   });
 });
