@@ -156,10 +156,17 @@ export async function runDriver<R>(script: string, jobs: readonly unknown[], wor
   return JSON.parse(await readFile(resultsFile, 'utf8')) as R;
 }
 
+/** A carried-state file to compare as a multiset of rows: the runner's and an engine's. */
+export interface StateFile {
+  readonly name: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
 /** Differences between each engine output root and the runner's results ([] when equal). */
-export async function compareAll(items: readonly { p: Prepared; out: string }[], work: string, name: string): Promise<unknown[][]> {
+export async function compareAll(items: readonly { p: Pick<Prepared, 'compare'>; out: string; state?: readonly StateFile[] }[], work: string, name: string): Promise<unknown[][]> {
   const file = join(work, `${name}-compare.json`);
-  await writeFile(file, JSON.stringify(items.map(({ p, out }) => ({ ...p.compare, out }))));
+  await writeFile(file, JSON.stringify(items.map(({ p, out, state }) => ({ ...p.compare, out, ...(state ? { state } : {}) }))));
   const cmp = spawnSync(python, [join(here, 'py', 'compare.py'), file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (cmp.status !== 0) throw new Error(`compare failed: ${cmp.stderr}`);
   await writeFile(join(work, `${name}-problems.json`), cmp.stdout);

@@ -3,7 +3,9 @@
     python compare.py cases.json   → prints, per case, a JSON list of differences ([] when equal)
 
 cases.json: [{"lake": runner lake, "report": runner report.json, "out": engine output root,
-              "run_date": …, "outputs": [{"stage", "path", "format"}], "reject_stages": […]}, …]
+              "run_date": …, "outputs": [{"stage", "path", "format"}], "reject_stages": […],
+              "state": [{"name", "expected": parquet file, "actual": parquet file}] (optional:
+              carried open items, compared as multisets; a missing file is a difference)}, …]
 Values are compared as canonical text; doubles with a relative tolerance of 1e-9 (float
 arithmetic may differ between engines) and -0.0 equal to 0.0 (DuckDB's storage may drop the sign
 of a zero), everything else exactly. CSV outputs are text: a number in them is compared as a
@@ -141,6 +143,12 @@ def compare(case):
         act = [f for f in glob.glob(os.path.join(case['out'], 'rejects', run_date, stage + '*'), recursive=False)]
         act = [f for a in act for f in (data_files(a, 'parquet') if os.path.isdir(a) else [a])]
         problems += diff('rejects', stage, rows([os.path.realpath(f) for f in exp], 'parquet', norm)[0], rows(act, 'parquet', norm)[0])
+    for st in case.get('state', []):
+        missing = [f for f in (st['expected'], st['actual']) if not os.path.isfile(f)]
+        if missing:
+            problems.append({'what': 'state', 'name': st['name'], 'missing_files': missing})
+        else:
+            problems += diff('state', st['name'], rows([st['expected']], 'parquet')[0], rows([st['actual']], 'parquet')[0])
     return problems
 
 

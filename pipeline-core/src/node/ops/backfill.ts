@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { carryingStages } from '../runner/matchState.js';
+import { carryingStages } from '../../core/stages/match/openItemsState.js';
 import { rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';

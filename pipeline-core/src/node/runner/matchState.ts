@@ -8,6 +8,7 @@ import type { PipelineSpec, StageOf } from '../../core/spec/schema.js';
 import { matchKeyPair } from '../../core/stages/match/matchColumns.js';
 import { matchSummaryQuery } from '../../core/stages/match/match.js';
 import { openStateSql } from '../../core/stages/match/matchSql.js';
+import { carryingStages, stateDir } from '../../core/stages/match/openItemsState.js';
 import type { OpenItems } from '../../core/stages/stageModule.js';
 import type { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
 import { sha256File } from './land.js';
@@ -29,14 +30,6 @@ export interface CarriedState {
 }
 
 const DATE_DIR = /^run_date=(\d{4}-\d{2}-\d{2})$/;
-
-export function carryingStages(spec: PipelineSpec): Match[] {
-  return spec.stages.filter((s): s is Match => s.kind === 'match' && s.open_items?.carry !== false);
-}
-
-export function stateDir(stage: string, runDate: string): string {
-  return `state/${stage}/run_date=${runDate}`;
-}
 
 async function stateDates(lake: string, stage: string): Promise<string[]> {
   try {

@@ -33,7 +33,8 @@ function header(lines: readonly string[], deps: readonly string[], materialized:
   return [`{{ config(materialized=${jinjaString(materialized)}) }}`, ...lines.map((l) => `-- ${oneLine(l)}`), ...deps.map((d) => `-- depends_on: ${d}`)].join('\n');
 }
 
-const ref = (name: string) => `{{ ref(${jinjaString(name)}) }}`;
+/** A model reference: a stage output (`settle.matched`) is built by its stage's model. */
+const ref = (name: string) => `{{ ref(${jinjaString(name.split('.')[0]!)}) }}`;
 
 function stageDeps(spec: PipelineSpec, stage: Stage): string[] {
   if (stage.kind === 'ingest') return [`{{ source(${jinjaString(SOURCE_GROUP)}, ${jinjaString(stage.source)}) }}`];

@@ -24,7 +24,7 @@ function outPath(rel: string): string {
  * when an error-severity rule failed. Nothing is written unless this invocation built every
  * stage and evaluated every rule (a plain `dbt build`), so a partial selection never publishes.
  */
-export function publishMacro(plan: DuckdbPlan, models: readonly string[], rules: readonly RuleMeta[]): string {
+export function publishMacro(plan: DuckdbPlan, models: readonly string[], rules: readonly RuleMeta[], stateTables: readonly string[] = []): string {
   const rejectStages = plan.stages.filter((p) => p.compiled.hasRejects).map((p) => p.stage.name);
   const outputs = plan.stages.flatMap((p) => (p.compiled.write && p.stage.kind === 'output' ? [{ stage: p.stage, write: p.compiled.write }] : []));
   const runDate = 'var("run_date")';
@@ -82,6 +82,7 @@ ${runSql(`COPY (SELECT stage, name, rule, severity, action, status, CAST(failing
 ${rejects.join('\n')}
   {%- if failed_fail -%}
     {%- do log('batchbook: outputs NOT published: rule(s) with action fail failed: ' ~ (failed_fail | join(', ')), info=true) -%}
+${stateTables.map((t) => runSql(`DELETE FROM ${quoteIdent(t)} WHERE run_date = CAST({{ bb_literal(${runDate}) }} AS DATE)`)).join('\n')}
   {%- else -%}
 ${writes.join('\n')}
     {%- do log('batchbook: published ${outputs.length} output(s) under ' ~ var('output_root') ~ '/curated', info=true) -%}

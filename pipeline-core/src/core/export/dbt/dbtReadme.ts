@@ -1,5 +1,14 @@
+import { carryingStages } from '../../stages/match/openItemsState.js';
 import type { ExportContext } from '../exportFile.js';
 import { exportParams, RUN_DATE } from '../layout.js';
+
+/** A match stage's open items, when the pipeline carries any: where they live and how to run the dates. */
+function carriedRow(ctx: ExportContext): string {
+  const stages = carryingStages(ctx.spec).map((s) => s.name);
+  if (!stages.length) return '';
+  return `| \`models/state/<stage>__open_left.sql\`, \`…__open_right.sql\` | the open items of match stage(s) ${stages.map((s) => `\`${s}\``).join(', ')} per \`run_date\`: incremental models (delete+insert on \`run_date\`). The match stage reads the latest EARLIER run_date's rows from them, so build the dates in order on the same database; building a date again replaces only its rows |
+`;
+}
 
 export function dbtReadme(ctx: ExportContext, project: string, ruleCount: number): string {
   const params = exportParams(ctx.spec, ctx.params);
@@ -36,7 +45,7 @@ every stage's tables for inspection after the run.
 | \`models/schema.yml\` | docs (columns and types) and the row rules as generic tests (\`bb_not_null\`, \`bb_unique\`, \`bb_accepted_values\`, \`bb_range\`, \`bb_regex\`, \`bb_relationships\`, \`bb_expression\` in \`macros/batchbook_tests.sql\`) |
 | \`tests/<stage>__<rule>.sql\` | table rules (row_count, freshness, reconcile, conservation) as singular tests: Batchbook's own check query |
 | \`macros/batchbook_publish.sql\` | the publish step (dbt's \`on-run-end\`) |
-
+${carriedRow(ctx)}
 ## Rules, exit status and publishing
 
 dbt's failure count of each rule test is the number of failing rows (or groups) \`batchbook run\`

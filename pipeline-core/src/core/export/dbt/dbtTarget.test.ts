@@ -99,3 +99,44 @@ describe('dbt export', () => {
     expect(clash.refusals).toEqual([expect.objectContaining({ target: 'dbt', stage: 'raw__rejected', construct: "the stage name 'raw__rejected'" })]);
   });
 });
+
+describe('a match stage in the dbt project', () => {
+  const MATCH = `
+version: 1
+name: m
+sources:
+  s: { format: csv, path: "in/s_{run_date}.csv", schema: [{ name: a, type: string }, { name: n, type: integer }] }
+  t: { format: csv, path: "in/t_{run_date}.csv", schema: [{ name: a, type: string }, { name: n, type: integer }] }
+stages:
+  - { name: raw, kind: ingest, source: s }
+  - { name: raw2, kind: ingest, source: t }
+  - { name: settle, kind: match, left: raw, right: raw2, keys: [a], open_items: { max_age_days: 2, severity: error } }
+  - { name: o, kind: output, input: settle.matched, format: csv, path: "out/{run_date}" }
+`;
+  const files = () => new Map(exportOf(MATCH).files.map((f) => [f.path, f.content]));
+
+  it('keeps the open items in incremental models keyed by run_date, built from the match stage', () => {
+    const left = files().get('dbt/models/state/settle__open_left.sql')!;
+    expect(left).toContain("materialized='incremental', incremental_strategy='delete+insert', unique_key='run_date'");
+    expect(left).toContain('-- depends_on: {{ ref("settle") }}');
+    expect(left).toContain('FROM "settle__ol"');
+    expect(files().has('dbt/models/state/settle__open_right.sql')).toBe(true);
+  });
+
+  it('reads the latest earlier run_date of those models in the match model without a ref (no cycle), and nothing on a first night', () => {
+    const model = files().get('dbt/models/stages/settle.sql')!;
+    expect(model).not.toContain('ref("settle__open_left")');
+    expect(model).toContain('adapter.get_relation(database=this.database, schema=this.schema, identifier="settle__open_left")');
+    expect(model).toContain('WHERE run_date = (SELECT max(run_date) FROM {{ bb_settle_open_left }} WHERE run_date < CAST({{ bb_literal(var("run_date")) }} AS DATE))');
+    expect(model).toContain('{% else %}(SELECT CAST(NULL AS VARCHAR) AS "a", CAST(NULL AS BIGINT) AS "n", CAST(NULL AS DATE) AS _bb_opened, CAST(NULL AS BIGINT) AS _bb_seq WHERE FALSE){% endif %}');
+    expect(model).not.toContain('__bb_carried_');
+  });
+
+  it('tests the open_items_age rule, refs the stage for its output, and publishes only when the state models were built', () => {
+    const f = files();
+    expect(f.get('dbt/tests/settle__open_items_age.sql')).toContain('{"stage":"settle","name":"open_items_age","rule":"expression","severity":"error","action":"warn"}');
+    expect(f.get('dbt/models/outputs/o.sql')).toContain('-- depends_on: {{ ref("settle") }}');
+    expect(f.get('dbt/macros/batchbook_publish.sql')).toContain('"settle__open_left", "settle__open_right"');
+    expect(f.get('dbt/macros/batchbook_publish.sql')).toContain('DELETE FROM "settle__open_left" WHERE run_date');
+  });
+});

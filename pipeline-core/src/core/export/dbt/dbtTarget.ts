@@ -1,14 +1,15 @@
 import { stringify } from 'yaml';
-import { matchRefusals } from '../matchRefusals.js';
-import type { DuckdbPlan } from '../../compile/duckdb/plan.js';
+import type { DuckdbPlan, PlannedStage } from '../../compile/duckdb/plan.js';
+import { carryingStages } from '../../stages/match/openItemsState.js';
 import { duckdbLiteral } from '../../compile/sql.js';
 import { analyzeSpec } from '../../spec/analyze.js';
-import type { PipelineSpec } from '../../spec/schema.js';
+import type { PipelineSpec, StageOf } from '../../spec/schema.js';
 import type { Schema } from '../../types/dataType.js';
 import { markedDuckdbPlan, type MarkedSourceRelation } from '../duckdb/duckdbTarget.js';
 import type { ExportContext, ExportFile } from '../exportFile.js';
 import { exportParams } from '../layout.js';
-import { paramMarker } from '../markers.js';
+import { paramMarker, type Marker } from '../markers.js';
+import { dbtOpenItems, matchRuleTests, matchStateLookups, stateModelFiles, stateModels, withCarriedRelations } from './dbtMatchState.js';
 import { refusal, type ExportRefusal } from '../refusal.js';
 import type { TargetResult } from '../targetResult.js';
 import { jinjaEscape, jinjaPathExpr } from './dbtJinja.js';
@@ -28,12 +29,13 @@ import { dbtReadme } from './dbtReadme.js';
 export function dbtTarget(ctx: ExportContext, sourceRelation: MarkedSourceRelation | undefined): TargetResult {
   if (!sourceRelation) throw new Error('the dbt export needs the source readers (exportPipeline option duckdbSources)');
   const spec = ctx.spec;
-  const plan = markedDuckdbPlan(spec, sourceRelation, true);
+  const plan = markedDuckdbPlan(spec, sourceRelation, true, dbtOpenItems(spec));
   const refusals = dbtRefusals(spec, plan);
   if (refusals.length) return { files: [], refusals, flags: [], readme: '' };
   const analysis = analyzeSpec(spec);
   const render = dbtMarkerRenderer(spec);
   const paramValues = Object.fromEntries(exportParams(spec).map((p) => [p.name, p.type === 'integer' ? Number(p.value ?? 0) : paramMarker(p.name)]));
+  const schemaOf = (ref: string) => plan.schemas.get(ref) ?? [];
   const paramSql = (name: string) => duckdbLiteral(paramValues[name] ?? null, analysis.paramTypes[name] ?? 'string');
 
   const files: ExportFile[] = [];
@@ -46,6 +48,12 @@ export function dbtTarget(ctx: ExportContext, sourceRelation: MarkedSourceRelati
     const entry: Record<string, unknown> = { name: p.stage.name, description: modelDescription(p.stage.kind, p.stage.description), columns: columnDocs(schema) };
     if (p.stage.kind === 'output') {
       files.push(outputModel(p, render));
+    } else if (p.stage.kind === 'match') {
+      files.push(matchStageModel(spec, p, render, schemaOf));
+      stageModels.push(p.stage.name);
+      const t = matchRuleTests(p, render, testNames);
+      files.push(...t.singular);
+      rules.push(...t.rules);
     } else {
       files.push(stageModel(spec, p, render));
       stageModels.push(p.stage.name);
@@ -64,6 +72,9 @@ export function dbtTarget(ctx: ExportContext, sourceRelation: MarkedSourceRelati
       schemaModels.push({ name: rejectsModel(p.stage.name), description: jinjaEscape(`Rows ${p.stage.name} rejected, with the reason and their source file, row and line; published to rejects/<run_date>/${p.stage.name}.parquet.`) });
     }
   }
+  files.push(...stateModelFiles(spec, schemaOf, render));
+  stageModels.push(...stateModels(spec));
+  for (const m of stateModels(spec)) schemaModels.push({ name: m, description: jinjaEscape('Open items of a match stage per run_date (incremental): what each night left open, carried into the next night.') });
   files.push(
     { path: 'dbt_project.yml', content: projectYaml(ctx) },
     { path: 'profiles.yml', content: profilesYaml(spec) },
@@ -72,14 +83,24 @@ export function dbtTarget(ctx: ExportContext, sourceRelation: MarkedSourceRelati
     { path: 'macros/batchbook_stage.sql', content: STAGE_MATERIALIZATION },
     { path: 'macros/batchbook_util.sql', content: UTIL_MACROS },
     { path: 'macros/batchbook_tests.sql', content: TEST_MACROS },
-    { path: 'macros/batchbook_publish.sql', content: publishMacro(plan, stageModels, rules) },
+    { path: 'macros/batchbook_publish.sql', content: publishMacro(plan, stageModels, rules, stateModels(spec)) },
     { path: '.gitignore', content: 'target/\nlogs/\n*.duckdb\n*.duckdb.wal\n.user.yml\n' },
   );
   return { files, refusals: [], flags: [], readme: dbtReadme(ctx, projectName(spec), rules.length) };
 }
 
+/** The match stage's model: the runner's statements, reading the open items its state models kept (dbtMatchState.ts). */
+function matchStageModel(spec: PipelineSpec, p: PlannedStage, render: (m: Marker) => string, schemaOf: (ref: string) => Schema): ExportFile {
+  const file = stageModel(spec, p, render);
+  const stage = p.stage as StageOf<'match'>;
+  if (!carryingStages(spec).some((s) => s.name === stage.name)) return file;
+  const [config, ...rest] = file.content.split('\n');
+  const content = [config, ...matchStateLookups(stage), ...rest].join('\n');
+  return { ...file, content: withCarriedRelations(content, stage, schemaOf, render) };
+}
+
 function dbtRefusals(spec: PipelineSpec, plan: DuckdbPlan): ExportRefusal[] {
-  const out: ExportRefusal[] = [...matchRefusals(spec, 'dbt')];
+  const out: ExportRefusal[] = [];
   const withRejects = plan.stages.filter((p) => p.compiled.hasRejects).map((p) => p.stage.name);
   for (const c of modelNameClashes(spec, withRejects)) {
     out.push(refusal('dbt', c.stage, `the stage name '${c.stage}'`, `dbt names the rejects model of stage '${c.clash}' so; rename the stage`));

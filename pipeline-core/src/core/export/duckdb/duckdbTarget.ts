@@ -1,13 +1,14 @@
 import { compileDuckdbPlan, DUCKDB_NATIVE_PRELUDE, type DuckdbPlan } from '../../compile/duckdb/plan.js';
-import { matchRefusals } from '../matchRefusals.js';
 import { rejectsQuery } from '../../compile/duckdb/rejects.js';
 import { quoteIdent, quoteString } from '../../compile/sql.js';
 import type { PipelineSpec } from '../../spec/schema.js';
-import type { SourceRelation } from '../../stages/stageModule.js';
+import { carryingStages } from '../../stages/match/openItemsState.js';
+import type { OpenItems, SourceRelation } from '../../stages/stageModule.js';
 import type { ExportContext, ExportFile } from '../exportFile.js';
 import { exportParams, RUN_DATE } from '../layout.js';
 import { paramMarker, replaceMarkers, rewriteSqlMarkers, type Marker } from '../markers.js';
 import type { TargetResult } from '../targetResult.js';
+import { scriptCarriedStatements, scriptOpenItems, scriptStateWrites, stateDirTemplates } from './scriptOpenItems.js';
 import { listedIngest, listedSourceRelation } from './sourceFiles.js';
 
 /** How the DuckDB reader SQL of a source is made; the node side supplies it (it reads CSV headers). */
@@ -19,13 +20,13 @@ export type MarkedSourceRelation = (source: string) => SourceRelation;
  * lives in a session variable, so a plan whose stages run in separate sessions (dbt) reads every
  * source into a table (`sourceTables`); the script, one session, reads Parquet where it is used.
  */
-export function markedDuckdbPlan(spec: PipelineSpec, sourceRelation: MarkedSourceRelation, sourceTables = false): DuckdbPlan {
+export function markedDuckdbPlan(spec: PipelineSpec, sourceRelation: MarkedSourceRelation, sourceTables = false, openItems?: (stage: string) => OpenItems | undefined): DuckdbPlan {
   const params: Record<string, string | number> = {};
   for (const p of exportParams(spec)) {
     // An integer parameter cannot carry a marker through duckdbLiteral; it is fixed at its default.
     params[p.name] = p.type === 'integer' ? Number(p.value ?? 0) : paramMarker(p.name);
   }
-  const plan = compileDuckdbPlan(spec, { params, sourceRelation: (source) => listedSourceRelation(source, sourceRelation(source)), sourceTables });
+  const plan = compileDuckdbPlan(spec, { params, sourceRelation: (source) => listedSourceRelation(source, sourceRelation(source)), sourceTables, ...(openItems ? { openItems } : {}) });
   return { ...plan, stages: plan.stages.map(listedIngest) };
 }
 
@@ -58,7 +59,9 @@ function statement(sql: string, render: (m: Marker) => string): string {
  */
 export function duckdbScript(ctx: ExportContext, sourceRelation: MarkedSourceRelation): string {
   const spec = ctx.spec;
-  const plan = markedDuckdbPlan(spec, sourceRelation);
+  const plan = markedDuckdbPlan(spec, sourceRelation, false, scriptOpenItems(spec));
+  const schemaOf = (ref: string) => plan.schemas.get(ref) ?? [];
+  const carrying = new Set(carryingStages(spec).map((s) => s.name));
   const render = renderDuckdb(spec);
   const out: string[] = [];
   const defaults = exportParams(spec, ctx.params);
@@ -73,6 +76,10 @@ export function duckdbScript(ctx: ExportContext, sourceRelation: MarkedSourceRel
   const rules: string[] = [];
   for (const p of plan.stages) {
     out.push('', `-- ── ${p.stage.name} (${p.stage.kind})`);
+    if (p.stage.kind === 'match' && carrying.has(p.stage.name)) {
+      out.push('-- the open items of the latest earlier run date under output_root/state (see scriptOpenItems.ts)');
+      out.push(...scriptCarriedStatements(p.stage, schemaOf).map((s) => `${s};`));
+    }
     for (const s of p.compiled.statements) out.push(statement(s, render));
     for (const r of p.compiled.rules ?? []) {
       rules.push(
@@ -111,6 +118,8 @@ export function duckdbScript(ctx: ExportContext, sourceRelation: MarkedSourceRel
         : statement(`COPY (${w.select}) TO (${dir} || '/data.${w.format}') (${fmt})`, render),
     );
   }
+  // the open items are published with the outputs, as batchbook run publishes its state
+  out.push(...scriptStateWrites(spec, schemaOf).map((s) => statement(s, render)));
   out.push(
     "SET VARIABLE _bb_gate = (SELECT CASE WHEN count(*) > 0 THEN error('error-severity rule(s) failed: ' || string_agg(stage || '.' || name, ', ')) END FROM _bb_rules WHERE status = 'fail' AND severity = 'error');",
   );
@@ -119,7 +128,7 @@ export function duckdbScript(ctx: ExportContext, sourceRelation: MarkedSourceRel
 
 /** Folders the script writes into (DuckDB's COPY does not create parent folders). */
 export function duckdbOutputDirs(spec: PipelineSpec): string[] {
-  const dirs = ['validation/{run_date}', 'rejects/{run_date}'];
+  const dirs = ['validation/{run_date}', 'rejects/{run_date}', ...stateDirTemplates(spec)];
   for (const s of spec.stages) if (s.kind === 'output') dirs.push(`curated/${s.path}`);
   return dirs;
 }
@@ -158,14 +167,25 @@ fi
 
 export function duckdbTarget(ctx: ExportContext, sourceRelation: MarkedSourceRelation | undefined): TargetResult {
   if (!sourceRelation) throw new Error('the duckdb export needs the source readers (exportPipeline option duckdbSources)');
-  const refusals = matchRefusals(ctx.spec, 'duckdb');
-  if (refusals.length) return { files: [], refusals, flags: [], readme: '' };
   const files: ExportFile[] = [
     { path: 'pipeline.yaml', content: ctx.specText },
     { path: 'pipeline.sql', content: duckdbScript(ctx, sourceRelation) },
     { path: 'run.sh', content: runScript(ctx.spec, ctx), executable: true },
   ];
   return { files, refusals: [], flags: [], readme: duckdbReadme(ctx) };
+}
+
+/** What a user of a pipeline with a carrying match stage must know: the state lives beside the outputs. */
+function carriedNote(spec: PipelineSpec): string {
+  const stages = carryingStages(spec).map((s) => `\`${s.name}\``);
+  if (!stages.length) return '';
+  return `
+Match stage ${stages.join(', ')} carries its open items across run dates as \`batchbook run\` does: each run
+writes them to \`<output_root>/state/<stage>/run_date=<date>/open_left.parquet\` and \`open_right.parquet\`
+and reads those of the latest EARLIER date found there (never a later one). Run the dates in order
+into the same \`output_root\`; re-running an earlier date reproduces its outputs, and the later dates
+then need re-running if its open items changed.
+`;
 }
 
 function duckdbReadme(ctx: ExportContext): string {
@@ -197,9 +217,9 @@ rule's outcome; its other checks are silent unless they stop the run. The script
 \`batchbook run\`'s exit status: 3 when an error-severity rule failed, 0 when only warn-severity rules
 held the outputs back, 1 on any other error.
 Integer parameters are fixed at their values when the script was exported.
-
+${carriedNote(ctx.spec)}
 Differences from \`batchbook run\`: no raw landing zone or atomic publish (write to a fresh
-\`output_root\`), and rejects show \`source_file\` relative to \`input_root\`. Each source reads the
+\`output_root\`, or the same one date after date when a match stage carries open items), and rejects show \`source_file\` relative to \`input_root\`. Each source reads the
 files its path (a glob) matches when the script runs, in name order, and stops when none match.
 `;
 }

@@ -1,0 +1,152 @@
+import { spawnSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { exportProject, openProject, runPipeline, type RunReport } from '@batchbook/pipeline-core/node';
+import { formatRefusal, type ExportRefusal, type ExportTarget } from '@batchbook/pipeline-core';
+import { compareAll, logTimings, python, repo, runDriver, setupVenv, type Prepared, type StateFile } from './harness.js';
+
+/**
+ * A match stage carries its open items from one run date to the next, so its conformance is a
+ * SEQUENCE of days, not one: the settlement-matching sample's week (six nights of it: settlements one to three days
+ * late, a payout covering three orders, a mismatch, a never-settled order ageing into an error,
+ * an orphan settlement) runs through `batchbook run` day after day in one lake, and through each
+ * exporting target day after day into one output root (and, for dbt, one database). Every day's
+ * curated outputs, rule outcomes, exit status and carried open items must equal the runner's.
+ * The targets that do not carry the state refuse the stage, and are listed here as refusing.
+ */
+const CASE = 'settlement-matching week';
+// six nights: the last (11-28) is the first with the never-settled order over its age; 11-29 adds nothing new
+const DAYS = ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28'];
+const STAGE = 'settle';
+/** Targets that carry the open items and must equal the runner; the others must refuse the match stage. */
+const EXPORTING = ['duckdb', 'dbt'] as const;
+const REFUSING: readonly ExportTarget[] = ['spark', 'beam', 'airflow'];
+
+const selected = !process.env['BATCHBOOK_ENGINE_CASES'] || new RegExp(process.env['BATCHBOOK_ENGINE_CASES']).test(CASE);
+
+interface Day {
+  readonly runDate: string;
+  readonly report: RunReport;
+  readonly compare: Prepared['compare'];
+}
+
+let work: string;
+let lake: string;
+let days: Day[];
+let refusals: readonly ExportRefusal[];
+let written: readonly ExportTarget[];
+const outcomes = new Map<string, { exits: number[]; problems: unknown[][] }>();
+
+const stateFiles = (runDate: string, root: string): StateFile[] =>
+  (['left', 'right'] as const).map((side) => {
+    const rel = join('state', STAGE, `run_date=${runDate}`, `open_${side}.parquet`);
+    return { name: `${runDate} open_${side}`, expected: join(lake, rel), actual: join(root, rel) };
+  });
+
+async function runnerDays(project: Awaited<ReturnType<typeof openProject>>): Promise<Day[]> {
+  const spec = project.loaded.spec!;
+  const out: Day[] = [];
+  for (const runDate of DAYS) {
+    const report = await runPipeline({ spec, specText: project.specText, projectDir: project.dir, inbox: project.inbox, lake, params: { run_date: runDate }, threads: 2 });
+    const reportPath = join(work, `report-${runDate}.json`);
+    await writeFile(reportPath, JSON.stringify(report));
+    const outputs = spec.stages.flatMap((s) => (s.kind === 'output' ? [{ stage: s.name, path: s.path.replace(/\{run_date\}/g, runDate), format: s.format }] : []));
+    const rejectStages = spec.stages.filter((s) => s.kind === 'ingest' || s.kind === 'cleanse' || s.kind === 'validate').map((s) => s.name);
+    out.push({ runDate, report, compare: { lake, report: reportPath, run_date: runDate, outputs, reject_stages: rejectStages } });
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  if (!selected) return;
+  setupVenv();
+  const t0 = performance.now();
+  work = await mkdtemp(join(tmpdir(), 'batchbook-match-days-'));
+  const dir = join(work, 'project');
+  await cp(join(repo, 'samples', 'settlement-matching'), dir, { recursive: true, filter: (src) => !src.includes(`${join('settlement-matching', 'lake')}`) });
+  lake = join(work, 'lake');
+  const project = await openProject(dir);
+  days = await runnerDays(project);
+  const result = await exportProject({ project: project as never, target: 'all', out: join(work, 'export'), params: { run_date: DAYS[0]! }, toolVersion: 'test', preview: false });
+  refusals = result.refusals;
+  written = result.written;
+  const t1 = performance.now();
+  // the DuckDB script: run.sh day after day into one output root (run_engines.py runs the jobs in order)
+  const duckOut = join(work, 'duckdb-out');
+  await mkdir(duckOut, { recursive: true });
+  const jobs = DAYS.map((runDate) => ({ engine: 'duckdb', dir: join(work, 'export', 'duckdb'), run_date: runDate, input_root: project.inbox, output_root: duckOut, log: join(work, `duckdb-${runDate}.log`) }));
+  const results = await runDriver<{ jobs: { exit: number }[] }>('run_engines.py', jobs, work, 'match-days-duckdb');
+  const t2 = performance.now();
+  const problems = await compareAll(days.map((d) => ({ p: d, out: duckOut, state: stateFiles(d.runDate, duckOut) })), work, 'match-days-duckdb');
+  outcomes.set('duckdb', { exits: results.jobs.map((j) => j.exit), problems });
+  const t3 = performance.now();
+  await dbtDays(project.inbox);
+  const s = (a: number, b: number) => Math.round(b - a) / 1000;
+  logTimings('match days', { 'runner+export': s(t0, t1), duckdb: s(t1, t2), compare: s(t2, t3), dbt: s(t3, performance.now()), days: DAYS.length });
+});
+
+/**
+ * dbt: `dbt build` day after day on ONE database (the open items live in the incremental state
+ * models) into one output root; then each date's rows of the state models are written out as
+ * Parquet beside the runner's state files to be compared.
+ */
+async function dbtDays(inbox: string): Promise<void> {
+  const out = join(work, 'dbt-out');
+  const db = join(work, 'dbt-work');
+  const jobs = DAYS.map((runDate) => ({ dir: join(work, 'export', 'dbt'), run_date: runDate, input_root: inbox, output_root: out, work: db }));
+  const results = await runDriver<{ jobs: { exit: number }[] }>('run_dbt.py', jobs, work, 'match-days-dbt');
+  const dumps = DAYS.flatMap((runDate) => (['left', 'right'] as const).map((side) => ({ table: `${STAGE}__open_${side}`, run_date: runDate, file: join(out, 'state', STAGE, `run_date=${runDate}`, `open_${side}.parquet`) })));
+  const dump = spawnSync(python, ['-c', DUMP_STATE, join(db, 'pipeline.duckdb'), JSON.stringify(dumps)], { encoding: 'utf8' });
+  if (dump.status !== 0) throw new Error(`dumping dbt's state models failed: ${dump.stderr}`);
+  const problems = await compareAll(days.map((d) => ({ p: d, out, state: stateFiles(d.runDate, out) })), work, 'match-days-dbt');
+  outcomes.set('dbt', { exits: results.jobs.map((j) => j.exit), problems });
+}
+
+/** Writes each date's rows of a dbt state model (without its run_date key) to a Parquet file. */
+const DUMP_STATE = `
+import duckdb, json, os, sys
+con = duckdb.connect(sys.argv[1], read_only=True)
+for d in json.loads(sys.argv[2]):
+    os.makedirs(os.path.dirname(d['file']), exist_ok=True)
+    con.execute("COPY (SELECT * EXCLUDE (run_date) FROM %s WHERE run_date = DATE '%s') TO '%s' (FORMAT parquet)" % (d['table'], d['run_date'], d['file']))
+`;
+
+describe.runIf(selected)(`${CASE}: the match stage's open items carried over ${DAYS.length} consecutive days`, () => {
+  it('the runner does what the sample README works out by hand, night by night', () => {
+    // README table: matched, mismatched, open orders, open settlements, exit
+    const want = [
+      [1, 0, 4, 0, 0],
+      [2, 0, 7, 0, 0],
+      [3, 0, 12, 0, 0],
+      [6, 0, 11, 1, 0],
+      [6, 1, 9, 1, 0],
+      [6, 0, 8, 1, 3],
+    ];
+    const got = days.map((d) => {
+      const m = d.report.matches!.find((x) => x.stage === STAGE)!;
+      return [m.matched, m.mismatched, m.unmatched_left, m.unmatched_right, d.report.exit_code];
+    });
+    expect(got).toEqual(want);
+  });
+
+  it.each(EXPORTING)('%s gives the runner’s outputs, rule outcomes, exit status and open items on every day', (target) => {
+    expect(written).toContain(target);
+    const o = outcomes.get(target)!;
+    // dbt exits 1 where the runner exits 3 (an error rule failed): failing or not must agree
+    const sameExit = (exit: number, runner: number) => (target === 'dbt' ? (exit !== 0) === (runner !== 0) : exit === runner);
+    const wrong = days.flatMap((d, i) => [
+      ...(sameExit(o.exits[i]!, d.report.exit_code) ? [] : [`${d.runDate}: exit ${o.exits[i]}, runner ${d.report.exit_code}`]),
+      ...(o.problems[i]!.length ? [`${d.runDate}: ${JSON.stringify(o.problems[i], null, 1)}`] : []),
+    ]);
+    expect(wrong).toEqual([]);
+  });
+
+  it.each(REFUSING)('%s refuses the match stage (it does not carry the open items)', (target) => {
+    expect(written).not.toContain(target);
+    const got = refusals.filter((r) => r.target === target).map(formatRefusal);
+    expect(got.length).toBeGreaterThan(0);
+    expect(got.every((g) => (target === 'airflow' ? g.includes('the spark export is refused') : g.includes('cannot export match stage')))).toBe(true);
+  });
+});

@@ -1,0 +1,99 @@
+import type { PlannedStage } from '../../compile/duckdb/plan.js';
+import type { PipelineSpec, StageOf } from '../../spec/schema.js';
+import { openStateSql } from '../../stages/match/matchSql.js';
+import { carryingStages } from '../../stages/match/openItemsState.js';
+import type { OpenItems } from '../../stages/stageModule.js';
+import type { Schema } from '../../types/dataType.js';
+import { emptyState } from '../duckdb/scriptOpenItems.js';
+import type { ExportFile } from '../exportFile.js';
+import type { Marker } from '../markers.js';
+import { dbtSql, jinjaEscape, jinjaString } from './dbtJinja.js';
+import type { RuleMeta } from './dbtTests.js';
+
+/**
+ * A match stage's open items in the dbt project: one incremental model per side,
+ * `<stage>__open_left` / `<stage>__open_right`, keyed by `run_date` (delete+insert: running a date
+ * again replaces that date's rows, and only those). A date's build appends the items the match
+ * left open that night.
+ *
+ * The match stage model reads the open items of the latest run_date EARLIER than the one it
+ * builds (never a later one) from those models' tables, as the previous invocations left them.
+ * It cannot `ref()` them — they are built from its own results, and dbt refuses a cycle — so it
+ * looks the table up with `adapter.get_relation` (none on the first night: nothing is carried).
+ * The SQL between is the runner's own (matchSql.ts).
+ */
+type Match = StageOf<'match'>;
+type Side = 'left' | 'right';
+
+export function stateModel(stage: string, side: Side): string {
+  return `${stage}__open_${side}`;
+}
+
+/** Placeholder relations the marked plan is compiled with; matchStageJinja replaces them. */
+const placeholder = (stage: string, side: Side) => `__bb_carried_${stage}_${side}__`;
+
+export function dbtOpenItems(spec: PipelineSpec): (stage: string) => OpenItems | undefined {
+  const carrying = new Set(carryingStages(spec).map((s) => s.name));
+  return (stage) => (carrying.has(stage) ? { left: placeholder(stage, 'left'), right: placeholder(stage, 'right') } : undefined);
+}
+
+const jinjaVar = (stage: string, side: Side) => `bb_${stage}_open_${side}`;
+
+/** Jinja set lines for the top of the match stage model: each side's state table, if built before. */
+export function matchStateLookups(stage: Match): string[] {
+  return (['left', 'right'] as const).map(
+    (side) => `{%- set ${jinjaVar(stage.name, side)} = adapter.get_relation(database=this.database, schema=this.schema, identifier=${jinjaString(stateModel(stage.name, side))}) -%}`,
+  );
+}
+
+/** The stage model's SQL with each placeholder replaced by the latest earlier date's rows (or an empty relation). */
+export function withCarriedRelations(sql: string, stage: Match, schemaOf: (ref: string) => Schema, render: (m: Marker) => string): string {
+  const runDate = `CAST(${render({ kind: 'param', name: 'run_date' })} AS DATE)`;
+  return (['left', 'right'] as const).reduce((text, side) => {
+    const t = jinjaVar(stage.name, side);
+    const carried = `{% if ${t} is not none %}(SELECT * FROM {{ ${t} }} WHERE run_date = (SELECT max(run_date) FROM {{ ${t} }} WHERE run_date < ${runDate})){% else %}(${jinjaEscape(emptyState(schemaOf(stage[side])))}){% endif %}`;
+    return text.split(placeholder(stage.name, side)).join(carried);
+  }, sql);
+}
+
+/** The incremental models holding each carrying match stage's open items per run date. */
+export function stateModelFiles(spec: PipelineSpec, schemaOf: (ref: string) => Schema, render: (m: Marker) => string): ExportFile[] {
+  const runDate = `CAST(${render({ kind: 'param', name: 'run_date' })} AS DATE)`;
+  return carryingStages(spec).flatMap((stage) =>
+    (['left', 'right'] as const).map((side) => {
+      const text = [
+        `{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='run_date') }}`,
+        `-- ${jinjaEscape(`Open ${side} items of match stage ${stage.name} per run date: what each night left open, read back by the next night's ${stage.name} model (the latest earlier run_date).`)}`,
+        `-- depends_on: {{ ref(${jinjaString(stage.name)}) }}`,
+        `SELECT *, ${runDate} AS run_date FROM (${dbtSql(openStateSql(stage.name, side, schemaOf(stage[side])), render)})`,
+      ].join('\n');
+      return { path: `models/state/${stateModel(stage.name, side)}.sql`, content: `${text}\n` };
+    }),
+  );
+}
+
+/** The names of the state models (the publish step requires them built, and drops a held-back date's rows). */
+export function stateModels(spec: PipelineSpec): string[] {
+  return carryingStages(spec).flatMap((s) => [stateModel(s.name, 'left'), stateModel(s.name, 'right')]);
+}
+
+/** A match stage's rules (open_items_age) as singular tests running Batchbook's own check query. */
+export function matchRuleTests(p: PlannedStage, render: (m: Marker) => string, usedNames: Set<string>): { singular: ExportFile[]; rules: RuleMeta[] } {
+  const singular: ExportFile[] = [];
+  const rules: RuleMeta[] = [];
+  for (const compiled of p.compiled.rules ?? []) {
+    const meta: RuleMeta = { stage: p.stage.name, name: compiled.name, rule: compiled.rule.rule, severity: compiled.rule.severity, action: compiled.rule.action };
+    let testName = `${p.stage.name}__${compiled.name}`;
+    for (let n = 2; usedNames.has(testName); n++) testName = `${p.stage.name}__${compiled.name}_${n}`;
+    usedNames.add(testName);
+    rules.push(meta);
+    const text = [
+      `{{ config(severity='warn', fail_calc='coalesce(sum(failing), 0)', meta={'batchbook': ${JSON.stringify(meta)}}) }}`,
+      `-- ${jinjaEscape(`${p.stage.name}.${compiled.name}: ${compiled.reason ?? 'match rule'} (severity ${meta.severity}, action ${meta.action})`)}`,
+      `-- depends_on: {{ ref(${jinjaString(p.stage.name)}) }}`,
+      dbtSql(compiled.check, render),
+    ].join('\n');
+    singular.push({ path: `tests/${testName}.sql`, content: `${text}\n` });
+  }
+  return { singular, rules };
+}
