@@ -116,4 +116,24 @@ describe('incremental preview', () => {
     expect(next.ran).toContain('clean_orders');
     expect(ALL.every((n) => session.cell(n)?.status === 'fresh')).toBe(true);
   });
+
+  it("a cell runs as soon as its own source is read: the orders' cells before the settlements are loaded", async () => {
+    await session.reset();
+    const order: string[] = [];
+    const exec = wasm.db.exec;
+    // the NDJSON settlements are loaded into their own staging table: note when
+    wasm.db.exec = (sql: string) => {
+      if (sql.startsWith('CREATE TABLE "__src_settlements"')) order.push('load settlements');
+      return exec(sql);
+    };
+    try {
+      await session.run(request(input), (e) => e.type === 'stage_end' && order.push(e.stage));
+    } finally {
+      wasm.db.exec = exec;
+    }
+    // read off the pipeline: these four read pos_orders only (raw_orders → clean_orders → paid_orders, checked_orders)
+    const before = order.slice(0, order.indexOf('load settlements'));
+    expect(new Set(before)).toEqual(new Set(['raw_orders', 'clean_orders', 'paid_orders', 'checked_orders']));
+    expect(ALL.every((n) => session.cell(n)?.status === 'fresh')).toBe(true);
+  });
 });
