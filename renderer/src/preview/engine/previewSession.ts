@@ -230,6 +230,8 @@ export class PreviewSession {
     const sources = this.sourcesInOrder(full, params, req);
     const phases = { check: tCheck - started, sources: 0, compile: 0, execute: 0 };
     const ran: string[] = [];
+    // what a wave ran, failed or blocked (with its compiled SQL's signature): a later wave does not run it again
+    const attempted = new Map<string, string>();
     // a cell runs as soon as its own sources are in: one wave per source that has to be read, in
     // the order the stages first read them; sources already loaded (an edit) make no wave of their own
     const waves = Math.max(1, sources.toLoad.length);
@@ -243,7 +245,7 @@ export class PreviewSession {
       const t1 = this.now();
       const pending = full.stages.filter((s) => s.kind === 'ingest' && !settled.has(s.source)).map((s) => s.name);
       const waiting = downstreamOf(full, pending);
-      const outcome = await this.runWave(full, waiting, { relations, failed, infos, missing }, params, req, states, kept, emit, ran);
+      const outcome = await this.runWave(full, waiting, { relations, failed, infos, missing }, params, req, states, kept, emit, { ran, attempted });
       phases.sources += t1 - t0;
       phases.compile += outcome.compiled - t1;
       phases.execute += this.now() - outcome.compiled;
@@ -283,8 +285,9 @@ export class PreviewSession {
     states: Map<string, CellState>,
     kept: (name: string) => Partial<CellState>,
     emit: (e: SessionEvent) => void,
-    ran: string[],
+    done: { ran: string[]; attempted: Map<string, string> },
   ): Promise<{ cancelled: boolean; compiled: number }> {
+    const { ran, attempted } = done;
     const { relations, failed, infos, missing } = loaded;
     const failedIngest = full.stages.filter((s) => s.kind === 'ingest' && failed.has(s.source));
     const cut = downstreamOf(full, failedIngest.map((s) => s.name));
@@ -304,8 +307,10 @@ export class PreviewSession {
     const plan = compileDuckdbPlan(spec, { params, sourceRelation: (n) => relations.get(n)!, analysis: analyzeSpec(spec), materialize: 'all' });
     const sigs = new Map(plan.stages.map((p) => [p.stage.name, signature(p, p.stage.kind === 'ingest' ? this.sources.get(p.stage.source)?.version : undefined)]));
     const force = new Set((req.force ?? []).filter((n) => !ran.includes(n)));
-    const changed = plan.stages.map((p) => p.stage.name).filter((n) => force.has(n) || this.signatures.get(n) !== sigs.get(n) || this.cells.get(n)?.status !== 'fresh');
-    const toRun = downstreamOf(spec, changed);
+    const again = (n: string) => attempted.get(n) !== sigs.get(n);
+    const changed = plan.stages.map((p) => p.stage.name).filter((n) => again(n) && (force.has(n) || this.signatures.get(n) !== sigs.get(n) || this.cells.get(n)?.status !== 'fresh'));
+    const toRun = new Set([...downstreamOf(spec, changed)].filter(again));
+    for (const n of toRun) attempted.set(n, sigs.get(n)!);
     for (const p of plan.stages) {
       const name = p.stage.name;
       states.set(name, toRun.has(name) ? { ...this.cells.get(name), status: 'stale' } : this.cells.get(name)!);
