@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { afterAll, it } from 'vitest';
 import { downstreamOf, loadSpec } from '@batchbook/pipeline-core';
 import { readFileSync } from 'node:fs';
@@ -137,20 +138,21 @@ it('designer benchmark', async () => {
   const r = median(refresh);
   const d = median(direct);
   const h = median(hand);
+  const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
   const lines = [
-    `designer benchmark — Chromium ${await app.context.browser()?.version() ?? ''}, DuckDB-WASM in a worker`,
+    `designer benchmark — Chromium ${await app.context.browser()?.version() ?? ''}, DuckDB-WASM in a worker; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on 2 cores`,
     `  app start → start screen ready ........................ ${ms(startScreen)}`,
     `  preview engine (DuckDB-WASM) instantiated in ............ ${ms(engineStart)}`,
     `  open sample → first cell rendered ...................... ${ms(opened.rendered!)}`,
-    `  open sample → first cell previewed ..................... ${ms(opened.previewed!)}`,
+    `  open sample → first cell previewed ..................... ${ms(opened.previewed!)}  (clicked at once, engine not yet warm; firstCell.benchmark.ts measures the 2.5 s aim)`,
     `  data: ${made.orders.toLocaleString('en-US')} order lines (${ordersIn.toLocaleString('en-US')} read), ${made.settlements.toLocaleString('en-US')} settlements, ${made.refunds.toLocaleString('en-US')} refunds; full files`,
-    `  edit cleanse step → last downstream cell refreshed ..... ${ms(r)}  (median of ${ROUNDS}; ${cells.replace(/ in .*/, '')}; all: ${refresh.map(Math.round).join(', ')})`,
+    `  edit cleanse step → last downstream cell refreshed ..... ${ms(r)}  (median of ${ROUNDS}; ${cells.replace(/ in .*/, '')}; all: ${refresh.map(Math.round).join(', ')}) — aim ≤ 500 ms: ${verdict(r <= 500)}`,
     `    of which the preview worker's run ..................... ${ms(median(worker))}  (${['check', 'sources', 'compile', 'execute'].map((k) => `${k} ${ms(median(phases.map((p) => p[k] ?? 0)))}`).join(', ')})`,
     `  same compiled SQL run directly in DuckDB-WASM .......... ${ms(d)}  (median of ${ROUNDS}; ${downstream.length} cells)`,
-    `  ratio (designer / direct) .............................. ${(r / d).toFixed(2)}   aim: < 500 ms and < 1.3`,
+    `  ratio (designer / direct) .............................. ${(r / d).toFixed(2)}   aim: < 1.3: ${verdict(r / d < 1.3)}`,
     `  hand-written SQL for the same cells (same connection) .. ${ms(h)}  (median of ${ROUNDS}; ${HAND_SQL.length} statements; counts ${disagree.length ? `DIFFER on ${disagree.join(', ')}` : 'equal to the designer\'s on every cell checked'})`,
-    `  ratio (compiled SQL / hand SQL) ........................ ${(d / h).toFixed(2)}   aim: ≤ 1.2 ${d / h <= 1.2 ? '(met)' : '(NOT met)'}`,
+    `  ratio (compiled SQL / hand SQL) ........................ ${(d / h).toFixed(2)}   aim: ≤ 1.2: ${verdict(d / h <= 1.2)}`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
-  process.stdout.write(`${JSON.stringify({ bench: 'designer', orders: made.orders, edit_to_refresh_ms: Math.round(r), worker_run_ms: Math.round(median(worker)), direct_sql_ms: Math.round(d), hand_sql_ms: Math.round(h), compiled_to_hand: Number((d / h).toFixed(3)), hand_counts_equal: disagree.length === 0, hand_counts: handCounts, shown_counts: shownCounts, ratio: Number((r / d).toFixed(3)), start_screen_ms: Math.round(startScreen), first_cell_rendered_ms: Math.round(opened.rendered!), first_cell_previewed_ms: Math.round(opened.previewed!) })}\n`);
+  process.stdout.write(`${JSON.stringify({ bench: 'designer', orders: made.orders, edit_to_refresh_ms: Math.round(r), worker_run_ms: Math.round(median(worker)), direct_sql_ms: Math.round(d), hand_sql_ms: Math.round(h), compiled_to_hand: Number((d / h).toFixed(3)), hand_counts_equal: disagree.length === 0, hand_counts: handCounts, shown_counts: shownCounts, ratio: Number((r / d).toFixed(3)), edit_aim_met: r <= 500, load: loadavg(), start_screen_ms: Math.round(startScreen), first_cell_rendered_ms: Math.round(opened.rendered!), first_cell_previewed_ms: Math.round(opened.previewed!) })}\n`);
 });

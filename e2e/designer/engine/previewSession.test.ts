@@ -116,4 +116,38 @@ describe('incremental preview', () => {
     expect(next.ran).toContain('clean_orders');
     expect(ALL.every((n) => session.cell(n)?.status === 'fresh')).toBe(true);
   });
+
+  it("a cell runs as soon as its own source is read: the orders' cells before the settlements are loaded", async () => {
+    await session.reset();
+    const order: string[] = [];
+    const exec = wasm.db.exec;
+    // the NDJSON settlements are loaded into their own staging table: note when
+    wasm.db.exec = (sql: string) => {
+      if (sql.startsWith('CREATE TABLE "__src_settlements"')) order.push('load settlements');
+      return exec(sql);
+    };
+    try {
+      await session.run(request(input), (e) => e.type === 'stage_end' && order.push(e.stage));
+    } finally {
+      wasm.db.exec = exec;
+    }
+    // read off the pipeline: these four read pos_orders only (raw_orders → clean_orders → paid_orders, checked_orders)
+    const before = order.slice(0, order.indexOf('load settlements'));
+    expect(new Set(before)).toEqual(new Set(['raw_orders', 'clean_orders', 'paid_orders', 'checked_orders']));
+    expect(ALL.every((n) => session.cell(n)?.status === 'fresh')).toBe(true);
+  });
+
+  it('a cell that fails in the first wave is run and reported once, not again in each later wave', async () => {
+    await session.reset();
+    const bad = { name: 'bad_sql', kind: 'sql', inputs: ['raw_orders'], sql: 'SELECT no_such_column AS x FROM raw_orders', schema: [{ name: 'x', type: 'string' }] };
+    const spec = { ...input, stages: [...input.stages, bad] } as SpecInput;
+    const r = await run(spec);
+    // three sources are read, so the run has three waves; bad_sql reads pos_orders only
+    const starts = r.events.filter((e) => e.type === 'stage_start' && e.stage === 'bad_sql');
+    const errors = r.events.filter((e) => e.type === 'stage_error' && e.stage === 'bad_sql');
+    expect(starts).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+    expect(session.cell('bad_sql')?.status).toBe('error');
+    expect(ALL.every((n) => session.cell(n)?.status === 'fresh')).toBe(true);
+  });
 });

@@ -145,6 +145,11 @@ export function errorMessage(e: unknown): string {
   return msg.split('\n').filter((l) => l.trim() !== '')[0] ?? msg;
 }
 
+/** What a loaded source was loaded from: the same key means the same rows. */
+function sourceKey(source: Source, files: readonly string[], budget: number | undefined): string {
+  return JSON.stringify([source, files, budget ?? 'full']);
+}
+
 function signature(p: PlannedStage, sourceVersion: number | undefined): string {
   const c = p.compiled;
   // rule names, severities and actions are shown with the results even where the SQL is the same
@@ -159,6 +164,8 @@ export class PreviewSession {
   private readonly signatures = new Map<string, string>();
   private readonly cells = new Map<string, CellState>();
   private versions = 0;
+  /** The files of every source a run reads, asked for in one round trip to the page at its start. */
+  private prefetched: ReadonlyMap<string, Blob> = new Map();
   private current?: { plan: DuckdbPlan; spec: PipelineSpec };
 
   constructor(
@@ -205,41 +212,105 @@ export class PreviewSession {
       if (name !== undefined && !states.has(name)) states.set(name, { status: 'error', origin: 'spec', message: d.message, ...kept(name) });
     }
     for (const name of draft.blocked) states.set(name, { status: 'blocked', message: 'waits for an input with errors', ...kept(name) });
-    let spec = draft.runnable;
-    if (!spec) {
+    const full = draft.runnable;
+    if (!full) {
       emit({ type: 'cells', cells: Object.fromEntries(states), toRun: [], sources: [] });
       return { cancelled: false, ran: [], ms: this.now() - started };
     }
     let params;
     try {
-      params = resolveParams(spec, req.params, req.fallbackRunDate);
+      params = resolveParams(full, req.params, req.fallbackRunDate);
     } catch (e) {
-      for (const s of spec.stages) states.set(s.name, { status: 'error', message: errorMessage(e) });
+      for (const s of full.stages) states.set(s.name, { status: 'error', message: errorMessage(e) });
       emit({ type: 'cells', cells: Object.fromEntries(states), toRun: [], sources: [] });
       return { cancelled: false, ran: [], ms: this.now() - started };
     }
 
     const tCheck = this.now();
-    const { relations, failed, infos, missing } = await this.loadSources(spec, params, req);
-    const tSources = this.now();
-    const failedIngest = spec.stages.filter((s) => s.kind === 'ingest' && failed.has(s.source));
-    const cut = downstreamOf(spec, failedIngest.map((s) => s.name));
+    const sources = this.sourcesInOrder(full, params, req);
+    const phases = { check: tCheck - started, sources: 0, compile: 0, execute: 0 };
+    const ran: string[] = [];
+    // what a wave ran, failed or blocked (with its compiled SQL's signature): a later wave does not run it again
+    const attempted = new Map<string, string>();
+    // a cell runs as soon as its own sources are in: one wave per source that has to be read, in
+    // the order the stages first read them; sources already loaded (an edit) make no wave of their own
+    const waves = Math.max(1, sources.toLoad.length);
+    const failures = new Map<string, string>(); // a source that failed to load is not read again in a later wave
+    // one round trip to the page for every file to read (it may be busy drawing the notebook); a file it cannot give fails its own source only, below
+    this.prefetched = sources.files.length ? await this.readFiles(sources.files).catch(() => new Map<string, Blob>()) : new Map<string, Blob>();
+    for (let wave = 1; wave <= waves; wave++) {
+      const t0 = this.now();
+      const settled = new Set([...sources.ready, ...sources.toLoad.slice(0, wave)]);
+      const { relations, failed, infos, missing } = await this.loadSources(full, params, req, settled, failures);
+      const t1 = this.now();
+      const pending = full.stages.filter((s) => s.kind === 'ingest' && !settled.has(s.source)).map((s) => s.name);
+      const waiting = downstreamOf(full, pending);
+      const outcome = await this.runWave(full, waiting, { relations, failed, infos, missing }, params, req, states, kept, emit, { ran, attempted });
+      phases.sources += t1 - t0;
+      phases.compile += outcome.compiled - t1;
+      phases.execute += this.now() - outcome.compiled;
+      if (outcome.cancelled) {
+        this.prefetched = new Map();
+        return { cancelled: true, ran, ms: this.now() - started };
+      }
+    }
+    this.prefetched = new Map();
+    return { cancelled: false, ran, ms: this.now() - started, phases };
+  }
+
+  /** The sources the runnable stages read, in the order their ingest stages come: those loaded already, and those to read. */
+  private sourcesInOrder(spec: PipelineSpec, params: Readonly<Record<string, string | number>>, req: RunRequest): { ready: string[]; toLoad: string[]; files: string[] } {
+    const ready: string[] = [];
+    const toLoad: string[] = [];
+    const toRead: string[] = [];
+    for (const name of new Set(spec.stages.flatMap((s) => (s.kind === 'ingest' ? [s.source] : [])))) {
+      const files = matchFiles(substitutePath(spec.sources[name]!.path, params), req.files);
+      const cached = files.length === 0 || this.sources.get(name)?.key === sourceKey(spec.sources[name]!, files, sampleBudget(req.sample));
+      (cached ? ready : toLoad).push(name);
+      if (!cached) toRead.push(...files);
+    }
+    return { ready, toLoad, files: toRead };
+  }
+
+  /**
+   * Compiles the stages whose sources are in (all but `waiting`) and runs those whose compiled
+   * SQL changed, and what reads them. Returns when its compile ended, for the run's phases.
+   */
+  private async runWave(
+    full: PipelineSpec,
+    waiting: ReadonlySet<string>,
+    loaded: { relations: Map<string, SourceRelation>; failed: Map<string, string>; infos: SourceInfo[]; missing: MissingFiles | undefined },
+    params: Readonly<Record<string, string | number>>,
+    req: RunRequest,
+    states: Map<string, CellState>,
+    kept: (name: string) => Partial<CellState>,
+    emit: (e: SessionEvent) => void,
+    done: { ran: string[]; attempted: Map<string, string> },
+  ): Promise<{ cancelled: boolean; compiled: number }> {
+    const { ran, attempted } = done;
+    const { relations, failed, infos, missing } = loaded;
+    const failedIngest = full.stages.filter((s) => s.kind === 'ingest' && failed.has(s.source));
+    const cut = downstreamOf(full, failedIngest.map((s) => s.name));
     for (const s of failedIngest) {
       const source = (s as { source: string }).source;
       // no files for the run date is a state of the run (one banner lists the dates that have files), not a fault of the cell
-      const waiting = missing?.sources.includes(source);
-      states.set(s.name, { status: waiting ? 'blocked' : 'error', origin: 'source', message: failed.get(source)! });
+      const noFiles = missing?.sources.includes(source);
+      states.set(s.name, { status: noFiles ? 'blocked' : 'error', origin: 'source', message: failed.get(source)! });
     }
     const waits = missing ? `waits for files for ${missing.param} ${missing.value}` : 'waits for an input with errors';
-    for (const name of cut) if (!states.has(name)) states.set(name, { status: 'blocked', message: waits, ...kept(name) });
-    spec = { ...spec, stages: spec.stages.filter((s) => !cut.has(s.name)) };
+    for (const name of cut) if (!failedIngest.some((s) => s.name === name)) states.set(name, { status: 'blocked', message: waits, ...kept(name) });
+    // cells whose sources are still being read show their last result, stale, until their wave
+    for (const name of waiting) if (!cut.has(name) && !states.has(name)) states.set(name, { ...this.cells.get(name), status: 'stale' });
+    const spec = { ...full, stages: full.stages.filter((s) => !cut.has(s.name) && !waiting.has(s.name)) };
 
     // every cell a table: each is shown, and an edit re-runs only the cells it reaches
     const plan = compileDuckdbPlan(spec, { params, sourceRelation: (n) => relations.get(n)!, analysis: analyzeSpec(spec), materialize: 'all' });
     const sigs = new Map(plan.stages.map((p) => [p.stage.name, signature(p, p.stage.kind === 'ingest' ? this.sources.get(p.stage.source)?.version : undefined)]));
-    const force = new Set(req.force ?? []);
-    const changed = plan.stages.map((p) => p.stage.name).filter((n) => force.has(n) || this.signatures.get(n) !== sigs.get(n) || this.cells.get(n)?.status !== 'fresh');
-    const toRun = downstreamOf(spec, changed);
+    const force = new Set((req.force ?? []).filter((n) => !ran.includes(n)));
+    const again = (n: string) => attempted.get(n) !== sigs.get(n);
+    const changed = plan.stages.map((p) => p.stage.name).filter((n) => again(n) && (force.has(n) || this.signatures.get(n) !== sigs.get(n) || this.cells.get(n)?.status !== 'fresh'));
+    const toRun = new Set([...downstreamOf(spec, changed)].filter(again));
+    for (const n of toRun) attempted.set(n, sigs.get(n)!);
     for (const p of plan.stages) {
       const name = p.stage.name;
       states.set(name, toRun.has(name) ? { ...this.cells.get(name), status: 'stale' } : this.cells.get(name)!);
@@ -248,11 +319,16 @@ export class PreviewSession {
     for (const [n, s] of states) this.cells.set(n, s);
     this.current = { plan, spec };
     emit({ type: 'cells', cells: Object.fromEntries(states), toRun: [...toRun], sources: infos, ...(missing ? { missing } : {}) });
+    const compiled = this.now();
+    const cancelled = await this.execute(plan, spec, toRun, sigs, emit, ran);
+    return { cancelled, compiled };
+  }
 
-    const tCompile = this.now();
+  /** Executes the stages to run; a failing stage blocks what reads it, the others go on. */
+  private async execute(plan: DuckdbPlan, spec: PipelineSpec, toRun: ReadonlySet<string>, sigs: ReadonlyMap<string, string>, emit: (e: SessionEvent) => void, ran: string[]): Promise<boolean> {
     const remaining = new Set(toRun);
-    const ran: string[] = [];
     const shown: Promise<void>[] = [];
+    const first = ran.length;
     for (const n of toRun) this.signatures.delete(n);
     while (remaining.size > 0) {
       try {
@@ -263,7 +339,7 @@ export class PreviewSession {
           onEvent: (e) => {
             if (e.event === 'stage_start') {
               this.cells.set(e.stage, { ...this.cells.get(e.stage), status: 'running' });
-              emit({ type: 'stage_start', stage: e.stage, index: ran.length, total: toRun.size });
+              emit({ type: 'stage_start', stage: e.stage, index: ran.length - first, total: toRun.size });
             } else if (e.event === 'rule') {
               const c = this.cells.get(e.result.stage);
               this.cells.set(e.result.stage, { ...c!, rules: [...(c?.rules ?? []), e.result] });
@@ -274,7 +350,7 @@ export class PreviewSession {
               ran.push(name);
               this.signatures.set(name, sigs.get(name)!);
               this.cells.set(name, { status: 'fresh', result: e.result, rules: [] });
-              shown.push(this.showFresh(plan, name, ran.length - 1, toRun.size, emit));
+              shown.push(this.showFresh(plan, name, ran.length - first - 1, toRun.size, emit));
             }
           },
         });
@@ -283,7 +359,7 @@ export class PreviewSession {
         if (e instanceof Cancelled) {
           for (const n of remaining) this.cells.set(n, { ...this.cells.get(n), status: 'stale' });
           await Promise.all(shown);
-          return { cancelled: true, ran, ms: this.now() - started };
+          return true;
         }
         if (!(e instanceof StageFailure)) throw e;
         const blocked = [...downstreamOf(spec, [e.stage])].filter((n) => n !== e.stage && remaining.has(n));
@@ -294,8 +370,7 @@ export class PreviewSession {
       }
     }
     await Promise.all(shown);
-    const end = this.now();
-    return { cancelled: false, ran, ms: end - started, phases: { check: tCheck - started, sources: tSources - tCheck, compile: tCompile - tSources, execute: end - tCompile } };
+    return false;
   }
 
   /**
@@ -315,10 +390,9 @@ export class PreviewSession {
   }
 
   /** Loads (or reuses) every source the runnable stages read, and its relation for this run. */
-  private async loadSources(spec: PipelineSpec, params: Readonly<Record<string, string | number>>, req: RunRequest) {
+  private async loadSources(spec: PipelineSpec, params: Readonly<Record<string, string | number>>, req: RunRequest, settled: ReadonlySet<string>, failed: Map<string, string>) {
     const relations = new Map<string, SourceRelation>();
-    const failed = new Map<string, string>();
-    const used = new Set(spec.stages.flatMap((s) => (s.kind === 'ingest' ? [s.source] : [])));
+    const used = new Set(spec.stages.flatMap((s) => (s.kind === 'ingest' && settled.has(s.source) ? [s.source] : [])));
     const loaded = new Map<string, LoadedSource>();
     const missing: { source: string; param: string; available: string[] }[] = [];
     for (const name of used) {
@@ -330,6 +404,7 @@ export class PreviewSession {
         failed.set(name, why.message);
         continue;
       }
+      if (failed.has(name)) continue;
       try {
         loaded.set(name, await this.ensureSource(name, source, pattern, req.files, sampleBudget(req.sample)));
       } catch (e) {
@@ -356,10 +431,10 @@ export class PreviewSession {
   private async ensureSource(name: string, source: Source, pattern: string, inbox: readonly string[], budget: number | undefined): Promise<LoadedSource> {
     const files = matchFiles(pattern, inbox);
     if (files.length === 0) throw new Error(`no file in the project's data folder matches '${pattern}'`);
-    const key = JSON.stringify([source, files, budget ?? 'full']);
+    const key = sourceKey(source, files, budget);
     const existing = this.sources.get(name);
     if (existing?.key === key) return existing.loaded;
-    const blobs = await this.readFiles(files);
+    const blobs = files.every((f) => this.prefetched.has(f)) ? this.prefetched : await this.readFiles(files);
     if (existing) await existing.loaded.drop();
     this.sources.delete(name);
     const loaded = await loadSource(this.db, name, source, files.map((path) => ({ path, blob: blobs.get(path)! })), budget);

@@ -20,6 +20,8 @@ export class PreviewClient {
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
   readonly ready: Promise<{ version: string; ms: number }>;
+  /** When the engine's warm-up pipeline has run (or was stopped by the first run). */
+  readonly warmed: Promise<{ ms: number; completed: boolean }>;
   private fatal?: string;
 
   constructor(private readonly files: FileProvider) {
@@ -31,6 +33,7 @@ export class PreviewClient {
       });
       this.worker.addEventListener('error', (e) => reject(new Error(`the preview engine failed to load: ${e.message}`)));
     });
+    this.warmed = new Promise((resolve) => this.worker.addEventListener('message', (e: MessageEvent<FromWorker>) => e.data.type === 'warmed' && resolve(e.data)));
     this.ready.catch((e: Error) => {
       this.fatal = e.message;
       for (const p of this.pending.values()) p.reject(e);

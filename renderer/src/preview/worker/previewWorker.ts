@@ -8,10 +8,9 @@ import { dateFormats, profile, rejectsPage, rowsPage } from '../engine/stageQuer
 import { openWasmEngine, type WasmSqlEngine } from '../engine/wasmEngine';
 import type { ParquetModule } from '../engine/parquetSource';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
-import type { SourceDatabase } from '../engine/sources';
-import { textTable } from '../engine/textTable';
 import { timeStage } from '../engine/stageTiming';
 import { matchCounts } from '../../match/matchCounts';
+import { warmUp } from '../engine/warmUp';
 import type { FromWorker, ToWorker } from './protocol';
 
 /**
@@ -36,7 +35,7 @@ function requestFiles(paths: readonly string[]): Promise<Map<string, Blob>> {
 
 let parquetModule: Promise<ParquetModule> | undefined;
 
-/** parquet-wasm, fetched from this app and compiled on first use (the engine's warm-up asks for it early). */
+/** parquet-wasm, fetched from this app and compiled on first use (the engine's warm-up reads a Parquet file). */
 function parquet(): Promise<ParquetModule> {
   parquetModule ??= import('parquet-wasm/esm').then(async (m) => {
     await m.default({ module_or_path: parquetWasm });
@@ -53,29 +52,20 @@ async function start(): Promise<{ session: PreviewSession; engine: WasmSqlEngine
   bindings.open({});
   const { engine, db } = openWasmEngine(bindings, parquet);
   const session = new PreviewSession(engine, db, requestFiles);
-  await warm(db, engine);
   post({ type: 'ready', version: bindings.getVersion(), ms: performance.now() - started });
+  warming = warmUp(engine, db).then(
+    (r) => post({ type: 'warmed', ms: performance.now() - started, completed: !stopWarming && r.failed.length === 0 }),
+    () => post({ type: 'warmed', ms: performance.now() - started, completed: false }),
+  ).finally(() => {
+    warmed = true;
+  });
   return { session, engine };
 }
 
-/**
- * Pays the engine's first-use costs (the CSV reader, a first table, an Arrow insert, a query
- * result) while the start screen shows, so the first project's first cell does not.
- */
-async function warm(db: SourceDatabase, engine: WasmSqlEngine): Promise<void> {
-  try {
-    db.registerFile('__bb_warm.csv', new TextEncoder().encode('a,b\n1,x\n'));
-    await engine.exec(`CREATE OR REPLACE TABLE __bb_warm AS SELECT *, CAST(0 AS INTEGER) AS _bb_file, CAST(1 AS BIGINT) AS _bb_row, CAST(NULL AS VARCHAR) AS _bb_error FROM read_csv('__bb_warm.csv', header = true, auto_detect = false, columns = {'a': 'VARCHAR', 'b': 'VARCHAR'})`);
-    db.appendTable('__bb_warm', textTable(['a', 'b'], { columns: [['2'], ['y']], file: [0], row: [1], error: [null] }));
-    await engine.query('SELECT count(*) AS n FROM __bb_warm');
-    await db.parquet();
-  } catch {
-    // warming is an optimisation only
-  } finally {
-    db.dropFile('__bb_warm.csv');
-    await engine.exec('DROP TABLE IF EXISTS __bb_warm').catch(() => undefined);
-  }
-}
+/** The warm-up pipeline running after start (warmUp.ts); the first run stops it and waits for it. */
+let warming: Promise<void> | undefined;
+let stopWarming = false;
+let warmed = false;
 
 const ready = start().catch((e: unknown) => {
   post({ type: 'fatal', message: `the preview engine could not start: ${errorMessage(e)}` });
@@ -92,6 +82,12 @@ async function handle(m: ToWorker): Promise<void> {
   }
   const { session, engine } = await ready;
   if (m.type === 'cancel') return session.cancel();
+  if (m.type === 'run' && !warmed) {
+    // the user's first run goes first: the warm-up stops at its next statement
+    stopWarming = true;
+    engine.cancel();
+  }
+  await warming;
   const plan = () => {
     if (!session.plan) throw new Error('nothing has been previewed yet');
     return session.plan;

@@ -29,6 +29,8 @@ export interface BenchResult {
 
 export type FromWorker =
   | { readonly type: 'ready'; readonly version: string; readonly ms: number }
+  /** The warm-up pipeline has run (`completed`) or was stopped by the first run; `ms` after the worker started. */
+  | { readonly type: 'warmed'; readonly ms: number; readonly completed: boolean }
   | { readonly type: 'event'; readonly id: number; readonly event: SessionEvent }
   | { readonly type: 'done'; readonly id: number; readonly outcome: RunOutcome }
   | { readonly type: 'reply'; readonly id: number; readonly value: RowsPage | readonly ColumnProfile[] | readonly FormatSuggestion[] | BenchResult | StageTiming | MatchCounts | null }
