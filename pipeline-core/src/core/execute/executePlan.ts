@@ -1,5 +1,6 @@
 import type { DuckdbPlan, PlannedStage } from '../compile/duckdb/plan.js';
 import type { Rule } from '../stages/validate/rules.js';
+import type { CompiledRule } from '../stages/stageModule.js';
 import { toNumber, type SqlEngine, type SqlRow } from './sqlEngine.js';
 
 export interface StageResult {
@@ -113,6 +114,22 @@ function runStatements(engine: SqlEngine, planned: PlannedStage, opts: ExecuteOp
   });
 }
 
+/**
+ * A failing rule's samples: its first failing rows by row number when the counting pass found
+ * them — a BETWEEN the readers skip to, so the rows are the same on every run and cost a range,
+ * not a scan — else the rule's own limited query.
+ */
+async function samplesQuery(engine: SqlEngine, r: CompiledRule): Promise<string> {
+  if (!r.firstFailing) return r.samples;
+  const [found] = await engine.query(r.firstFailing.rows);
+  const rows = String(found?.['rows'] ?? '').split(',').filter((x) => /^\d+$/.test(x));
+  if (rows.length === 0) return r.samples;
+  const numbers = rows.map(Number);
+  return `SELECT * EXCLUDE (_bb_src, _bb_file, _bb_row) FROM (${r.firstFailing.select}) s
+WHERE s._bb_row BETWEEN ${Math.min(...numbers)} AND ${Math.max(...numbers)}
+ORDER BY s._bb_row, s._bb_file, s._bb_src LIMIT ${rows.length}`;
+}
+
 /** A stage's counts and rule outcomes, read once its statements (and any stage counting it) have run. */
 /** Time (and CPU time, when there is a CPU clock) a stage's statements took. */
 interface Spent {
@@ -139,7 +156,7 @@ function measureStage(engine: SqlEngine, planned: PlannedStage, opts: ExecuteOpt
         action: r.rule.action,
         status: failing > 0 ? 'fail' : 'pass',
         failing,
-        samples: failing > 0 ? await engine.query(r.samples) : [],
+        samples: failing > 0 ? await engine.query(await samplesQuery(engine, r)) : [],
       });
     }
     return {

@@ -132,6 +132,14 @@ export interface CompiledRule {
   readonly check: string;
   /** Failing rows / groups to show (already limited). */
   readonly samples: string;
+  /**
+   * For row rules over rows that carry their row numbers: the first failing ones, by number. `rows`
+   * reads their numbers (comma-separated, counted in the stage's single pass); `select` is every
+   * failing row with its lineage (_bb_src, _bb_file, _bb_row), unlimited, for the executor to
+   * narrow to those numbers: the samples are then the same on every run, and a read of a row range
+   * (which the Parquet reader and table zone maps skip to) instead of a scan stopped by a LIMIT.
+   */
+  readonly firstFailing?: { readonly rows: string; readonly select: string };
   /** For row rules: a boolean SQL predicate over the input row that is true when the row fails. */
   readonly failsRow?: string;
   readonly reason?: string;

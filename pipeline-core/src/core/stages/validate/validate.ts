@@ -278,6 +278,18 @@ function tableRule(rule: Rule, name: string, stage: Validate, ctx: DuckdbContext
 }
 
 /**
+ * A row rule's first failing rows: their row numbers (the smallest SAMPLE_LIMIT) are taken in the
+ * stage's counting pass, where they cost next to nothing, and the rows themselves read afterwards.
+ */
+function firstFailing(predicate: string, i: number, select: string, stats: string): { count: string; rule: NonNullable<CompiledRule['firstFailing']> } {
+  const column = `_bb_s${i}`;
+  return {
+    count: `array_to_string(min(x._bb_row, ${SAMPLE_LIMIT}) FILTER (WHERE ${predicate}), ',') AS ${column}`,
+    rule: { rows: `SELECT ${column} AS rows FROM ${stats}`, select },
+  };
+}
+
+/**
  * Row rules that reject are flags on the judged rows (a view fused into the readers, or a table
  * where the plan materialises the stage); rows failing one go to rejects with every reason, the
  * rest flow on. Every other row rule is counted in the same single pass that counts the stage's
@@ -322,16 +334,20 @@ export function compileValidateDuckdb(stage: Validate, ctx: DuckdbContext, stats
       if (row.join) joins.push(row.join);
       rejectReasons.push(`CASE WHEN ${flag} THEN ${quoteString(`${name}: `)} || ${row.reason} END`);
       counts.push(`count(*) FILTER (WHERE x.${flag}) AS ${failing}`);
-      compiled.push({ rule, name, check: countedIn, samples: `SELECT ${row.reason} AS reason, ${colList} FROM ${judged} x WHERE ${flag} LIMIT ${SAMPLE_LIMIT}`, failsRow: flag, reason: row.reason });
+      const first = keepLineage ? firstFailing(`x.${flag}`, i, `SELECT ${row.reason} AS reason, ${colList}, x._bb_src, x._bb_file, x._bb_row FROM ${judged} x WHERE ${flag}`, stats) : undefined;
+      if (first) counts.push(first.count);
+      compiled.push({ rule, name, check: countedIn, samples: `SELECT ${row.reason} AS reason, ${colList} FROM ${judged} x WHERE ${flag} LIMIT ${SAMPLE_LIMIT}`, failsRow: flag, reason: row.reason, ...(first ? { firstFailing: first.rule } : {}) });
       return;
     }
     // the others are questions asked of the judged rows
     const from = `${judged} x${row.join ? ` ${row.join}` : ''}`;
+    const first = keepLineage && !row.count ? firstFailing(row.fails, i, `SELECT ${row.reason} AS reason, ${colList}, x._bb_src, x._bb_file, x._bb_row FROM ${from} WHERE ${row.fails}`, stats) : undefined;
     if (!row.count) {
       counts.push(`count(*) FILTER (WHERE ${row.fails}) AS ${failing}`);
+      if (first) counts.push(first.count);
       if (row.join) countJoins.push(row.join);
     }
-    compiled.push({ rule, name, check: row.count ?? countedIn, samples: `SELECT ${row.reason} AS reason, ${colList} FROM ${from} WHERE ${row.fails} LIMIT ${SAMPLE_LIMIT}`, reason: row.reason });
+    compiled.push({ rule, name, check: row.count ?? countedIn, samples: `SELECT ${row.reason} AS reason, ${colList} FROM ${from} WHERE ${row.fails} LIMIT ${SAMPLE_LIMIT}`, reason: row.reason, ...(first ? { firstFailing: first.rule } : {}) });
   });
   const inherited = keepLineage ? ['_bb_src', '_bb_file', '_bb_row'] : [];
   const noReject = 'CAST(NULL AS VARCHAR) AS _bb_reason, FALSE AS _bb_dropped, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS VARCHAR) AS _bb_raw';

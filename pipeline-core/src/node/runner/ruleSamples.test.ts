@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
+import { makeProject, removeDir, runProject } from '../testing/fixtures.js';
+
+const SPEC = `version: 1
+name: samples
+sources:
+  facts:
+    format: parquet
+    path: facts.parquet
+    schema: [{ name: id, type: integer }, { name: code, type: string }, { name: note, type: string }]
+  codes:
+    format: csv
+    path: codes.csv
+    schema: [{ name: code, type: string }]
+stages:
+  - { name: raw, kind: ingest, source: facts }
+  - { name: raw_codes, kind: ingest, source: codes }
+  - name: checked
+    kind: validate
+    input: raw
+    rules:
+      - { rule: not_null, columns: [note], severity: warn, action: reject }
+      - { rule: relationship, columns: [code], to: raw_codes, to_columns: [code], severity: warn, action: warn }
+  - { name: out, kind: output, input: checked, format: parquet, path: out }
+`;
+
+const made: string[] = [];
+afterAll(async () => {
+  for (const d of made) await removeDir(d);
+});
+
+describe('failing-row samples', () => {
+  it('are the first failing rows in file order, the same on every run', async () => {
+    const dir = await makeProject(SPEC, { 'codes.csv': 'code\nA0\nA1\nA2\n' });
+    made.push(dir);
+    // 300,000 rows in row groups of 50,000: a note is missing on every row whose id ends in 777 of
+    // a thousand, a code unknown on every id that is 123 modulo 500
+    const engine = await NodeDuckdbEngine.open();
+    await engine.exec(`COPY (SELECT id, CASE WHEN id % 500 = 123 THEN 'ZZ' ELSE 'A' || (id % 3) END AS code, CASE WHEN id % 1000 = 777 THEN NULL ELSE 'n' END AS note
+      FROM range(300000) t(id)) TO '${join(dir, 'data', 'facts.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 50000)`);
+    engine.close();
+
+    const runs = [await runProject(dir, { run_date: '2026-01-01' }), await runProject(dir, { run_date: '2026-01-01' })];
+    for (const report of runs) {
+      if (report.status !== 'succeeded') throw new Error(JSON.stringify(report.error ?? report.rules));
+      const rule = (name: string) => report.rules.find((r) => r.name === name)!;
+      if (!report.rules.some((r) => r.name === 'not_null_note')) throw new Error(report.rules.map((r) => r.name).join());
+      expect(rule('not_null_note').failing).toBe(300);
+      expect(rule('not_null_note').samples.map((s) => Number(s['id']))).toEqual([777, 1777, 2777, 3777, 4777]);
+      expect(rule('relationship_code').failing).toBe(600);
+      expect(rule('relationship_code').samples.map((s) => Number(s['id']))).toEqual([123, 623, 1123, 1623, 2123]);
+      expect(Object.keys(rule('relationship_code').samples[0]!).sort()).toEqual(['code', 'id', 'note', 'reason']);
+    }
+  });
+});
