@@ -250,8 +250,12 @@ class Job:
         return code
 
     def write_validation(self, results, run_date):
-        schema = 'stage STRING, name STRING, rule STRING, severity STRING, action STRING, status STRING, failing BIGINT'
-        df = self.spark.createDataFrame([tuple(r[k] for k in ('stage', 'name', 'rule', 'severity', 'action', 'status', 'failing')) for r in results], schema)
+        # built in the JVM from literals: createDataFrame of Python rows would start a Python worker
+        # process (seconds, and its memory) only for these few rows
+        cols = [('stage', 'string'), ('name', 'string'), ('rule', 'string'), ('severity', 'string'), ('action', 'string'), ('status', 'string'), ('failing', 'bigint')]
+        rows = [F.struct(*[F.lit(r[k]).cast(t).alias(k) for k, t in cols]) for r in results]
+        rows = rows or [F.struct(*[F.lit(None).cast(t).alias(k) for k, t in cols])]
+        df = self.spark.range(1).select(F.inline(F.array(*rows))).where(F.lit(bool(results)))
         df.coalesce(1).write.mode('overwrite').json('%s/validation/%s' % (self.output_root, run_date))
 
     def write_rejects(self, run_date):
@@ -279,6 +283,14 @@ class Job:
                              '%s/curated/%s' % (self.output_root, self.path(w['path'])))
 
 
+def local_mode(spark):
+    """On local[N] (a laptop, CI) a few shuffle partitions per core instead of the cluster default
+    of 200: each partition is a task, and 200 tasks of a few rows on 2 cores cost more than the
+    work. Only when the setting was left at its default; a cluster keeps its own."""
+    if spark.conf.get('spark.master', '').startswith('local') and spark.conf.get('spark.sql.shuffle.partitions') == '200':
+        spark.conf.set('spark.sql.shuffle.partitions', '4')
+
+
 def main(argv):
     args, values = parse_args(argv)
     spark = (SparkSession.builder.appName(PLAN['pipeline'])
@@ -286,7 +298,9 @@ def main(argv):
              .config('spark.sql.session.timeZone', 'UTC')
              .config('spark.sql.sources.partitionOverwriteMode', 'dynamic')
              .config('spark.sql.parquet.outputTimestampType', 'TIMESTAMP_MICROS')
+             .config('spark.sql.adaptive.enabled', 'true')
              .getOrCreate())
+    local_mode(spark)
     try:
         return Job(spark, args, values).run()
     except SourceError as e:

@@ -48,22 +48,26 @@ def _corrupt(data_column):
     return F.col('_bb_corrupt').isNotNull() | (F.coalesce(F.length(F.col(_q(data_column))), F.lit(0)) < 0)  # never NULL
 
 
-def _numbered(df, key):
-    """(df with _bb_row: 1.. over the source's files in path order, the files' first _bb_row)."""
+def _numbered(df, key, counted=None):
+    """(df with _bb_row: 1.. over the source's files in path order, the files' first _bb_row).
+    counted: which rows may be a file's first row (default: all). NDJSON numbers blank lines
+    (the runner counts them in a row's number) but a file's first row is its first non-blank line."""
     df = df.withColumn(key, F.monotonically_increasing_id())
-    blocks = df.groupBy('_bb_path', '_bb_block').agg(F.min(key).alias('_bb_first'), F.count(F.lit(1)).alias('_bb_n'))
+    first = F.min(F.when(counted, F.col(key))) if counted is not None else F.min(key)
+    blocks = df.groupBy('_bb_path', '_bb_block').agg(F.min(key).alias('_bb_first'), F.count(F.lit(1)).alias('_bb_n'), first.alias('_bb_fc'))
     before = Window.unboundedPreceding
     in_file = Window.partitionBy('_bb_path').orderBy('_bb_block').rowsBetween(before, -1)
     overall = Window.orderBy('_bb_path', '_bb_block').rowsBetween(before, -1)  # one row per split: small
-    blocks = blocks.select('_bb_path', '_bb_block', '_bb_first',
+    blocks = blocks.select('_bb_path', '_bb_block', '_bb_first', '_bb_fc',
                            F.coalesce(F.sum('_bb_n').over(in_file), F.lit(0)).alias('_bb_foff'),
                            F.coalesce(F.sum('_bb_n').over(overall), F.lit(0)).alias('_bb_goff'))
     n = F.col(key) - F.col('_bb_first') + 1
-    numbered = (df.join(F.broadcast(blocks), ['_bb_path', '_bb_block'])
+    numbered = (df.join(F.broadcast(blocks.drop('_bb_fc')), ['_bb_path', '_bb_block'])
                 .withColumn('_bb_frow', n + F.col('_bb_foff'))
                 .withColumn('_bb_row', n + F.col('_bb_goff'))
                 .drop(key, '_bb_first', '_bb_foff', '_bb_goff'))
-    files = blocks.groupBy('_bb_path').agg((F.min(F.col('_bb_goff') - F.col('_bb_foff')) + 1).alias('first_row'))
+    # min ignores the splits with no counted row (NULL)
+    files = blocks.groupBy('_bb_path').agg((F.min(F.col('_bb_fc') - F.col('_bb_first') + F.col('_bb_goff')) + 1).alias('first_row'))
     return numbered, files
 
 
@@ -137,20 +141,30 @@ class SourceReader:
                    .withColumn('_bb_raw', F.col('_bb_corrupt')))
         return good.unionByName(rejects).drop('_bb_corrupt', '_bb_bad', '_bb_block', '_bb_frow'), files
 
-    def _json_lines(self, pattern, columns, options, multi_line):
+    def _ndjson(self, pattern, columns, options):
+        # Line by line with Spark's text reader (splittable), parsed with from_json: the JSON reader
+        # skips blank lines, but the runner counts them in a row's number (line 5 is row 5). A line
+        # is blank as the runner's trim sees it (Unicode space separators only: a tab is not blank).
+        lines = self._with_file(self.spark.read.text(pattern)).select('value', '_bb_path', '_bb_block')
+        blank = F.col('value').rlike(r'^\p{Zs}*$')
+        df, files = _numbered(lines, '_bb_i', ~blank)
+        parsed = F.from_json('value', self._text_schema(columns), {'mode': 'PERMISSIVE', 'columnNameOfCorruptRecord': '_bb_corrupt'})
+        df = df.where(~blank).withColumn('_bb_j', parsed)
+        # the runner accepts an object only: a JSON array, string or number on a line is a reject
+        bad = F.col('_bb_j._bb_corrupt').isNotNull() | ~F.col('value').rlike(r'^\p{Zs}*[{]')
+        cells = [F.when(~bad, F.col('_bb_j').getField(c)).alias(c) for c in columns]
+        error = F.when(bad, F.concat(F.lit('not valid JSON: '), F.substring('value', 1, 120)))
+        return df.select(*cells, '_bb_path', '_bb_row', error.alias('_bb_error'), F.lit(None).cast('string').alias('_bb_raw')), files
+
+    def _json(self, pattern, columns, options):
+        # one JSON array per file: Spark's multiLine reader, not splittable
         raw = (self.spark.read.option('mode', 'PERMISSIVE').option('columnNameOfCorruptRecord', '_bb_corrupt')
-               .option('multiLine', multi_line).schema(self._text_schema(columns)).json(pattern))
+               .option('multiLine', True).schema(self._text_schema(columns)).json(pattern))
         bad = _corrupt(columns[0])
         cells = [F.when(~bad, F.col(_q(c))).alias(c) for c in columns]
         df, files = _numbered(self._with_file(raw).select(*cells, '_bb_corrupt', '_bb_path', '_bb_block'), '_bb_i')
         error = F.when(bad, F.concat(F.lit('not valid JSON: '), F.substring('_bb_corrupt', 1, 120)))
         return df.withColumn('_bb_error', error).withColumn('_bb_raw', F.lit(None).cast('string')).drop('_bb_corrupt', '_bb_block', '_bb_frow'), files
-
-    def _ndjson(self, pattern, columns, options):
-        return self._json_lines(pattern, columns, options, False)
-
-    def _json(self, pattern, columns, options):
-        return self._json_lines(pattern, columns, options, True)  # one JSON array per file: not splittable
 
     def _parquet(self, pattern, columns, types):
         raw = self.spark.read.parquet(pattern)

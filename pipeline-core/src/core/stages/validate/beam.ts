@@ -28,7 +28,7 @@ function rule(r: Rule, name: string, input: Schema, ctx: BeamContext): string {
     case 'regex': {
       const problem = pythonRegexProblem(r.pattern);
       if (problem) throw new RefusalError(regexRuleConstruct(name, problem), "Python's re module reads it differently from RE2");
-      return `bb.Regex(${n}, ${py(r.column)}, ${py(translateRegex(r.pattern, 'python'))}, ${base})`;
+      return `bb.Regex(${n}, ${py(r.column)}, ${py(translateRegex(r.pattern, 'python'))}, shown=${py(r.pattern)}, ${base})`;
     }
     case 'relationship':
       return `bb.Relationship(${n}, ${py(r.columns)}, ${py(r.to)}, ${pyKwargs({ to_columns: r.to_columns })}${r.to_columns ? ', ' : ''}${base})`;
