@@ -1,8 +1,9 @@
 /**
  * Python source of the Spark job's raw-file reading: Spark's own splittable readers
- * (`spark.read` csv / json / parquet with an all-text schema, PERMISSIVE mode with a corrupt-record
- * column for reader rejects, the file from `_metadata.file_path`; a Parquet file whose column types
- * all fit the pinned ones is read typed, as the runner reads it), then a numbering of the rows
+ * (`spark.read` csv / text (NDJSON, parsed with from_json) / json / parquet with an all-text
+ * schema, PERMISSIVE mode with a corrupt-record column for reader rejects, the file from
+ * `_metadata.file_path`; a Parquet file whose column types all fit the pinned ones is read typed,
+ * as the runner reads it), then a numbering of the rows
  * in file order that matches the embedded runner's `source_row` without one task holding a whole
  * file: each split's rows get consecutive monotonically_increasing_id values, so a row's number is
  * its id minus its split's first id plus the rows of the splits before it (a small per-split
