@@ -33,7 +33,7 @@ beforeAll(async () => {
   const jobs = prepared.flatMap((p) => ENGINES.filter((e) => p.written.includes(e)).map((engine) => ({ p, engine, job: { engine, ...baseJob(p, engine), log: join(p.dir, `${engine}-stdout.jsonl`) } })));
   const results = await runDriver<{ jobs: { exit: number; seconds: number }[]; spark_session_seconds: number }>('run_engines.py', jobs.map((j) => j.job), work, 'engines');
   const t3 = performance.now();
-  const problems = await compareAll(jobs.map((j) => ({ p: j.p, out: j.job.output_root })), work, 'engines');
+  const problems = await compareAll(jobs.map((j) => ({ p: j.p, out: j.job.output_root, mode: { layout: true, unknownLines: j.engine === 'spark' } })), work, 'engines');
   jobs.forEach((j, i) => outcomes.set(`${j.engine}:${j.p.c.id}`, { ...results.jobs[i]!, problems: problems[i]! }));
   const s = (a: number, b: number) => Math.round(b - a) / 1000;
   logTimings('duckdb+spark', { corpus: s(t0, t1), 'runner+export': s(t1, t2), engines: s(t2, t3), spark_session: results.spark_session_seconds, compare: s(t3, performance.now()), cases: cases.length });

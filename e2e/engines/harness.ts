@@ -163,10 +163,21 @@ export interface StateFile {
   readonly actual: string;
 }
 
+/**
+ * How an engine's outputs are compared beyond their rows: `layout` also compares partition folder
+ * names and which Parquet columns are plain / UTC-adjusted timestamps; `unknownLines` says the
+ * engine cannot know a reject's source line (Spark's splittable readers: a quoted CSV field may
+ * span lines), so its source_line must be NULL and reader-error reasons are compared as such only.
+ */
+export interface CompareMode {
+  readonly layout?: boolean;
+  readonly unknownLines?: boolean;
+}
+
 /** Differences between each engine output root and the runner's results ([] when equal). */
-export async function compareAll(items: readonly { p: Pick<Prepared, 'compare'>; out: string; state?: readonly StateFile[] }[], work: string, name: string): Promise<unknown[][]> {
+export async function compareAll(items: readonly { p: Pick<Prepared, 'compare'>; out: string; mode?: CompareMode; state?: readonly StateFile[] }[], work: string, name: string): Promise<unknown[][]> {
   const file = join(work, `${name}-compare.json`);
-  await writeFile(file, JSON.stringify(items.map(({ p, out, state }) => ({ ...p.compare, out, ...(state ? { state } : {}) }))));
+  await writeFile(file, JSON.stringify(items.map(({ p, out, mode, state }) => ({ ...p.compare, out, layout: mode?.layout ?? false, unknown_lines: mode?.unknownLines ?? false, ...(state ? { state } : {}) }))));
   const cmp = spawnSync(python, [join(here, 'py', 'compare.py'), file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (cmp.status !== 0) throw new Error(`compare failed: ${cmp.stderr}`);
   await writeFile(join(work, `${name}-problems.json`), cmp.stdout);

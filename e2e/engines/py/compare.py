@@ -89,8 +89,19 @@ def canon_text(v):
     return 'n:%.15g' % (0.0 if f == 0 else f)
 
 
-def reject_normaliser(run_date):
+def reject_normaliser(run_date, unknown_lines=False):
+    """unknown_lines: the engine cannot know source lines (Spark's splittable readers), so the
+    runner's line is compared as NULL and a reader error (the runner's 'line N: …', Spark's
+    'malformed CSV record …') only as being one."""
     def norm(rec):
+        if unknown_lines:
+            reason = rec.get('reject_reason') or ''
+            if re.match(r'(line \d+: |malformed CSV record)', reason):
+                rec['reject_reason'] = '<reader error>'
+            rec['source_line'] = None
+        return base(rec)
+
+    def base(rec):
         f = rec.get('source_file')
         if f:
             m = re.match(r'raw/[^/]+/%s/(.*)$' % re.escape(run_date), f)
@@ -137,7 +148,7 @@ def compare(case):
         exp_files = data_files(os.path.join(case['lake'], 'curated', o['path']), o['format']) if published else []
         act_files = data_files(os.path.join(case['out'], 'curated', o['path']), o['format'])
         problems += diff('output', o['stage'], rows(exp_files, o['format'])[0], rows(act_files, o['format'])[0])
-    norm = reject_normaliser(run_date)
+    norm = reject_normaliser(run_date, case.get('unknown_lines', False))
     for stage in case['reject_stages']:
         exp = glob.glob(os.path.join(case['lake'], 'rejects', run_date, stage + '.parquet'))
         act = [f for f in glob.glob(os.path.join(case['out'], 'rejects', run_date, stage + '*'), recursive=False)]
@@ -149,6 +160,36 @@ def compare(case):
             problems.append({'what': 'state', 'name': st['name'], 'missing_files': missing})
         else:
             problems += diff('state', st['name'], rows([st['expected']], 'parquet')[0], rows([st['actual']], 'parquet')[0])
+    if case.get('layout') and published:
+        for o in case['outputs']:
+            problems += layout_problems(o, os.path.join(case['lake'], 'curated', o['path']), os.path.join(case['out'], 'curated', o['path']))
+    return problems
+
+
+def folders(root, files):
+    """The partition folders holding data files, relative to the output folder (percent-encoded as written)."""
+    real = os.path.realpath(root)
+    return sorted({os.path.relpath(os.path.dirname(f), real) for f in files} - {'.'})
+
+
+def timestamp_kinds(files):
+    """Which columns of Parquet files are timestamps, plain or UTC-adjusted (TIMESTAMP WITH TIME ZONE)."""
+    kinds = {}
+    for f in files:
+        for col, ctype, *_ in CON.execute("DESCRIBE SELECT * FROM read_parquet('%s', hive_partitioning = false)" % f.replace("'", "''")).fetchall():
+            if ctype.startswith('TIMESTAMP'):
+                kinds[col] = ctype
+    return kinds
+
+
+def layout_problems(o, expected_root, actual_root):
+    exp = data_files(expected_root, o['format'])
+    act = data_files(actual_root, o['format'])
+    problems = []
+    if folders(expected_root, exp) != folders(actual_root, act):
+        problems.append({'what': 'partition folders', 'name': o['stage'], 'expected': folders(expected_root, exp), 'actual': folders(actual_root, act)})
+    if o['format'] == 'parquet' and exp and act and timestamp_kinds(exp) != timestamp_kinds(act):
+        problems.append({'what': 'parquet timestamp types', 'name': o['stage'], 'expected': timestamp_kinds(exp), 'actual': timestamp_kinds(act)})
     return problems
 
 

@@ -17,9 +17,14 @@ import time
 from run_duckdb_script import main as run_duckdb
 
 
-def run_spark_jobs(jobs):
+def spark_session():
+    """One local session: classic, or with BATCHBOOK_SPARK_CONNECT=1 PySpark's local Spark Connect
+    server (remote("local[2]")), so the jobs run through the Connect protocol only."""
     from pyspark.sql import SparkSession
-    spark = (SparkSession.builder.master('local[2]').appName('batchbook-conformance')
+    builder = SparkSession.builder
+    connect = os.environ.get('BATCHBOOK_SPARK_CONNECT') == '1'
+    builder = builder.remote('local[2]') if connect else builder.master('local[2]')
+    spark = (builder.appName('batchbook-conformance')
              .config('spark.sql.ansi.enabled', 'true')
              .config('spark.sql.session.timeZone', 'UTC')
              .config('spark.sql.sources.partitionOverwriteMode', 'dynamic')
@@ -27,7 +32,13 @@ def run_spark_jobs(jobs):
              .config('spark.sql.shuffle.partitions', '1')  # tiny data: one task per shuffle halves the suite's Spark time
              .config('spark.ui.enabled', 'false')
              .getOrCreate())
-    spark.sparkContext.setLogLevel('ERROR')
+    if not connect:
+        spark.sparkContext.setLogLevel('ERROR')
+    return spark
+
+
+def run_spark_jobs(jobs):
+    spark = spark_session()
     out = []
     for i, job in enumerate(jobs):
         spec = importlib.util.spec_from_file_location('bb_job_%d' % i, os.path.join(job['dir'], 'job.py'))

@@ -44,6 +44,11 @@ export function catchRefusal<T>(target: ExportTarget, stage: string, compile: ()
   }
 }
 
+/** The construct a refused regex rule is named by, in the refusal scan and in the targets' compilers alike. */
+export function regexRuleConstruct(ruleName: string, problem: string): string {
+  return `regex rule '${ruleName}' with ${problem}`;
+}
+
 export function formatRefusal(r: ExportRefusal): string {
   return `${r.target}: stage '${r.stage}': cannot export ${r.construct}${r.detail ? ` (${r.detail})` : ''}${r.suggestion ? `; write instead: ${r.suggestion}` : ''}`;
 }

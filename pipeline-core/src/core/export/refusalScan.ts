@@ -9,8 +9,9 @@ import { findColumn, type DataType, type Schema } from '../types/dataType.js';
 import { printExpression } from '../expr/print.js';
 import { emitSpark, SparkUnsupported } from '../expr/emit/spark.js';
 import { emitPython, pythonRegexProblem, PythonUnsupported } from '../expr/emit/python.js';
-import { refusal, type ExportRefusal } from './refusal.js';
+import { refusal, regexRuleConstruct, type ExportRefusal } from './refusal.js';
 import { portablePattern, rewriteExpression } from './rewrites.js';
+import { regexProblem } from '../expr/regexDialect.js';
 import type { ExportTarget } from './targets.js';
 
 /**
@@ -92,20 +93,27 @@ function expressionRefusals(spec: PipelineSpec, target: ScannedTarget): ExportRe
   });
 }
 
-/** Beam's regex rules: patterns Python's re reads differently (the other targets run them in SQL). */
-function beamRegexRuleRefusals(spec: PipelineSpec): ExportRefusal[] {
+/** How each scanned target's compiler words a regex rule it cannot translate, so the two lists merge without duplicates. */
+const RULE_REGEX: Record<ScannedTarget, { problem: (pattern: string) => string | undefined; detail: string }> = {
+  beam: { problem: pythonRegexProblem, detail: "Python's re module reads it differently from RE2" },
+  spark: { problem: (pattern) => regexProblem(pattern, 'java'), detail: "Java's regex engine reads it differently from RE2" },
+};
+
+/** Regex rules whose pattern the target cannot translate exactly (regexDialect.ts), with a portable rewrite where one exists. */
+function regexRuleRefusals(spec: PipelineSpec, target: ScannedTarget): ExportRefusal[] {
+  const { problem, detail } = RULE_REGEX[target];
   return spec.stages.flatMap((stage) => {
     if (stage.kind !== 'validate') return [];
     const rules = stage.rules as Rule[];
     const names = ruleNames(rules);
     return rules.flatMap((rule, i) => {
       if (rule.rule !== 'regex') return [];
-      const problem = pythonRegexProblem(rule.pattern);
-      if (!problem) return [];
-      const r = refusal('beam', stage.name, `regex rule '${names[i]}' with ${problem}`, "Python's re module reads it differently from RE2");
+      const why = problem(rule.pattern);
+      if (!why) return [];
+      const r = refusal(target, stage.name, regexRuleConstruct(names[i]!, why), detail);
       const notes = new Set<string>();
       const portable = portablePattern(rule.pattern, notes);
-      if (!portable || pythonRegexProblem(portable)) return [r];
+      if (!portable || problem(portable)) return [r];
       return [{ ...r, suggestion: `pattern: '${portable}'${notes.size ? ` (${[...notes].join('; ')})` : ''}` }];
     });
   });
@@ -113,8 +121,7 @@ function beamRegexRuleRefusals(spec: PipelineSpec): ExportRefusal[] {
 
 /** Every refusal of this kind the target will meet, in stage order; [] for targets with none of these constructs. */
 export function scanRefusals(spec: PipelineSpec, target: ExportTarget): ExportRefusal[] {
-  if (target === 'spark') return expressionRefusals(spec, 'spark');
-  if (target === 'beam') return [...expressionRefusals(spec, 'beam'), ...beamRegexRuleRefusals(spec)];
+  if (target === 'spark' || target === 'beam') return [...expressionRefusals(spec, target), ...regexRuleRefusals(spec, target)];
   return [];
 }
 

@@ -84,16 +84,17 @@ class Range(Rule):
 class Regex(Rule):
     row_rule = True
 
-    def __init__(self, name, column, pattern, **kw):
+    def __init__(self, name, column, pattern, shown=None, **kw):
+        """pattern: translated for Python's re; shown: the spec's own (RE2) pattern, for the reason."""
         Rule.__init__(self, name, 'regex', **kw)
-        self.column, self.pattern = column, pattern
+        self.column, self.pattern, self.shown = column, pattern, pattern if shown is None else shown
 
     def fails(self, row):
         v = row[self.column]
         return v is not None and not regexp_full_match(v, self.pattern)
 
     def reason(self, row):
-        return "%s: '%s' does not match %s" % (self.column, row[self.column], self.pattern)
+        return "%s: '%s' does not match %s" % (self.column, row[self.column], self.shown)
 
 
 class Relationship(Rule):

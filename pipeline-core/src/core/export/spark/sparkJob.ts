@@ -1,8 +1,28 @@
 import type { ExportContext } from '../exportFile.js';
 import { exportParams, RUN_DATE } from '../layout.js';
 import { pyLiteral } from '../python/pyLiteral.js';
-import { READERS_PY } from '../python/readersPy.js';
 import type { SparkPlan } from './sparkPlan.js';
+import { SPARK_READ_PY } from './sparkReadPy.js';
+import { SPARK_WRITE_PY } from './sparkWritePy.js';
+
+/** SQL that costs more to recompute than to read back from a cache: a shuffle (window, join, grouping, distinct). */
+const SHUFFLES = /\bOVER\s*\(|\bJOIN\b|\bGROUP BY\b|\bDISTINCT\b/i;
+
+/**
+ * Which views the job caches: a stage's first materialised form — `__rows` of a validate stage
+ * (its rows with the rule flags), else `__all` (the rows before the live / rejects split) — read
+ * by the live rows, the rejects, the counts and the rules; and the output of a one-view stage (a
+ * join or aggregate that the next stages read). Only where recomputing costs more than keeping
+ * the rows: a source read (with its row numbering) or a shuffle. A cleanse of plain projections
+ * over a cached stage is recomputed from that cache by each reader, which is cheaper than a
+ * second copy of every row in memory. Caching replaces localCheckpoint, which Spark Connect and
+ * serverless executors that scale down do not keep.
+ */
+function cached(stage: string, view: { name: string; sql: string }, views: readonly string[], reads: boolean): boolean {
+  const first = [`${stage}__rows`, `${stage}__all`].find((v) => views.includes(v));
+  const materialised = view.name === first || (views.length === 1 && view.name === stage);
+  return materialised && (reads || SHUFFLES.test(view.sql));
+}
 
 /** The plan as data the job walks: stage by stage, the views to create, the counts, the rules. */
 function planData(ctx: ExportContext, plan: SparkPlan) {
@@ -11,13 +31,14 @@ function planData(ctx: ExportContext, plan: SparkPlan) {
     pipeline: spec.name,
     params: exportParams(spec, ctx.params).map((p) => ({ name: p.name, type: p.type, default: p.value ?? null })),
     sources: Object.fromEntries(
-      Object.entries(spec.sources).map(([name, s]) => [name, { format: s.format, path: s.path, columns: s.schema.map((c) => c.name), options: s.options ?? {} }]),
+      Object.entries(spec.sources).map(([name, s]) => [name, { format: s.format, path: s.path, columns: s.schema.map((c) => c.name), types: s.schema.map((c) => c.type), options: s.options ?? {} }]),
     ),
     stages: plan.stages.map(({ stage, compiled }) => ({
       name: stage.name,
       kind: stage.kind,
       read: compiled.read?.source ?? null,
-      views: compiled.views.map((v) => [v.name, v.sql]),
+      native_all: compiled.read?.nativeSql ?? null,
+      views: compiled.views.map((v) => [v.name, v.sql, cached(stage.name, v, compiled.views.map((x) => x.name), compiled.read !== undefined)]),
       stats: compiled.stats,
       rejects: compiled.rejects ?? null,
       rules: (compiled.rules ?? []).map((r) => ({ name: r.name, rule: r.rule.rule, severity: r.rule.severity, action: r.rule.action, check: r.check, flag: r.flag ?? null })),
@@ -41,18 +62,25 @@ writes to its log.jsonl, so the exported monitoring configs (../monitoring) matc
 import argparse
 import datetime
 import json
+import os
 import re
 import sys
 import time
 import uuid
 
 from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
 from pyspark.sql import types as T
+from pyspark.sql.window import Window
 
 PLAN = ${pyLiteral(planData(ctx, plan))}
 
-# ---- raw-file readers (the same as the embedded runner's; see README) ----------------------
-${READERS_PY.trim()}
+# ---- reading raw files with Spark's splittable readers (see README) -----------------------
+${SPARK_READ_PY.trim()}
+
+
+# ---- writing outputs and rejects as the other engines do (see README) ----------------------
+${SPARK_WRITE_PY.trim()}
 # ---------------------------------------------------------------------------------------------
 
 
@@ -109,6 +137,7 @@ class Job:
         self.values = values
         self.tokens = {'__bb_param_%s__' % p['name']: sql_literal(values[p['name']], p['type']) for p in PLAN['params']}
         self.files = []
+        self.rejected = {}  # stage -> rows it rejected, from its counts
         self.run_id = new_run_id(datetime.datetime.now(datetime.timezone.utc))
 
     def log(self, level, msg, **fields):
@@ -127,42 +156,24 @@ class Job:
     def path(self, template):
         return re.sub(r'\\{([^}]*)\\}', lambda m: str(self.values[m.group(1)]), template)
 
-    def fs(self, path):
-        jvm = self.spark._jvm
-        hpath = jvm.org.apache.hadoop.fs.Path(path)
-        return hpath, hpath.getFileSystem(self.spark._jsc.hadoopConfiguration())
-
     def read_source(self, stage, name):
         src = PLAN['sources'][name]
-        hpath, fs = self.fs(self.input_root + '/' + self.path(src['path']))
-        statuses = fs.globStatus(hpath) or []
-        files = sorted(str(s.getPath().toString()) for s in statuses if s.isFile())
-        if not files:
-            raise SourceError("source '%s': no file matches %s" % (name, self.path(src['path'])))
-        root = str(fs.makeQualified(self.fs(self.input_root)[0]).toString()).rstrip('/')
-        shown = [f[len(root) + 1:] if f.startswith(root + '/') else f for f in files]
-        fmt, columns, options = src['format'], src['columns'], src['options']
-        reader = READERS[fmt]
-        sc = self.spark.sparkContext
-        parts = [sc.binaryFiles(f).map(lambda kv, i=i: (i, kv[1])) for i, f in enumerate(files)]
-        rows = sc.union(parts).flatMap(lambda ib: [(ib[0],) + t for t in reader(bytes(ib[1]), shown[ib[0]], columns, options)])
-        schema = T.StructType(
-            [T.StructField('_bb_file', T.IntegerType()), T.StructField('_bb_frow', T.LongType()), T.StructField('_bb_line', T.LongType()),
-             T.StructField('_bb_error', T.StringType()), T.StructField('_bb_raw', T.StringType()), T.StructField('_bb_fline', T.LongType())]
-            + [T.StructField(c, T.StringType()) for c in columns])
-        df = self.spark.createDataFrame(rows, schema).localCheckpoint()
-        df.createOrReplaceTempView('_bb_raw_read')
-        self.spark.createDataFrame([(i, p) for i, p in enumerate(shown)], 'file_index INT, path STRING').createOrReplaceTempView('\`%s__filelist\`' % stage)
-        # rows are numbered across the source's files in file order, as the runner does
-        self.spark.sql('SELECT * FROM _bb_raw_read').createOrReplaceTempView('_bb_raw_read')
-        read = self.spark.sql(
-            'SELECT r.*, CASE WHEN r._bb_frow IS NOT NULL THEN r._bb_frow + coalesce(o.off, 0) END AS _bb_row FROM _bb_raw_read r '
-            'LEFT JOIN (SELECT _bb_file, sum(n) OVER (ORDER BY _bb_file ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS off '
-            'FROM (SELECT _bb_file, max(_bb_frow) AS n FROM _bb_raw_read GROUP BY _bb_file)) o ON o._bb_file = r._bb_file')
-        read = read.localCheckpoint()
-        read.createOrReplaceTempView('\`%s__read\`' % stage)
-        read.where('_bb_row IS NOT NULL').selectExpr(sql_literal(name, 'string') + ' AS source', '_bb_file AS file_index', '_bb_row', '_bb_fline') \
-            .createOrReplaceTempView('\`%s__lines\`' % stage)
+        pattern = self.input_root + '/' + self.path(src['path'])
+        try:
+            rows, files, native = SourceReader(self.spark, self.input_root).read(pattern, src['format'], src['columns'], src['types'], src['options'])
+        except SourceError as e:
+            raise SourceError("source '%s': %s" % (name, e))
+        rows.createOrReplaceTempView('\`%s__read\`' % stage)
+        # one row per file: kept in memory, read by every rejects write of a stage downstream
+        files.select(F.col('_bb_path').alias('path'), 'first_row').cache().createOrReplaceTempView('\`%s__files\`' % stage)
+        return native
+
+    def view(self, name, text, cache):
+        """A stage's view; materialised once (cache) when later views and counts read it again."""
+        df = self.sql(text)
+        if cache:
+            df = df.cache()
+        df.createOrReplaceTempView('\`%s\`' % name.replace('\`', '\`\`'))
 
     def rule_counts(self, st):
         """Failing rows or groups per rule of a stage: every row rule in one query over its flags."""
@@ -186,15 +197,15 @@ class Job:
         try:
             for st in PLAN['stages']:
                 current, stage_started = st['name'], time.time()
-                if st['read']:
-                    self.read_source(st['name'], st['read'])
-                for name, text in st['views']:
-                    self.sql(text).localCheckpoint().createOrReplaceTempView('\`%s\`' % name.replace('\`', '\`\`'))
+                native = self.read_source(st['name'], st['read']) if st['read'] else False
+                for name, text, cache in st['views']:
+                    self.view(name, st['native_all'] if native and name == st['name'] + '__all' else text, cache)
                 counts = self.sql(st['stats']).first()
                 print('  %-24s %-9s %9d rows%s' % (st['name'], st['kind'], counts['rows_out'],
                       ' (%d rejected)' % counts['rejected'] if counts['rejected'] else ''), file=sys.stderr)
                 rows_in += counts['rows_in'] if st['read'] else 0
                 rows_rejected += counts['rejected'] if st['rejects'] else 0
+                self.rejected[st['name']] = counts['rejected']
                 rows_out += counts['rows_out'] if st['write'] else 0
                 failing = self.rule_counts(st)
                 self.log('info', 'stage %s done' % st['name'], event='stage_end', stage=st['name'], kind=st['kind'], rows_in=counts['rows_in'],
@@ -239,47 +250,45 @@ class Job:
         return code
 
     def write_validation(self, results, run_date):
-        schema = 'stage STRING, name STRING, rule STRING, severity STRING, action STRING, status STRING, failing BIGINT'
-        df = self.spark.createDataFrame([tuple(r[k] for k in ('stage', 'name', 'rule', 'severity', 'action', 'status', 'failing')) for r in results], schema)
+        # built in the JVM from literals: createDataFrame of Python rows would start a Python worker
+        # process (seconds, and its memory) only for these few rows
+        cols = [('stage', 'string'), ('name', 'string'), ('rule', 'string'), ('severity', 'string'), ('action', 'string'), ('status', 'string'), ('failing', 'bigint')]
+        rows = [F.struct(*[F.lit(r[k]).cast(t).alias(k) for k, t in cols]) for r in results]
+        rows = rows or [F.struct(*[F.lit(None).cast(t).alias(k) for k, t in cols])]
+        df = self.spark.range(1).select(F.inline(F.array(*rows))).where(F.lit(bool(results)))
         df.coalesce(1).write.mode('overwrite').json('%s/validation/%s' % (self.output_root, run_date))
 
     def write_rejects(self, run_date):
-        folder = '%s/rejects/%s' % (self.output_root, run_date)
-        hpath, fs = self.fs(folder)
-        fs.delete(hpath, True)  # a re-run with no rejects clears the old ones
-        files = ['SELECT %s AS source, file_index, path, first_row FROM \`%s__files\`' % (sql_literal(st['read'], 'string'), st['name'])
-                 for st in PLAN['stages'] if st['read']]
-        lines = ['SELECT * FROM \`%s__lines\`' % st['name'] for st in PLAN['stages'] if st['read']]
-        lines_sql = ' UNION ALL '.join(lines) if lines else 'SELECT CAST(NULL AS STRING) AS source, CAST(NULL AS INT) AS file_index, CAST(NULL AS BIGINT) AS _bb_row, CAST(NULL AS BIGINT) AS _bb_fline'
-        files_sql = ' UNION ALL '.join(files) if files else 'SELECT CAST(NULL AS STRING) AS source, CAST(NULL AS INT) AS file_index, CAST(NULL AS STRING) AS path, CAST(NULL AS BIGINT) AS first_row'
+        """Every stage that can reject writes its folder, empty or not: a re-run leaves no stale rejects."""
+        files = ' UNION ALL '.join('SELECT %s AS source, path, first_row FROM \`%s__files\`' % (sql_literal(st['read'], 'string'), st['name'])
+                                   for st in PLAN['stages'] if st['read']) or \
+            'SELECT CAST(NULL AS STRING) AS source, CAST(NULL AS STRING) AS path, CAST(NULL AS BIGINT) AS first_row'
         for st in PLAN['stages']:
             rej = st['rejects']
             if not rej:
                 continue
             cols = ''.join(', r.\`%s\`' % c.replace('\`', '\`\`') for c in rej['columns'])
-            df = self.sql('SELECT r._bb_src AS source_name, f.path AS source_file, CAST(r._bb_row - f.first_row + 1 AS BIGINT) AS source_row, '
-                          'coalesce(r._bb_line, l._bb_fline) AS source_line, r._bb_reason AS reject_reason, r._bb_raw AS raw_line%s FROM \`%s\` r '
-                          'LEFT JOIN (%s) f ON f.source = r._bb_src AND f.file_index = r._bb_file '
-                          'LEFT JOIN (%s) l ON l.source = r._bb_src AND l.file_index = r._bb_file AND l._bb_row = r._bb_row' % (cols, rej['view'], files_sql, lines_sql))
-            if df.count() > 0:
-                df.coalesce(1).write.mode('overwrite').parquet('%s/%s' % (folder, st['name']))
+            df = self.sql('SELECT r._bb_src AS source_name, r._bb_file AS source_file, CAST(r._bb_row - f.first_row + 1 AS BIGINT) AS source_row, '
+                          'CAST(NULL AS BIGINT) AS source_line, r._bb_reason AS reject_reason, r._bb_raw AS raw_line%s FROM \`%s\` r '
+                          'LEFT JOIN (%s) f ON f.source = r._bb_src AND f.path = r._bb_file' % (cols, rej['view'], files))
+            if not self.rejected.get(st['name']):
+                df = df.limit(0)  # the counts found none: write the empty folder without reading the stage's rows again
+            plain_timestamps(df).coalesce(1).write.mode('overwrite').parquet('%s/rejects/%s/%s' % (self.output_root, run_date, st['name']))
 
     def write_outputs(self):
         for st in PLAN['stages']:
             w = st['write']
-            if not w:
-                continue
-            df = self.spark.table('\`%s\`' % w['view'])
-            writer = df.write.mode('overwrite')
-            if w['partitionBy']:
-                writer = writer.partitionBy(*w['partitionBy'])
-            target = '%s/curated/%s' % (self.output_root, self.path(w['path']))
-            if w['format'] == 'parquet':
-                writer.parquet(target)
-            else:
-                # values keep their spaces (Spark trims them by default), NULL is an empty field
-                writer.option('header', True).option('ignoreLeadingWhiteSpace', False).option('ignoreTrailingWhiteSpace', False) \\
-                    .option('timestampFormat', 'yyyy-MM-dd HH:mm:ss').option('dateFormat', 'yyyy-MM-dd').csv(target)
+            if w:
+                write_output(self.spark.table('\`%s\`' % w['view']), w['format'], w['partitionBy'],
+                             '%s/curated/%s' % (self.output_root, self.path(w['path'])))
+
+
+def local_mode(spark):
+    """On local[N] (a laptop, CI) a few shuffle partitions per core instead of the cluster default
+    of 200: each partition is a task, and 200 tasks of a few rows on 2 cores cost more than the
+    work. Only when the setting was left at its default; a cluster keeps its own."""
+    if spark.conf.get('spark.master', '').startswith('local') and spark.conf.get('spark.sql.shuffle.partitions') == '200':
+        spark.conf.set('spark.sql.shuffle.partitions', '4')
 
 
 def main(argv):
@@ -289,13 +298,16 @@ def main(argv):
              .config('spark.sql.session.timeZone', 'UTC')
              .config('spark.sql.sources.partitionOverwriteMode', 'dynamic')
              .config('spark.sql.parquet.outputTimestampType', 'TIMESTAMP_MICROS')
+             .config('spark.sql.adaptive.enabled', 'true')
              .getOrCreate())
+    local_mode(spark)
     try:
         return Job(spark, args, values).run()
     except SourceError as e:
         print('error: %s' % e, file=sys.stderr)
         return 1
     finally:
+        spark.catalog.clearCache()
         spark.stop()
 
 

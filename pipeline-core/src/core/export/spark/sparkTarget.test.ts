@@ -55,6 +55,42 @@ describe('the Spark export', () => {
     expect(job).toContain("option('ignoreTrailingWhiteSpace', False)");
   });
 
+  it('reads with spark.read and uses no API Spark Connect lacks (binaryFiles, localCheckpoint, _jvm, _jsc, sparkContext)', () => {
+    const job = spark("s || 'x'").files.find((f) => f.path === 'spark/job.py')!.content;
+    for (const banned of ['binaryFiles', 'localCheckpoint', '_jvm', '_jsc', 'sparkContext']) expect(job).not.toContain(banned);
+    expect(job).toContain('self.spark.read');
+    expect(job).toContain("_metadata.file_path");
+  });
+
+  it('gives a Parquet ingest a typed __all view (no text casts, nothing to reject) and a CSV ingest none', () => {
+    const text = `version: 1
+name: p
+sources:
+  f: { format: parquet, path: "f.parquet", schema: [{ name: k, type: integer }, { name: day, type: date }] }
+  c: { format: csv, path: "c.csv", schema: [{ name: k, type: integer }] }
+stages:
+  - { name: raw_f, kind: ingest, source: f }
+  - { name: raw_c, kind: ingest, source: c }
+  - { name: o, kind: output, input: raw_f, format: parquet, path: o }
+`;
+    const job = exportPipeline({ spec: loadSpec(text).spec!, specText: text, toolVersion: 't' }, { target: 'spark' }).files.find((f) => f.path === 'spark/job.py')!.content;
+    const native = [...job.matchAll(/"native_all": (None|"(?:[^"\\]|\\.)*")/g)].map((m) => (m[1] === 'None' ? null : (JSON.parse(m[1]!) as string)));
+    expect(native).toEqual([
+      'SELECT `k`, `day`, _bb_path AS _bb_file, _bb_row, CAST(NULL AS BIGINT) AS _bb_line, CAST(NULL AS STRING) AS _bb_reason, CAST(NULL AS STRING) AS _bb_raw, FALSE AS _bb_dropped FROM `raw_f__read`',
+      null,
+      null,
+    ]);
+    expect(job).toContain('"types": ["integer", "date"]');
+  });
+
+  it('translates regular expressions to Java and refuses a pattern it cannot translate', () => {
+    const job = spark("CAST(regexp_matches(s, '^[[:alpha:]]+$') AS string)").files.find((f) => f.path === 'spark/job.py')!.content;
+    expect(job).toContain("RLIKE '^[A-Za-z]+");
+    expect(job).not.toContain('[[:alpha:]]');
+    const refused = spark("CAST(regexp_matches(s, '(?<n>a)') AS string)");
+    expect(refused.refusals.map(formatRefusal)).toEqual([expect.stringContaining('write (?P<name>…)')]);
+  });
+
   it('writes a job.py Python compiles, which logs its stage ends, rule outcomes and run end as JSON lines', () => {
     const job = spark("s || 'x'").files.find((f) => f.path === 'spark/job.py')!.content;
     for (const event of ['stage_end', 'rule', 'run_end', 'stage_failed']) expect(job).toContain(`event='${event}'`);

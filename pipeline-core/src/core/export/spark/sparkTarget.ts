@@ -72,14 +72,15 @@ gcloud dataproc batches submit pyspark "gs://\${BUCKET}/batchbook/${name}/job.py
 
 function sparkReadme(name: string, runDate: string): string {
   return `A PySpark job (\`job.py\`, one file) for Spark 3.5 and 4.x with ANSI mode on, plus ready-to-submit
-serverless configs. The job reads every raw value as text and types it the way the embedded
-DuckDB runner does (\`try_cast\` / \`try_to_timestamp\` forms, never plain casts), so bad values
-become rejects with a reason and their source file and row.
+serverless configs. The job reads raw files with Spark's own splittable readers, every value as
+text, and types it the way the embedded DuckDB runner does (\`try_cast\` / \`try_to_timestamp\`
+forms, never plain casts), so bad values become rejects with a reason, their source file, row and
+raw record. It uses public PySpark APIs only, so it also runs under Spark Connect.
 
 ## Run locally
 
 \`\`\`sh
-pip install pyspark==4.0.1 pyarrow   # Java 17; pyarrow is only needed for Parquet sources
+pip install pyspark==4.0.1   # Java 17
 spark-submit job.py --input-root ../data --output-root ./out --run-date ${runDate}
 \`\`\`
 
@@ -95,16 +96,19 @@ batch id (the Airflow export does this).
 aws emr-serverless start-job-run --cli-input-json file://emr-serverless/start-job-run.json
 \`\`\`
 
-Replace the application id, role and bucket. Parquet sources need \`pyarrow\` on the workers
-(it is in the Dataproc runtime; on EMR Serverless add it with a custom image or a packed venv).
+Replace the application id, role and bucket.
 
 ## Notes
 
 - Outputs are written with dynamic partition overwrite: a re-run replaces only its partitions.
 - Rejects are written per stage under \`rejects/<run_date>/<stage>/\` (Parquet part files); the
   folder is cleared first, so a re-run without rejects leaves none behind.
-- The raw files are read with Python readers on the executors (\`binaryFiles\`), one task per file,
-  because their line numbers and strict field counts must match the embedded runner's.
+- Raw files are read with \`spark.read\` (PERMISSIVE, a corrupt-record column for malformed records):
+  large CSV / NDJSON / Parquet files are split over many tasks. A reject's source line is left
+  NULL (a split cannot know it); its file, row and raw record are kept. JSON-array and UTF-16 CSV
+  sources are read one task per file.
+- Parquet timestamps are written as plain TIMESTAMP (TIMESTAMP_NTZ) and partition folders
+  percent-encoded (\`location=New%20York\`), as the other engines write them.
 - Text → timestamp casts ignore a trailing UTC offset, as DuckDB's do; use a parse_date step with
   \`%z\` to honour offsets.
 - Job name for the consoles: \`${name}\`.

@@ -30,12 +30,17 @@ export interface SparkRule {
 }
 
 /**
- * A stage compiled for Spark: temp views created in order (each materialised with
- * localCheckpoint so window numbering is computed once), the counts, the rules, and for ingest
+ * A stage compiled for Spark: temp views created in order (the job caches the stage's first
+ * one, so window numbering is computed once), the counts, the rules, and for ingest
  * the source the job reads first (into view `<stage>__read`), for outputs what to write.
  */
 export interface SparkStage {
-  readonly read?: { readonly source: string };
+  /**
+   * The source an ingest stage reads first; for a Parquet source, `nativeSql` is the stage's
+   * `__all` view over columns that arrive already typed, used when every pinned column's Parquet
+   * type is one the reader can pass through losslessly (no text round trip, nothing to reject).
+   */
+  readonly read?: { readonly source: string; readonly nativeSql?: string };
   readonly views: readonly { readonly name: string; readonly sql: string }[];
   readonly stats: string;
   readonly lineage: boolean;
@@ -51,7 +56,7 @@ export const q = sparkIdentifier;
 export const s = sparkStringLiteral;
 export const allView = (stage: string) => q(`${stage}__all`);
 export const LINEAGE = '_bb_src, _bb_file, _bb_row';
-export const NO_LINEAGE = 'CAST(NULL AS STRING) AS _bb_src, CAST(NULL AS INT) AS _bb_file, CAST(NULL AS BIGINT) AS _bb_row';
+export const NO_LINEAGE = 'CAST(NULL AS STRING) AS _bb_src, CAST(NULL AS STRING) AS _bb_file, CAST(NULL AS BIGINT) AS _bb_row';
 
 /** A typed Spark literal for a spec value (fill values, rule bounds, accepted values). */
 export function sparkLiteral(value: string | number | boolean | null, type: DataType): string {

@@ -114,6 +114,16 @@ Airflow orchestrates the Spark job (and the Beam pipeline), so it refuses what S
 The conformance suite (\`e2e/engines\`) runs a generated corpus using every construct below through
 every engine and checks the results equal \`batchbook run\`: see [export conformance](export-conformance.md).
 
+## What scales, and what a target cannot know
+
+- **Spark** reads CSV, NDJSON and Parquet with Spark's own splittable readers (many tasks per large
+  file) and writes with Spark's sharded writers. Not splittable: a JSON-array source and a UTF-16
+  CSV (each file is one task). A reject keeps its source file, row and raw record, but its
+  **source line is NULL**: a splittable read cannot know the physical line a record starts on (a
+  quoted field may span lines), nor the field count of a malformed CSV record (its reason says
+  "malformed CSV record"). CSV records spanning lines are not read as one record; \`skip_rows\`
+  before a header is refused. See [the Spark export](export-spark.md).
+
 ${sections.join('\n')}
 ## Notes
 

@@ -1,3 +1,4 @@
+import { regexProblem, translateRegex } from '../regexDialect.js';
 import { isDecimal, type DataType } from '../../types/dataType.js';
 import type { Expr, LiteralValue } from '../ast.js';
 import { emitWithDialect, type BinaryEmitter, type Dialect, type EmitArg, type EmitContext, type EmitOptions, type FunctionEmitter, type FunctionEmitterTable } from './emitter.js';
@@ -43,16 +44,11 @@ export function pythonLiteral(lit: LiteralValue): string {
 }
 
 /**
- * Regular-expression syntax RE2 (DuckDB) accepts but Python's `re` reads differently or not at
- * all; a literal pattern using it is refused rather than silently matching something else.
+ * What keeps a spec (RE2) pattern from an exact Python `re` form (regexDialect.ts), or undefined;
+ * such a pattern is refused rather than silently matching something else.
  */
 export function pythonRegexProblem(pattern: string): string | undefined {
-  if (/\\[pP]/.test(pattern)) return 'Unicode classes (\\p{…})';
-  if (/\[:[a-z]+:\]/.test(pattern)) return 'POSIX classes ([[:alpha:]])';
-  if (/\\[QEC]/.test(pattern)) return 'quoting (\\Q…\\E) or \\C';
-  if (/\(\?<[A-Za-z]/.test(pattern)) return 'named groups written (?<name>…) (write (?P<name>…))';
-  if (/\{,\d/.test(pattern)) return 'the quantifier {,n}';
-  return undefined;
+  return regexProblem(pattern, 'python');
 }
 
 function literalString(a: EmitArg | undefined): string | undefined {
@@ -63,7 +59,7 @@ function checkedPattern(a: EmitArg | undefined): string {
   const p = literalString(a);
   const problem = p === undefined ? undefined : pythonRegexProblem(p);
   if (problem) throw new PythonUnsupported(`a regular expression with ${problem}`);
-  return a?.code ?? 'None';
+  return p === undefined ? (a?.code ?? 'None') : pythonString(translateRegex(p, 'python'));
 }
 
 const helper = (name: string): FunctionEmitter => (args) => `bb.${name}(${args.map((a) => a.code).join(', ')})`;

@@ -2,6 +2,7 @@ import { decimalShape, isDecimal, type DataType } from '../../types/dataType.js'
 import type { Expr, LiteralValue } from '../ast.js';
 import { sparkDatePattern } from '../dateFormat.js';
 import { emitWithDialect, type BinaryEmitter, type Dialect, type EmitArg, type EmitContext, type EmitOptions, type FunctionEmitterTable } from './emitter.js';
+import { RegexRefusal, translateRegex } from '../regexDialect.js';
 import { SQL_COMPARISONS, sqlBetween, sqlInList, sqlIsNull } from './sqlCommon.js';
 
 /**
@@ -100,6 +101,25 @@ function unit(a: EmitArg | undefined): string {
   return u.toLowerCase();
 }
 
+/**
+ * A spec (RE2) pattern as a Java one that matches the same strings (regexDialect.ts). Only a
+ * literal pattern can be translated before the job runs, so a pattern from a column is refused.
+ */
+export function sparkRegex(pattern: string): string {
+  try {
+    return translateRegex(pattern, 'java');
+  } catch (e) {
+    if (e instanceof RegexRefusal) throw new SparkUnsupported(`a regular expression with ${e.message}`);
+    throw e;
+  }
+}
+
+function sparkRegexArg(p: EmitArg | undefined): string {
+  const pattern = literalString(p);
+  if (pattern === undefined) throw new SparkUnsupported('a regular expression that is not a string literal (it is translated from RE2 to Java when exported; write the pattern in the expression)');
+  return sparkStringLiteral(sparkRegex(pattern));
+}
+
 /** \0..\9 in the language's replacement become Java's $0..$9; a literal $ or \ is escaped. */
 function javaReplacement(text: string): string {
   let out = '';
@@ -164,16 +184,16 @@ const FUNCTIONS: FunctionEmitterTable = {
   starts_with: fn('startswith'),
   ends_with: fn('endswith'),
   contains: fn('contains'),
-  regexp_matches: ([s, p]) => `${s?.operand} RLIKE ${p?.operand}`,
+  regexp_matches: ([s, p]) => `${s?.operand} RLIKE ${sparkRegexArg(p)}`,
   regexp_replace: ([s, p, r]) => {
     const lit = literalString(r);
     if (lit === undefined) throw new SparkUnsupported('regexp_replace with a replacement that is not a string literal');
     const pattern = literalString(p);
     if (pattern === undefined) throw new SparkUnsupported('regexp_replace with a pattern that is not a string literal (Java replaces an empty match right after a match, RE2 does not)');
     if (mayMatchEmpty(pattern)) throw new SparkUnsupported(`regexp_replace with the pattern '${pattern}', which can match the empty string (Java replaces an empty match right after a match, RE2 does not)`);
-    return `regexp_replace(${s?.code}, ${p?.code}, ${sparkStringLiteral(javaReplacement(lit))})`;
+    return `regexp_replace(${s?.code}, ${sparkRegexArg(p)}, ${sparkStringLiteral(javaReplacement(lit))})`;
   },
-  regexp_extract: ([s, p, g]) => `regexp_extract(${s?.code}, ${p?.code}, ${g ? int32(g.code) : '0'})`,
+  regexp_extract: ([s, p, g]) => `regexp_extract(${s?.code}, ${sparkRegexArg(p)}, ${g ? int32(g.code) : '0'})`,
   // strict (NULL in, NULL out); index 0 gives ''; an empty delimiter splits into code points
   split_part: ([s, d, i]) =>
     `CASE WHEN ${s?.operand} IS NULL OR ${d?.operand} IS NULL OR ${i?.operand} IS NULL THEN CAST(NULL AS STRING) WHEN ${i?.operand} = 0 THEN '' ` +

@@ -1,7 +1,8 @@
 import type { StageOf } from '../../spec/schema.js';
 import type { Schema } from '../../types/dataType.js';
-import { RefusalError } from '../../export/refusal.js';
+import { RefusalError, regexRuleConstruct } from '../../export/refusal.js';
 import { pythonRegexProblem } from '../../expr/emit/python.js';
+import { translateRegex } from '../../expr/regexDialect.js';
 import { py, pyKwargs, pyTyped, pythonVariable, type BeamContext, type BeamStage } from '../../export/beam/beamTypes.js';
 import { ruleNames, ruleStageRefs } from './validate.js';
 import type { Rule } from './rules.js';
@@ -26,8 +27,8 @@ function rule(r: Rule, name: string, input: Schema, ctx: BeamContext): string {
     }
     case 'regex': {
       const problem = pythonRegexProblem(r.pattern);
-      if (problem) throw new RefusalError(`regex rule '${name}' with ${problem}`, "Python's re module reads it differently from RE2");
-      return `bb.Regex(${n}, ${py(r.column)}, ${py(r.pattern)}, ${base})`;
+      if (problem) throw new RefusalError(regexRuleConstruct(name, problem), "Python's re module reads it differently from RE2");
+      return `bb.Regex(${n}, ${py(r.column)}, ${py(translateRegex(r.pattern, 'python'))}, shown=${py(r.pattern)}, ${base})`;
     }
     case 'relationship':
       return `bb.Relationship(${n}, ${py(r.columns)}, ${py(r.to)}, ${pyKwargs({ to_columns: r.to_columns })}${r.to_columns ? ', ' : ''}${base})`;

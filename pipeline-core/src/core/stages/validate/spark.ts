@@ -5,6 +5,15 @@ import { sparkStats } from '../../export/spark/sparkViews.js';
 import type { Rule } from './rules.js';
 import { sparkMeasure } from '../aggregate/spark.js';
 import { ruleNames } from './validate.js';
+import { RefusalError, regexRuleConstruct } from '../../export/refusal.js';
+import { regexProblem, translateRegex } from '../../expr/regexDialect.js';
+
+/** A regex rule's pattern in Java's syntax, matching what RE2 matches (regexDialect.ts). */
+function regexForRule(pattern: string, ruleName: string): string {
+  const problem = regexProblem(pattern, 'java');
+  if (problem) throw new RefusalError(regexRuleConstruct(ruleName, problem), "Java's regex engine reads it differently from RE2");
+  return translateRegex(pattern, 'java');
+}
 
 type Validate = StageOf<'validate'>;
 type RuleOf<K extends Rule['rule']> = Extract<Rule, { rule: K }>;
@@ -17,7 +26,7 @@ interface RowRule {
 }
 
 /** Row rules over the input aliased x: a predicate true when the row fails, and its reason. */
-function rowRule(rule: Rule, i: number, input: Schema, ctx: SparkContext): RowRule | undefined {
+function rowRule(rule: Rule, i: number, name: string, input: Schema, ctx: SparkContext): RowRule | undefined {
   const type = (c: string) => input.find((x) => x.name === c)?.type ?? 'string';
   const col = (c: string) => `x.${q(c)}`;
   switch (rule.rule) {
@@ -46,7 +55,7 @@ function rowRule(rule: Rule, i: number, input: Schema, ctx: SparkContext): RowRu
     }
     case 'regex':
       return {
-        fails: `${col(rule.column)} IS NOT NULL AND NOT (${col(rule.column)} RLIKE ${s(`^(?:${rule.pattern})\\z`)})`,
+        fails: `${col(rule.column)} IS NOT NULL AND NOT (${col(rule.column)} RLIKE ${s(`^(?:${regexForRule(rule.pattern, name)})\\z`)})`,
         reason: `${s(`${rule.column}: '`)} || ${col(rule.column)} || ${s(`' does not match ${rule.pattern}`)}`,
       };
     case 'relationship': {
@@ -121,7 +130,7 @@ export function compileValidateSpark(stage: Validate, ctx: SparkContext): SparkS
   const rejectFlags: string[] = [];
   const compiled: SparkRule[] = [];
   rules.forEach((rule, i) => {
-    const row = rowRule(rule, i, input, ctx);
+    const row = rowRule(rule, i, names[i]!, input, ctx);
     if (!row) {
       compiled.push({ rule, name: names[i]!, check: tableRule(rule, stage, ctx) });
       return;

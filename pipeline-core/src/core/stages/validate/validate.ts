@@ -1,3 +1,4 @@
+import { regexSyntaxError } from '../../expr/regexDialect.js';
 import type { DataType, Schema } from '../../types/dataType.js';
 import { isNumeric, isTemporal } from '../../types/dataType.js';
 import { duckdbLiteral, quoteIdent, quoteString } from '../../compile/sql.js';
@@ -82,11 +83,8 @@ function propagateRule(rule: Rule, input: Schema, stage: Validate, ctx: Propagat
     case 'regex': {
       const t = ctx.column([...at, 'column'], rule.column, input);
       if (t && t !== 'string') ctx.error([...at, 'column'], `regex needs text, but '${rule.column}' is ${t}`);
-      try {
-        new RegExp(rule.pattern);
-      } catch (e) {
-        ctx.error([...at, 'pattern'], `invalid regular expression: ${(e as Error).message}`);
-      }
+      const problem = regexSyntaxError(rule.pattern);
+      if (problem) ctx.error([...at, 'pattern'], `invalid regular expression: ${problem}`);
       return;
     }
     case 'relationship': {

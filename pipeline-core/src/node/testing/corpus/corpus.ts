@@ -3,6 +3,7 @@ import { Prng } from '../../samples/prng.js';
 import { everyStageCase } from './everyStage.js';
 import { everyRuleCase } from './everyRule.js';
 import { expressionsCase } from './expressions.js';
+import { regexAndLayoutCase } from './regexAndLayout.js';
 import { cleanseVariantsCase } from './cleanseVariants.js';
 import { sparkRefusalsCase, beamRefusalsCase, matchRefusalsCase } from './refusals.js';
 
@@ -62,7 +63,7 @@ export const DEFAULT_CORPUS_SEED = 20260308;
 
 export function generateCorpus(seed = DEFAULT_CORPUS_SEED): CorpusCase[] {
   const rng = new Prng(seed);
-  return [everyStageCase(rng), everyRuleCase(rng), expressionsCase(), cleanseVariantsCase(rng), sparkRefusalsCase(), beamRefusalsCase(), matchRefusalsCase()];
+  return [everyStageCase(rng), everyRuleCase(rng), expressionsCase(), cleanseVariantsCase(rng), sparkRefusalsCase(), beamRefusalsCase(), matchRefusalsCase(), regexAndLayoutCase()];
 }
 
 /** Targets that refuse a case: its refusals' targets, plus airflow whenever spark refuses. */
