@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The CLI bundled into a few files (`npm run build` writes dist/cli/) starts about 1 CPU-s faster
-// than the ~400 modules tsc writes, which Node 20 loads one by one. The bundle is used only when it
+// The CLI bundled into a few files (`npm run build` writes dist/cli/) starts faster than the ~400
+// modules tsc writes, which Node 20 loads one by one: a 10k-row run takes 0.64 CPU-s instead of 0.87. The bundle is used only when it
 // is at least as new as the last TypeScript build, so a bare `tsc -b` never runs stale code.
 import { statSync } from 'node:fs';
 

@@ -130,13 +130,13 @@ WHERE s._bb_row BETWEEN ${Math.min(...numbers)} AND ${Math.max(...numbers)}
 ORDER BY s._bb_row, s._bb_file, s._bb_src LIMIT ${rows.length}`;
 }
 
-/** A stage's counts and rule outcomes, read once its statements (and any stage counting it) have run. */
 /** Time (and CPU time, when there is a CPU clock) a stage's statements took. */
 interface Spent {
   readonly ms: number;
   readonly cpuMs?: number;
 }
 
+/** A stage's counts and rule outcomes, read once its statements (and any stage counting it) have run. */
 function measureStage(engine: SqlEngine, planned: PlannedStage, opts: ExecuteOptions, spent: Spent): Promise<{ stage: StageResult; rules: RuleResult[] }> {
   const { stage, compiled } = planned;
   const started = opts.now();
