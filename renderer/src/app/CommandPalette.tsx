@@ -17,20 +17,22 @@ interface Entry {
 
 /** Every action and every cell, by typing a few letters (Mod+K). */
 export function CommandPalette(): ReactElement | null {
-  const services = useServices();
   const open = useUi((s) => s.palette);
+  // mounted afresh on every opening, so its query starts empty without an effect that could clear
+  // what was typed between the first paint and the effect (a fast typist, or a test, loses the query)
+  return open ? <Palette /> : null;
+}
+
+function Palette(): ReactElement {
+  const services = useServices();
   const stages = useDoc((s) => s.input?.stages);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    if (open) {
-      setQuery('');
-      setActive(0);
-      requestAnimationFrame(() => inputRef.current?.focus());
-    }
-  }, [open]);
+    if (document.activeElement !== inputRef.current) inputRef.current?.focus();
+  }, []);
 
   const entries = useMemo<Entry[]>(() => {
     const close = () => useUi.setState({ palette: false, insertAt: undefined });
@@ -60,9 +62,8 @@ export function CommandPalette(): ReactElement | null {
     const all = [...(useUi.getState().insertAt !== undefined ? actions.filter((a) => a.kind) : []), ...actions, ...cells];
     const unique = [...new Map(all.map((e) => [e.id, e])).values()];
     return q ? unique.filter((e) => `${e.label} ${e.group}`.toLowerCase().includes(q)) : unique;
-  }, [query, stages, services, open]);
+  }, [query, stages, services]);
 
-  if (!open) return null;
   const run = (e: Entry | undefined) => e?.run();
   return (
     <div className="overlay" onMouseDown={() => useUi.setState({ palette: false, insertAt: undefined })}>
