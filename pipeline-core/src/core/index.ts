@@ -24,7 +24,7 @@ export { pipelineSchema, pipelineJsonSchema, SPEC_VERSION } from './spec/schema.
 export type { SpecDiagnostic, SpecPath } from './spec/diagnostics.js';
 export { formatDiagnostic, formatPath, hasErrors, didYouMean } from './spec/diagnostics.js';
 export type { LoadedSpec } from './spec/load.js';
-export { loadSpec } from './spec/load.js';
+export { loadSpec, parseSpecYaml } from './spec/load.js';
 export type { Analysis, CheckedExpression } from './spec/analyze.js';
 export { analyzeSpec, checkExpression, parameterTypes, RUN_DATE } from './spec/analyze.js';
 export type { ParamValues } from './spec/params.js';

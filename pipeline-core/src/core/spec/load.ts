@@ -36,11 +36,29 @@ export function locateLater(loaded: LoadedSpec, diags: readonly SpecDiagnostic[]
 export interface LoadOptions {
   /** Columns read from the sources' files by the host (fileSchemas.ts): fill left-out schemas, check declared ones. */
   readonly fileSchemas?: FileSchemas;
+  /** The text already parsed by parseSpecYaml (a host that reads it before loading parses it once). */
+  readonly parsed?: ParsedYaml;
+  /**
+   * Check the shape without Zod's JIT, which compiles a parser per object schema with `new
+   * Function` on first use: ~75 ms that a process parsing one spec (the CLI) never wins back.
+   * The designer, which parses on every edit, keeps it.
+   */
+  readonly jitless?: boolean;
+}
+
+export interface ParsedYaml {
+  readonly document: Document;
+  readonly lineCounter: LineCounter;
+}
+
+/** The spec's YAML document, parsed as loadSpec parses it. */
+export function parseSpecYaml(text: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  return { document: parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true }), lineCounter };
 }
 
 export function loadSpec(text: string, options: LoadOptions = {}): LoadedSpec {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const { document, lineCounter } = options.parsed ?? parseSpecYaml(text);
   const diagnostics: SpecDiagnostic[] = [];
   for (const e of document.errors) {
     const pos = lineCounter.linePos(e.pos[0]);
@@ -56,7 +74,7 @@ export function loadSpec(text: string, options: LoadOptions = {}): LoadedSpec {
   if (versionProblem) return { input, document, diagnostics: locate([versionProblem], document, lineCounter), lineCounter };
 
   const files = options.fileSchemas ?? {};
-  const parsed = pipelineSchema.safeParse(withFileSchemas(input, files));
+  const parsed = pipelineSchema.safeParse(withFileSchemas(input, files), options.jitless ? { jitless: true } : undefined);
   let partial: Salvaged | undefined;
   if (!parsed.success) {
     diagnostics.push(...parsed.error.issues.flatMap((i) => fromZodIssue(i, input)));

@@ -156,6 +156,8 @@ export function buildCli(): Command {
     .option('--log-json', 'also write the JSON log lines to stderr (for a container log collector)')
     .option('--profile', "time every stage on its own and name its heaviest DuckDB operators (materialises every stage: slower)")
     .action(async (path: string, opts: { param: Record<string, string>; lake?: string; json?: boolean; replay?: boolean; memoryLimit: string; threads?: number; alertWebhook?: string; alerts: boolean; logJson?: boolean; profile?: boolean }) => {
+      // the run's DuckDB instance is created on a libuv thread while the spec is parsed and checked
+      (await import('../duckdb/spareInstance.js')).prewarmInstance();
       const project = await loadValidProject(path);
       const [{ runPipeline }, { summarise }, { formatProfile }] = await Promise.all([import('../runner/run.js'), import('../runner/report.js'), import('../runner/profile.js')]);
       const report = await runPipeline({

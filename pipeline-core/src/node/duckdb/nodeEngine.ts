@@ -2,6 +2,8 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { SqlEngine, SqlRow } from '../../core/execute/sqlEngine.js';
 import { DUCKDB_NATIVE_PRELUDE } from '../../core/compile/duckdb/plan.js';
 import { duckdbApi } from './duckdbApi.js';
+import { BASE_CONFIG, takeSpareInstance } from './spareInstance.js';
+import { quoteString } from '../../core/compile/sql.js';
 
 export interface NodeEngineOptions {
   /** Database file; ':memory:' keeps tables in memory (they still spill to tempDirectory). */
@@ -31,12 +33,16 @@ export class NodeDuckdbEngine implements SqlEngine {
   ) {}
 
   static async open(opts: NodeEngineOptions = {}): Promise<NodeDuckdbEngine> {
-    const config: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
+    const config: Record<string, string> = { ...BASE_CONFIG };
     if (opts.memoryLimit) config['memory_limit'] = opts.memoryLimit;
     if (opts.tempDirectory) config['temp_directory'] = opts.tempDirectory;
     if (opts.threads) config['threads'] = String(opts.threads);
-    const instance = await duckdbApi.DuckDBInstance.create(opts.path ?? ':memory:', config);
+    const inMemory = (opts.path ?? ':memory:') === ':memory:';
+    const spare = inMemory ? await takeSpareInstance() : undefined;
+    const instance = spare ?? (await duckdbApi.DuckDBInstance.create(opts.path ?? ':memory:', config));
     const conn = await instance.connect();
+    // a spare instance was created with the base settings only: these are the ones that differ
+    if (spare) for (const name of ['memory_limit', 'temp_directory', 'threads']) await conn.run(config[name] === undefined ? `RESET ${name}` : `SET ${name} = ${quoteString(config[name])}`);
     const engine = new NodeDuckdbEngine(instance, conn);
     for (const sql of DUCKDB_NATIVE_PRELUDE) await engine.exec(sql);
     return engine;

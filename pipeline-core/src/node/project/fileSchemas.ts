@@ -1,6 +1,6 @@
 import { join, relative } from 'node:path';
 import { glob } from 'tinyglobby';
-import { parse } from 'yaml';
+import type { Document } from 'yaml';
 import { quoteString } from '../../core/compile/sql.js';
 import type { FileSchema, FileSchemas } from '../../core/spec/fileSchemas.js';
 import type { DataType } from '../../core/types/dataType.js';
@@ -27,12 +27,12 @@ async function candidates(path: string, inbox: string): Promise<string[]> {
 
 /**
  * The columns of every Parquet source's newest matching inbox file, read from its metadata with
- * DuckDB (loaded only when there is such a file). Other formats carry no types: nothing is read.
+ * DuckDB (loaded only when there is such a file; the instance is kept for the run). Other formats carry no types: nothing is read.
  */
-export async function readFileSchemas(specText: string, inbox: string, projectDir: string): Promise<FileSchemas> {
+export async function readFileSchemas(document: Document, inbox: string, projectDir: string): Promise<FileSchemas> {
   let sources: Record<string, { format?: unknown; path?: unknown }>;
   try {
-    const doc = parse(specText) as { sources?: unknown } | null;
+    const doc = document.errors.length ? null : (document.toJS() as { sources?: unknown } | null);
     sources = doc && typeof doc.sources === 'object' && doc.sources !== null ? (doc.sources as typeof sources) : {};
   } catch {
     return {}; // loadSpec reports the YAML problem
@@ -44,15 +44,15 @@ export async function readFileSchemas(specText: string, inbox: string, projectDi
     if (file) wanted.push([name, join(inbox, file)]);
   }
   if (wanted.length === 0) return {};
-  const { duckdbApi } = await import('../duckdb/duckdbApi.js');
-  const instance = await duckdbApi.DuckDBInstance.create(':memory:', { threads: '1' });
+  const { createInstance, keepSpareInstance, takeSpareInstance } = await import('../duckdb/spareInstance.js');
+  const instance = (await takeSpareInstance()) ?? (await createInstance());
   const connection = await instance.connect();
   const out: Record<string, FileSchema> = {};
   try {
     for (const [name, file] of wanted) out[name] = await describe(connection, file, relative(projectDir, file));
   } finally {
     connection.closeSync();
-    instance.closeSync();
+    keepSpareInstance(instance); // the run opens its engine on it
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { Source } from '../../core/spec/schema.js';
+import type { SqlEngine, SqlRow } from '../../core/execute/sqlEngine.js';
 import { quoteString } from '../../core/compile/sql.js';
 import { didYouMean } from '../../core/spec/diagnostics.js';
 import { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
@@ -9,14 +10,29 @@ export class SourceColumnsError extends Error {}
 /** Declared columns absent from each file, by file index (only files with something missing). */
 export type MissingColumns = ReadonlyMap<number, readonly string[]>;
 
-/** A short-lived engine of its own: the checks run before the run's engine reads anything. */
-async function withEngine<T>(f: (engine: NodeDuckdbEngine) => Promise<T>): Promise<T> {
+/**
+ * The engine the checks read with: the run's own when it has one (a second DuckDB instance costs
+ * ~50 ms of start-up), else a short-lived engine of their own.
+ */
+async function withEngine<T>(given: SqlEngine | undefined, f: (engine: SqlEngine) => Promise<T>): Promise<T> {
+  if (given) return f(given);
   const engine = await NodeDuckdbEngine.open({ memoryLimit: '256MB', threads: 1 });
   try {
     return await f(engine);
   } finally {
     engine.close();
   }
+}
+
+const described = new WeakMap<SqlEngine, Map<string, Promise<SqlRow[]>>>();
+
+/** A Parquet file's columns as DuckDB reads them (name, type), read from its footer once per engine. */
+export function describeParquet(engine: SqlEngine, file: string): Promise<SqlRow[]> {
+  let files = described.get(engine);
+  if (!files) described.set(engine, (files = new Map()));
+  let rows = files.get(file);
+  if (!rows) files.set(file, (rows = engine.query(`DESCRIBE SELECT * FROM read_parquet(${quoteString(file)})`)));
+  return rows;
 }
 
 function missingMessage(name: string, file: string, missing: readonly string[], present: readonly string[], what: 'key' | 'column'): string {
@@ -43,10 +59,10 @@ const jsonFormat = (source: Source) => (source.format === 'ndjson' ? 'newline_de
  * read; only a key missing from them is confirmed by a scan of the whole file, so a normal run
  * pays for the sample alone and a key that first appears late is not refused.
  */
-export async function checkJsonKeys(name: string, source: Source, absFiles: readonly string[], shownFiles: readonly string[]): Promise<void> {
+export async function checkJsonKeys(name: string, source: Source, absFiles: readonly string[], shownFiles: readonly string[], given?: SqlEngine): Promise<void> {
   if (source.on_missing === 'null') return;
   const pinned = source.schema.map((c) => c.name);
-  await withEngine(async (engine) => {
+  await withEngine(given, async (engine) => {
     for (const [i, file] of absFiles.entries()) {
       const sampled = await sampledKeys(engine, source, file);
       if (!sampled) continue; // not readable as JSON at all: the reader reports it, line by line
@@ -62,7 +78,7 @@ export async function checkJsonKeys(name: string, source: Source, absFiles: read
 }
 
 /** The keys of the first records. The LIMIT stops the scan early (a DESCRIBE of read_json on a JSON array measured as slow as reading the whole file). */
-async function sampledKeys(engine: NodeDuckdbEngine, source: Source, file: string): Promise<string[] | undefined> {
+async function sampledKeys(engine: SqlEngine, source: Source, file: string): Promise<string[] | undefined> {
   const ignore = source.format === 'ndjson' ? ', ignore_errors = true' : '';
   try {
     const rows = await engine.query(
@@ -80,14 +96,14 @@ async function sampledKeys(engine: NodeDuckdbEngine, source: Source, file: strin
  * case-insensitively, as DuckDB binds them. With on_missing: null the missing columns are
  * returned for the relation to fill with NULL; otherwise the first file missing one stops the run.
  */
-export async function checkParquetColumns(name: string, source: Source, absFiles: readonly string[], shownFiles: readonly string[]): Promise<MissingColumns> {
+export async function checkParquetColumns(name: string, source: Source, absFiles: readonly string[], shownFiles: readonly string[], given?: SqlEngine): Promise<MissingColumns> {
   const pinned = source.schema.map((c) => c.name);
   const out = new Map<number, string[]>();
-  await withEngine(async (engine) => {
+  await withEngine(given, async (engine) => {
     for (const [i, file] of absFiles.entries()) {
       let present: string[];
       try {
-        present = (await engine.query(`DESCRIBE SELECT * FROM read_parquet(${quoteString(file)})`)).map((r) => String(r['column_name']));
+        present = (await describeParquet(engine, file)).map((r) => String(r['column_name']));
       } catch (e) {
         const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
         throw new SourceColumnsError(`source '${name}': ${shownFiles[i] ?? file} is not a readable Parquet file: ${why}`);

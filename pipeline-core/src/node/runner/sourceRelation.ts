@@ -2,10 +2,10 @@ import { open } from 'node:fs/promises';
 import type { Source } from '../../core/spec/schema.js';
 import type { SourceRelation } from '../../core/stages/stageModule.js';
 import type { SqlEngine } from '../../core/execute/sqlEngine.js';
-import { quoteIdent, quoteString } from '../../core/compile/sql.js';
+import { quoteIdent } from '../../core/compile/sql.js';
 import { checkCsvHeaders, csvSourceRelation, CsvSourceError, declaredHeader } from '../../core/preview/csvRelation.js';
 import { jsonRelation, ndjsonRelation, parquetRelation } from '../../core/export/readerRelations.js';
-import { checkJsonKeys, checkParquetColumns, SourceColumnsError, type MissingColumns } from './sourceColumns.js';
+import { checkJsonKeys, checkParquetColumns, describeParquet, SourceColumnsError, type MissingColumns } from './sourceColumns.js';
 
 export class SourceError extends Error {}
 
@@ -33,7 +33,7 @@ export async function nativeSourceRelation(
   absFiles: readonly string[],
   shownFiles: readonly string[],
   checkHeaders = true,
-  /** An engine to read the Parquet files' own column types with; without one, they are checked where the plan runs. */
+  /** The run's engine: the column checks read with it, and the Parquet files' own column types are read with it (without one, they are checked where the plan runs). */
   probe?: SqlEngine,
 ): Promise<SourceRelation> {
   const pinned = source.schema.map((c) => c.name);
@@ -45,13 +45,13 @@ export async function nativeSourceRelation(
     case 'csv':
       return csvRelation(name, source, absFiles, shownFiles, checkHeaders);
     case 'ndjson':
-      if (checkHeaders) await checkedColumns(() => checkJsonKeys(name, source, absFiles, shownFiles));
+      if (checkHeaders) await checkedColumns(() => checkJsonKeys(name, source, absFiles, shownFiles, probe));
       return ndjsonRelation(absFiles, shownFiles, source);
     case 'json':
-      if (checkHeaders) await checkedColumns(() => checkJsonKeys(name, source, absFiles, shownFiles));
+      if (checkHeaders) await checkedColumns(() => checkJsonKeys(name, source, absFiles, shownFiles, probe));
       return jsonRelation(absFiles, shownFiles, pinned);
     case 'parquet': {
-      const missing = checkHeaders ? await checkedColumns(() => checkParquetColumns(name, source, absFiles, shownFiles)) : new Map<number, readonly string[]>();
+      const missing = checkHeaders ? await checkedColumns(() => checkParquetColumns(name, source, absFiles, shownFiles, probe)) : new Map<number, readonly string[]>();
       const absent = missingEverywhere(missing, absFiles.length);
       // files that lack some columns (on_missing: null) are read by name, the gaps as NULL
       const byName = missing.size > 0 && absent.size < pinned.length;
@@ -97,6 +97,6 @@ async function csvRelation(name: string, source: Source, absFiles: readonly stri
  * read (then every column is read as text, and the ingest stage reports the broken file).
  */
 async function parquetTypes(engine: SqlEngine, file: string): Promise<Map<string, string>> {
-  const rows = await engine.query(`DESCRIBE SELECT * FROM read_parquet(${quoteString(file)})`).catch(() => []);
+  const rows = await describeParquet(engine, file).catch(() => []);
   return new Map(rows.map((r) => [String(r['column_name']), String(r['column_type'])]));
 }
