@@ -3,7 +3,7 @@ import type { RunReport } from '../runner/report.js';
 import { matchSummaryLine, type MatchReport } from '../../core/ops/matchReport.js';
 import type { RunDiff } from './diff.js';
 import type { RunIndexEntry } from './history.js';
-import { fmtBytes, fmtDuration, fmtInt, textTable } from './textTable.js';
+import { fmtBytes, fmtDuration, fmtInt, rowsText, textTable } from './textTable.js';
 
 const statusColour = (s: string) => (s === 'succeeded' ? pc.green(s) : s === 'failed' || s === 'error' ? pc.red(s) : pc.yellow(s));
 const paramText = (p: Readonly<Record<string, string | number>>) => Object.entries(p).map(([k, v]) => `${k}=${v}`).join(' ');
@@ -69,7 +69,7 @@ export function formatRunDetail(report: RunReport, dir: string, alerts: readonly
   }
   for (const mr of report.matches ?? []) out.push('', ...formatMatch(mr));
   if (report.outputs.length || report.rejects.length) out.push('', pc.bold('written'));
-  for (const o of report.outputs) out.push(`  → ${o.path}  ${fmtInt(o.rows)} rows in ${o.files.length} file(s)${o.files.length === 1 ? `, sha256 ${o.files[0]!.sha256.slice(0, 12)}…` : ''}`);
+  for (const o of report.outputs) out.push(`  → ${o.path}  ${rowsText(o.rows)} in ${o.files.length} file${o.files.length === 1 ? '' : 's'}${o.files.length === 1 ? `, sha256 ${o.files[0]!.sha256.slice(0, 12)}…` : ''}`);
   for (const r of report.rejects) out.push(`  ⤳ ${r.path}  ${fmtInt(r.rows)} rejected rows`);
   if (alerts.length) {
     out.push('', pc.bold('alerts'));

@@ -20,6 +20,9 @@ export function groupDigits(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
+/** '1 row', '3,000 rows'. */
+export const rowsText = (n: number): string => `${groupDigits(n)} ${n === 1 ? 'row' : 'rows'}`;
+
 export const fmtInt = (n: number | null | undefined): string => (n === null || n === undefined ? '-' : groupDigits(n));
 
 export function fmtBytes(n: number | null | undefined): string {

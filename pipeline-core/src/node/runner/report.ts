@@ -1,7 +1,7 @@
 import type { RuleResult } from '../../core/execute/executePlan.js';
 import type { RunReport } from '../../core/ops/runReport.js';
 import { matchSummaryLine } from '../../core/ops/matchReport.js';
-import { groupDigits } from '../ops/textTable.js';
+import { groupDigits, rowsText } from '../ops/textTable.js';
 
 // The report's shape lives in the browser-safe core (the designer's Runs panel reads it too).
 export type { ExitCode, OutputFile, OutputReport, RejectsReport, RunReport } from '../../core/ops/runReport.js';
@@ -16,7 +16,7 @@ export function summarise(report: RunReport): string {
   lines.push(`${icon} ${report.pipeline} ${Object.entries(report.params).map(([k, v]) => `${k}=${v}`).join(' ')} — ${report.status} in ${(report.duration_ms / 1000).toFixed(1)}s (run ${report.run_id})`);
   for (const s of report.stages) {
     const extra = [s.rejected ? `${n(s.rejected)} rejected` : '', s.filtered ? `${n(s.filtered)} filtered` : ''].filter(Boolean).join(', ');
-    lines.push(`  ${s.name.padEnd(24)} ${s.kind.padEnd(9)} ${n(s.rows_out).padStart(11)} rows${extra ? ` (${extra})` : ''}  ${s.ms} ms`);
+    lines.push(`  ${s.name.padEnd(24)} ${s.kind.padEnd(9)} ${n(s.rows_out).padStart(11)} ${s.rows_out === 1 ? 'row ' : 'rows'}${extra ? ` (${extra})` : ''}  ${s.ms} ms`);
   }
   const failed = report.rules.filter((r) => r.status === 'fail');
   if (failed.length) {
@@ -29,7 +29,7 @@ export function summarise(report: RunReport): string {
     lines.push(`  ${m.stage}: ${matchSummaryLine(m)}`);
     if (m.stale_dates.length) lines.push(`  ! ${m.stage}: later dates now stale (their open items came from this date's earlier state): ${m.stale_dates.join(', ')} — re-run them`);
   }
-  for (const o of report.outputs) lines.push(`  → ${o.path} (${n(o.rows)} rows, ${o.files.length} file${o.files.length === 1 ? '' : 's'})`);
+  for (const o of report.outputs) lines.push(`  → ${o.path} (${rowsText(o.rows)}, ${o.files.length} file${o.files.length === 1 ? '' : 's'})`);
   if (!report.published && report.status !== 'error') lines.push('  outputs NOT published: a rule with action "fail" failed');
   if (report.error) lines.push(`  error${report.error.stage ? ` in ${report.error.stage}` : ''}: ${report.error.message}`);
   return lines.join('\n');
