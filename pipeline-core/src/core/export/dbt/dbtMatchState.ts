@@ -8,7 +8,8 @@ import { emptyState } from '../duckdb/scriptOpenItems.js';
 import type { ExportFile } from '../exportFile.js';
 import type { Marker } from '../markers.js';
 import { dbtSql, jinjaEscape, jinjaString } from './dbtJinja.js';
-import type { RuleMeta } from './dbtTests.js';
+import { singularTestConfig, uniqueTestName, type RuleMeta } from './dbtTests.js';
+import { rulesModel } from './dbtModels.js';
 
 /**
  * A match stage's open items in the dbt project: one incremental model per side,
@@ -83,13 +84,13 @@ export function matchRuleTests(p: PlannedStage, render: (m: Marker) => string, u
   const rules: RuleMeta[] = [];
   for (const compiled of p.compiled.rules ?? []) {
     const meta: RuleMeta = { stage: p.stage.name, name: compiled.name, rule: compiled.rule.rule, severity: compiled.rule.severity, action: compiled.rule.action };
-    let testName = `${p.stage.name}__${compiled.name}`;
-    for (let n = 2; usedNames.has(testName); n++) testName = `${p.stage.name}__${compiled.name}_${n}`;
-    usedNames.add(testName);
+    const testName = uniqueTestName(p.stage.name, compiled.name, usedNames);
     rules.push(meta);
     const text = [
-      `{{ config(severity='warn', fail_calc='coalesce(sum(failing), 0)', meta={'batchbook': ${JSON.stringify(meta)}}) }}`,
+      singularTestConfig(meta),
       `-- ${jinjaEscape(`${p.stage.name}.${compiled.name}: ${compiled.reason ?? 'match rule'} (severity ${meta.severity}, action ${meta.action})`)}`,
+      // the leaf rules model: a failing error-severity rule must not skip the state models after the stage
+      `-- depends_on: {{ ref(${jinjaString(rulesModel(p.stage.name))}) }}`,
       `-- depends_on: {{ ref(${jinjaString(p.stage.name)}) }}`,
       dbtSql(compiled.check, render),
     ].join('\n');

@@ -63,29 +63,37 @@ describe('dbt export', () => {
     );
   });
 
-  it('keeps the runner’s statements in the stage model, with lineage declared and run-time values as dbt vars', () => {
+  it('keeps the runner’s statements in the stage model, reading its input through ref(), with run-time values as dbt vars', () => {
     const model = file('models/stages/checked.sql')!;
     expect(model).toContain('{{ config(materialized="batchbook_stage") }}');
-    expect(model).toContain('-- depends_on: {{ ref("raw") }}');
+    expect(model).toContain('FROM {{ ref("raw") }} x');
+    expect(model).not.toContain('FROM "raw"');
+    expect(model).not.toContain('depends_on');
     expect(model).toContain('CREATE OR REPLACE VIEW "checked__judged"');
     // the expression's literal '{{x}}' reaches DuckDB unchanged once dbt renders the escape
     expect(model).toContain("'{{ '{' }}{x}}'");
     expect(file('models/stages/raw.sql')).toContain('{{ bb_literal(var("input_root") ~ "/" ~ "in/s_" ~ var("run_date") ~ ".csv") }}');
   });
 
-  it('turns each row rule into a generic test and each table rule into a singular test, all at dbt severity warn with the rule in meta', () => {
+  it('turns each row rule into a generic test and each table rule into a singular test, at the rule’s own severity with the rule in meta, on the leaf rules model', () => {
     const schema = parse(file('models/schema.yml')!) as { models: { name: string; data_tests?: Record<string, { name: string; arguments: Record<string, unknown>; config: { severity: string; meta: { batchbook: Record<string, string> } } }>[] }[] };
-    const tests = schema.models.find((m) => m.name === 'checked')!.data_tests!;
+    expect(schema.models.find((m) => m.name === 'checked')!.data_tests).toBeUndefined();
+    const tests = schema.models.find((m) => m.name === 'checked__rules')!.data_tests!;
     expect(tests.map((t) => Object.keys(t)[0])).toEqual(['bb_not_null', 'bb_accepted_values', 'bb_expression']);
     expect(tests[0]!['bb_not_null']).toEqual({
       name: 'checked__not_null_a_n',
       arguments: { columns: ['a', 'n'] },
+      // a warn rule: a dbt warning
       config: { severity: 'warn', meta: { batchbook: { stage: 'checked', name: 'not_null_a_n', rule: 'not_null', severity: 'warn', action: 'reject' } } },
     });
     // an integer column's accepted value written as text is a number, as Batchbook's compiler reads it
     expect(tests[1]!['bb_accepted_values']!.arguments).toEqual({ column_name: 'n', column_type: 'BIGINT', values: [1, 2] });
+    // the accepted_values rule has the default severity, error: dbt build fails on it
+    expect(tests[1]!['bb_accepted_values']!.config.severity).toBe('error');
+    expect(file('models/rules/checked__rules.sql')).toContain('SELECT * FROM "checked__judged"');
     const singular = file('tests/checked__enough.sql')!;
-    expect(singular).toContain("fail_calc='coalesce(sum(failing), 0)'");
+    expect(singular).toContain(`config(severity="error", fail_calc='coalesce(sum(failing), 0)'`);
+    expect(singular).toContain('-- depends_on: {{ ref("checked__rules") }}');
     expect(singular).toContain('"rule":"row_count","severity":"error","action":"fail"');
   });
 
