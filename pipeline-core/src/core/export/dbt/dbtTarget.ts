@@ -105,7 +105,7 @@ function matchStageModel(spec: PipelineSpec, p: PlannedStage, render: (m: Marker
   const stage = p.stage as StageOf<'match'>;
   if (!carryingStages(spec).some((s) => s.name === stage.name)) return file;
   const [config, ...rest] = file.content.split('\n');
-  const content = [config, ...matchStateLookups(stage), ...rest].join('\n');
+  const content = [config, ...matchStateLookups(stage, schemaOf), ...rest].join('\n');
   return { ...file, content: withCarriedRelations(content, stage, schemaOf, render) };
 }
 
