@@ -4,6 +4,7 @@ import { loadSpec } from '../../spec/load.js';
 import { exportPipeline } from '../exportPipeline.js';
 import { readMarker, shownMarker } from '../markers.js';
 import { jinjaEscape } from './dbtJinja.js';
+import { refModels } from './dbtModels.js';
 
 const SPEC = `
 version: 1
@@ -45,6 +46,15 @@ function renderEscapes(text: string): string {
 describe('jinjaEscape', () => {
   it.each(['plain', "regexp '[A-Z]{2}-\\d{3}'", "'{{x}}' {%y%} {#z#}", '{{{', "{{ '{' }}"])('leaves no Jinja opener and renders back to %s', (text) => {
     expect(renderEscapes(jinjaEscape(text))).toBe(text);
+  });
+});
+
+describe('refModels', () => {
+  it('reads the named models through ref() after FROM / JOIN, and leaves string literals, other names and stage outputs alone', () => {
+    const sql = `SELECT 'FROM "a"' AS t FROM "a" x JOIN  "b" ON TRUE LEFT JOIN "c" USING (k) JOIN "s.matched" m ON TRUE WHERE x."a" = 1`;
+    const r = refModels(sql, ['a', 'b', 's.matched']);
+    expect(r.sql).toBe(`SELECT 'FROM "a"' AS t FROM {{ ref("a") }} x JOIN  {{ ref("b") }} ON TRUE LEFT JOIN "c" USING (k) JOIN "s.matched" m ON TRUE WHERE x."a" = 1`);
+    expect([...r.refs].sort()).toEqual(['a', 'b']);
   });
 });
 
@@ -101,6 +111,11 @@ describe('dbt export', () => {
     expect(file('macros/batchbook_publish.sql')).toContain('var("output_root") ~ "/" ~ "curated/out/" ~ var("run_date")');
   });
 
+  it('refuses a stage named like another stage’s rules model', () => {
+    const clash = exportOf(SPEC.replace('  - { name: o, kind: output', '  - { name: checked__rules, kind: aggregate, input: raw, group_by: [a], measures: [{ name: c, fn: count }] }\n  - { name: o, kind: output'));
+    expect(clash.refusals).toEqual([expect.objectContaining({ target: 'dbt', stage: 'checked__rules', construct: "the stage name 'checked__rules'", detail: expect.stringContaining("the rules model of stage 'checked'") })]);
+  });
+
   it('refuses a stage named like another stage’s rejects model, naming the construct and the stage', () => {
     const clash = exportOf(SPEC.replace('  - { name: o, kind: output', '  - { name: raw__rejected, kind: aggregate, input: raw, group_by: [a], measures: [{ name: c, fn: count }] }\n  - { name: o, kind: output'));
     expect(clash.files).toEqual([]);
@@ -138,6 +153,12 @@ stages:
     expect(model).toContain('WHERE run_date = (SELECT max(run_date) FROM {{ bb_settle_open_left }} WHERE run_date < CAST({{ bb_literal(var("run_date")) }} AS DATE))');
     expect(model).toContain('{% else %}(SELECT CAST(NULL AS VARCHAR) AS "a", CAST(NULL AS BIGINT) AS "n", CAST(NULL AS DATE) AS _bb_opened, CAST(NULL AS BIGINT) AS _bb_seq WHERE FALSE){% endif %}');
     expect(model).not.toContain('__bb_carried_');
+  });
+
+  it('checks that the carried state has every column the side has now, naming the state model and the missing columns', () => {
+    const model = files().get('dbt/models/stages/settle.sql')!;
+    expect(model).toContain(`{%- set missing = ["a", "n", "_bb_opened", "_bb_seq"] | reject('in', have) | list -%}`);
+    expect(model).toContain(`"match stage 'settle': the open items kept in settle__open_right have no column " ~ (missing | join(', ')) ~ ", which 'raw2' has now`);
   });
 
   it('tests the open_items_age rule, refs the stage for its output, and publishes only when the state models were built', () => {
