@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,14 @@ interface DbtResult {
   exit: number;
   seconds: number;
   publish_log: string[];
+  /** dbt's own failure lines ("Failure in test …") and its "Done. PASS=… SKIP=…" summary. */
+  dbt_failures: string[];
+  docs_exit?: number;
+  manifest?: string;
 }
+
+/** The case whose project also runs `dbt docs generate`: its lineage is checked in the manifest. */
+const DOCS_CASE = 'nightly-reconciliation 2026-11-24';
 
 let prepared: Prepared[];
 const outcomes = new Map<string, DbtResult & { problems: unknown[] }>();
@@ -29,7 +36,7 @@ beforeAll(async () => {
   prepared = await prepare(await allCases(work), work);
   const t1 = performance.now();
   const runs = prepared.filter((p) => p.written.includes('dbt'));
-  const results = await runDriver<{ jobs: DbtResult[] }>('run_dbt.py', runs.map((p) => ({ ...baseJob(p, 'dbt'), work: join(p.dir, 'dbt-work') })), work, 'dbt');
+  const results = await runDriver<{ jobs: DbtResult[] }>('run_dbt.py', runs.map((p) => ({ ...baseJob(p, 'dbt'), work: join(p.dir, 'dbt-work'), docs: p.c.id === DOCS_CASE })), work, 'dbt');
   const t2 = performance.now();
   const problems = await compareAll(runs.map((p) => ({ p, out: baseJob(p, 'dbt').output_root })), work, 'dbt');
   runs.forEach((p, i) => outcomes.set(p.c.id, { ...results.jobs[i]!, problems: problems[i]! }));
@@ -53,5 +60,47 @@ describe('dbt build', () => {
     const o = outcomes.get('corpus every_rule 2026-01-03')!;
     expect(o.exit).toBe(1);
     expect(o.publish_log.join('\n')).toContain('published 5 output(s)');
+  });
+
+  it('dbt itself fails the build on exactly the error-severity rules the runner failed, naming each, and skips no model for them (only a stage error skips, as the runner stops)', () => {
+    const wrong = prepared.flatMap((p) => {
+      const o = outcomes.get(p.c.id);
+      if (!o) return [];
+      // the runner's report says which rules failed at severity error; each is the dbt test <stage>__<rule>
+      const want = p.report.rules.filter((r) => r.status === 'fail' && r.severity === 'error').map((r) => `Failure in test ${r.stage}__${r.name} `);
+      const got = o.dbt_failures.filter((l) => l.includes('Failure in test')).map((l) => l.slice(l.indexOf('Failure in test')).replace(/\(.*$/, ''));
+      const done = o.dbt_failures.find((l) => l.includes('Done. PASS=')) ?? '';
+      const count = (what: string) => Number(new RegExp(` ${what}=(\\d+) `).exec(done)?.[1] ?? NaN);
+      // dbt's ERROR counts failed error tests and failed models; a failed model (a stage error) skips its
+      // children, as the runner stops on a stage error: only then may anything be skipped
+      const modelErrors = count('ERROR') - want.length;
+      const problems = [
+        ...(JSON.stringify([...got].sort()) === JSON.stringify([...want].sort()) ? [] : [`dbt failures ${JSON.stringify(got)}, runner's error rules ${JSON.stringify(want)}`]),
+        ...(modelErrors === 0 && count('SKIP') === 0 ? [] : modelErrors > 0 && p.report.status === 'error' ? [] : [`summary: ${done}, runner status ${p.report.status}`]),
+      ];
+      return problems.map((x) => `${p.c.id}: ${x}`);
+    });
+    expect(wrong).toEqual([]);
+    // the corpus day with a failing error rule is among them (not a vacuous pass)
+    expect(outcomes.get('corpus every_rule 2026-01-03')!.dbt_failures.join('\n')).toContain('Failure in test checked__unique_id');
+  });
+
+  it('dbt docs generate works and its manifest shows the lineage through ref(): source → ingest → cleanse → validate → join', async () => {
+    const o = outcomes.get(DOCS_CASE)!;
+    expect(o.docs_exit).toBe(0);
+    const manifest = JSON.parse(await readFile(o.manifest!, 'utf8')) as {
+      parent_map: Record<string, string[]>;
+      nodes: Record<string, { raw_code: string; depends_on: { nodes: string[] } }>;
+    };
+    // samples/nightly-reconciliation/pipeline.yaml: pos_orders → raw_orders → clean_orders → checked_orders, and
+    // clean_orders → paid_orders; order_settlement joins paid_orders with reconciliation
+    const m = (name: string) => `model.nightly_reconciliation.${name}`;
+    expect(manifest.parent_map[m('raw_orders')]).toEqual(['source.nightly_reconciliation.raw.pos_orders']);
+    expect(manifest.parent_map[m('clean_orders')]).toEqual([m('raw_orders')]);
+    expect(manifest.parent_map[m('checked_orders')]).toEqual([m('clean_orders')]);
+    expect([...manifest.parent_map[m('order_settlement')]!].sort()).toEqual([m('paid_orders'), m('reconciliation')]);
+    // through ref() in the model's SQL, not only in comments
+    expect(manifest.nodes[m('clean_orders')]!.raw_code).toMatch(/FROM \{\{ ref\("raw_orders"\) \}\}/);
+    expect(manifest.nodes[m('order_settlement')]!.raw_code).toMatch(/JOIN \{\{ ref\("reconciliation"\) \}\}/);
   });
 });

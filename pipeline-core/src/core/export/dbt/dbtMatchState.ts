@@ -8,7 +8,8 @@ import { emptyState } from '../duckdb/scriptOpenItems.js';
 import type { ExportFile } from '../exportFile.js';
 import type { Marker } from '../markers.js';
 import { dbtSql, jinjaEscape, jinjaString } from './dbtJinja.js';
-import type { RuleMeta } from './dbtTests.js';
+import { singularTestConfig, uniqueTestName, type RuleMeta } from './dbtTests.js';
+import { rulesModel } from './dbtModels.js';
 
 /**
  * A match stage's open items in the dbt project: one incremental model per side,
@@ -39,11 +40,28 @@ export function dbtOpenItems(spec: PipelineSpec): (stage: string) => OpenItems |
 
 const jinjaVar = (stage: string, side: Side) => `bb_${stage}_open_${side}`;
 
-/** Jinja set lines for the top of the match stage model: each side's state table, if built before. */
-export function matchStateLookups(stage: Match): string[] {
-  return (['left', 'right'] as const).map(
-    (side) => `{%- set ${jinjaVar(stage.name, side)} = adapter.get_relation(database=this.database, schema=this.schema, identifier=${jinjaString(stateModel(stage.name, side))}) -%}`,
-  );
+/**
+ * Jinja for the top of the match stage model: each side's state table, if built before, and a
+ * check that it has every column the side has now. State built by an older spec may lack one;
+ * the model then stops with dbt's compilation error (naming this model) and a message naming the
+ * state model and the columns, instead of a binder error deep in the match SQL.
+ */
+export function matchStateLookups(stage: Match, schemaOf: (ref: string) => Schema): string[] {
+  return (['left', 'right'] as const).flatMap((side) => {
+    const t = jinjaVar(stage.name, side);
+    const want = `[${schemaOf(stage[side]).map((c) => jinjaString(c.name.toLowerCase())).join(', ')}, "_bb_opened", "_bb_seq"]`;
+    const message = `${jinjaString(`match stage '${stage.name}': the open items kept in ${stateModel(stage.name, side)} have no column `)} ~ (missing | join(', ')) ~ ${jinjaString(
+      `, which '${stage[side]}' has now (state built by an earlier version of the pipeline): rebuild the state with this version, \`dbt build --full-refresh\` on the first date, then each later date in order`,
+    )}`;
+    return [
+      `{%- set ${t} = adapter.get_relation(database=this.database, schema=this.schema, identifier=${jinjaString(stateModel(stage.name, side))}) -%}`,
+      `{%- if execute and ${t} is not none -%}`,
+      `  {%- set have = adapter.get_columns_in_relation(${t}) | map(attribute='name') | map('lower') | list -%}`,
+      `  {%- set missing = ${want} | reject('in', have) | list -%}`,
+      `  {%- if missing -%}{{ exceptions.raise_compiler_error(${message}) }}{%- endif -%}`,
+      `{%- endif -%}`,
+    ];
+  });
 }
 
 /** The stage model's SQL with each placeholder replaced by the latest earlier date's rows (or an empty relation). */
@@ -83,13 +101,13 @@ export function matchRuleTests(p: PlannedStage, render: (m: Marker) => string, u
   const rules: RuleMeta[] = [];
   for (const compiled of p.compiled.rules ?? []) {
     const meta: RuleMeta = { stage: p.stage.name, name: compiled.name, rule: compiled.rule.rule, severity: compiled.rule.severity, action: compiled.rule.action };
-    let testName = `${p.stage.name}__${compiled.name}`;
-    for (let n = 2; usedNames.has(testName); n++) testName = `${p.stage.name}__${compiled.name}_${n}`;
-    usedNames.add(testName);
+    const testName = uniqueTestName(p.stage.name, compiled.name, usedNames);
     rules.push(meta);
     const text = [
-      `{{ config(severity='warn', fail_calc='coalesce(sum(failing), 0)', meta={'batchbook': ${JSON.stringify(meta)}}) }}`,
+      singularTestConfig(meta),
       `-- ${jinjaEscape(`${p.stage.name}.${compiled.name}: ${compiled.reason ?? 'match rule'} (severity ${meta.severity}, action ${meta.action})`)}`,
+      // the leaf rules model: a failing error-severity rule must not skip the state models after the stage
+      `-- depends_on: {{ ref(${jinjaString(rulesModel(p.stage.name))}) }}`,
       `-- depends_on: {{ ref(${jinjaString(p.stage.name)}) }}`,
       dbtSql(compiled.check, render),
     ].join('\n');

@@ -1,5 +1,6 @@
 import { rejectsQuery } from '../../compile/duckdb/rejects.js';
 import type { DuckdbPlan, PlannedStage } from '../../compile/duckdb/plan.js';
+import { quoteIdent } from '../../compile/sql.js';
 import type { PipelineSpec, Stage } from '../../spec/schema.js';
 import { stageInputs } from '../../stages/registry.js';
 import type { ExportFile } from '../exportFile.js';
@@ -13,6 +14,16 @@ export const SOURCE_GROUP = 'raw';
 /** The model holding a stage's rejected rows in the run contract's shape. */
 export function rejectsModel(stage: string): string {
   return `${stage}__rejected`;
+}
+
+/**
+ * The model a stage's rule tests are attached to. It is a leaf (no model reads it) because dbt
+ * build skips the children of whatever a failing error-severity test tests, while Batchbook
+ * evaluates every rule over the whole day before deciding what to publish: a failing error rule
+ * must fail the invocation, not skip the stages after it.
+ */
+export function rulesModel(stage: string): string {
+  return `${stage}__rules`;
 }
 
 /** Jinja for each export marker: parameters and paths become dbt vars, quoted by bb_literal. */
@@ -34,23 +45,56 @@ function header(lines: readonly string[], deps: readonly string[], materialized:
 }
 
 /** A model reference: a stage output (`settle.matched`) is built by its stage's model. */
-const ref = (name: string) => `{{ ref(${jinjaString(name.split('.')[0]!)}) }}`;
+export const ref = (name: string) => `{{ ref(${jinjaString(name.split('.')[0]!)}) }}`;
 
-function stageDeps(spec: PipelineSpec, stage: Stage): string[] {
+const SQL_LITERAL = /('(?:[^']|'')*')/;
+
+/**
+ * Reads each of `models` through `{{ ref() }}` where the SQL reads its relation by name (`FROM "x"`,
+ * `JOIN "x"`); string literals are left alone. The ref renders to the same relation (the model's
+ * view in the main schema), so the SQL stays the runner's while dbt sees the lineage in the code.
+ * Returns the SQL and the models it now refs.
+ */
+export function refModels(sql: string, models: readonly string[]): { sql: string; refs: Set<string> } {
+  // a stage output (`settle.matched`) is not its stage's relation: it stays a name, declared by depends_on
+  const wanted = new Set(models.filter((m) => !m.includes('.')));
+  const refs = new Set<string>();
+  const parts = sql.split(SQL_LITERAL).map((part, i) =>
+    i % 2 === 1
+      ? part
+      : part.replace(/\b(FROM|JOIN)(\s+)"((?:[^"]|"")+)"/g, (whole, kw: string, sp: string, quoted: string) => {
+          const name = quoted.replace(/""/g, '"');
+          if (!wanted.has(name)) return whole;
+          refs.add(name);
+          return `${kw}${sp}${ref(name)}`;
+        }),
+  );
+  return { sql: parts.join(''), refs };
+}
+
+/** The dependencies a model declares in `-- depends_on:` comments: those its SQL does not ref(). */
+function stageDeps(spec: PipelineSpec, stage: Stage, refd: ReadonlySet<string>): string[] {
   if (stage.kind === 'ingest') return [`{{ source(${jinjaString(SOURCE_GROUP)}, ${jinjaString(stage.source)}) }}`];
-  return [...new Set(stageInputs(stage))].map(ref);
+  return [...new Set(stageInputs(stage).map((i) => i.split('.')[0]!))].filter((i) => !refd.has(i)).map(ref);
 }
 
 /**
  * A stage model: Batchbook's compiled DuckDB statements for the stage, run in order by the
- * batchbook_stage materialization. Dependencies are declared with dbt's `-- depends_on:`
- * comments because the runner's SQL reads earlier stages by their (unqualified) names.
+ * batchbook_stage materialization. The stage's inputs are read through `ref()`; inputs read in
+ * a way ref() cannot stand for (a match output `settle.matched`, custom SQL) are declared with
+ * dbt's `-- depends_on:` comments.
  */
 export function stageModel(spec: PipelineSpec, p: PlannedStage, render: (m: Marker) => string): ExportFile {
-  const statements = p.compiled.statements.map((s) => dbtSql(s.trim(), render));
+  const inputs = p.stage.kind === 'ingest' ? [] : stageInputs(p.stage).filter((i) => i !== p.stage.name);
+  const refd = new Set<string>();
+  const statements = p.compiled.statements.map((s) => {
+    const r = refModels(dbtSql(s.trim(), render), inputs);
+    r.refs.forEach((x) => refd.add(x));
+    return r.sql;
+  });
   const desc = p.stage.description ? [p.stage.description] : [];
   const text = [
-    header([`${p.stage.name} (${p.stage.kind} stage)`, ...desc, 'The statements below are what `batchbook run` executes for this stage (Batchbook DuckDB compiler).'], stageDeps(spec, p.stage), 'batchbook_stage'),
+    header([`${p.stage.name} (${p.stage.kind} stage)`, ...desc, 'The statements below are what `batchbook run` executes for this stage (Batchbook DuckDB compiler).'], stageDeps(spec, p.stage, refd), 'batchbook_stage'),
     statements.join(`\n${STATEMENT_SEPARATOR}\n`),
   ].join('\n');
   return { path: `models/stages/${p.stage.name}.sql`, content: `${text}\n` };
@@ -70,17 +114,45 @@ export function rejectsModelFile(plan: DuckdbPlan, stage: string, render: (m: Ma
 export function outputModel(p: PlannedStage, render: (m: Marker) => string): ExportFile {
   const w = p.compiled.write;
   if (!w || p.stage.kind !== 'output') throw new Error(`${p.stage.name} is not an output stage`);
+  const body = refModels(dbtSql(w.select, render), [p.stage.input]);
   const text = [
-    header([`${p.stage.name}: written to <output_root>/curated/${p.stage.path} (${w.format}${w.partitionBy.length ? `, partitioned by ${w.partitionBy.join(', ')}` : ''}) by the publish step`], [ref(p.stage.input)], 'view'),
-    dbtSql(w.select, render),
+    header([`${p.stage.name}: written to <output_root>/curated/${p.stage.path} (${w.format}${w.partitionBy.length ? `, partitioned by ${w.partitionBy.join(', ')}` : ''}) by the publish step`], body.refs.size ? [] : [ref(p.stage.input)], 'view'),
+    body.sql,
   ].join('\n');
   return { path: `models/outputs/${p.stage.name}.sql`, content: `${text}\n` };
 }
 
-/** Names a dbt model would take that the project already uses (stage names vs. rejects models). */
-export function modelNameClashes(spec: PipelineSpec, withRejects: readonly string[]): { stage: string; clash: string }[] {
+/**
+ * The leaf model a stage's rule tests are attached to: for a validate stage every row it judged
+ * (its input, rows it rejected included: the stage's `<stage>__judged` relation), so a test's
+ * failure count is the 'failing' number of `batchbook run`; for a match stage the stage itself.
+ */
+export function rulesModelFile(p: PlannedStage): ExportFile {
+  const stage = p.stage.name;
+  const judged = p.stage.kind === 'validate';
+  const text = [
+    header(
+      [
+        judged
+          ? `Every row ${stage} judged (its input, the rows it rejected included), for its rule tests.`
+          : `The rows of ${stage}, for its rule tests.`,
+        'A leaf: no model reads it, so a failing error-severity rule fails the build without skipping the stages after it.',
+      ],
+      judged ? [ref(stage)] : [],
+      'view',
+    ),
+    judged ? `SELECT * FROM ${quoteIdent(`${stage}__judged`)}` : `SELECT * FROM ${ref(stage)}`,
+  ].join('\n');
+  return { path: `models/rules/${rulesModel(stage)}.sql`, content: `${text}\n` };
+}
+
+/** Names a dbt model would take that the project already uses (stage names vs. rejects and rules models). */
+export function modelNameClashes(spec: PipelineSpec, withRejects: readonly string[], withRules: readonly string[] = []): { stage: string; clash: string }[] {
   const names = new Set(spec.stages.map((s) => s.name));
-  return withRejects.filter((s) => names.has(rejectsModel(s))).map((s) => ({ stage: rejectsModel(s), clash: s }));
+  return [
+    ...withRejects.filter((s) => names.has(rejectsModel(s))).map((s) => ({ stage: rejectsModel(s), clash: s })),
+    ...withRules.filter((s) => names.has(rulesModel(s))).map((s) => ({ stage: rulesModel(s), clash: s })),
+  ];
 }
 
 /** Whether any compiled statement holds the separator line the materialization splits on. */

@@ -20,9 +20,13 @@ function outPath(rel: string): string {
 /**
  * The run contract's last step, as dbt's on-run-end hook: from the rule tests' results it writes
  * validation/<run_date>/rules.json, then each stage's rejects, then — only when no rule with
- * action `fail` failed — the curated outputs; finally it fails the invocation (non-zero exit)
- * when an error-severity rule failed. Nothing is written unless this invocation built every
+ * action `fail` failed — the curated outputs. Nothing is written unless this invocation built every
  * stage and evaluated every rule (a plain `dbt build`), so a partial selection never publishes.
+ * It does not decide the exit status: an error-severity rule that fails is a failing dbt test
+ * (severity error), which fails the build in dbt's own output.
+ *
+ * Why not dbt-duckdb's `external` materialization for the outputs: it writes when the output model
+ * builds, before every rule is evaluated, while a rule with action fail must hold back every output.
  */
 export function publishMacro(plan: DuckdbPlan, models: readonly string[], rules: readonly RuleMeta[], stateTables: readonly string[] = []): string {
   const rejectStages = plan.stages.filter((p) => p.compiled.hasRejects).map((p) => p.stage.name);
@@ -89,10 +93,9 @@ ${writes.join('\n')}
   {%- endif -%}
 {%- endif -%}
 {%- if failed_error -%}
-select error({{ bb_literal('error-severity rule(s) failed: ' ~ (failed_error | join(', '))) }})
-{%- else -%}
-select 1
+  {%- do log('batchbook: error-severity rule(s) failed (dbt reports them and exits 1): ' ~ (failed_error | join(', ')), info=true) -%}
 {%- endif -%}
+select 1
 {% endmacro %}
 `;
 }

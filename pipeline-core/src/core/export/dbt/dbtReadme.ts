@@ -6,7 +6,7 @@ import { exportParams, RUN_DATE } from '../layout.js';
 function carriedRow(ctx: ExportContext): string {
   const stages = carryingStages(ctx.spec).map((s) => s.name);
   if (!stages.length) return '';
-  return `| \`models/state/<stage>__open_left.sql\`, \`…__open_right.sql\` | the open items of match stage(s) ${stages.map((s) => `\`${s}\``).join(', ')} per \`run_date\`: incremental models (delete+insert on \`run_date\`). The match stage reads the latest EARLIER run_date's rows from them, so build the dates in order on the same database; building a date again replaces only its rows |
+  return `| \`models/state/<stage>__open_left.sql\`, \`…__open_right.sql\` | the open items of match stage(s) ${stages.map((s) => `\`${s}\``).join(', ')} per \`run_date\`: incremental models (delete+insert on \`run_date\`). The match stage reads the latest EARLIER run_date's rows from them, so build the dates in order on the same database; building an earlier date again replaces only its rows (it reads the date before it, as the first time; the later dates' rows stay). State lacking a column the stage now needs (built by an earlier version of the pipeline) stops the match model with a compilation error naming the state model and the column: rebuild with \`--full-refresh\` on the first date, then each date in order |
 `;
 }
 
@@ -15,9 +15,10 @@ export function dbtReadme(ctx: ExportContext, project: string, ruleCount: number
   const d = params.find((p) => p.name === RUN_DATE)?.value ?? '2026-01-01';
   const others = params.filter((p) => p.name !== RUN_DATE);
   return `A dbt project for [dbt-duckdb](https://github.com/duckdb/dbt-duckdb): one model per stage, the raw
-files as sources, the validate stages' ${ruleCount} rule(s) as tests, rejected rows as models, docs
-and lineage. Each stage model holds the statements Batchbook's DuckDB compiler produces for that
-stage — the SQL \`batchbook run\` executes — so the dbt run gives the runner's answer.
+files as sources, the ${ruleCount} rule(s) as dbt tests at their own severity, rejected rows as models,
+docs and lineage. Each stage model holds the statements Batchbook's DuckDB compiler produces for
+that stage — the SQL \`batchbook run\` executes — so the dbt run gives the runner's answer; a stage
+model reads the stages before it through \`ref()\`, so \`dbt docs generate\` shows the lineage.
 
 ## Run
 
@@ -39,32 +40,45 @@ every stage's tables for inspection after the run.
 | path | what |
 | --- | --- |
 | \`models/sources.yml\` | the raw files (source \`raw\`), with their pinned columns |
-| \`models/stages/<stage>.sql\` | one model per stage (materialization \`batchbook_stage\`: runs the stage's statements in order; the model's relation is the view \`<stage>\`) |
+| \`models/stages/<stage>.sql\` | one model per stage (materialization \`batchbook_stage\`: runs the stage's statements in order; the model's relation is the view \`<stage>\`). Inputs are read through \`ref()\`; what ref() cannot name (a match stage's output \`settle.matched\`, custom SQL, an ingest's files) is declared with \`-- depends_on:\` |
 | \`models/rejects/<stage>__rejected.sql\` | the rows a stage rejected: reason, source file, row, line, raw line, then the row |
 | \`models/outputs/<output>.sql\` | what an output stage writes |
-| \`models/schema.yml\` | docs (columns and types) and the row rules as generic tests (\`bb_not_null\`, \`bb_unique\`, \`bb_accepted_values\`, \`bb_range\`, \`bb_regex\`, \`bb_relationships\`, \`bb_expression\` in \`macros/batchbook_tests.sql\`) |
-| \`tests/<stage>__<rule>.sql\` | table rules (row_count, freshness, reconcile, conservation) as singular tests: Batchbook's own check query |
+| \`models/rules/<stage>__rules.sql\` | the rows a stage's rules are tested on (a validate stage: every row it judged, the rejected ones included). A leaf model: nothing reads it, so a failing error rule skips no stage |
+| \`models/schema.yml\` | docs (columns and types) and the row rules as generic tests on the rules models (\`bb_not_null\`, \`bb_unique\`, \`bb_accepted_values\`, \`bb_range\`, \`bb_regex\`, \`bb_relationships\`, \`bb_expression\` in \`macros/batchbook_tests.sql\`) |
+| \`tests/<stage>__<rule>.sql\` | table rules (row_count, freshness, reconcile, conservation, open_items_age) as singular tests: Batchbook's own check query |
 | \`macros/batchbook_publish.sql\` | the publish step (dbt's \`on-run-end\`) |
 ${carriedRow(ctx)}
 ## Rules, exit status and publishing
 
-dbt's failure count of each rule test is the number of failing rows (or groups) \`batchbook run\`
-reports for the rule. Every rule test runs at dbt severity \`warn\`, because dbt skips everything
-downstream of a failing error test, while Batchbook evaluates every rule over the whole day before
-deciding. The rule's own severity and action are in the test's \`meta.batchbook\`, and the publish
-step (\`on-run-end\`) applies them after the build:
+Each rule is a dbt test named \`<stage>__<rule>\` with the rule's severity: \`dbt build\` fails on
+an error-severity rule that fails (\`Failure in test <stage>__<rule>\`, exit 1) and warns on a
+warn-severity one. dbt's failure count is the number of failing rows (or groups) \`batchbook run\`
+reports. The tests are attached to the leaf \`<stage>__rules\` models, so a failing test skips no
+model: every rule is evaluated over the whole day, as Batchbook does before deciding. The rule's
+action is in the test's \`meta.batchbook\`; the publish step (\`on-run-end\`) applies it after the build:
 
 1. writes the rule outcomes to \`<output_root>/validation/<run_date>/rules.json\`;
 2. writes each stage's rejects to \`<output_root>/rejects/<run_date>/<stage>.parquet\`;
-3. writes the curated outputs under \`<output_root>/curated/\` — unless a rule with action \`fail\` failed;
-4. fails (dbt exits 1) when a rule with severity \`error\` failed, naming it.
+3. writes the curated outputs under \`<output_root>/curated/\` — unless a rule with action \`fail\` failed
+   (a warn rule with action fail: dbt warns, exits 0, and nothing is published).
 
 It publishes nothing unless the invocation built every stage and evaluated every rule: run a plain
-\`dbt build\`; \`dbt run\` or a \`--select\` builds the models without publishing.
+\`dbt build\`; \`dbt run\` or a \`--select\` builds the models without publishing. The outputs are not
+dbt-duckdb \`external\` models because those write when the model builds, before the rules that may
+hold every output back have run.
 
-Differences from \`batchbook run\`: no raw landing zone or atomic publish (write to a fresh
+## What scales
+
+dbt-duckdb runs DuckDB on one machine: the project scales as \`batchbook run\` does (every core of
+that machine, spilling to disk past its memory), not across machines. The stages build one after
+another on one dbt thread in one database file; the publish step writes Parquet / CSV (partitioned
+folders) with DuckDB's COPY. A match stage's open items grow by one set of rows per \`run_date\`.
+
+## Differences from \`batchbook run\`
+
+No raw landing zone or atomic publish (write to a fresh
 \`output_root\`), rejects show \`source_file\` relative to \`input_root\`, and dbt exits 1 (not 3) when an
-error-severity rule fails. The stage models build in the database's \`main\` schema (they read each
-other by name, as in the runner) on one dbt thread.
+error-severity rule fails. The stage models build in the database's \`main\` schema (a stage's
+working relations — \`<stage>__all\`, \`__judged\`, \`__stats\` — are read by name, as in the runner).
 `;
 }

@@ -4,6 +4,7 @@ import { loadSpec } from '../../spec/load.js';
 import { exportPipeline } from '../exportPipeline.js';
 import { readMarker, shownMarker } from '../markers.js';
 import { jinjaEscape } from './dbtJinja.js';
+import { refModels } from './dbtModels.js';
 
 const SPEC = `
 version: 1
@@ -48,6 +49,15 @@ describe('jinjaEscape', () => {
   });
 });
 
+describe('refModels', () => {
+  it('reads the named models through ref() after FROM / JOIN, and leaves string literals, other names and stage outputs alone', () => {
+    const sql = `SELECT 'FROM "a"' AS t FROM "a" x JOIN  "b" ON TRUE LEFT JOIN "c" USING (k) JOIN "s.matched" m ON TRUE WHERE x."a" = 1`;
+    const r = refModels(sql, ['a', 'b', 's.matched']);
+    expect(r.sql).toBe(`SELECT 'FROM "a"' AS t FROM {{ ref("a") }} x JOIN  {{ ref("b") }} ON TRUE LEFT JOIN "c" USING (k) JOIN "s.matched" m ON TRUE WHERE x."a" = 1`);
+    expect([...r.refs].sort()).toEqual(['a', 'b']);
+  });
+});
+
 describe('dbt export', () => {
   const result = exportOf(SPEC);
   const file = (p: string) => result.files.find((f) => f.path === `dbt/${p}`)?.content;
@@ -63,34 +73,47 @@ describe('dbt export', () => {
     );
   });
 
-  it('keeps the runner’s statements in the stage model, with lineage declared and run-time values as dbt vars', () => {
+  it('keeps the runner’s statements in the stage model, reading its input through ref(), with run-time values as dbt vars', () => {
     const model = file('models/stages/checked.sql')!;
     expect(model).toContain('{{ config(materialized="batchbook_stage") }}');
-    expect(model).toContain('-- depends_on: {{ ref("raw") }}');
+    expect(model).toContain('FROM {{ ref("raw") }} x');
+    expect(model).not.toContain('FROM "raw"');
+    expect(model).not.toContain('depends_on');
     expect(model).toContain('CREATE OR REPLACE VIEW "checked__judged"');
     // the expression's literal '{{x}}' reaches DuckDB unchanged once dbt renders the escape
     expect(model).toContain("'{{ '{' }}{x}}'");
     expect(file('models/stages/raw.sql')).toContain('{{ bb_literal(var("input_root") ~ "/" ~ "in/s_" ~ var("run_date") ~ ".csv") }}');
   });
 
-  it('turns each row rule into a generic test and each table rule into a singular test, all at dbt severity warn with the rule in meta', () => {
+  it('turns each row rule into a generic test and each table rule into a singular test, at the rule’s own severity with the rule in meta, on the leaf rules model', () => {
     const schema = parse(file('models/schema.yml')!) as { models: { name: string; data_tests?: Record<string, { name: string; arguments: Record<string, unknown>; config: { severity: string; meta: { batchbook: Record<string, string> } } }>[] }[] };
-    const tests = schema.models.find((m) => m.name === 'checked')!.data_tests!;
+    expect(schema.models.find((m) => m.name === 'checked')!.data_tests).toBeUndefined();
+    const tests = schema.models.find((m) => m.name === 'checked__rules')!.data_tests!;
     expect(tests.map((t) => Object.keys(t)[0])).toEqual(['bb_not_null', 'bb_accepted_values', 'bb_expression']);
     expect(tests[0]!['bb_not_null']).toEqual({
       name: 'checked__not_null_a_n',
       arguments: { columns: ['a', 'n'] },
+      // a warn rule: a dbt warning
       config: { severity: 'warn', meta: { batchbook: { stage: 'checked', name: 'not_null_a_n', rule: 'not_null', severity: 'warn', action: 'reject' } } },
     });
     // an integer column's accepted value written as text is a number, as Batchbook's compiler reads it
     expect(tests[1]!['bb_accepted_values']!.arguments).toEqual({ column_name: 'n', column_type: 'BIGINT', values: [1, 2] });
+    // the accepted_values rule has the default severity, error: dbt build fails on it
+    expect(tests[1]!['bb_accepted_values']!.config.severity).toBe('error');
+    expect(file('models/rules/checked__rules.sql')).toContain('SELECT * FROM "checked__judged"');
     const singular = file('tests/checked__enough.sql')!;
-    expect(singular).toContain("fail_calc='coalesce(sum(failing), 0)'");
+    expect(singular).toContain(`config(severity="error", fail_calc='coalesce(sum(failing), 0)'`);
+    expect(singular).toContain('-- depends_on: {{ ref("checked__rules") }}');
     expect(singular).toContain('"rule":"row_count","severity":"error","action":"fail"');
   });
 
   it('publishes outputs under the run contract’s curated/ folder', () => {
     expect(file('macros/batchbook_publish.sql')).toContain('var("output_root") ~ "/" ~ "curated/out/" ~ var("run_date")');
+  });
+
+  it('refuses a stage named like another stage’s rules model', () => {
+    const clash = exportOf(SPEC.replace('  - { name: o, kind: output', '  - { name: checked__rules, kind: aggregate, input: raw, group_by: [a], measures: [{ name: c, fn: count }] }\n  - { name: o, kind: output'));
+    expect(clash.refusals).toEqual([expect.objectContaining({ target: 'dbt', stage: 'checked__rules', construct: "the stage name 'checked__rules'", detail: expect.stringContaining("the rules model of stage 'checked'") })]);
   });
 
   it('refuses a stage named like another stage’s rejects model, naming the construct and the stage', () => {
@@ -130,6 +153,12 @@ stages:
     expect(model).toContain('WHERE run_date = (SELECT max(run_date) FROM {{ bb_settle_open_left }} WHERE run_date < CAST({{ bb_literal(var("run_date")) }} AS DATE))');
     expect(model).toContain('{% else %}(SELECT CAST(NULL AS VARCHAR) AS "a", CAST(NULL AS BIGINT) AS "n", CAST(NULL AS DATE) AS _bb_opened, CAST(NULL AS BIGINT) AS _bb_seq WHERE FALSE){% endif %}');
     expect(model).not.toContain('__bb_carried_');
+  });
+
+  it('checks that the carried state has every column the side has now, naming the state model and the missing columns', () => {
+    const model = files().get('dbt/models/stages/settle.sql')!;
+    expect(model).toContain(`{%- set missing = ["a", "n", "_bb_opened", "_bb_seq"] | reject('in', have) | list -%}`);
+    expect(model).toContain(`"match stage 'settle': the open items kept in settle__open_right have no column " ~ (missing | join(', ')) ~ ", which 'raw2' has now`);
   });
 
   it('tests the open_items_age rule, refs the stage for its output, and publishes only when the state models were built', () => {

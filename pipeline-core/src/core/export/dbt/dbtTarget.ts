@@ -14,7 +14,7 @@ import { refusal, type ExportRefusal } from '../refusal.js';
 import type { TargetResult } from '../targetResult.js';
 import { jinjaEscape, jinjaPathExpr } from './dbtJinja.js';
 import { STAGE_MATERIALIZATION, TEST_MACROS, UTIL_MACROS } from './dbtMacros.js';
-import { dbtMarkerRenderer, holdsSeparator, modelNameClashes, outputModel, rejectsModel, rejectsModelFile, SOURCE_GROUP, stageModel } from './dbtModels.js';
+import { dbtMarkerRenderer, holdsSeparator, modelNameClashes, outputModel, rejectsModel, rejectsModelFile, rulesModel, rulesModelFile, SOURCE_GROUP, stageModel } from './dbtModels.js';
 import { publishMacro } from './dbtPublish.js';
 import { ruleTests, type RuleMeta } from './dbtTests.js';
 import { dbtReadme } from './dbtReadme.js';
@@ -43,9 +43,19 @@ export function dbtTarget(ctx: ExportContext, sourceRelation: MarkedSourceRelati
   const rules: RuleMeta[] = [];
   const testNames = new Set<string>();
   const stageModels: string[] = [];
+  const addRulesModel = (p: PlannedStage, tests: Record<string, unknown>[]) => {
+    files.push(rulesModelFile(p));
+    stageModels.push(rulesModel(p.stage.name));
+    schemaModels.push({
+      name: rulesModel(p.stage.name),
+      description: jinjaEscape(`The rows ${p.stage.name}'s rules are tested on (a leaf: a failing error-severity rule fails dbt build without skipping later stages).`),
+      ...(tests.length ? { data_tests: tests } : {}),
+    });
+  };
   for (const p of plan.stages) {
     const schema = analysis.schemas.get(p.stage.name) ?? [];
     const entry: Record<string, unknown> = { name: p.stage.name, description: modelDescription(p.stage.kind, p.stage.description), columns: columnDocs(schema) };
+    schemaModels.push(entry);
     if (p.stage.kind === 'output') {
       files.push(outputModel(p, render));
     } else if (p.stage.kind === 'match') {
@@ -54,6 +64,7 @@ export function dbtTarget(ctx: ExportContext, sourceRelation: MarkedSourceRelati
       const t = matchRuleTests(p, render, testNames);
       files.push(...t.singular);
       rules.push(...t.rules);
+      if (t.rules.length) addRulesModel(p, []);
     } else {
       files.push(stageModel(spec, p, render));
       stageModels.push(p.stage.name);
@@ -61,11 +72,10 @@ export function dbtTarget(ctx: ExportContext, sourceRelation: MarkedSourceRelati
     if (p.stage.kind === 'validate') {
       const input = analysis.schemas.get(p.stage.input) ?? [];
       const t = ruleTests(p, { input, paramTypes: analysis.paramTypes, paramSql, render }, testNames);
-      if (t.generic.length) entry['data_tests'] = t.generic;
       files.push(...t.singular);
       rules.push(...t.rules);
+      if (t.rules.length) addRulesModel(p, t.generic);
     }
-    schemaModels.push(entry);
     if (p.compiled.hasRejects) {
       files.push(rejectsModelFile(plan, p.stage.name, render));
       stageModels.push(rejectsModel(p.stage.name));
@@ -95,15 +105,17 @@ function matchStageModel(spec: PipelineSpec, p: PlannedStage, render: (m: Marker
   const stage = p.stage as StageOf<'match'>;
   if (!carryingStages(spec).some((s) => s.name === stage.name)) return file;
   const [config, ...rest] = file.content.split('\n');
-  const content = [config, ...matchStateLookups(stage), ...rest].join('\n');
+  const content = [config, ...matchStateLookups(stage, schemaOf), ...rest].join('\n');
   return { ...file, content: withCarriedRelations(content, stage, schemaOf, render) };
 }
 
 function dbtRefusals(spec: PipelineSpec, plan: DuckdbPlan): ExportRefusal[] {
   const out: ExportRefusal[] = [];
   const withRejects = plan.stages.filter((p) => p.compiled.hasRejects).map((p) => p.stage.name);
-  for (const c of modelNameClashes(spec, withRejects)) {
-    out.push(refusal('dbt', c.stage, `the stage name '${c.stage}'`, `dbt names the rejects model of stage '${c.clash}' so; rename the stage`));
+  const withRules = plan.stages.filter((p) => p.compiled.rules?.length).map((p) => p.stage.name);
+  for (const c of modelNameClashes(spec, withRejects, withRules)) {
+    const what = c.stage === rulesModel(c.clash) ? 'rules' : 'rejects';
+    out.push(refusal('dbt', c.stage, `the stage name '${c.stage}'`, `dbt names the ${what} model of stage '${c.clash}' so; rename the stage`));
   }
   for (const p of plan.stages.filter(holdsSeparator)) out.push(refusal('dbt', p.stage.name, 'a statement holding the line "-- batchbook: next statement"', 'remove that comment from the custom SQL'));
   for (const name of ['input_root', 'output_root']) {

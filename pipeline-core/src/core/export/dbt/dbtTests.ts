@@ -9,6 +9,7 @@ import { duckdbType, type DataType, type Schema } from '../../types/dataType.js'
 import type { ExportFile } from '../exportFile.js';
 import type { Marker } from '../markers.js';
 import { dbtSql, jinjaEscape, jinjaString } from './dbtJinja.js';
+import { rulesModel } from './dbtModels.js';
 
 /** What each rule test carries in its meta, so the publish step can write the rule outcomes. */
 export interface RuleMeta {
@@ -20,7 +21,7 @@ export interface RuleMeta {
 }
 
 export interface DbtRuleTests {
-  /** Generic tests for the validate stage's entry in models/schema.yml. */
+  /** Generic tests for the entry of the stage's rules model in models/schema.yml. */
   readonly generic: Record<string, unknown>[];
   /** Singular tests (table rules): files under tests/. */
   readonly singular: ExportFile[];
@@ -36,13 +37,27 @@ export interface RuleTestContext {
 }
 
 /**
- * Rules run at dbt severity `warn`: dbt would otherwise skip everything downstream of a failing
- * test, while Batchbook evaluates every rule over the whole day and decides afterwards (action
- * fail: publish no outputs; severity error: exit non-zero). The publish step (on-run-end) does
- * that from the results, using the rule's real severity and action kept in `meta.batchbook`.
+ * Each rule test runs at the rule's own severity, so `dbt build` fails on an error-severity rule
+ * and names it in its failure output. The tests are attached to the stage's leaf rules model
+ * (see rulesModel), so a failure skips nothing: every rule is evaluated over the whole day, as in
+ * `batchbook run`. The rule's action is in `meta.batchbook`, for the publish step (on-run-end):
+ * action fail publishes no outputs.
  */
-function config(meta: RuleMeta): Record<string, unknown> {
-  return { severity: 'warn', meta: { batchbook: { ...meta } } };
+export function testConfig(meta: RuleMeta): Record<string, unknown> {
+  return { severity: meta.severity, meta: { batchbook: { ...meta } } };
+}
+
+/** The config() call of a singular rule test; `fail_calc` makes dbt's failure count Batchbook's `failing`. */
+export function singularTestConfig(meta: RuleMeta): string {
+  return `{{ config(severity=${jinjaString(meta.severity)}, fail_calc='coalesce(sum(failing), 0)', meta={'batchbook': ${JSON.stringify(meta)}}) }}`;
+}
+
+/** A test name unique in the project: `<stage>__<rule>`, numbered on a clash. */
+export function uniqueTestName(stage: string, rule: string, usedNames: Set<string>): string {
+  let testName = `${stage}__${rule}`;
+  for (let n = 2; usedNames.has(testName); n++) testName = `${stage}__${rule}_${n}`;
+  usedNames.add(testName);
+  return testName;
 }
 
 function ruleValue(value: string | number | boolean, type: DataType): string | number | boolean {
@@ -54,7 +69,7 @@ function ruleValue(value: string | number | boolean, type: DataType): string | n
 function genericTest(rule: Rule, testName: string, meta: RuleMeta, ctx: RuleTestContext): Record<string, unknown> | undefined {
   const type = (c: string) => ctx.input.find((x) => x.name === c)?.type ?? 'string';
   const cols = (cs: readonly string[]) => cs.map(jinjaEscape);
-  const test = (kind: string, args: Record<string, unknown>) => ({ [kind]: { name: testName, arguments: args, config: config(meta) } });
+  const test = (kind: string, args: Record<string, unknown>) => ({ [kind]: { name: testName, arguments: args, config: testConfig(meta) } });
   switch (rule.rule) {
     case 'not_null':
       return test('bb_not_null', { columns: cols(rule.columns) });
@@ -97,10 +112,10 @@ function genericTest(rule: Rule, testName: string, meta: RuleMeta, ctx: RuleTest
  * Batchbook's own check (one row, `failing`); `fail_calc` makes dbt's failure count that number.
  */
 function singularTest(stage: StageOf<'validate'>, rule: Rule, testName: string, meta: RuleMeta, check: string, ctx: RuleTestContext): ExportFile {
-  const deps = [...new Set([stage.name, stage.input, ...ruleStageRefs(rule).map((r) => r.stage)])];
-  const cfg = `{{ config(severity='warn', fail_calc='coalesce(sum(failing), 0)', meta={'batchbook': ${JSON.stringify(meta)}}) }}`;
+  // the leaf rules model first: a test that depends on a leaf gates no model in dbt build
+  const deps = [...new Set([rulesModel(stage.name), stage.name, stage.input.split('.')[0]!, ...ruleStageRefs(rule).map((r) => r.stage.split('.')[0]!)])];
   const text = [
-    cfg,
+    singularTestConfig(meta),
     `-- ${jinjaEscape(`${stage.name}.${meta.name}: ${meta.rule} rule (severity ${meta.severity}, action ${meta.action})${rule.description ? ` — ${rule.description.replace(/\s+/g, ' ')}` : ''}`)}`,
     "-- Batchbook's own check query: one row whose `failing` is the number of failing rows or groups.",
     ...deps.map((d) => `-- depends_on: {{ ref(${jinjaString(d)}) }}`),
@@ -118,9 +133,7 @@ export function ruleTests(p: PlannedStage, ctx: RuleTestContext, usedNames: Set<
   for (const compiled of p.compiled.rules ?? []) {
     const rule = compiled.rule;
     const meta: RuleMeta = { stage: stage.name, name: compiled.name, rule: rule.rule, severity: rule.severity, action: rule.action };
-    let testName = `${stage.name}__${compiled.name}`;
-    for (let n = 2; usedNames.has(testName); n++) testName = `${stage.name}__${compiled.name}_${n}`;
-    usedNames.add(testName);
+    const testName = uniqueTestName(stage.name, compiled.name, usedNames);
     rules.push(meta);
     const g = genericTest(rule, testName, meta, ctx);
     if (g) generic.push(g);

@@ -123,6 +123,13 @@ every engine and checks the results equal \`batchbook run\`: see [export conform
   quoted field may span lines), nor the field count of a malformed CSV record (its reason says
   "malformed CSV record"). CSV records spanning lines are not read as one record; \`skip_rows\`
   before a header is refused. See [the Spark export](export-spark.md).
+- **dbt** (dbt-duckdb) runs the runner's own DuckDB SQL on one machine: it scales as
+  \`batchbook run\` does (all cores of that machine, spilling to disk past its memory), not across
+  machines. The stage models build one after another on one dbt thread in one DuckDB database file;
+  outputs, rejects and rules.json are written by the publish step (on-run-end) with DuckDB's COPY
+  (Parquet or CSV, partitioned folders), only after every rule is evaluated. A match stage's open
+  items are kept in incremental models, one set of rows per \`run_date\`: they grow with history
+  until old dates are deleted.
 
 ${sections.join('\n')}
 ## Notes
