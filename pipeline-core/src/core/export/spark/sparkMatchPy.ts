@@ -6,7 +6,7 @@
  * left and their right item among those still possible, and drops the pairs that now conflict.
  * The first pair in the order always qualifies, so each round makes progress and the result is
  * the sequential greedy pass's. The rounds run on the executors; only "is anything left" comes
- * back to the driver (a count per round). A night of unique keys takes one round.
+ * back to the driver (a count per round); each round is one pass over the pairs still kept or open. A night of unique keys takes one round.
  *
  * Open items, kept as `batchbook run` keeps them in its lake, under the output root:
  * `state/<stage>/run_date=<date>/open_{left,right}.parquet` (a folder of one Parquet part file, as
@@ -24,24 +24,24 @@ _STATE_DATE = r'/run_date=([0-9]{4}-[0-9]{2}-[0-9]{2})/open_right[.]parquet(/|$)
 def greedy_pairs(candidates, order):
     """(lid, rid) one-to-one, greedily in the order of the columns order, then lid, then rid (NULLS LAST)."""
     by = [F.col(_q(c)).asc_nulls_last() for c in order]
-    by_left = Window.partitionBy('lid').orderBy(*by, F.col('rid'))
-    by_right = Window.partitionBy('rid').orderBy(*by, F.col('lid'))
-    rest = candidates.select('lid', 'rid', *[_q(c) for c in order]).cache()
-    left = rest.count()
-    rounds = []
+    open_first = F.col('_bb_kept').asc()  # rows still open sort before the kept ones in each item's partition
+    first_left = F.row_number().over(Window.partitionBy('lid').orderBy(open_first, *by, F.col('rid')))
+    first_right = F.row_number().over(Window.partitionBy('rid').orderBy(open_first, *by, F.col('lid')))
+    taken_left = F.max('_bb_best').over(Window.partitionBy('lid'))
+    taken_right = F.max('_bb_best').over(Window.partitionBy('rid'))
+    pairs = candidates.select('lid', 'rid', *[_q(c) for c in order], F.lit(False).alias('_bb_kept')).cache()
+    left = pairs.count()
     while left:
-        best = (rest.withColumn('_bb_bl', F.row_number().over(by_left)).withColumn('_bb_br', F.row_number().over(by_right))
-                .where('_bb_bl = 1 AND _bb_br = 1').select('lid', 'rid').cache())
-        rounds.append(best)
-        after = rest.join(best.select('lid'), 'lid', 'left_anti').join(best.select('rid'), 'rid', 'left_anti').cache()
-        left = after.count()  # materialises this round's pairs and what is left before the last round's rows are dropped
-        rest.unpersist()
-        rest = after
-    rest.unpersist()
-    pairs = rounds[0] if rounds else candidates.select('lid', 'rid').limit(0)
-    for r in rounds[1:]:
-        pairs = pairs.unionByName(r)
-    return pairs
+        # one round in one pass over the rows (the plan grows by a few nodes a round, not by a copy of itself):
+        # the open pairs first for both their items are kept, the open pairs sharing an item with them dropped
+        marked = pairs.withColumn('_bb_best', ~F.col('_bb_kept') & (first_left == 1) & (first_right == 1))
+        marked = marked.withColumn('_bb_gone', ~F.col('_bb_kept') & ~F.col('_bb_best') & (taken_left | taken_right))
+        after = (marked.where(~F.col('_bb_gone')).select('lid', 'rid', *[_q(c) for c in order], (F.col('_bb_kept') | F.col('_bb_best')).alias('_bb_kept'))
+                 .cache())
+        left = after.where(~F.col('_bb_kept')).count()  # materialises the round before the last one's rows are dropped
+        pairs.unpersist()
+        pairs = after
+    return pairs.select('lid', 'rid')
 
 
 def state_dates(spark, root):

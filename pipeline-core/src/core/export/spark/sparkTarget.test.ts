@@ -169,5 +169,12 @@ stages:
       expect(settle.rules[0]!.check).toContain('age_days > 3');
       expect(plan.stages.filter((st) => st.open_items).map((st) => st.name)).toEqual(['settle']);
     });
+
+    it('tells in its README where the open items are kept and that dates run in order', () => {
+      const readme = exported().files.find((f) => f.path === 'spark/README.md')!.content;
+      expect(readme).toContain('`<output-root>/state/settle/run_date=<date>/open_left.parquet`');
+      expect(readme).toContain('Run the dates in order');
+      expect(spark("s || 'x'").files.find((f) => f.path === 'spark/README.md')!.content).not.toContain('open items');
+    });
   });
 });
