@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +40,9 @@ let days: Day[];
 let refusals: readonly ExportRefusal[];
 let written: readonly ExportTarget[];
 const outcomes = new Map<string, { exits: number[]; problems: unknown[][] }>();
+/** Spark's re-run of an earlier date after the later ones: its exit, its differences from the runner, the later states before and after. */
+let sparkRerun: { exit: number; problems: unknown[]; before: Record<string, string>; after: Record<string, string> } | undefined;
+const RERUN = DAYS[2]!;
 
 const stateFiles = (runDate: string, root: string): StateFile[] =>
   (['left', 'right'] as const).map((side) => {
@@ -118,6 +122,25 @@ async function sparkDays(inbox: string): Promise<void> {
   const results = await runDriver<{ jobs: { exit: number }[] }>('run_engines.py', jobs, work, 'match-days-spark');
   const problems = await compareAll(days.map((d) => ({ p: d, out, mode: { unknownLines: true }, state: stateFiles(d.runDate, out) })), work, 'match-days-spark');
   outcomes.set('spark', { exits: results.jobs.map((j) => j.exit), problems });
+  // re-running an earlier date after the later ones: it reads the state of the date before it, not the later ones
+  const later = DAYS.filter((d) => d > RERUN);
+  const before = await fileHashes(join(out, 'state', STAGE), later);
+  const again = await runDriver<{ jobs: { exit: number }[] }>('run_engines.py', [{ ...jobs[DAYS.indexOf(RERUN)]!, log: join(work, `spark-${RERUN}-again.log`) }], work, 'match-days-spark-rerun');
+  const day = days[DAYS.indexOf(RERUN)]!;
+  const [rerunProblems] = await compareAll([{ p: day, out, mode: { unknownLines: true }, state: stateFiles(RERUN, out) }], work, 'match-days-spark-rerun');
+  sparkRerun = { exit: again.jobs[0]!.exit, problems: rerunProblems!, before, after: await fileHashes(join(out, 'state', STAGE), later) };
+}
+
+/** sha256 of every file under the given dates' state folders, by path (Spark's .crc and _SUCCESS files included). */
+async function fileHashes(root: string, dates: readonly string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const d of dates) {
+    const dir = join(root, `run_date=${d}`);
+    for (const f of await readdir(dir, { recursive: true, withFileTypes: true })) {
+      if (f.isFile()) out[join(f.parentPath, f.name)] = createHash('sha256').update(await readFile(join(f.parentPath, f.name))).digest('hex');
+    }
+  }
+  return out;
 }
 
 /** Writes each date's rows of a dbt state model (without its run_date key) to a Parquet file. */
@@ -157,6 +180,14 @@ describe.runIf(selected)(`${CASE}: the match stage's open items carried over ${D
       ...(o.problems[i]!.length ? [`${d.runDate}: ${JSON.stringify(o.problems[i], null, 1)}`] : []),
     ]);
     expect(wrong).toEqual([]);
+  });
+
+  it(`spark re-runs ${RERUN} after the later dates: the runner's outputs and open items for it again, the later dates' state files untouched`, () => {
+    const r = sparkRerun!;
+    expect(Object.keys(r.before).length).toBeGreaterThanOrEqual((DAYS.length - DAYS.indexOf(RERUN) - 1) * 2);
+    expect(r.after).toEqual(r.before);
+    expect(r.exit).toBe(days[DAYS.indexOf(RERUN)]!.report.exit_code);
+    expect(r.problems).toEqual([]);
   });
 
   it.each(REFUSING)('%s refuses the match stage (it does not carry the open items)', (target) => {
