@@ -41,7 +41,7 @@ function planData(ctx: ExportContext, plan: SparkPlan) {
       kind: stage.kind,
       read: compiled.read?.source ?? null,
       native_all: compiled.read?.nativeSql ?? null,
-      views: compiled.views.map((v) => [v.name, v.sql, cached(stage.name, v, compiled.views.map((x) => x.name), compiled.read !== undefined), v.greedy ?? null]),
+      views: compiled.views.map((v) => [v.name, v.sql, cached(stage.name, v, compiled.views.map((x) => x.name), compiled.read !== undefined), v.greedy ?? null, v.materialise ?? false]),
       stats: compiled.stats,
       rejects: compiled.rejects ?? null,
       rules: (compiled.rules ?? []).map((r) => ({ name: r.name, rule: r.rule.rule, severity: r.rule.severity, action: r.rule.action, check: r.check, flag: r.flag ?? null })),
@@ -176,10 +176,15 @@ class Job:
         files.select(F.col('_bb_path').alias('path'), 'first_row').cache().createOrReplaceTempView('\`%s__files\`' % stage)
         return native
 
-    def view(self, name, text, cache, greedy=None):
+    def view(self, name, text, cache, greedy=None, materialise=False):
         """A stage's view; materialised once (cache) when later views and counts read it again.
-        greedy: text gives candidate pairs, the view is the one-to-one pairs picked in that order."""
+        greedy: text gives candidate pairs, the view is the one-to-one pairs picked in that order.
+        materialise: written under the output root's _work folder and read back (a plan cut, see sparkTypes.ts)."""
         df = greedy_pairs(self.sql(text), greedy) if greedy else self.sql(text)
+        if materialise:
+            folder = '%s/_work/%s' % (self.output_root, name)
+            plain_timestamps(df).write.mode('overwrite').parquet(folder)
+            df = self.spark.read.parquet(folder)
         if cache:
             df = df.cache()
         df.createOrReplaceTempView('\`%s\`' % name.replace('\`', '\`\`'))
@@ -211,8 +216,8 @@ class Job:
                     carried = read_open_items(self.spark, self.state_root(st['open_items']), st['open_items'], run_date)
                     self.log('info', 'stage %s carries the open items of %s' % (st['name'], carried or 'no earlier date'),
                              event='open_items_read', stage=st['name'], carried_from=carried)
-                for name, text, cache, greedy in st['views']:
-                    self.view(name, st['native_all'] if native and name == st['name'] + '__all' else text, cache, greedy)
+                for name, text, cache, greedy, materialise in st['views']:
+                    self.view(name, st['native_all'] if native and name == st['name'] + '__all' else text, cache, greedy, materialise)
                 counts = self.sql(st['stats']).first()
                 print('  %-24s %-9s %9d rows%s' % (st['name'], st['kind'], counts['rows_out'],
                       ' (%d rejected)' % counts['rejected'] if counts['rejected'] else ''), file=sys.stderr)

@@ -137,5 +137,7 @@ one, so:
   rounds (closest amount, closest date, then the oldest items first) on the executors, one-to-many
   groups, tolerances and ageing; the results equal \`batchbook run\`'s (the conformance suite checks
   six consecutive nights).
+- The stage writes its items and pairs under \`<output-root>/_work/\` and reads them back (each run
+  replaces them): Spark would otherwise plan every later step over the whole plan before it.
 `;
 }

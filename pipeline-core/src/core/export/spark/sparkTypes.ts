@@ -65,6 +65,15 @@ export interface SparkView {
   readonly sql: string;
   readonly cache?: boolean;
   readonly greedy?: readonly string[];
+  /**
+   * Written to a work folder under the output root and read back: later views then read a plain
+   * Parquet scan instead of the whole plan before it. A match stage reads its items and pairs in
+   * many later views, and Spark inlines a view's plan at every read: without this cut, the plan of
+   * a night's last views (their inputs' reads and numbering, copied a few times per step) ran the
+   * driver out of memory. Caching does not cut plans, and localCheckpoint is not kept on Spark
+   * Connect and serverless executors.
+   */
+  readonly materialise?: boolean;
 }
 
 /** Per side of a carrying match stage: the view the stage reads the carried items from, and what it keeps. */

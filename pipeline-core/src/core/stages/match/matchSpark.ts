@@ -40,20 +40,20 @@ export function compileMatchSpark(stage: Match, ctx: SparkContext): SparkStage {
   const taken = `(SELECT lid, rid FROM ${v('pm')})`;
   const settled = (id: 'lid' | 'rid') => `(SELECT ${id} FROM ${v('pm')} UNION ALL SELECT ${id} FROM ${v('px')})`;
   const views: SparkView[] = [
-    { name: view(n, 'l'), sql: itemsSql(stage, 'left', left, carry), cache: true },
-    { name: view(n, 'r'), sql: itemsSql(stage, 'right', right, carry), cache: true },
-    { name: view(n, 'c'), sql: `SELECT l._bb_id AS lid, r._bb_id AS rid, ${gap} AS gap, ${dayGap} AS day_gap, ${inTol} AS in_tol FROM ${v('l')} l JOIN ${v('r')} r ON ${cond}`, cache: true },
-    { name: view(n, 'p1'), sql: `SELECT * FROM ${v('c')} WHERE in_tol`, greedy: order },
+    { name: view(n, 'l'), sql: itemsSql(stage, 'left', left, carry), materialise: true },
+    { name: view(n, 'r'), sql: itemsSql(stage, 'right', right, carry), materialise: true },
+    { name: view(n, 'c'), sql: `SELECT l._bb_id AS lid, r._bb_id AS rid, ${gap} AS gap, ${dayGap} AS day_gap, ${inTol} AS in_tol FROM ${v('l')} l JOIN ${v('r')} r ON ${cond}`, materialise: true },
+    { name: view(n, 'p1'), sql: `SELECT * FROM ${v('c')} WHERE in_tol`, greedy: order, materialise: true },
     ...(stage.cardinality === 'one_to_many'
       ? [
-          { name: view(n, 'own'), sql: ownSql(freeOf(v('c'), v('p1'))), cache: true },
-          { name: view(n, 'pm'), sql: `SELECT lid, rid, 'one_to_one' AS match_type FROM ${v('p1')}\nUNION ALL ${oneToManySql(stage, v)}`, cache: true },
+          { name: view(n, 'own'), sql: ownSql(freeOf(v('c'), v('p1'))), materialise: true },
+          { name: view(n, 'pm'), sql: `SELECT lid, rid, 'one_to_one' AS match_type FROM ${v('p1')}\nUNION ALL ${oneToManySql(stage, v)}`, materialise: true },
         ]
-      : [{ name: view(n, 'pm'), sql: `SELECT lid, rid, 'one_to_one' AS match_type FROM ${v('p1')}`, cache: true }]),
-    { name: view(n, 'p2'), sql: freeOf(v('c'), taken), greedy: order },
-    { name: view(n, 'px'), sql: `SELECT lid, rid, 'one_to_one' AS match_type FROM ${v('p2')}`, cache: true },
-    { name: view(n, 'ol'), sql: `SELECT * FROM ${v('l')} i LEFT ANTI JOIN ${settled('lid')} s ON s.lid = i._bb_id`, cache: true },
-    { name: view(n, 'or'), sql: `SELECT * FROM ${v('r')} i LEFT ANTI JOIN ${settled('rid')} s ON s.rid = i._bb_id`, cache: true },
+      : [{ name: view(n, 'pm'), sql: `SELECT lid, rid, 'one_to_one' AS match_type FROM ${v('p1')}`, materialise: true }]),
+    { name: view(n, 'p2'), sql: freeOf(v('c'), taken), greedy: order, materialise: true },
+    { name: view(n, 'px'), sql: `SELECT lid, rid, 'one_to_one' AS match_type FROM ${v('p2')}` },
+    { name: view(n, 'ol'), sql: `SELECT * FROM ${v('l')} i LEFT ANTI JOIN ${settled('lid')} s ON s.lid = i._bb_id`, materialise: true },
+    { name: view(n, 'or'), sql: `SELECT * FROM ${v('r')} i LEFT ANTI JOIN ${settled('rid')} s ON s.rid = i._bb_id`, materialise: true },
     { name: `${n}.matched`, sql: pairsView(stage, left, right, v, v('pm')) },
     { name: `${n}.mismatched`, sql: pairsView(stage, left, right, v, v('px')) },
     { name: `${n}.unmatched_left`, sql: openView(left, v('ol')) },
