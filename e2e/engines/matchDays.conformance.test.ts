@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,8 @@ import { compareAll, logTimings, python, repo, runDriver, setupVenv, type Prepar
  * SEQUENCE of days, not one: the settlement-matching sample's week (six nights of it: settlements one to three days
  * late, a payout covering three orders, a mismatch, a never-settled order ageing into an error,
  * an orphan settlement) runs through `batchbook run` day after day in one lake, and through each
- * exporting target day after day into one output root (and, for dbt, one database). Every day's
+ * exporting target (the DuckDB script, dbt, the Spark job) day after day into one output root (and, for
+ * dbt, one database). Every day's
  * curated outputs, rule outcomes, exit status and carried open items must equal the runner's.
  * The targets that do not carry the state refuse the stage, and are listed here as refusing.
  */
@@ -21,8 +23,8 @@ const CASE = 'settlement-matching week';
 const DAYS = ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28'];
 const STAGE = 'settle';
 /** Targets that carry the open items and must equal the runner; the others must refuse the match stage. */
-const EXPORTING = ['duckdb', 'dbt'] as const;
-const REFUSING: readonly ExportTarget[] = ['spark', 'beam', 'airflow'];
+const EXPORTING = ['duckdb', 'dbt', 'spark'] as const;
+const REFUSING: readonly ExportTarget[] = ['beam'];
 
 const selected = !process.env['BATCHBOOK_ENGINE_CASES'] || new RegExp(process.env['BATCHBOOK_ENGINE_CASES']).test(CASE);
 
@@ -38,6 +40,10 @@ let days: Day[];
 let refusals: readonly ExportRefusal[];
 let written: readonly ExportTarget[];
 const outcomes = new Map<string, { exits: number[]; problems: unknown[][] }>();
+/** Spark's re-run of an earlier date after the later ones: its exit, its differences from the runner, the later states before and after. */
+let sparkRerun: { exit: number; problems: unknown[]; before: Record<string, string>; after: Record<string, string> } | undefined;
+/** The date built again after the later ones, by dbt and by Spark. */
+const RERUN = DAYS[2]!;
 
 const stateFiles = (runDate: string, root: string): StateFile[] =>
   (['left', 'right'] as const).map((side) => {
@@ -86,8 +92,10 @@ beforeAll(async () => {
   const t4 = performance.now();
   await dbtRerunEarlierDay(project.inbox);
   await dbtStateLackingColumn(project.inbox);
+  const t5 = performance.now();
+  await sparkDays(project.inbox);
   const s = (a: number, b: number) => Math.round(b - a) / 1000;
-  logTimings('match days', { 'runner+export': s(t0, t1), duckdb: s(t1, t2), compare: s(t2, t3), dbt: s(t3, t4), 'dbt rerun+old state': s(t4, performance.now()), days: DAYS.length });
+  logTimings('match days', { 'runner+export': s(t0, t1), duckdb: s(t1, t2), compare: s(t2, t3), dbt: s(t3, t4), 'dbt rerun+old state': s(t4, t5), spark: s(t5, performance.now()), days: DAYS.length });
 });
 
 /**
@@ -106,8 +114,7 @@ async function dbtDays(inbox: string): Promise<void> {
   outcomes.set('dbt', { exits: results.jobs.map((j) => j.exit), problems });
 }
 
-/** An earlier date built again after the later ones: its outputs and every date's state, before and after. */
-const RERUN = DAYS[2]!;
+/** dbt's build of the earlier date (RERUN) again after the later ones: its outputs and every date's state, before and after. */
 let rerun: { exit: number; firstExit: number; differentOutputs: string[]; comparedOutputs: number; changedState: string[] };
 
 /**
@@ -183,6 +190,38 @@ for a, b in json.loads(sys.argv[1]):
 print(json.dumps(out))
 `;
 
+/**
+ * Spark: job.py date after date in one Spark session into one output root; the job keeps its open
+ * items there itself (state/<stage>/run_date=<date>/open_<side>.parquet, a folder of part files).
+ */
+async function sparkDays(inbox: string): Promise<void> {
+  const out = join(work, 'spark-out');
+  await mkdir(out, { recursive: true });
+  const jobs = DAYS.map((runDate) => ({ engine: 'spark', dir: join(work, 'export', 'spark'), run_date: runDate, input_root: inbox, output_root: out, log: join(work, `spark-${runDate}.log`) }));
+  const results = await runDriver<{ jobs: { exit: number }[] }>('run_engines.py', jobs, work, 'match-days-spark');
+  const problems = await compareAll(days.map((d) => ({ p: d, out, mode: { unknownLines: true }, state: stateFiles(d.runDate, out) })), work, 'match-days-spark');
+  outcomes.set('spark', { exits: results.jobs.map((j) => j.exit), problems });
+  // re-running an earlier date after the later ones: it reads the state of the date before it, not the later ones
+  const later = DAYS.filter((d) => d > RERUN);
+  const before = await fileHashes(join(out, 'state', STAGE), later);
+  const again = await runDriver<{ jobs: { exit: number }[] }>('run_engines.py', [{ ...jobs[DAYS.indexOf(RERUN)]!, log: join(work, `spark-${RERUN}-again.log`) }], work, 'match-days-spark-rerun');
+  const day = days[DAYS.indexOf(RERUN)]!;
+  const [rerunProblems] = await compareAll([{ p: day, out, mode: { unknownLines: true }, state: stateFiles(RERUN, out) }], work, 'match-days-spark-rerun');
+  sparkRerun = { exit: again.jobs[0]!.exit, problems: rerunProblems!, before, after: await fileHashes(join(out, 'state', STAGE), later) };
+}
+
+/** sha256 of every file under the given dates' state folders, by path (Spark's .crc and _SUCCESS files included). */
+async function fileHashes(root: string, dates: readonly string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const d of dates) {
+    const dir = join(root, `run_date=${d}`);
+    for (const f of await readdir(dir, { recursive: true, withFileTypes: true })) {
+      if (f.isFile()) out[join(f.parentPath, f.name)] = createHash('sha256').update(await readFile(join(f.parentPath, f.name))).digest('hex');
+    }
+  }
+  return out;
+}
+
 /** Writes each date's rows of a dbt state model (without its run_date key) to a Parquet file. */
 const DUMP_STATE = `
 import duckdb, json, os, sys
@@ -222,11 +261,23 @@ describe.runIf(selected)(`${CASE}: the match stage's open items carried over ${D
     expect(wrong).toEqual([]);
   });
 
+  it(`spark re-runs ${RERUN} after the later dates: the runner's outputs and open items for it again, the later dates' state files untouched`, () => {
+    const r = sparkRerun!;
+    expect(Object.keys(r.before).length).toBeGreaterThanOrEqual((DAYS.length - DAYS.indexOf(RERUN) - 1) * 2);
+    expect(r.after).toEqual(r.before);
+    expect(r.exit).toBe(days[DAYS.indexOf(RERUN)]!.report.exit_code);
+    expect(r.problems).toEqual([]);
+  });
+
   it.each(REFUSING)('%s refuses the match stage (it does not carry the open items)', (target) => {
     expect(written).not.toContain(target);
     const got = refusals.filter((r) => r.target === target).map(formatRefusal);
     expect(got.length).toBeGreaterThan(0);
-    expect(got.every((g) => (target === 'airflow' ? g.includes('the spark export is refused') : g.includes('cannot export match stage')))).toBe(true);
+    expect(got.every((g) => g.includes('cannot export match stage'))).toBe(true);
+  });
+
+  it('airflow exports (its DAG runs the Spark job, which carries the open items)', () => {
+    expect(written).toContain('airflow');
   });
 
   it(`dbt: building an earlier date (${RERUN}) again after the later ones gives its first build's outputs and leaves every date's state unchanged`, () => {

@@ -4,8 +4,8 @@
 
 cases.json: [{"lake": runner lake, "report": runner report.json, "out": engine output root,
               "run_date": …, "outputs": [{"stage", "path", "format"}], "reject_stages": […],
-              "state": [{"name", "expected": parquet file, "actual": parquet file}] (optional:
-              carried open items, compared as multisets; a missing file is a difference)}, …]
+              "state": [{"name", "expected": parquet file, "actual": parquet file or folder of part
+              files}] (optional: carried open items, compared as multisets; a missing file is a difference)}, …]
 Values are compared as canonical text; doubles with a relative tolerance of 1e-9 (float
 arithmetic may differ between engines) and -0.0 equal to 0.0 (DuckDB's storage may drop the sign
 of a zero), everything else exactly. CSV outputs are text: a number in them is compared as a
@@ -155,11 +155,13 @@ def compare(case):
         act = [f for a in act for f in (data_files(a, 'parquet') if os.path.isdir(a) else [a])]
         problems += diff('rejects', stage, rows([os.path.realpath(f) for f in exp], 'parquet', norm)[0], rows(act, 'parquet', norm)[0])
     for st in case.get('state', []):
-        missing = [f for f in (st['expected'], st['actual']) if not os.path.isfile(f)]
+        # a state file is one Parquet file, or (Spark) a folder of part files under that name
+        files = {k: data_files(st[k], 'parquet') if os.path.exists(st[k]) else [] for k in ('expected', 'actual')}
+        missing = [st[k] for k in ('expected', 'actual') if not files[k]]
         if missing:
             problems.append({'what': 'state', 'name': st['name'], 'missing_files': missing})
         else:
-            problems += diff('state', st['name'], rows([st['expected']], 'parquet')[0], rows([st['actual']], 'parquet')[0])
+            problems += diff('state', st['name'], rows(files['expected'], 'parquet')[0], rows(files['actual'], 'parquet')[0])
     if case.get('layout') and published:
         for o in case['outputs']:
             problems += layout_problems(o, os.path.join(case['lake'], 'curated', o['path']), os.path.join(case['out'], 'curated', o['path']))

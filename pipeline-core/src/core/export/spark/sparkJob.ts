@@ -2,7 +2,9 @@ import type { ExportContext } from '../exportFile.js';
 import { exportParams, RUN_DATE } from '../layout.js';
 import { pyLiteral } from '../python/pyLiteral.js';
 import type { SparkPlan } from './sparkPlan.js';
+import { SPARK_MATCH_PY } from './sparkMatchPy.js';
 import { SPARK_READ_PY } from './sparkReadPy.js';
+import type { SparkView } from './sparkTypes.js';
 import { SPARK_WRITE_PY } from './sparkWritePy.js';
 
 /** SQL that costs more to recompute than to read back from a cache: a shuffle (window, join, grouping, distinct). */
@@ -18,7 +20,8 @@ const SHUFFLES = /\bOVER\s*\(|\bJOIN\b|\bGROUP BY\b|\bDISTINCT\b/i;
  * second copy of every row in memory. Caching replaces localCheckpoint, which Spark Connect and
  * serverless executors that scale down do not keep.
  */
-function cached(stage: string, view: { name: string; sql: string }, views: readonly string[], reads: boolean): boolean {
+function cached(stage: string, view: SparkView, views: readonly string[], reads: boolean): boolean {
+  if (view.cache) return true;
   const first = [`${stage}__rows`, `${stage}__all`].find((v) => views.includes(v));
   const materialised = view.name === first || (views.length === 1 && view.name === stage);
   return materialised && (reads || SHUFFLES.test(view.sql));
@@ -38,11 +41,12 @@ function planData(ctx: ExportContext, plan: SparkPlan) {
       kind: stage.kind,
       read: compiled.read?.source ?? null,
       native_all: compiled.read?.nativeSql ?? null,
-      views: compiled.views.map((v) => [v.name, v.sql, cached(stage.name, v, compiled.views.map((x) => x.name), compiled.read !== undefined)]),
+      views: compiled.views.map((v) => [v.name, v.sql, cached(stage.name, v, compiled.views.map((x) => x.name), compiled.read !== undefined), v.greedy ?? null, v.materialise ?? false]),
       stats: compiled.stats,
       rejects: compiled.rejects ?? null,
       rules: (compiled.rules ?? []).map((r) => ({ name: r.name, rule: r.rule.rule, severity: r.rule.severity, action: r.rule.action, check: r.check, flag: r.flag ?? null })),
       write: compiled.write ?? null,
+      open_items: compiled.openItems ?? null,
     })),
   };
 }
@@ -81,6 +85,10 @@ ${SPARK_READ_PY.trim()}
 
 # ---- writing outputs and rejects as the other engines do (see README) ----------------------
 ${SPARK_WRITE_PY.trim()}
+
+
+# ---- match stages: one-to-one picks in rounds, open items carried across dates (see README) --
+${SPARK_MATCH_PY.trim()}
 # ---------------------------------------------------------------------------------------------
 
 
@@ -168,9 +176,15 @@ class Job:
         files.select(F.col('_bb_path').alias('path'), 'first_row').cache().createOrReplaceTempView('\`%s__files\`' % stage)
         return native
 
-    def view(self, name, text, cache):
-        """A stage's view; materialised once (cache) when later views and counts read it again."""
-        df = self.sql(text)
+    def view(self, name, text, cache, greedy=None, materialise=False):
+        """A stage's view; materialised once (cache) when later views and counts read it again.
+        greedy: text gives candidate pairs, the view is the one-to-one pairs picked in that order.
+        materialise: written under the output root's _work folder and read back (a plan cut, see sparkTypes.ts)."""
+        df = greedy_pairs(self.sql(text), greedy) if greedy else self.sql(text)
+        if materialise:
+            folder = '%s/_work/%s' % (self.output_root, name)
+            plain_timestamps(df).write.mode('overwrite').parquet(folder)
+            df = self.spark.read.parquet(folder)
         if cache:
             df = df.cache()
         df.createOrReplaceTempView('\`%s\`' % name.replace('\`', '\`\`'))
@@ -198,8 +212,12 @@ class Job:
             for st in PLAN['stages']:
                 current, stage_started = st['name'], time.time()
                 native = self.read_source(st['name'], st['read']) if st['read'] else False
-                for name, text, cache in st['views']:
-                    self.view(name, st['native_all'] if native and name == st['name'] + '__all' else text, cache)
+                if st['open_items']:
+                    carried = read_open_items(self.spark, self.state_root(st['open_items']), st['open_items'], run_date)
+                    self.log('info', 'stage %s carries the open items of %s' % (st['name'], carried or 'no earlier date'),
+                             event='open_items_read', stage=st['name'], carried_from=carried)
+                for name, text, cache, greedy, materialise in st['views']:
+                    self.view(name, st['native_all'] if native and name == st['name'] + '__all' else text, cache, greedy, materialise)
                 counts = self.sql(st['stats']).first()
                 print('  %-24s %-9s %9d rows%s' % (st['name'], st['kind'], counts['rows_out'],
                       ' (%d rejected)' % counts['rejected'] if counts['rejected'] else ''), file=sys.stderr)
@@ -228,6 +246,7 @@ class Job:
                 print('outputs NOT published: rule(s) with action fail failed: %s' % ', '.join('%s.%s' % (r['stage'], r['name']) for r in failed_fail), file=sys.stderr)
             else:
                 self.write_outputs()
+                self.write_open_items(run_date)
         except Exception as e:
             cause = str(e).splitlines()[0] if str(e) else type(e).__name__
             where = {'stage': current} if current else {}
@@ -274,6 +293,15 @@ class Job:
             if not self.rejected.get(st['name']):
                 df = df.limit(0)  # the counts found none: write the empty folder without reading the stage's rows again
             plain_timestamps(df).coalesce(1).write.mode('overwrite').parquet('%s/rejects/%s/%s' % (self.output_root, run_date, st['name']))
+
+    def state_root(self, items):
+        return '%s/state/%s' % (self.output_root, items['stage'])
+
+    def write_open_items(self, run_date):
+        """The open items of each carrying match stage, kept for the next run date (with the outputs)."""
+        for st in PLAN['stages']:
+            if st['open_items']:
+                write_open_items(self.sql, self.state_root(st['open_items']), st['open_items'], run_date)
 
     def write_outputs(self):
         for st in PLAN['stages']:

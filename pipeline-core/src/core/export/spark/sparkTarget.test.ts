@@ -7,6 +7,7 @@ import { mayMatchEmpty } from '../../expr/emit/spark.js';
 import { loadSpec } from '../../spec/load.js';
 import { exportPipeline } from '../exportPipeline.js';
 import { formatRefusal } from '../refusal.js';
+import { SPARK_MATCH_PY } from './sparkMatchPy.js';
 import { sparkValueCast } from './sparkTypes.js';
 
 /**
@@ -97,5 +98,85 @@ stages:
     const dir = mkdtempSync(join(tmpdir(), 'bb-spark-job-'));
     writeFileSync(join(dir, 'job.py'), job);
     execFileSync(process.env['BATCHBOOK_PYTHON'] ?? 'python3', ['-m', 'py_compile', join(dir, 'job.py')]);
+  });
+
+  describe('a match stage', () => {
+    const text = `version: 1
+name: m
+parameters: { run_date: { type: date, default: "2026-11-24" } }
+sources:
+  o: { format: csv, path: "o_{run_date}.csv", schema: [{ name: ref, type: string }, { name: amount, type: "decimal(12,2)" }, { name: day, type: date }] }
+  s: { format: csv, path: "s_{run_date}.csv", schema: [{ name: ref, type: string }, { name: paid, type: "decimal(12,2)" }, { name: on, type: date }] }
+stages:
+  - { name: orders, kind: ingest, source: o }
+  - { name: settlements, kind: ingest, source: s }
+  - name: settle
+    kind: match
+    left: orders
+    right: settlements
+    keys: [{ left: ref, right: ref, normalise: [trim, upper] }]
+    amount: { left: amount, right: paid }
+    tolerance: { absolute: 0.01 }
+    date: { left: day, right: on, within_days: 3 }
+    cardinality: one_to_many
+    open_items: { max_age_days: 3 }
+  - { name: open_out, kind: output, input: settle.unmatched_left, format: parquet, path: open }
+`;
+    const exported = () => exportPipeline({ spec: loadSpec(text).spec!, specText: text, toolVersion: 't' }, { target: 'spark' });
+    const python = process.env['BATCHBOOK_PYTHON'] ?? 'python3';
+    /** Runs Python over the job's match helpers (plain Python: the date choice needs no Spark). */
+    const py = (code: string) => execFileSync(python, ['-c', `import re\n${SPARK_MATCH_PY}\n${code}`], { encoding: 'utf8' }).trim();
+
+    it('is exported, not refused, and its job compiles', () => {
+      const out = exported();
+      expect(out.refusals).toEqual([]);
+      const job = out.files.find((f) => f.path === 'spark/job.py')!.content;
+      const dir = mkdtempSync(join(tmpdir(), 'bb-spark-match-'));
+      writeFileSync(join(dir, 'job.py'), job);
+      execFileSync(python, ['-m', 'py_compile', join(dir, 'job.py')]);
+      // NOT IN is an anti join (a null-aware nested-loop join in Spark), no DuckDB-only syntax
+      expect(job).not.toMatch(/RECURSIVE|NOT IN|QUALIFY|date_diff/);
+    });
+
+    it('carries in the open items of the latest EARLIER date: never the run date itself, never a later one', () => {
+      const dates = "['2026-11-21', '2026-11-23', '2026-11-25', '2026-11-27']";
+      expect(py(`print(carried_date(${dates}, '2026-11-25'))`)).toBe('2026-11-23');
+      expect(py(`print(carried_date(${dates}, '2026-11-24'))`)).toBe('2026-11-23');
+      expect(py(`print(carried_date(${dates}, '2026-11-30'))`)).toBe('2026-11-27');
+      expect(py(`print(carried_date(${dates}, '2026-11-21'))`)).toBe('None');
+      expect(py(`print(carried_date([], '2026-11-21'))`)).toBe('None');
+    });
+
+    it("finds a state's date from the right side's file, as Spark writes it (a folder of part files) or as the runner does (one file)", () => {
+      const date = (path: string) => py(`m = re.search(_STATE_DATE, ${JSON.stringify(path)}); print(m.group(1) if m else '-')`);
+      expect(date('gs://b/lake/state/settle/run_date=2026-11-23/open_right.parquet/part-00000-x.snappy.parquet')).toBe('2026-11-23');
+      expect(date('file:/lake/state/settle/run_date=2026-11-24/open_right.parquet')).toBe('2026-11-24');
+      // the left side is written first: a date whose right side is missing was not finished
+      expect(date('file:/lake/state/settle/run_date=2026-11-24/open_left.parquet/part-0.parquet')).toBe('-');
+      expect(date('file:/lake/state/settle/run_date=2026-11-2/open_right.parquet')).toBe('-');
+    });
+
+    it('reads its carried items, writes its own and checks the age rule in the plan the job walks', () => {
+      const job = exported().files.find((f) => f.path === 'spark/job.py')!.content;
+      const literal = job.slice(job.indexOf('PLAN = ') + 'PLAN = '.length, job.indexOf('\n\n# ---- reading'));
+      const plan = JSON.parse(execFileSync(python, ['-c', 'import json, sys; print(json.dumps(eval(sys.stdin.read())))'], { input: literal, encoding: 'utf8' })) as { stages: { name: string; views: [string, string, boolean, string[] | null, boolean][]; open_items: { carried: Record<string, string>; state: Record<string, string> } | null; rules: { name: string; check: string }[] }[] };
+      const settle = plan.stages.find((st) => st.name === 'settle')!;
+      expect(settle.open_items!.carried).toEqual({ left: 'settle__carried_left', right: 'settle__carried_right' });
+      expect(settle.open_items!.state['left']).toContain('FROM `settle__ol`');
+      expect(settle.rules.map((r) => r.name)).toEqual(['open_items_age']);
+      // the one-to-one picks (within tolerance, then the mismatches) are rounds of DataFrames: Spark SQL has no recursive query
+      expect(settle.views.filter((v) => v[3]).map((v) => [v[0], v[3]])).toEqual([['settle__p1', ['gap', 'day_gap']], ['settle__p2', ['gap', 'day_gap']]]);
+      // the items and pairs later steps read are written and read back (a plan cut), the outputs' views are not
+      expect(settle.views.filter((v) => v[4]).map((v) => v[0])).toEqual(['settle__l', 'settle__r', 'settle__c', 'settle__p1', 'settle__own', 'settle__pm', 'settle__p2', 'settle__ol', 'settle__or']);
+      expect(settle.rules[0]!.check).toContain('age_days > 3');
+      expect(plan.stages.filter((st) => st.open_items).map((st) => st.name)).toEqual(['settle']);
+    });
+
+    it('tells in its README where the open items are kept and that dates run in order', () => {
+      const readme = exported().files.find((f) => f.path === 'spark/README.md')!.content;
+      expect(readme).toContain('`<output-root>/state/settle/run_date=<date>/open_left.parquet`');
+      expect(readme).toContain('Run the dates in order');
+      expect(spark("s || 'x'").files.find((f) => f.path === 'spark/README.md')!.content).not.toContain('open items');
+    });
   });
 });

@@ -1,4 +1,5 @@
 import type { ExportContext, ExportFile } from '../exportFile.js';
+import { carryingStages, stateDir, stateFile } from '../../stages/match/openItemsState.js';
 import { exportParams, RUN_DATE } from '../layout.js';
 import type { ExportFlag } from '../refusal.js';
 import type { TargetResult } from '../targetResult.js';
@@ -67,10 +68,10 @@ gcloud dataproc batches submit pyspark "gs://\${BUCKET}/batchbook/${name}/job.py
     { path: 'dataproc/submit.sh', content: submit, executable: true },
     { path: 'emr-serverless/start-job-run.json', content: `${JSON.stringify(emr, null, 2)}\n` },
   ];
-  return { files, refusals: [], flags, readme: sparkReadme(name, runDate) };
+  return { files, refusals: [], flags, readme: sparkReadme(name, runDate, carryingStages(ctx.spec).map((st) => st.name)) };
 }
 
-function sparkReadme(name: string, runDate: string): string {
+function sparkReadme(name: string, runDate: string, carrying: readonly string[]): string {
   return `A PySpark job (\`job.py\`, one file) for Spark 3.5 and 4.x with ANSI mode on, plus ready-to-submit
 serverless configs. The job reads raw files with Spark's own splittable readers, every value as
 text, and types it the way the embedded DuckDB runner does (\`try_cast\` / \`try_to_timestamp\`
@@ -112,5 +113,31 @@ Replace the application id, role and bucket.
 - Text → timestamp casts ignore a trailing UTC offset, as DuckDB's do; use a parse_date step with
   \`%z\` to honour offsets.
 - Job name for the consoles: \`${name}\`.
+${carrying.length ? matchNotes(carrying) : ''}`;
+}
+
+/** What someone running a job with a carrying match stage must know: its state lives under the output root. */
+function matchNotes(stages: readonly string[]): string {
+  const where = `\`<output-root>/${stateDir(stages[0]!, '<date>')}/${stateFile('left')}\` and \`${stateFile('right')}\``;
+  return `
+## Match stages and their open items
+
+${stages.map((st) => `\`${st}\``).join(', ')} carr${stages.length === 1 ? 'ies' : 'y'} unmatched items from one run date to the next, as
+\`batchbook run\` does in its lake: after the outputs, the job writes the date's open items to
+${where} (folders of one Parquet part file each). A run reads the open items of the latest date
+EARLIER than its own under the same \`--output-root\` (none on a first night), never a later
+one, so:
+
+- Run the dates in order, each with the same \`--output-root\` (a backfill: one date after the other,
+  not in parallel). Re-running an earlier date reads the same earlier state and rewrites only its own
+  date's files; the later dates carried the old open items and are stale until re-run in order.
+- A state written before a column was added to a match input stops the run with a message naming
+  the file and the column: re-run the earlier dates with the new spec.
+- Matching is the runner's: candidates on the keys and date window, the one-to-one pairs picked in
+  rounds (closest amount, closest date, then the oldest items first) on the executors, one-to-many
+  groups, tolerances and ageing; the results equal \`batchbook run\`'s (the conformance suite checks
+  six consecutive nights).
+- The stage writes its items and pairs under \`<output-root>/_work/\` and reads them back (each run
+  replaces them): Spark would otherwise plan every later step over the whole plan before it.
 `;
 }

@@ -41,7 +41,7 @@ export interface SparkStage {
    * type is one the reader can pass through losslessly (no text round trip, nothing to reject).
    */
   readonly read?: { readonly source: string; readonly nativeSql?: string };
-  readonly views: readonly { readonly name: string; readonly sql: string }[];
+  readonly views: readonly SparkView[];
   readonly stats: string;
   readonly lineage: boolean;
   /** View with _bb_reason, _bb_src, _bb_file, _bb_row, _bb_line, _bb_raw and the row's columns. */
@@ -50,6 +50,43 @@ export interface SparkStage {
   readonly write?: { readonly view: string; readonly format: 'parquet' | 'csv'; readonly partitionBy: readonly string[]; readonly path: string };
   /** Things an engineer must look at (custom SQL in DuckDB dialect…). */
   readonly flags?: readonly string[];
+  /** A match stage that carries its open items from the latest earlier run date to the next (see sparkOpenItemsPy.ts). */
+  readonly openItems?: SparkOpenItems;
+}
+
+/**
+ * A temp view of a stage. `cache`: materialise it once (read by several later views). `greedy`:
+ * `sql` gives candidate pairs (lid, rid and these columns) and the view is the one-to-one pairs
+ * the job picks from them in that order (greedySql.ts's algorithm, run as rounds of DataFrames:
+ * Spark SQL has no recursive query).
+ */
+export interface SparkView {
+  readonly name: string;
+  readonly sql: string;
+  readonly cache?: boolean;
+  readonly greedy?: readonly string[];
+  /**
+   * Written to a work folder under the output root and read back: later views then read a plain
+   * Parquet scan instead of the whole plan before it. A match stage reads its items and pairs in
+   * many later views, and Spark inlines a view's plan at every read: without this cut, the plan of
+   * a night's last views (their inputs' reads and numbering, copied a few times per step) ran the
+   * driver out of memory. Caching does not cut plans, and localCheckpoint is not kept on Spark
+   * Connect and serverless executors.
+   */
+  readonly materialise?: boolean;
+}
+
+/** Per side of a carrying match stage: the view the stage reads the carried items from, and what it keeps. */
+export interface SparkOpenItems {
+  readonly stage: string;
+  /** The view name the stage's SQL reads the side's carried items from. */
+  readonly carried: { readonly left: string; readonly right: string };
+  /** A first night's carried items: no rows, the side's columns plus _bb_opened and _bb_seq. */
+  readonly empty: { readonly left: string; readonly right: string };
+  /** The columns a side's state must have (the side's own, lower-cased) to be read. */
+  readonly columns: { readonly left: readonly string[]; readonly right: readonly string[] };
+  /** This run date's open items, written to state/<stage>/run_date=<date>/open_<side>.parquet. */
+  readonly state: { readonly left: string; readonly right: string };
 }
 
 export const q = sparkIdentifier;

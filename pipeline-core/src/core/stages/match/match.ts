@@ -3,9 +3,10 @@ import { refusal } from '../../export/refusal.js';
 import type { Rule } from '../validate/rules.js';
 import type { CompiledRule, CompiledStage, DuckdbContext, StageModule } from '../stageModule.js';
 import { inputRows, stageStats, statsQuery } from '../stageTables.js';
-import { matchKeyPair, type Match } from './matchColumns.js';
+import { matchKeyPair, openItemsAgeRule, type Match } from './matchColumns.js';
 import { propagateMatch } from './matchPropagate.js';
 import { MATCH_OUTPUTS } from './matchSchema.js';
+import { compileMatchSpark } from './matchSpark.js';
 import { matchStatements, runDateLiteral, tables } from './matchSql.js';
 
 const SAMPLE_LIMIT = 10;
@@ -31,7 +32,7 @@ function compileDuckdb(stage: Match, ctx: DuckdbContext): CompiledStage {
 
 /** The rule an open item older than max_age_days fails: counted over both sides' open items. */
 function ageRule(stage: Match, maxAge: number, severity: Rule['severity']): CompiledRule {
-  const rule: Rule = { rule: 'expression', name: 'open_items_age', expr: `age_days <= ${maxAge}`, severity, action: 'warn' };
+  const rule = openItemsAgeRule(maxAge, severity);
   const keys = stage.keys.map(matchKeyPair);
   const keyText = (side: 'left' | 'right') => `concat_ws(' | ', ${keys.map((k) => `CAST(${quoteIdent(k[side])} AS VARCHAR)`).join(', ')})`;
   const side = (name: 'left' | 'right') => `SELECT ${quoteString(stage.labels?.[name] ?? `${name} item`)} AS side, ${keyText(name)} AS key, opened, age_days FROM ${quoteIdent(`${stage.name}.unmatched_${name}`)} WHERE age_days > ${maxAge}`;
@@ -93,11 +94,10 @@ export function matchSummaryQuery(stage: string): string {
 }
 
 const STATEFUL = 'match stage';
-const NOT_YET = 'matching with open items carried across run dates runs on `batchbook run`, the DuckDB script export and the dbt export (see docs/matching.md), not on this target yet';
 // A Beam batch pipeline is one bounded run with no store of its own between runs: carrying open
 // items means reading the previous date's files, which is the DuckDB/dbt exports' job, or, in
 // streaming, per-key state with timers — a different pipeline, not this one's batch form.
-const BEAM_STATEFUL = 'a Beam batch pipeline keeps no state between run dates, so it cannot carry open items into the next night (a streaming form would need per-key state and timers); export the match with the DuckDB script or dbt';
+const BEAM_STATEFUL = 'a Beam batch pipeline keeps no state between run dates, so it cannot carry open items into the next night (a streaming form would need per-key state and timers); export the match with the DuckDB script, dbt or Spark';
 
 export const matchStage: StageModule<'match'> = {
   kind: 'match',
@@ -106,7 +106,7 @@ export const matchStage: StageModule<'match'> = {
   propagate: propagateMatch,
   compile: {
     duckdb: compileDuckdb,
-    spark: (stage) => refusal('spark', stage.name, STATEFUL, NOT_YET),
+    spark: compileMatchSpark,
     beam: (stage) => refusal('beam', stage.name, STATEFUL, BEAM_STATEFUL),
   },
 };

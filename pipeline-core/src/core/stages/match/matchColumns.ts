@@ -1,6 +1,7 @@
 import type { Column, DataType, Schema } from '../../types/dataType.js';
 import { decimalShape, decimalType, isDecimal } from '../../types/dataType.js';
 import type { StageOf } from '../../spec/schema.js';
+import type { Rule } from '../validate/rules.js';
 import type { MatchOutput } from './matchSchema.js';
 
 export type Match = StageOf<'match'>;
@@ -61,4 +62,9 @@ export function duplicateNames(schema: Schema): string[] {
   const dupes = new Set<string>();
   for (const c of schema) (seen.has(c.name.toLowerCase()) ? dupes : seen).add(c.name.toLowerCase());
   return [...dupes];
+}
+
+/** The rule an open item older than max_age_days fails, as the run report and validation results name it (every engine). */
+export function openItemsAgeRule(maxAge: number, severity: Rule['severity']): Rule {
+  return { rule: 'expression', name: 'open_items_age', expr: `age_days <= ${maxAge}`, severity, action: 'warn' };
 }

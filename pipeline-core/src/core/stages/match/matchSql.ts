@@ -66,14 +66,15 @@ export function runDateLiteral(ctx: DuckdbContext): string {
   return `DATE ${quoteString(String(ctx.params['run_date']))}`;
 }
 
-/** max(absolute, relative × |amount|); exact (0) when no tolerance is given. */
-function allowanceSql(stage: Match, amount: string): string {
+/** max(absolute, relative × |amount|); exact (0) when no tolerance is given (the same SQL in DuckDB and Spark). */
+export function allowanceSql(stage: Match, amount: string): string {
   const abs = stage.tolerance?.absolute ?? 0;
   const rel = stage.tolerance?.relative;
   return rel === undefined ? `${abs}` : `greatest(${abs}, ${rel} * abs(${amount}))`;
 }
 
-function normalised(column: string, steps: readonly string[]): string {
+/** A key after its normalisers (trim, upper, lower: the same functions in DuckDB and Spark). */
+export function normalised(column: string, steps: readonly string[]): string {
   return steps.reduce((e, s) => (s === 'trim' ? `trim(${e})` : s === 'upper' ? `upper(${e})` : `lower(${e})`), column);
 }
 
