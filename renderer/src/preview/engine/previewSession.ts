@@ -180,7 +180,7 @@ export class PreviewSession {
     private readonly readFiles: FileReader,
     private readonly now: () => number = () => performance.now(),
   ) {
-    this.cache = new ResultCache(engine);
+    this.cache = new ResultCache((sql) => engine.serialize(() => engine.queryDirect(sql)));
   }
 
   get plan(): DuckdbPlan | undefined {
@@ -343,8 +343,13 @@ export class PreviewSession {
     // cells whose result for this SQL and these inputs was kept aside come back first, without running (Run cell recomputes)
     for (const [name] of this.cache.restorable(plan, toRun, sigs, force)) {
       if (this.engine.isCancelled) break;
+      let back;
+      try {
+        back = await this.cache.restore(name);
+      } catch {
+        break; // nothing was renamed; this cell and the rest (which may read it) are computed instead
+      }
       emit({ type: 'stage_start', stage: name, index: ran.length - first, total: toRun.size });
-      const back = await this.cache.restore(name);
       remaining.delete(name);
       ran.push(name);
       this.restored.push(name);

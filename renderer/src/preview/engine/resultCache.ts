@@ -1,4 +1,4 @@
-import { quoteIdent, stageInputs, type DuckdbPlan, type PlannedStage, type RuleResult, type SqlEngine, type StageResult } from '@batchbook/pipeline-core';
+import { quoteIdent, stageInputs, type DuckdbPlan, type PlannedStage, type RuleResult, type StageResult } from '@batchbook/pipeline-core';
 
 /**
  * Each cell's previous result, kept aside when the cell runs again, so that switching a step off
@@ -53,7 +53,8 @@ export class ResultCache {
   /** The previous result, its tables renamed aside. */
   private readonly aside = new Map<string, Held>();
 
-  constructor(private readonly engine: SqlEngine) {}
+  /** `sql` runs semicolon-separated statements in one call, also after a cancel (a cell stopped half-way gets its tables back). */
+  constructor(private readonly sql: (statements: string) => Promise<unknown>) {}
 
   /**
    * The cells of `toRun` whose result can be brought back, in plan order: a cell whose inputs
@@ -82,16 +83,16 @@ export class ResultCache {
   async restore(name: string): Promise<CachedResult> {
     const back = this.aside.get(name)!;
     const current = this.held.get(name);
-    if (current) for (const t of current.tables) await this.engine.exec(`ALTER TABLE ${quoteIdent(t)} RENAME TO ${swapName(t)}`);
-    // a table of the same name left by a run that stopped half-way, or by other SQL, gives way
-    for (const t of back.tables) await this.engine.exec(`DROP TABLE IF EXISTS ${quoteIdent(t)}`);
-    for (const t of back.tables) await this.engine.exec(`ALTER TABLE ${asideName(t)} RENAME TO ${quoteIdent(t)}`);
-    for (const v of back.views) await this.engine.exec(v);
+    await this.run([
+      ...(current?.tables ?? []).map((t) => `ALTER TABLE ${quoteIdent(t)} RENAME TO ${swapName(t)}`),
+      // a table of the same name left by a run that stopped half-way, or by other SQL, gives way
+      ...back.tables.map((t) => `DROP TABLE IF EXISTS ${quoteIdent(t)}`),
+      ...back.tables.map((t) => `ALTER TABLE ${asideName(t)} RENAME TO ${quoteIdent(t)}`),
+      ...back.views,
+      ...(current?.tables ?? []).map((t) => `ALTER TABLE ${swapName(t)} RENAME TO ${asideName(t)}`),
+    ]);
     this.aside.delete(name);
-    if (current) {
-      for (const t of current.tables) await this.engine.exec(`ALTER TABLE ${swapName(t)} RENAME TO ${asideName(t)}`);
-      this.aside.set(name, current);
-    }
+    if (current) this.aside.set(name, current);
     this.held.set(name, back);
     return back.cell;
   }
@@ -102,8 +103,9 @@ export class ResultCache {
     if (!current) return;
     if (current.tables.length === 0) return void this.held.delete(name);
     this.held.delete(name);
-    await this.dropAside(name);
-    for (const t of current.tables) await this.engine.exec(`ALTER TABLE ${quoteIdent(t)} RENAME TO ${asideName(t)}`);
+    const old = this.aside.get(name)?.tables ?? [];
+    this.aside.delete(name);
+    await this.run([...old.map((t) => `DROP TABLE IF EXISTS ${asideName(t)}`), ...current.tables.map((t) => `ALTER TABLE ${quoteIdent(t)} RENAME TO ${asideName(t)}`)]);
     this.aside.set(name, current);
   }
 
@@ -134,7 +136,23 @@ export class ResultCache {
     const old = this.aside.get(name);
     if (!old) return;
     this.aside.delete(name);
-    for (const t of old.tables) await this.engine.exec(`DROP TABLE IF EXISTS ${asideName(t)}`);
+    await this.run(old.tables.map((t) => `DROP TABLE IF EXISTS ${asideName(t)}`));
+  }
+
+  /**
+   * Catalog statements in one call and one transaction: each is a few microseconds in DuckDB, but
+   * a call through the preview's engine costs a slice of the worker's time, and a stop half-way
+   * would leave a cell's tables half renamed.
+   */
+  private async run(statements: readonly string[]): Promise<void> {
+    if (!statements.length) return;
+    try {
+      await this.sql(['BEGIN TRANSACTION', ...statements, 'COMMIT'].join(';\n'));
+    } catch (e) {
+      // a failed statement leaves the transaction open and aborted: close it, nothing was changed
+      await this.sql('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
   }
 
   private key(p: PlannedStage, sig: string, versions: { get(name: string): number | undefined }): string | undefined {
