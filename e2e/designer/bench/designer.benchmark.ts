@@ -19,7 +19,9 @@ import { HAND_COUNTS, HAND_SQL } from './reconciliationHandSql';
  *    the same compiled SQL for those cells straight on the same DuckDB-WASM connection, and
  *    against hand-written SQL computing the same cells' rows, rejects and rule checks
  *    (reconciliationHandSql.ts; its counts are checked against the designer's first), the two
- *    baselines alternating which goes first.
+ *    baselines alternating which goes first. The step is switched back and forth, so from the
+ *    second round on the preview brings the other state's results back from its result cache
+ *    (resultCache.ts); the first round, computed in full, is printed on its own.
  * Numbers are printed, not asserted (2-core machines vary); aims: < 500 ms, ratio < 1.3,
  * compiled SQL ≤ 1.2× the hand-written SQL.
  */
@@ -147,6 +149,8 @@ it('designer benchmark', async () => {
     `  open sample → first cell previewed ..................... ${ms(opened.previewed!)}  (clicked at once, engine not yet warm; firstCell.benchmark.ts measures the 2.5 s aim)`,
     `  data: ${made.orders.toLocaleString('en-US')} order lines (${ordersIn.toLocaleString('en-US')} read), ${made.settlements.toLocaleString('en-US')} settlements, ${made.refunds.toLocaleString('en-US')} refunds; full files`,
     `  edit cleanse step → last downstream cell refreshed ..... ${ms(r)}  (median of ${ROUNDS}; ${cells.replace(/ in .*/, '')}; all: ${refresh.map(Math.round).join(', ')}) — aim ≤ 500 ms: ${verdict(r <= 500)}`,
+    // round 1 is the only edit to a state not seen before: later rounds switch back to a state whose results the cache kept
+    `    first round (computed, nothing to bring back) ......... ${ms(refresh[0]!)}  — aim ≤ 500 ms: ${verdict(refresh[0]! <= 500)}; later rounds bring the other state's results back from the cache`,
     `    of which the preview worker's run ..................... ${ms(median(worker))}  (${['check', 'sources', 'compile', 'execute'].map((k) => `${k} ${ms(median(phases.map((p) => p[k] ?? 0)))}`).join(', ')})`,
     `  same compiled SQL run directly in DuckDB-WASM .......... ${ms(d)}  (median of ${ROUNDS}; ${downstream.length} cells)`,
     `  ratio (designer / direct) .............................. ${(r / d).toFixed(2)}   aim: < 1.3: ${verdict(r / d < 1.3)}`,
@@ -154,5 +158,5 @@ it('designer benchmark', async () => {
     `  ratio (compiled SQL / hand SQL) ........................ ${(d / h).toFixed(2)}   aim: ≤ 1.2: ${verdict(d / h <= 1.2)}`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
-  process.stdout.write(`${JSON.stringify({ bench: 'designer', orders: made.orders, edit_to_refresh_ms: Math.round(r), worker_run_ms: Math.round(median(worker)), direct_sql_ms: Math.round(d), hand_sql_ms: Math.round(h), compiled_to_hand: Number((d / h).toFixed(3)), hand_counts_equal: disagree.length === 0, hand_counts: handCounts, shown_counts: shownCounts, ratio: Number((r / d).toFixed(3)), edit_aim_met: r <= 500, load: loadavg(), start_screen_ms: Math.round(startScreen), first_cell_rendered_ms: Math.round(opened.rendered!), first_cell_previewed_ms: Math.round(opened.previewed!) })}\n`);
+  process.stdout.write(`${JSON.stringify({ bench: 'designer', orders: made.orders, edit_to_refresh_ms: Math.round(r), first_edit_computed_ms: Math.round(refresh[0]!), worker_run_ms: Math.round(median(worker)), direct_sql_ms: Math.round(d), hand_sql_ms: Math.round(h), compiled_to_hand: Number((d / h).toFixed(3)), hand_counts_equal: disagree.length === 0, hand_counts: handCounts, shown_counts: shownCounts, ratio: Number((r / d).toFixed(3)), edit_aim_met: r <= 500, load: loadavg(), start_screen_ms: Math.round(startScreen), first_cell_rendered_ms: Math.round(opened.rendered!), first_cell_previewed_ms: Math.round(opened.previewed!) })}\n`);
 });

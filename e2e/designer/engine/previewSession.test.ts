@@ -67,6 +67,35 @@ describe('incremental preview', () => {
     expect(session.cell('reconciliation')?.rules?.find((x) => x.name === 'settled_matches_sold')?.status).toBe('pass');
   });
 
+  it('switching a step off and on again brings the earlier results back instead of recomputing them', async () => {
+    await run(input);
+    const rowsOf = async (stage: string) => JSON.stringify(await wasm.engine.query(`SELECT * FROM "${stage}" ORDER BY ALL`));
+    const before = { day: await rowsOf('merchant_day'), settlements: await rowsOf('checked_settlements') };
+    // the cells that read clean_settlements, read off the pipeline by hand (as above)
+    const reached = ['clean_settlements', 'checked_settlements', 'reconciliation', 'order_settlement', 'merchant_day', 'reconciled_orders', 'merchant_daily'].sort();
+    const off = applyCommands(input, [toggleStep('clean_settlements', 0)]);
+    const first = await run(off);
+    expect([...first.ran].sort()).toEqual(reached);
+    expect(first.restored).toEqual([]);
+    const offDay = await rowsOf('merchant_day');
+    const back = await run(input);
+    expect([...back.ran].sort()).toEqual(reached);
+    expect([...(back.restored ?? [])].sort()).toEqual(reached);
+    expect(await rowsOf('merchant_day')).toBe(before.day);
+    expect(await rowsOf('checked_settlements')).toBe(before.settlements);
+    expect(session.cell('reconciliation')?.rules?.find((x) => x.name === 'settled_matches_sold')?.status).toBe('pass');
+    // and the other way: the results with the step off were kept aside in exchange
+    const again = await run(off);
+    expect([...(again.restored ?? [])].sort()).toEqual(reached);
+    expect(await rowsOf('merchant_day')).toBe(offDay);
+    // Run cell recomputes even what could be brought back; what reads it then has a new input
+    await run(input);
+    const forced = await run(input, { force: ['clean_settlements'] });
+    expect(forced.ran).toContain('clean_settlements');
+    expect(forced.restored).toEqual([]);
+    expect(await rowsOf('merchant_day')).toBe(before.day);
+  });
+
   it('a cell with a broken expression fails alone; what reads it waits; the rest keeps its results', async () => {
     const broken = applyCommands(input, [updateStep('paid_orders', 0, { step: 'filter', expr: "status = 'PAID' AND" })]);
     const r = await run(broken);

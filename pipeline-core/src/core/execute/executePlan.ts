@@ -42,6 +42,8 @@ export interface ExecuteOptions {
   readonly only?: ReadonlySet<string>;
   /** Checked between statements; a cancelled run stops at the next one. */
   readonly isCancelled?: () => boolean;
+  /** Awaited after a stage's start event, before its first statement (the preview sets its previous tables aside). */
+  readonly beforeStage?: (planned: PlannedStage) => Promise<void>;
 }
 
 export class StageFailure extends Error {
@@ -84,6 +86,7 @@ export async function executePlan(engine: SqlEngine, plan: DuckdbPlan, opts: Exe
   };
   for (const [i, planned] of todo.entries()) {
     opts.onEvent?.({ event: 'stage_start', stage: planned.stage.name, kind: planned.stage.kind, index: i, total: todo.length });
+    await opts.beforeStage?.(planned);
     const started = opts.now();
     const cpuStarted = opts.cpuNow?.();
     await runStatements(engine, planned, opts);

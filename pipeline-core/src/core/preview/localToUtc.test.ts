@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeDuckdbEngine } from '../../node/duckdb/nodeEngine.js';
-import { localToUtcMicros, localToUtcMs } from './localToUtc.js';
+import { localToUtcMicros, localToUtcMs, localToUtcMsExact } from './localToUtc.js';
 
 const utc = (s: string) => Date.parse(`${s}Z`);
 const local = (s: string, zone: string) => new Date(localToUtcMs(utc(s), zone)).toISOString().replace('.000Z', 'Z');
@@ -50,5 +50,20 @@ describe('localToUtc agrees with native DuckDB (ICU) around every 2026 transitio
     });
     expect(rows.length).toBeGreaterThan(8000);
     expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+});
+
+describe('localToUtc: the per-hour shortcut gives what the exact reading gives', () => {
+  it.each(['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'America/Sao_Paulo', 'Pacific/Apia', 'Europe/Dublin'])('%s, random wall times over 1890–2040 and dense around transitions', (zone) => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const from = Date.UTC(1890, 0, 1);
+    const span = Date.UTC(2040, 0, 1) - from;
+    const walls = Array.from({ length: 3000 }, () => from + Math.floor(rand() * span));
+    // every 10 minutes (plus a few odd seconds) of the months of 2026's and 1996's transitions
+    for (const start of [Date.UTC(2026, 2, 1), Date.UTC(2026, 9, 1), Date.UTC(1996, 2, 1), Date.UTC(1996, 9, 1), Date.UTC(2011, 11, 25)])
+      for (let t = start; t < start + 40 * 86_400_000; t += 600_000) walls.push(t, t + 1_234);
+    const differ = walls.filter((w) => localToUtcMs(w, zone) !== localToUtcMsExact(w, zone));
+    expect(differ.map((w) => new Date(w).toISOString())).toEqual([]);
   });
 });

@@ -25,6 +25,7 @@ import {
 import { loadSource, type LoadedSource, type SourceDatabase } from './sources';
 import { rowsPage, type RowsPage } from './stageQueries';
 import type { WasmSqlEngine } from './wasmEngine';
+import { ResultCache } from './resultCache';
 
 /**
  * The preview of a pipeline being edited. Each stage's tables stay in the database between
@@ -93,6 +94,8 @@ export interface SourceInfo {
 export interface RunOutcome {
   readonly cancelled: boolean;
   readonly ran: readonly string[];
+  /** Of `ran`, the cells whose earlier result for the same SQL and inputs was brought back, not recomputed. */
+  readonly restored?: readonly string[];
   readonly ms: number;
   /** Where the time went: checking the draft, loading sources, compiling, executing. */
   readonly phases?: Readonly<Record<'check' | 'sources' | 'compile' | 'execute', number>>;
@@ -167,13 +170,18 @@ export class PreviewSession {
   /** The files of every source a run reads, asked for in one round trip to the page at its start. */
   private prefetched: ReadonlyMap<string, Blob> = new Map();
   private current?: { plan: DuckdbPlan; spec: PipelineSpec };
+  private readonly cache: ResultCache;
+  /** Cells brought back from the cache in the current run. */
+  private restored: string[] = [];
 
   constructor(
     readonly engine: WasmSqlEngine,
     private readonly db: SourceDatabase,
     private readonly readFiles: FileReader,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.cache = new ResultCache((sql) => engine.serialize(() => engine.queryDirect(sql)));
+  }
 
   get plan(): DuckdbPlan | undefined {
     return this.current?.plan;
@@ -191,6 +199,7 @@ export class PreviewSession {
   async reset(): Promise<void> {
     for (const s of this.sources.values()) await s.loaded.drop();
     this.sources.clear();
+    await this.cache.clear();
     this.signatures.clear();
     this.cells.clear();
     this.current = undefined;
@@ -199,6 +208,7 @@ export class PreviewSession {
   async run(req: RunRequest, emit: (e: SessionEvent) => void): Promise<RunOutcome> {
     const started = this.now();
     this.engine.reset();
+    this.restored = [];
     const states = new Map<string, CellState>();
     // a cell that does not run keeps its last result on show (dimmed) while the user fixes it
     const kept = (name: string) => {
@@ -251,11 +261,11 @@ export class PreviewSession {
       phases.execute += this.now() - outcome.compiled;
       if (outcome.cancelled) {
         this.prefetched = new Map();
-        return { cancelled: true, ran, ms: this.now() - started };
+        return { cancelled: true, ran, restored: this.restored, ms: this.now() - started };
       }
     }
     this.prefetched = new Map();
-    return { cancelled: false, ran, ms: this.now() - started, phases };
+    return { cancelled: false, ran, restored: this.restored, ms: this.now() - started, phases };
   }
 
   /** The sources the runnable stages read, in the order their ingest stages come: those loaded already, and those to read. */
@@ -320,22 +330,45 @@ export class PreviewSession {
     this.current = { plan, spec };
     emit({ type: 'cells', cells: Object.fromEntries(states), toRun: [...toRun], sources: infos, ...(missing ? { missing } : {}) });
     const compiled = this.now();
-    const cancelled = await this.execute(plan, spec, toRun, sigs, emit, ran);
+    const cancelled = await this.execute(plan, spec, toRun, sigs, emit, ran, force);
     return { cancelled, compiled };
   }
 
   /** Executes the stages to run; a failing stage blocks what reads it, the others go on. */
-  private async execute(plan: DuckdbPlan, spec: PipelineSpec, toRun: ReadonlySet<string>, sigs: ReadonlyMap<string, string>, emit: (e: SessionEvent) => void, ran: string[]): Promise<boolean> {
+  private async execute(plan: DuckdbPlan, spec: PipelineSpec, toRun: ReadonlySet<string>, sigs: ReadonlyMap<string, string>, emit: (e: SessionEvent) => void, ran: string[], force: ReadonlySet<string>): Promise<boolean> {
     const remaining = new Set(toRun);
     const shown: Promise<void>[] = [];
     const first = ran.length;
     for (const n of toRun) this.signatures.delete(n);
+    // cells whose result for this SQL and these inputs was kept aside come back first, without running (Run cell recomputes)
+    for (const [name] of this.cache.restorable(plan, toRun, sigs, force)) {
+      if (this.engine.isCancelled) break;
+      let back;
+      try {
+        back = await this.cache.restore(name);
+      } catch {
+        break; // nothing was renamed; this cell and the rest (which may read it) are computed instead
+      }
+      emit({ type: 'stage_start', stage: name, index: ran.length - first, total: toRun.size });
+      remaining.delete(name);
+      ran.push(name);
+      this.restored.push(name);
+      this.signatures.set(name, sigs.get(name)!);
+      this.cells.set(name, { status: 'fresh', result: back.result, rules: [...back.rules] });
+      shown.push(this.showFresh(plan, name, ran.length - first - 1, toRun.size, emit));
+    }
+    const byName = new Map(plan.stages.map((p) => [p.stage.name, p]));
+    let running: string | undefined;
     while (remaining.size > 0) {
       try {
         await executePlan(this.engine, plan, {
           only: new Set(remaining),
           now: this.now,
           isCancelled: () => this.engine.isCancelled,
+          beforeStage: async (p) => {
+            running = p.stage.name;
+            await this.cache.setAside(p.stage.name);
+          },
           onEvent: (e) => {
             if (e.event === 'stage_start') {
               this.cells.set(e.stage, { ...this.cells.get(e.stage), status: 'running' });
@@ -356,8 +389,11 @@ export class PreviewSession {
         });
         break;
       } catch (e) {
+        // the stage stopped half-way has no complete tables: its previous ones come back for its stale grid
+        if (running !== undefined && remaining.has(running)) await this.cache.undoSetAside(running).catch(() => undefined);
         if (e instanceof Cancelled) {
           for (const n of remaining) this.cells.set(n, { ...this.cells.get(n), status: 'stale' });
+          this.keepResults(ran.slice(first), byName);
           await Promise.all(shown);
           return true;
         }
@@ -369,8 +405,18 @@ export class PreviewSession {
         emit({ type: 'stage_error', stage: e.stage, message: errorMessage(e), blocked });
       }
     }
+    this.keepResults(ran.slice(first), byName);
     await Promise.all(shown);
     return false;
+  }
+
+  /** Cells computed in this run (in plan order, so inputs come first) get a version in the cache, with their counts and rules. */
+  private keepResults(names: readonly string[], byName: ReadonlyMap<string, PlannedStage>): void {
+    const done = new Set(names.filter((n) => !this.restored.includes(n)));
+    for (const p of byName.values()) {
+      const cell = this.cells.get(p.stage.name);
+      if (done.has(p.stage.name) && cell?.status === 'fresh' && cell.result) this.cache.computed(p, this.signatures.get(p.stage.name)!, { result: cell.result, rules: cell.rules ?? [] });
+    }
   }
 
   /**

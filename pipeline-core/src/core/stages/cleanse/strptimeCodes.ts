@@ -11,3 +11,24 @@ export function unknownStrptimeCode(format: string): string | undefined {
   }
   return undefined;
 }
+
+/** What DuckDB's strptime counts as whitespace: a run of it in the format matches a run in the text. */
+const STRPTIME_SPACE = new Set([' ', '\t', '\n', '\v', '\f', '\r']);
+
+/**
+ * The distinct characters a format requires literally (outside its codes and whitespace):
+ * DuckDB's strptime compares each one byte for byte, so a text lacking any of them cannot parse.
+ * `%%` is a literal '%'; a code's own characters (and those a composite code such as %c expands
+ * to) are left out, which only makes the set smaller, never wrong.
+ */
+export function strptimeLiterals(format: string): string[] {
+  const chars = new Set<string>();
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i]!;
+    if (c === '%') {
+      if (format[i + 1] === '%') chars.add('%');
+      i += format[i + 1] === '-' ? 2 : 1;
+    } else if (!STRPTIME_SPACE.has(c)) chars.add(c);
+  }
+  return [...chars];
+}
