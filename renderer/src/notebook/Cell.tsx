@@ -40,7 +40,7 @@ function Counts({ name }: { name: string }): ReactElement {
   return (
     <span className={`counts ${stale ? 'is-stale' : ''}`}>
       <span data-testid={`rows-${name}`} className="rows">
-        {r ? `${r.rows_out.toLocaleString()} rows` : '— rows'}
+        {r ? `${r.rows_out.toLocaleString()} ${r.rows_out === 1 ? 'row' : 'rows'}` : '— rows'}
       </span>
       {r && r.rejected > 0 && (
         <span className="rejected" data-testid={`rejected-${name}`}>
