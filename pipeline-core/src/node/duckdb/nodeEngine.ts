@@ -22,7 +22,7 @@ function trace(sql: string, t0: number): void {
   const ms = (performance.now() - t0).toFixed(1);
   const { user, system } = process.cpuUsage();
   const text = TRACE === 'full' ? `${sql.trim()};` : sql.replace(/\s+/g, ' ').slice(0, 160);
-  process.stderr.write(`[sql ${ms} ms] [process cpu ${((user + system) / 1e6).toFixed(2)} s] ${text}\n`);
+  process.stderr.write(`[sql ${ms} ms] [process cpu ${((user + system) / 1e6).toFixed(2)} s, at ${(performance.now() / 1000).toFixed(2)} s] ${text}\n`);
 }
 
 /** The native DuckDB adapter of SqlEngine, on @duckdb/node-api. */
