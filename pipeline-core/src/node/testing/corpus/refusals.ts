@@ -106,7 +106,7 @@ export function matchRefusalsCase(): CorpusCase {
   const spec = stringify({
     version: 1,
     name: 'match_refusals',
-    description: 'A match stage carrying open items across nights: only the runner runs it (conformance corpus).',
+    description: 'A match stage carrying open items across nights: Beam refuses it (conformance corpus).',
     sources: {
       orders: { format: 'csv', path: 'orders/orders_{run_date}.csv', schema: [{ name: 'id', type: 'integer' }, { name: 'ref', type: 'string' }, { name: 'amount', type: 'decimal(10,2)' }] },
       settlements: { format: 'csv', path: 'settlements/settlements_{run_date}.csv', schema: [{ name: 'ref', type: 'string' }, { name: 'paid', type: 'decimal(10,2)' }] },
@@ -118,12 +118,11 @@ export function matchRefusalsCase(): CorpusCase {
       { name: 'matched_out', kind: 'output', input: 'settle.matched', format: 'parquet', path: 'matched/{run_date}' },
     ],
   });
-  const refused = (target: 'spark' | 'beam') => ({ target, construct: 'stage:match', message: 'cannot export match stage' });
   return {
     name: 'match_refusals',
-    description: 'a match stage with open items carried across nights; the runner, the DuckDB script and dbt run it, Spark and Beam refuse it',
+    description: 'a match stage with open items carried across nights; the runner, the DuckDB script, dbt and Spark run it, Beam refuses it',
     spec,
-    refusals: [refused('spark'), refused('beam')],
+    refusals: [{ target: 'beam', construct: 'stage:match', message: 'cannot export match stage' }],
     days: [
       {
         runDate: '2026-05-01',
