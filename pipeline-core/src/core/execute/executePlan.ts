@@ -1,6 +1,7 @@
 import type { DuckdbPlan, PlannedStage } from '../compile/duckdb/plan.js';
 import type { Rule } from '../stages/validate/rules.js';
 import type { CompiledRule } from '../stages/stageModule.js';
+import { SAMPLE_LIMIT } from '../stages/validate/validate.js';
 import { toNumber, type SqlEngine, type SqlRow } from './sqlEngine.js';
 
 export interface StageResult {
@@ -117,20 +118,38 @@ function runStatements(engine: SqlEngine, planned: PlannedStage, opts: ExecuteOp
   });
 }
 
+/** The first row range a rule's samples are looked for in: about one Parquet row group. */
+const FIRST_RANGE = 1 << 17;
+/** Past this many ranges the rest of the rows are read at once. */
+const MAX_RANGES = 24;
+
 /**
- * A failing rule's samples: its first failing rows by row number when the counting pass found
- * them — a BETWEEN the readers skip to, so the rows are the same on every run and cost a range,
- * not a scan — else the rule's own limited query.
+ * A failing rule's samples: its first `wanted` failing rows by row number, the same on every run.
+ * From the first failing row's number (found by the counting pass), rows are read in ranges that
+ * double in size until enough are found: each a BETWEEN the readers skip to (row groups, zone
+ * maps), so the samples cost the rows up to the last sample, not a scan. Without row numbers, the
+ * rule's own limited query.
  */
-async function samplesQuery(engine: SqlEngine, r: CompiledRule): Promise<string> {
-  if (!r.firstFailing) return r.samples;
-  const [found] = await engine.query(r.firstFailing.rows);
-  const rows = String(found?.['rows'] ?? '').split(',').filter((x) => /^\d+$/.test(x));
-  if (rows.length === 0) return r.samples;
-  const numbers = rows.map(Number);
-  return `SELECT * EXCLUDE (_bb_src, _bb_file, _bb_row) FROM (${r.firstFailing.select}) s
-WHERE s._bb_row BETWEEN ${Math.min(...numbers)} AND ${Math.max(...numbers)}
-ORDER BY s._bb_row, s._bb_file, s._bb_src LIMIT ${rows.length}`;
+async function sampleRows(engine: SqlEngine, r: CompiledRule, failing: number): Promise<SqlRow[]> {
+  if (!r.firstFailing) return engine.query(r.samples);
+  const [found] = await engine.query(r.firstFailing.first);
+  const first = found?.['first'];
+  if (first === null || first === undefined) return engine.query(r.samples);
+  const wanted = Math.min(failing, SAMPLE_LIMIT);
+  const rows: SqlRow[] = [];
+  let from = toNumber(first);
+  for (let i = 0, size = FIRST_RANGE; rows.length < wanted; i++, size *= 2) {
+    const last = i < MAX_RANGES ? ` AND ${from + size - 1}` : '';
+    const range = last ? `s._bb_row BETWEEN ${from}${last}` : `s._bb_row >= ${from}`;
+    rows.push(
+      ...(await engine.query(`SELECT * EXCLUDE (_bb_src, _bb_file, _bb_row) FROM (${r.firstFailing.select}) s
+WHERE ${range}
+ORDER BY s._bb_row, s._bb_file, s._bb_src LIMIT ${wanted - rows.length}`)),
+    );
+    if (!last) break;
+    from += size;
+  }
+  return rows;
 }
 
 /** Time (and CPU time, when there is a CPU clock) a stage's statements took. */
@@ -159,7 +178,7 @@ function measureStage(engine: SqlEngine, planned: PlannedStage, opts: ExecuteOpt
         action: r.rule.action,
         status: failing > 0 ? 'fail' : 'pass',
         failing,
-        samples: failing > 0 ? await engine.query(await samplesQuery(engine, r)) : [],
+        samples: failing > 0 ? await sampleRows(engine, r, failing) : [],
       });
     }
     return {

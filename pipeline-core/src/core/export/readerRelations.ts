@@ -56,11 +56,13 @@ export function parquetRelation(
     return `CAST(${quoteIdent(c.name)} AS ${isTyped.has(c.name) ? duckdbType(c.type) : 'VARCHAR'})`;
   };
   return {
+    // the reader's own numbers, unchanged: a row range then prunes row groups (file_row_number + 1 would not)
     rowNumbers: 'file',
+    firstRow: 0,
     typed: typed.map((c) => c.name),
     ...(native.length ? { nativeTyped: native.map((c) => c.name) } : {}),
     errorFree: true,
-    sql: `SELECT ${source.schema.map((c) => `${read(c)} AS ${quoteIdent(c.name)}`).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(file_row_number + 1 AS BIGINT) AS _bb_row, CAST(NULL AS VARCHAR) AS _bb_error FROM read_parquet(${sqlList(files)}, file_row_number = true${byName ? ', union_by_name = true' : ''})`,
+    sql: `SELECT ${source.schema.map((c) => `${read(c)} AS ${quoteIdent(c.name)}`).join(', ')}, CAST(file_index AS INTEGER) AS _bb_file, CAST(file_row_number AS BIGINT) AS _bb_row, CAST(NULL AS VARCHAR) AS _bb_error FROM read_parquet(${sqlList(files)}, file_row_number = true${byName ? ', union_by_name = true' : ''})`,
     files: shownFiles,
   };
 }

@@ -64,11 +64,14 @@ export interface SourceRelation {
   readonly errorFree?: boolean;
   /**
    * How _bb_row numbers rows. 'column' (default): 1-based across the relation, in file order.
-   * 'file': 1-based within each file (Parquet's file_row_number), so every file's first row is 1.
+   * 'file': numbered within each file from `firstRow` (Parquet's file_row_number: 0, which lets a
+   * row range be pushed into the reader as a filter on file_row_number itself).
    * 'insertion': the relation has no _bb_row; rows arrive in file order, so the row number is
    * taken from the materialised table's insertion order (rowid, cheaper than a window).
    */
   readonly rowNumbers?: 'column' | 'file' | 'insertion';
+  /** With rowNumbers 'file': the number of each file's first row (default 1). */
+  readonly firstRow?: 0 | 1;
   /**
    * Lines before a file's first record (a CSV header: 1), when records are lines; then a row's
    * line number can be told (skipping lines the reader rejected). Undefined for Parquet / JSON.
@@ -133,13 +136,13 @@ export interface CompiledRule {
   /** Failing rows / groups to show (already limited). */
   readonly samples: string;
   /**
-   * For row rules over rows that carry their row numbers: the first failing ones, by number. `rows`
-   * reads their numbers (comma-separated, counted in the stage's single pass); `select` is every
-   * failing row with its lineage (_bb_src, _bb_file, _bb_row), unlimited, for the executor to
-   * narrow to those numbers: the samples are then the same on every run, and a read of a row range
-   * (which the Parquet reader and table zone maps skip to) instead of a scan stopped by a LIMIT.
+   * For row rules over rows that carry their row numbers: the first failing ones, by number. `first`
+   * reads the first failing row's number (counted in the stage's single pass); `select` is every
+   * failing row with its lineage (_bb_src, _bb_file, _bb_row), unlimited, for the executor to read
+   * in row ranges from there on: the samples are then the same on every run, and reads of row
+   * ranges (which the Parquet reader and table zone maps skip to) instead of a scan stopped by a LIMIT.
    */
-  readonly firstFailing?: { readonly rows: string; readonly select: string };
+  readonly firstFailing?: { readonly first: string; readonly select: string };
   /** For row rules: a boolean SQL predicate over the input row that is true when the row fails. */
   readonly failsRow?: string;
   readonly reason?: string;

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
@@ -53,5 +54,26 @@ describe('failing-row samples', () => {
       expect(rule('relationship_code').samples.map((s) => Number(s['id']))).toEqual([123, 623, 1123, 1623, 2123]);
       expect(Object.keys(rule('relationship_code').samples[0]!).sort()).toEqual(['code', 'id', 'note', 'reason']);
     }
+  });
+
+  it('are found however far apart the failing rows are, across files, in row-number order', async () => {
+    const spec = SPEC.replace('path: facts.parquet', 'path: facts/*.parquet');
+    const dir = await makeProject(spec, { 'codes.csv': 'code\nA\n' });
+    made.push(dir);
+    // two files; the notes missing far apart (rows found in the first range, a later one, the last):
+    // a.parquet (ids 0..99, its row n is id n): id 50; b.parquet (1,000,000 rows, ids 1000000 + row):
+    // rows 3, 600000 and 999999
+    await mkdir(join(dir, 'data', 'facts'), { recursive: true });
+    const engine = await NodeDuckdbEngine.open();
+    await engine.exec(`COPY (SELECT id, 'A' AS code, CASE WHEN id = 50 THEN NULL ELSE 'n' END AS note FROM range(100) t(id)) TO '${join(dir, 'data', 'facts', 'a.parquet')}' (FORMAT parquet)`);
+    await engine.exec(`COPY (SELECT 1000000 + r AS id, 'A' AS code, CASE WHEN r IN (3, 600000, 999999) THEN NULL ELSE 'n' END AS note FROM range(1000000) t(r)) TO '${join(dir, 'data', 'facts', 'b.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 100000)`);
+    engine.close();
+
+    const report = await runProject(dir, { run_date: '2026-01-01' });
+    if (report.status !== 'succeeded') throw new Error(JSON.stringify(report.error ?? report.rules));
+    const rule = report.rules.find((r) => r.name === 'not_null_note')!;
+    expect(rule.failing).toBe(4);
+    // by row number within the file, then file: b's row 4, a's row 51, b's rows 600001 and 1000000
+    expect(rule.samples.map((s) => Number(s['id']))).toEqual([1000003, 50, 1600000, 1999999]);
   });
 });

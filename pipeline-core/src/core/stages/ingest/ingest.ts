@@ -94,7 +94,7 @@ FROM (SELECT *, ${reason} AS _bb_reason FROM (SELECT ${renamed}, _bb_file${byIns
 SELECT _bb_file AS file_index, _bb_line - ${rel.lineOffset ?? 0} - row_number() OVER (PARTITION BY _bb_file ORDER BY _bb_line) AS records_before FROM ${all} WHERE _bb_line IS NOT NULL`
       : `CREATE OR REPLACE TABLE ${quoteIdent(`${stage.name}__errlines`)} AS SELECT CAST(NULL AS INTEGER) AS file_index, CAST(NULL AS BIGINT) AS records_before WHERE FALSE`,
     `CREATE OR REPLACE TABLE ${files} AS
-SELECT f.file_index, f.path, ${numbering === 'file' ? 'CAST(1 AS BIGINT)' : 'coalesce(w.first_row, 1)'} AS first_row, CAST(${rel.lineOffset ?? 'NULL'} AS BIGINT) AS line_offset
+SELECT f.file_index, f.path, ${numbering === 'file' ? `CAST(${rel.firstRow ?? 1} AS BIGINT)` : 'coalesce(w.first_row, 1)'} AS first_row, CAST(${rel.lineOffset ?? 'NULL'} AS BIGINT) AS line_offset
 FROM (VALUES ${fileRows}) f(file_index, path)${firstRows}`,
     ...stageViews(stage.name, cols, ctx.needsLineage(stage.name) ? lineage : undefined, all, lineage),
     // typed Parquet cannot reject: its counts are the files' row counts (from their metadata)
