@@ -5,6 +5,10 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 venv="$here/../.venv"
 req="$here/requirements.txt"
+# one setup at a time: CI starts one in the background while it installs and builds, and the engine
+# tests call this again; the second waits for the first and then finds its stamp
+exec 9>"$here/../.venv.lock"
+flock 9
 hash="$(sha256sum "$req" | cut -c1-16)"
 stamp="$venv/.batchbook-requirements-$hash"
 if [ -f "$stamp" ] && [ -x "$venv/bin/python" ]; then
