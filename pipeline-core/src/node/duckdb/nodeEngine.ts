@@ -12,6 +12,13 @@ export interface NodeEngineOptions {
   readonly memoryLimit?: string;
   readonly tempDirectory?: string;
   readonly threads?: number;
+  /**
+   * Read a Parquet file's footer once, not at every statement that binds a view over it (a run
+   * binds its sources' views ~20 times: 1.7 → 1.0 CPU-ms each). For an engine that lives for one
+   * run, whose Parquet inputs do not change while it runs (landed files are immutable, outputs
+   * are written once): DuckDB tells a changed file by its modification time, to the second.
+   */
+  readonly parquetMetadataCache?: boolean;
 }
 
 // BATCHBOOK_TRACE_SQL=1: every statement (its start) and its wall time on stderr, to find where a run's
@@ -43,6 +50,8 @@ export class NodeDuckdbEngine implements SqlEngine {
     const conn = await instance.connect();
     // a spare instance was created with the base settings only: these are the ones that differ
     if (spare) for (const name of ['memory_limit', 'temp_directory', 'threads']) await conn.run(config[name] === undefined ? `RESET ${name}` : `SET ${name} = ${quoteString(config[name])}`);
+    // a Parquet extension setting: unknown to the instance's config until the extension loads
+    if (opts.parquetMetadataCache) await conn.run('SET parquet_metadata_cache = true');
     const engine = new NodeDuckdbEngine(instance, conn);
     for (const sql of DUCKDB_NATIVE_PRELUDE) await engine.exec(sql);
     return engine;

@@ -122,7 +122,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunReport> {
     emit({ event: 'landed', landed });
     // Test hook: holds the run here, so a test can cancel a run that is under way.
     if (process.env['BATCHBOOK_FAILPOINT'] === 'hold-after-landing') await new Promise((r) => setTimeout(r, 10_000));
-    engine = opts.engine ?? (await NodeDuckdbEngine.open({ memoryLimit: duckdbMemoryLimit(memoryLimit), tempDirectory: tempDir, threads: opts.threads ?? duckdbThreads(memoryLimit) }));
+    engine = opts.engine ?? (await NodeDuckdbEngine.open({ memoryLimit: duckdbMemoryLimit(memoryLimit), tempDirectory: tempDir, threads: opts.threads ?? duckdbThreads(memoryLimit), parquetMetadataCache: true }));
     const probe = engine;
     const relations = new Map(
       await Promise.all(
