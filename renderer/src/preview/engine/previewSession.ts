@@ -205,6 +205,11 @@ export class PreviewSession {
     this.current = undefined;
   }
 
+  /** Drops the results kept aside for undo, keeping those in place: the next edit is computed. */
+  async forgetKept(): Promise<void> {
+    await this.cache.forgetKept();
+  }
+
   async run(req: RunRequest, emit: (e: SessionEvent) => void): Promise<RunOutcome> {
     const started = this.now();
     this.engine.reset();

@@ -13,7 +13,15 @@ import { quoteIdent, stageInputs, type DuckdbPlan, type PlannedStage, type RuleR
  * are created again from the statements. One result per cell is kept aside, so the database holds
  * at most two of each table. Ingest cells are not cached: their tables depend on files the
  * session loads and drops on its own.
+ *
+ * What is kept aside is bounded: a pipeline of many wide cells over full files would otherwise
+ * double the database's memory. Kept results are dropped least recently used first once their
+ * tables hold more than `maxValues` values (rows × columns, DuckDB's own row estimate), except the
+ * one just set aside (a cell stopped half-way needs it back).
  */
+/** 32M values: about 256 MB of DuckDB tables at 8 bytes a value (text is more, numbers less). */
+export const DEFAULT_MAX_KEPT_VALUES = 32_000_000;
+
 export interface CachedResult {
   readonly result: StageResult;
   readonly rules: readonly RuleResult[];
@@ -26,6 +34,8 @@ interface Held {
   readonly tables: readonly string[];
   readonly views: readonly string[];
   readonly cell: CachedResult;
+  /** Values (rows × columns) in its tables, measured when it goes aside. */
+  size?: number;
 }
 
 const CREATES = /^\s*CREATE\s+OR\s+REPLACE\s+(TABLE|VIEW)\s+((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))/i;
@@ -50,11 +60,29 @@ export class ResultCache {
   private versions = 0;
   /** The result whose tables are in place, per cell (only results that completed). */
   private readonly held = new Map<string, Held>();
-  /** The previous result, its tables renamed aside. */
+  /** The previous result, its tables renamed aside; in the order they were used, least recent first. */
   private readonly aside = new Map<string, Held>();
 
-  /** `sql` runs semicolon-separated statements in one call, also after a cancel (a cell stopped half-way gets its tables back). */
-  constructor(private readonly sql: (statements: string) => Promise<unknown>) {}
+  /**
+   * `sql` runs semicolon-separated statements in one call, also after a cancel (a cell stopped
+   * half-way gets its tables back), and returns the rows of the last one.
+   */
+  constructor(
+    private readonly sql: (statements: string) => Promise<unknown>,
+    private readonly maxValues: number = DEFAULT_MAX_KEPT_VALUES,
+  ) {}
+
+  /** Values (rows × columns) held by the tables kept aside. */
+  get keptValues(): number {
+    let n = 0;
+    for (const h of this.aside.values()) n += h.size ?? 0;
+    return n;
+  }
+
+  /** The cells whose previous result is kept aside, least recently used first. */
+  get kept(): string[] {
+    return [...this.aside.keys()];
+  }
 
   /**
    * The cells of `toRun` whose result can be brought back, in plan order: a cell whose inputs
@@ -92,8 +120,11 @@ export class ResultCache {
       ...(current?.tables ?? []).map((t) => `ALTER TABLE ${swapName(t)} RENAME TO ${asideName(t)}`),
     ]);
     this.aside.delete(name);
-    if (current) this.aside.set(name, current);
     this.held.set(name, back);
+    if (current) {
+      this.aside.set(name, current);
+      await this.bound(name);
+    }
     return back.cell;
   }
 
@@ -107,6 +138,25 @@ export class ResultCache {
     this.aside.delete(name);
     await this.run([...old.map((t) => `DROP TABLE IF EXISTS ${asideName(t)}`), ...current.tables.map((t) => `ALTER TABLE ${quoteIdent(t)} RENAME TO ${asideName(t)}`)]);
     this.aside.set(name, current);
+    await this.bound(name);
+  }
+
+  /** Drops kept results, least recently used first, until what is kept fits the bound (`keep` stays). */
+  private async bound(keep: string): Promise<void> {
+    const entry = this.aside.get(keep);
+    if (entry && entry.size === undefined) entry.size = await this.sizeOf(entry.tables.map(asideName));
+    for (const name of [...this.aside.keys()]) {
+      if (this.keptValues <= this.maxValues) break;
+      if (name !== keep) await this.dropAside(name);
+    }
+  }
+
+  /** Values in these tables: DuckDB's row estimate (exact for tables created by one statement) times their columns. */
+  private async sizeOf(quoted: readonly string[]): Promise<number> {
+    if (!quoted.length) return 0;
+    const names = quoted.map((q) => `'${q.slice(1, -1).replace(/""/g, '"').replace(/'/g, "''")}'`).join(', ');
+    const rows = (await this.sql(`SELECT coalesce(sum(estimated_size * column_count), 0) AS n FROM duckdb_tables() WHERE table_name IN (${names})`)) as readonly { n?: unknown }[] | undefined;
+    return Number(rows?.[0]?.n ?? 0);
   }
 
   /**
@@ -128,8 +178,13 @@ export class ResultCache {
 
   /** Drops every table kept aside (another project, or the sources changed under every key). */
   async clear(): Promise<void> {
-    for (const name of [...this.aside.keys()]) await this.dropAside(name);
+    await this.forgetKept();
     this.held.clear();
+  }
+
+  /** Drops every result kept aside, keeping the results in place: the next edit is computed (the benchmark's new edits). */
+  async forgetKept(): Promise<void> {
+    for (const name of [...this.aside.keys()]) await this.dropAside(name);
   }
 
   private async dropAside(name: string): Promise<void> {
