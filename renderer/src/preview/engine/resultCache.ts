@@ -1,4 +1,4 @@
-import { quoteIdent, stageInputs, type DuckdbPlan, type PlannedStage, type RuleResult, type StageResult } from '@batchbook/pipeline-core';
+import { quoteIdent, stageInputs, type DuckdbPlan, type PlannedStage, type RuleResult, type Stage, type StageResult } from '@batchbook/pipeline-core';
 
 /**
  * Each cell's previous result, kept aside when the cell runs again, so that switching a step off
@@ -34,6 +34,10 @@ interface Held {
   readonly tables: readonly string[];
   readonly views: readonly string[];
   readonly cell: CachedResult;
+  /** The stage and statements that computed it, and its inputs' versions then (for a column patch, columnPatch.ts). */
+  readonly stage: Stage;
+  readonly statements: readonly string[];
+  readonly inputs: readonly (number | undefined)[];
   /** Values (rows × columns) in its tables, measured when it goes aside. */
   size?: number;
 }
@@ -53,7 +57,8 @@ export function createdObjects(statements: readonly string[]): { tables: string[
   return { tables, views };
 }
 
-const asideName = (table: string) => quoteIdent(`__bb_aside__${table}`);
+/** Where a table kept aside is (quoted). */
+export const asideName = (table: string) => quoteIdent(`__bb_aside__${table}`);
 const swapName = (table: string) => quoteIdent(`__bb_swap__${table}`);
 
 export class ResultCache {
@@ -128,6 +133,18 @@ export class ResultCache {
     return back.cell;
   }
 
+  /**
+   * The stage and statements of the result in place for a cell, if it was computed from the
+   * inputs in place now (none recomputed or brought back since): a base a column patch may start from.
+   */
+  inPlace(p: PlannedStage): { stage: Stage; statements: readonly string[] } | undefined {
+    const h = this.held.get(p.stage.name);
+    if (!h || h.tables.length === 0) return undefined;
+    const now = stageInputs(p.stage).map((n) => this.held.get(n)?.version);
+    if (now.some((v, i) => v === undefined || v !== h.inputs[i])) return undefined;
+    return { stage: h.stage, statements: h.statements };
+  }
+
   /** Before a cell runs again: its current result goes aside (replacing the one kept before). */
   async setAside(name: string): Promise<void> {
     const current = this.held.get(name);
@@ -168,7 +185,8 @@ export class ResultCache {
     const key = ingest ? sig : this.key(p, sig, { get: (n) => this.held.get(n)?.version });
     if (key === undefined) return;
     const { tables, views } = ingest ? { tables: [], views: [] } : createdObjects(p.compiled.statements);
-    this.held.set(p.stage.name, { key, version: ++this.versions, tables, views, cell });
+    const inputs = stageInputs(p.stage).map((n) => this.held.get(n)?.version);
+    this.held.set(p.stage.name, { key, version: ++this.versions, tables, views, cell, stage: p.stage, statements: p.compiled.statements, inputs });
   }
 
   /** A cell stopped half-way (cancelled or failed) after its result was set aside: that result comes back in place. */
