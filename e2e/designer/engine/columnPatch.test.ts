@@ -49,9 +49,14 @@ describe('column patch', () => {
     const first = strip(await shown());
     const patched = await run(off);
     expect(patched.patched).toEqual(['clean_orders']);
+    // read off the pipeline by hand: checked_settlements and checked_refunds read clean_orders' order_id only
+    // (relationship rules), which the case step does not change, so they and what reads only them do not run
+    expect([...patched.ran].sort()).toEqual(['clean_orders', 'paid_orders', 'checked_orders', 'reconciliation', 'order_settlement', 'merchant_day', 'reconciled_orders', 'merchant_daily'].sort());
     const offPatched = strip(await shown());
     const full = await run(off, { force: ['clean_orders'] });
     expect(full.patched).toEqual([]);
+    // every cell but the three ingests and clean_settlements (which does not read clean_orders)
+    expect(full.ran).toHaveLength(input.stages.length - 4);
     expect(offPatched).toEqual(strip(await shown()));
     // the patch changed something: merchant ids are no longer upper-cased
     expect(offPatched).not.toEqual(first);

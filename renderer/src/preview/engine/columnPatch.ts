@@ -114,3 +114,46 @@ export function patchStatement(table: string, previous: string, recomputed: stri
 export function withStages(spec: PipelineSpec, replaced: Stage, extra: Stage): PipelineSpec {
   return { ...spec, stages: [...spec.stages.map((s) => (s.name === replaced.name ? replaced : s)), extra] };
 }
+
+/**
+ * The columns of `ref` a stage reads, when it reads `ref` only through relationship rules (a
+ * validate cell checking its own input against `ref`'s keys); undefined when it may read more.
+ */
+export function columnsReadOf(stage: Stage, ref: string): readonly string[] | undefined {
+  if (stage.kind !== 'validate' || stage.input.split('.')[0] === ref) return undefined;
+  const read: string[] = [];
+  for (const r of stage.rules as readonly Record<string, unknown>[]) {
+    if (r['rule'] === 'relationship' && r['to'] === ref) read.push(...((r['to_columns'] ?? r['columns']) as string[]));
+    else if (JSON.stringify(r).includes(`"${ref}`)) return undefined;
+  }
+  return read;
+}
+
+/**
+ * Of the cells to run, those whose result cannot change: each input that runs is a patched cell
+ * whose recomputed columns the cell does not read (its rows and other columns are the same, so is
+ * what the cell computes from them), or a cell of this kind itself. `changed` are the cells whose
+ * own statements changed (or that must run); they always run.
+ */
+export function unaffectedCells(
+  stages: readonly Stage[],
+  toRun: ReadonlySet<string>,
+  changed: ReadonlySet<string>,
+  patched: ReadonlyMap<string, readonly string[]>,
+  inputsOf: (s: Stage) => readonly string[],
+): Set<string> {
+  const affected = new Set<string>();
+  const unaffected = new Set<string>();
+  for (const s of stages) {
+    if (!toRun.has(s.name)) continue;
+    const reaches = (ref: string) => {
+      if (!affected.has(ref)) return false;
+      const columns = patched.get(ref);
+      const read = columns && columnsReadOf(s, ref);
+      return !read || read.some((c) => columns.includes(c));
+    };
+    if (changed.has(s.name) || inputsOf(s).some((i) => reaches(i.split('.')[0]!))) affected.add(s.name);
+    else unaffected.add(s.name);
+  }
+  return unaffected;
+}

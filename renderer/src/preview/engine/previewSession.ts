@@ -27,7 +27,7 @@ import { loadSource, type LoadedSource, type SourceDatabase } from './sources';
 import { rowsPage, type RowsPage } from './stageQueries';
 import type { WasmSqlEngine } from './wasmEngine';
 import { asideName, createdObjects, ResultCache } from './resultCache';
-import { materialisedSelect, patchStatement, planColumnPatch, withStages } from './columnPatch';
+import { materialisedSelect, patchStatement, planColumnPatch, unaffectedCells, withStages } from './columnPatch';
 
 /**
  * The preview of a pipeline being edited. Each stage's tables stay in the database between
@@ -332,6 +332,11 @@ export class PreviewSession {
     const again = (n: string) => attempted.get(n) !== sigs.get(n);
     const changed = plan.stages.map((p) => p.stage.name).filter((n) => again(n) && (force.has(n) || this.signatures.get(n) !== sigs.get(n) || this.cells.get(n)?.status !== 'fresh'));
     const toRun = new Set([...downstreamOf(spec, changed)].filter(again));
+    // patched cells change some columns only: what reads none of them keeps its result and does not run (also if a
+    // patch then falls back to computing the cell in full: which columns an edit can change is read off the steps)
+    const patches = this.columnPatches(plan, spec, toRun, force, { params, sourceRelation: (n) => relations.get(n)! });
+    const columnsOf = new Map([...patches].map(([n, p]) => [n, p.columns]));
+    for (const n of unaffectedCells(spec.stages, toRun, new Set(changed), columnsOf, stageInputs)) toRun.delete(n);
     for (const n of toRun) attempted.set(n, sigs.get(n)!);
     for (const p of plan.stages) {
       const name = p.stage.name;
@@ -341,7 +346,6 @@ export class PreviewSession {
     for (const [n, s] of states) this.cells.set(n, s);
     this.current = { plan, spec };
     emit({ type: 'cells', cells: Object.fromEntries(states), toRun: [...toRun], sources: infos, ...(missing ? { missing } : {}) });
-    const patches = this.columnPatches(plan, spec, toRun, force, { params, sourceRelation: (n) => relations.get(n)! });
     const compiled = this.now();
     const cancelled = await this.execute(plan, spec, toRun, sigs, emit, ran, force, patches);
     return { cancelled, compiled };
@@ -353,8 +357,8 @@ export class PreviewSession {
    * Only from a result computed by the same statements (the stage before the edit, compiled with
    * this run's parameters and sources) on the inputs in place, none of which runs now.
    */
-  private columnPatches(plan: DuckdbPlan, spec: PipelineSpec, toRun: ReadonlySet<string>, force: ReadonlySet<string>, ctx: Pick<Parameters<typeof compileDuckdbPlan>[1], 'params' | 'sourceRelation'>): Map<string, readonly string[]> {
-    const patches = new Map<string, readonly string[]>();
+  private columnPatches(plan: DuckdbPlan, spec: PipelineSpec, toRun: ReadonlySet<string>, force: ReadonlySet<string>, ctx: Pick<Parameters<typeof compileDuckdbPlan>[1], 'params' | 'sourceRelation'>): Map<string, { statements: readonly string[]; columns: readonly string[] }> {
+    const patches = new Map<string, { statements: readonly string[]; columns: readonly string[] }>();
     for (const p of plan.stages) {
       const name = p.stage.name;
       if (!toRun.has(name) || force.has(name) || p.stage.kind !== 'cleanse' || stageInputs(p.stage).some((n) => toRun.has(n))) continue;
@@ -370,7 +374,7 @@ export class PreviewSession {
         const recompute = materialisedSelect(compiled.stages.find((s) => s.stage.name === patch.stage.name)?.compiled.statements ?? []);
         // the result in place must be what the stage before the edit computes now (same parameters, same source relations)
         if (!recompute || JSON.stringify(before?.compiled.statements) !== JSON.stringify(base.statements)) continue;
-        patches.set(name, [patchStatement(table, asideName(table), recompute, patch.columns), ...p.compiled.statements.slice(1)]);
+        patches.set(name, { statements: [patchStatement(table, asideName(table), recompute, patch.columns), ...p.compiled.statements.slice(1)], columns: patch.columns });
       } catch {
         // not compilable on its own: computed in full
       }
@@ -379,7 +383,7 @@ export class PreviewSession {
   }
 
   /** Executes the stages to run; a failing stage blocks what reads it, the others go on. */
-  private async execute(plan: DuckdbPlan, spec: PipelineSpec, toRun: ReadonlySet<string>, sigs: ReadonlyMap<string, string>, emit: (e: SessionEvent) => void, ran: string[], force: ReadonlySet<string>, patches: Map<string, readonly string[]> = new Map()): Promise<boolean> {
+  private async execute(plan: DuckdbPlan, spec: PipelineSpec, toRun: ReadonlySet<string>, sigs: ReadonlyMap<string, string>, emit: (e: SessionEvent) => void, ran: string[], force: ReadonlySet<string>, patches: Map<string, { statements: readonly string[] }> = new Map()): Promise<boolean> {
     const remaining = new Set(toRun);
     const shown: Promise<void>[] = [];
     const first = ran.length;
@@ -405,7 +409,7 @@ export class PreviewSession {
     let running: string | undefined;
     while (remaining.size > 0) {
       // a patched cell runs its patch in place of its first statement; the cache still knows it by its own statements
-      const patched = { ...plan, stages: plan.stages.map((p) => (patches.has(p.stage.name) ? { ...p, compiled: { ...p.compiled, statements: patches.get(p.stage.name)! } } : p)) };
+      const patched = { ...plan, stages: plan.stages.map((p) => (patches.has(p.stage.name) ? { ...p, compiled: { ...p.compiled, statements: patches.get(p.stage.name)!.statements } } : p)) };
       try {
         await executePlan(this.engine, patched, {
           only: new Set(remaining),
