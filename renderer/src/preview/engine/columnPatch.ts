@@ -33,10 +33,12 @@ function mappedColumns(s: Step): readonly string[] | undefined {
   return undefined;
 }
 
-/** The step's own text names the column (or could, through an expression): it may read or write it. */
+const escaped = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The step's own text names the column as a word, in any case (or could, through `*`): it may read or write it. */
 function mayTouch(s: Step, columns: readonly string[]): boolean {
-  const text = JSON.stringify(s).toLowerCase();
-  return text.includes('*') || columns.some((c) => text.includes(c.toLowerCase()));
+  const text = JSON.stringify(s);
+  return text.includes('*') || columns.some((c) => new RegExp(`(?<![\\w$])${escaped(c)}(?![\\w$])`, 'i').test(text));
 }
 
 /** A copy of a value-map step restricted to `columns` (undefined when it maps none of them). */
