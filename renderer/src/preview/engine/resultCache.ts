@@ -16,8 +16,9 @@ import { quoteIdent, stageInputs, type DuckdbPlan, type PlannedStage, type RuleR
  *
  * What is kept aside is bounded: a pipeline of many wide cells over full files would otherwise
  * double the database's memory. Kept results are dropped least recently used first once their
- * tables hold more than `maxValues` values (rows × columns, DuckDB's own row estimate), except the
- * one just set aside (a cell stopped half-way needs it back).
+ * tables hold more than `maxValues` values (rows × columns, from the cell's counts and schema: no
+ * query, as each cell of a run is set aside), except the one just set aside (a cell stopped
+ * half-way needs it back).
  */
 /** 32M values: about 256 MB of DuckDB tables at 8 bytes a value (text is more, numbers less). */
 export const DEFAULT_MAX_KEPT_VALUES = 32_000_000;
@@ -38,8 +39,8 @@ interface Held {
   readonly stage: Stage;
   readonly statements: readonly string[];
   readonly inputs: readonly (number | undefined)[];
-  /** Values (rows × columns) in its tables, measured when it goes aside. */
-  size?: number;
+  /** Values (rows × columns) in its main table: every row it read or wrote, its columns and the row bookkeeping's. */
+  readonly size: number;
 }
 
 const CREATES = /^\s*CREATE\s+OR\s+REPLACE\s+(TABLE|VIEW)\s+((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))/i;
@@ -68,10 +69,7 @@ export class ResultCache {
   /** The previous result, its tables renamed aside; in the order they were used, least recent first. */
   private readonly aside = new Map<string, Held>();
 
-  /**
-   * `sql` runs semicolon-separated statements in one call, also after a cancel (a cell stopped
-   * half-way gets its tables back), and returns the rows of the last one.
-   */
+  /** `sql` runs semicolon-separated statements in one call, also after a cancel (a cell stopped half-way gets its tables back). */
   constructor(
     private readonly sql: (statements: string) => Promise<unknown>,
     private readonly maxValues: number = DEFAULT_MAX_KEPT_VALUES,
@@ -80,7 +78,7 @@ export class ResultCache {
   /** Values (rows × columns) held by the tables kept aside. */
   get keptValues(): number {
     let n = 0;
-    for (const h of this.aside.values()) n += h.size ?? 0;
+    for (const h of this.aside.values()) n += h.size;
     return n;
   }
 
@@ -160,20 +158,10 @@ export class ResultCache {
 
   /** Drops kept results, least recently used first, until what is kept fits the bound (`keep` stays). */
   private async bound(keep: string): Promise<void> {
-    const entry = this.aside.get(keep);
-    if (entry && entry.size === undefined) entry.size = await this.sizeOf(entry.tables.map(asideName));
     for (const name of [...this.aside.keys()]) {
       if (this.keptValues <= this.maxValues) break;
       if (name !== keep) await this.dropAside(name);
     }
-  }
-
-  /** Values in these tables: DuckDB's row estimate (exact for tables created by one statement) times their columns. */
-  private async sizeOf(quoted: readonly string[]): Promise<number> {
-    if (!quoted.length) return 0;
-    const names = quoted.map((q) => `'${q.slice(1, -1).replace(/""/g, '"').replace(/'/g, "''")}'`).join(', ');
-    const rows = (await this.sql(`SELECT coalesce(sum(estimated_size * column_count), 0) AS n FROM duckdb_tables() WHERE table_name IN (${names})`)) as readonly { n?: unknown }[] | undefined;
-    return Number(rows?.[0]?.n ?? 0);
   }
 
   /**
@@ -186,7 +174,9 @@ export class ResultCache {
     if (key === undefined) return;
     const { tables, views } = ingest ? { tables: [], views: [] } : createdObjects(p.compiled.statements);
     const inputs = stageInputs(p.stage).map((n) => this.held.get(n)?.version);
-    this.held.set(p.stage.name, { key, version: ++this.versions, tables, views, cell, stage: p.stage, statements: p.compiled.statements, inputs });
+    // _bb_src, _bb_file, _bb_row, _bb_reason, _bb_dropped, _bb_line, _bb_raw beside the schema's columns
+    const size = Math.max(cell.result.rows_in, cell.result.rows_out) * (p.schema.length + 7);
+    this.held.set(p.stage.name, { key, version: ++this.versions, tables, views, cell, stage: p.stage, statements: p.compiled.statements, inputs, size });
   }
 
   /** A cell stopped half-way (cancelled or failed) after its result was set aside: that result comes back in place. */
