@@ -12,6 +12,7 @@ import {
   sampleFractions,
   sampleKeys,
   StageFailure,
+  stageInputs,
   substitutePath,
   type DuckdbPlan,
   type PipelineSpec,
@@ -25,7 +26,8 @@ import {
 import { loadSource, type LoadedSource, type SourceDatabase } from './sources';
 import { rowsPage, type RowsPage } from './stageQueries';
 import type { WasmSqlEngine } from './wasmEngine';
-import { ResultCache } from './resultCache';
+import { asideName, createdObjects, ResultCache } from './resultCache';
+import { materialisedSelect, patchStatement, planColumnPatch, unaffectedCells, withStages } from './columnPatch';
 
 /**
  * The preview of a pipeline being edited. Each stage's tables stay in the database between
@@ -96,6 +98,8 @@ export interface RunOutcome {
   readonly ran: readonly string[];
   /** Of `ran`, the cells whose earlier result for the same SQL and inputs was brought back, not recomputed. */
   readonly restored?: readonly string[];
+  /** Of `ran`, the cleanse cells whose edited columns were patched into their previous result (columnPatch.ts). */
+  readonly patched?: readonly string[];
   readonly ms: number;
   /** Where the time went: checking the draft, loading sources, compiling, executing. */
   readonly phases?: Readonly<Record<'check' | 'sources' | 'compile' | 'execute', number>>;
@@ -173,6 +177,8 @@ export class PreviewSession {
   private readonly cache: ResultCache;
   /** Cells brought back from the cache in the current run. */
   private restored: string[] = [];
+  /** Cells patched in the current run. */
+  private patched: string[] = [];
 
   constructor(
     readonly engine: WasmSqlEngine,
@@ -205,10 +211,16 @@ export class PreviewSession {
     this.current = undefined;
   }
 
+  /** Drops the results kept aside for undo, keeping those in place: the next edit is computed. */
+  async forgetKept(): Promise<void> {
+    await this.cache.forgetKept();
+  }
+
   async run(req: RunRequest, emit: (e: SessionEvent) => void): Promise<RunOutcome> {
     const started = this.now();
     this.engine.reset();
     this.restored = [];
+    this.patched = [];
     const states = new Map<string, CellState>();
     // a cell that does not run keeps its last result on show (dimmed) while the user fixes it
     const kept = (name: string) => {
@@ -261,11 +273,11 @@ export class PreviewSession {
       phases.execute += this.now() - outcome.compiled;
       if (outcome.cancelled) {
         this.prefetched = new Map();
-        return { cancelled: true, ran, restored: this.restored, ms: this.now() - started };
+        return { cancelled: true, ran, restored: this.restored, patched: this.patched, ms: this.now() - started };
       }
     }
     this.prefetched = new Map();
-    return { cancelled: false, ran, restored: this.restored, ms: this.now() - started, phases };
+    return { cancelled: false, ran, restored: this.restored, patched: this.patched, ms: this.now() - started, phases };
   }
 
   /** The sources the runnable stages read, in the order their ingest stages come: those loaded already, and those to read. */
@@ -320,6 +332,11 @@ export class PreviewSession {
     const again = (n: string) => attempted.get(n) !== sigs.get(n);
     const changed = plan.stages.map((p) => p.stage.name).filter((n) => again(n) && (force.has(n) || this.signatures.get(n) !== sigs.get(n) || this.cells.get(n)?.status !== 'fresh'));
     const toRun = new Set([...downstreamOf(spec, changed)].filter(again));
+    // patched cells change some columns only: what reads none of them keeps its result and does not run (also if a
+    // patch then falls back to computing the cell in full: which columns an edit can change is read off the steps)
+    const patches = this.columnPatches(plan, spec, toRun, force, { params, sourceRelation: (n) => relations.get(n)! });
+    const columnsOf = new Map([...patches].map(([n, p]) => [n, p.columns]));
+    for (const n of unaffectedCells(spec.stages, toRun, new Set(changed), columnsOf, stageInputs)) toRun.delete(n);
     for (const n of toRun) attempted.set(n, sigs.get(n)!);
     for (const p of plan.stages) {
       const name = p.stage.name;
@@ -330,12 +347,43 @@ export class PreviewSession {
     this.current = { plan, spec };
     emit({ type: 'cells', cells: Object.fromEntries(states), toRun: [...toRun], sources: infos, ...(missing ? { missing } : {}) });
     const compiled = this.now();
-    const cancelled = await this.execute(plan, spec, toRun, sigs, emit, ran, force);
+    const cancelled = await this.execute(plan, spec, toRun, sigs, emit, ran, force, patches);
     return { cancelled, compiled };
   }
 
+  /**
+   * Cleanse cells to run whose edit only changes value maps of some columns (columnPatch.ts):
+   * the statements that patch those columns into the result in place instead of computing it.
+   * Only from a result computed by the same statements (the stage before the edit, compiled with
+   * this run's parameters and sources) on the inputs in place, none of which runs now.
+   */
+  private columnPatches(plan: DuckdbPlan, spec: PipelineSpec, toRun: ReadonlySet<string>, force: ReadonlySet<string>, ctx: Pick<Parameters<typeof compileDuckdbPlan>[1], 'params' | 'sourceRelation'>): Map<string, { statements: readonly string[]; columns: readonly string[] }> {
+    const patches = new Map<string, { statements: readonly string[]; columns: readonly string[] }>();
+    for (const p of plan.stages) {
+      const name = p.stage.name;
+      if (!toRun.has(name) || force.has(name) || p.stage.kind !== 'cleanse' || stageInputs(p.stage).some((n) => toRun.has(n))) continue;
+      const base = this.cache.inPlace(p);
+      const patch = base && planColumnPatch(base.stage, p.stage);
+      if (!base || !patch) continue;
+      const table = createdObjects(p.compiled.statements).tables[0];
+      if (table === undefined || materialisedSelect(p.compiled.statements) === undefined) continue;
+      try {
+        const both = withStages(spec, base.stage, patch.stage);
+        const compiled = compileDuckdbPlan(both, { ...ctx, analysis: analyzeSpec(both), materialize: 'all' });
+        const before = compiled.stages.find((s) => s.stage.name === name);
+        const recompute = materialisedSelect(compiled.stages.find((s) => s.stage.name === patch.stage.name)?.compiled.statements ?? []);
+        // the result in place must be what the stage before the edit computes now (same parameters, same source relations)
+        if (!recompute || JSON.stringify(before?.compiled.statements) !== JSON.stringify(base.statements)) continue;
+        patches.set(name, { statements: [patchStatement(table, asideName(table), recompute, patch.columns), ...p.compiled.statements.slice(1)], columns: patch.columns });
+      } catch {
+        // not compilable on its own: computed in full
+      }
+    }
+    return patches;
+  }
+
   /** Executes the stages to run; a failing stage blocks what reads it, the others go on. */
-  private async execute(plan: DuckdbPlan, spec: PipelineSpec, toRun: ReadonlySet<string>, sigs: ReadonlyMap<string, string>, emit: (e: SessionEvent) => void, ran: string[], force: ReadonlySet<string>): Promise<boolean> {
+  private async execute(plan: DuckdbPlan, spec: PipelineSpec, toRun: ReadonlySet<string>, sigs: ReadonlyMap<string, string>, emit: (e: SessionEvent) => void, ran: string[], force: ReadonlySet<string>, patches: Map<string, { statements: readonly string[] }> = new Map()): Promise<boolean> {
     const remaining = new Set(toRun);
     const shown: Promise<void>[] = [];
     const first = ran.length;
@@ -360,8 +408,10 @@ export class PreviewSession {
     const byName = new Map(plan.stages.map((p) => [p.stage.name, p]));
     let running: string | undefined;
     while (remaining.size > 0) {
+      // a patched cell runs its patch in place of its first statement; the cache still knows it by its own statements
+      const patched = { ...plan, stages: plan.stages.map((p) => (patches.has(p.stage.name) ? { ...p, compiled: { ...p.compiled, statements: patches.get(p.stage.name)!.statements } } : p)) };
       try {
-        await executePlan(this.engine, plan, {
+        await executePlan(this.engine, patched, {
           only: new Set(remaining),
           now: this.now,
           isCancelled: () => this.engine.isCancelled,
@@ -379,6 +429,7 @@ export class PreviewSession {
               emit({ type: 'rule', stage: e.result.stage, rule: e.result });
             } else {
               const name = e.result.name;
+              if (patches.has(name)) this.patched.push(name);
               remaining.delete(name);
               ran.push(name);
               this.signatures.set(name, sigs.get(name)!);
@@ -398,6 +449,8 @@ export class PreviewSession {
           return true;
         }
         if (!(e instanceof StageFailure)) throw e;
+        // a patch that could not be applied (rows out of step): the cell is computed in full instead
+        if (patches.delete(e.stage)) continue;
         const blocked = [...downstreamOf(spec, [e.stage])].filter((n) => n !== e.stage && remaining.has(n));
         this.cells.set(e.stage, { status: 'error', origin: 'run', message: errorMessage(e) });
         for (const n of [e.stage, ...blocked]) remaining.delete(n);

@@ -1,4 +1,4 @@
-import { quoteIdent, stageInputs, type DuckdbPlan, type PlannedStage, type RuleResult, type StageResult } from '@batchbook/pipeline-core';
+import { quoteIdent, stageInputs, type DuckdbPlan, type PlannedStage, type RuleResult, type Stage, type StageResult } from '@batchbook/pipeline-core';
 
 /**
  * Each cell's previous result, kept aside when the cell runs again, so that switching a step off
@@ -13,7 +13,16 @@ import { quoteIdent, stageInputs, type DuckdbPlan, type PlannedStage, type RuleR
  * are created again from the statements. One result per cell is kept aside, so the database holds
  * at most two of each table. Ingest cells are not cached: their tables depend on files the
  * session loads and drops on its own.
+ *
+ * What is kept aside is bounded: a pipeline of many wide cells over full files would otherwise
+ * double the database's memory. Kept results are dropped least recently used first once their
+ * tables hold more than `maxValues` values (rows × columns, from the cell's counts and schema: no
+ * query, as each cell of a run is set aside), except the one just set aside (a cell stopped
+ * half-way needs it back).
  */
+/** 32M values: about 256 MB of DuckDB tables at 8 bytes a value (text is more, numbers less). */
+export const DEFAULT_MAX_KEPT_VALUES = 32_000_000;
+
 export interface CachedResult {
   readonly result: StageResult;
   readonly rules: readonly RuleResult[];
@@ -26,6 +35,12 @@ interface Held {
   readonly tables: readonly string[];
   readonly views: readonly string[];
   readonly cell: CachedResult;
+  /** The stage and statements that computed it, and its inputs' versions then (for a column patch, columnPatch.ts). */
+  readonly stage: Stage;
+  readonly statements: readonly string[];
+  readonly inputs: readonly (number | undefined)[];
+  /** Values (rows × columns) in its main table: every row it read or wrote, its columns and the row bookkeeping's. */
+  readonly size: number;
 }
 
 const CREATES = /^\s*CREATE\s+OR\s+REPLACE\s+(TABLE|VIEW)\s+((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))/i;
@@ -43,18 +58,34 @@ export function createdObjects(statements: readonly string[]): { tables: string[
   return { tables, views };
 }
 
-const asideName = (table: string) => quoteIdent(`__bb_aside__${table}`);
+/** Where a table kept aside is (quoted). */
+export const asideName = (table: string) => quoteIdent(`__bb_aside__${table}`);
 const swapName = (table: string) => quoteIdent(`__bb_swap__${table}`);
 
 export class ResultCache {
   private versions = 0;
   /** The result whose tables are in place, per cell (only results that completed). */
   private readonly held = new Map<string, Held>();
-  /** The previous result, its tables renamed aside. */
+  /** The previous result, its tables renamed aside; in the order they were used, least recent first. */
   private readonly aside = new Map<string, Held>();
 
   /** `sql` runs semicolon-separated statements in one call, also after a cancel (a cell stopped half-way gets its tables back). */
-  constructor(private readonly sql: (statements: string) => Promise<unknown>) {}
+  constructor(
+    private readonly sql: (statements: string) => Promise<unknown>,
+    private readonly maxValues: number = DEFAULT_MAX_KEPT_VALUES,
+  ) {}
+
+  /** Values (rows × columns) held by the tables kept aside. */
+  get keptValues(): number {
+    let n = 0;
+    for (const h of this.aside.values()) n += h.size;
+    return n;
+  }
+
+  /** The cells whose previous result is kept aside, least recently used first. */
+  get kept(): string[] {
+    return [...this.aside.keys()];
+  }
 
   /**
    * The cells of `toRun` whose result can be brought back, in plan order: a cell whose inputs
@@ -92,9 +123,24 @@ export class ResultCache {
       ...(current?.tables ?? []).map((t) => `ALTER TABLE ${swapName(t)} RENAME TO ${asideName(t)}`),
     ]);
     this.aside.delete(name);
-    if (current) this.aside.set(name, current);
     this.held.set(name, back);
+    if (current) {
+      this.aside.set(name, current);
+      await this.bound(name);
+    }
     return back.cell;
+  }
+
+  /**
+   * The stage and statements of the result in place for a cell, if it was computed from the
+   * inputs in place now (none recomputed or brought back since): a base a column patch may start from.
+   */
+  inPlace(p: PlannedStage): { stage: Stage; statements: readonly string[] } | undefined {
+    const h = this.held.get(p.stage.name);
+    if (!h || h.tables.length === 0) return undefined;
+    const now = stageInputs(p.stage).map((n) => this.held.get(n)?.version);
+    if (now.some((v, i) => v === undefined || v !== h.inputs[i])) return undefined;
+    return { stage: h.stage, statements: h.statements };
   }
 
   /** Before a cell runs again: its current result goes aside (replacing the one kept before). */
@@ -107,6 +153,15 @@ export class ResultCache {
     this.aside.delete(name);
     await this.run([...old.map((t) => `DROP TABLE IF EXISTS ${asideName(t)}`), ...current.tables.map((t) => `ALTER TABLE ${quoteIdent(t)} RENAME TO ${asideName(t)}`)]);
     this.aside.set(name, current);
+    await this.bound(name);
+  }
+
+  /** Drops kept results, least recently used first, until what is kept fits the bound (`keep` stays). */
+  private async bound(keep: string): Promise<void> {
+    for (const name of [...this.aside.keys()]) {
+      if (this.keptValues <= this.maxValues) break;
+      if (name !== keep) await this.dropAside(name);
+    }
   }
 
   /**
@@ -118,7 +173,10 @@ export class ResultCache {
     const key = ingest ? sig : this.key(p, sig, { get: (n) => this.held.get(n)?.version });
     if (key === undefined) return;
     const { tables, views } = ingest ? { tables: [], views: [] } : createdObjects(p.compiled.statements);
-    this.held.set(p.stage.name, { key, version: ++this.versions, tables, views, cell });
+    const inputs = stageInputs(p.stage).map((n) => this.held.get(n)?.version);
+    // _bb_src, _bb_file, _bb_row, _bb_reason, _bb_dropped, _bb_line, _bb_raw beside the schema's columns
+    const size = Math.max(cell.result.rows_in, cell.result.rows_out) * (p.schema.length + 7);
+    this.held.set(p.stage.name, { key, version: ++this.versions, tables, views, cell, stage: p.stage, statements: p.compiled.statements, inputs, size });
   }
 
   /** A cell stopped half-way (cancelled or failed) after its result was set aside: that result comes back in place. */
@@ -128,8 +186,13 @@ export class ResultCache {
 
   /** Drops every table kept aside (another project, or the sources changed under every key). */
   async clear(): Promise<void> {
-    for (const name of [...this.aside.keys()]) await this.dropAside(name);
+    await this.forgetKept();
     this.held.clear();
+  }
+
+  /** Drops every result kept aside, keeping the results in place: the next edit is computed (the benchmark's new edits). */
+  async forgetKept(): Promise<void> {
+    for (const name of [...this.aside.keys()]) await this.dropAside(name);
   }
 
   private async dropAside(name: string): Promise<void> {

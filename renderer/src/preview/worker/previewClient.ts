@@ -148,6 +148,11 @@ export class PreviewClient {
     return this.request((id) => ({ type: 'benchSql', id, statements, ...(check ? { check } : {}) }));
   }
 
+  /** Drops the results the preview kept aside, so the next edit is computed, not brought back (the benchmark's new edits). */
+  forgetKept(): Promise<null> {
+    return this.request((id) => ({ type: 'forgetKept', id }));
+  }
+
   terminate(): void {
     this.worker.terminate();
   }

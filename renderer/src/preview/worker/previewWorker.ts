@@ -101,6 +101,9 @@ async function handle(m: ToWorker): Promise<void> {
       case 'reset':
         await session.reset();
         return post({ type: 'reply', id: m.id, value: null });
+      case 'forgetKept':
+        await session.forgetKept();
+        return post({ type: 'reply', id: m.id, value: null });
       case 'rows':
         return post({ type: 'reply', id: m.id, value: await rowsPage(engine, plan(), m.stage, m.offset, m.limit) });
       case 'rejects':

@@ -9,6 +9,7 @@ export type ToWorker =
   | { readonly type: 'run'; readonly id: number; readonly request: RunRequest }
   | { readonly type: 'cancel' }
   | { readonly type: 'reset'; readonly id: number }
+  | { readonly type: 'forgetKept'; readonly id: number }
   | { readonly type: 'rows'; readonly id: number; readonly stage: string; readonly offset: number; readonly limit: number }
   | { readonly type: 'rejects'; readonly id: number; readonly stage: string; readonly limit: number }
   | { readonly type: 'profile'; readonly id: number; readonly stage: string }
