@@ -50,11 +50,15 @@ describe('jinjaEscape', () => {
 });
 
 describe('refModels', () => {
-  it('reads the named models through ref() after FROM / JOIN, and leaves string literals, other names and stage outputs alone', () => {
-    const sql = `SELECT 'FROM "a"' AS t FROM "a" x JOIN  "b" ON TRUE LEFT JOIN "c" USING (k) JOIN "s.matched" m ON TRUE WHERE x."a" = 1`;
-    const r = refModels(sql, ['a', 'b', 's.matched']);
-    expect(r.sql).toBe(`SELECT 'FROM "a"' AS t FROM {{ ref("a") }} x JOIN  {{ ref("b") }} ON TRUE LEFT JOIN "c" USING (k) JOIN "s.matched" m ON TRUE WHERE x."a" = 1`);
-    expect([...r.refs].sort()).toEqual(['a', 'b']);
+  it('reads the known relations through ref() of their models after FROM / JOIN, leaves string literals and other names alone, and reports relations named elsewhere', () => {
+    const sql = `SELECT 'FROM "a"' AS t FROM "a" x JOIN  "b" ON TRUE LEFT JOIN "c" USING (k) JOIN "s.matched" m ON TRUE WHERE x."a" = 1 AND (SELECT 1 FROM "b", "d")`;
+    const r = refModels(sql, new Map([['a', 'a'], ['b', 'b'], ['d', 'd'], ['s.matched', 's__matched']]));
+    expect(r.sql).toBe(
+      `SELECT 'FROM "a"' AS t FROM {{ ref("a") }} x JOIN  {{ ref("b") }} ON TRUE LEFT JOIN "c" USING (k) JOIN {{ ref("s__matched") }} m ON TRUE WHERE x."a" = 1 AND (SELECT 1 FROM {{ ref("b") }}, "d")`,
+    );
+    expect([...r.refs].sort()).toEqual(['a', 'b', 's__matched']);
+    // "d" after a comma is read by name: declared with depends_on
+    expect([...r.named]).toEqual(['d']);
   });
 });
 
