@@ -26,12 +26,12 @@ export function rulesModel(stage: string): string {
 }
 
 /** Jinja for each export marker: parameters and paths become dbt vars, quoted by bb_literal. */
-export function dbtMarkerRenderer(spec: PipelineSpec): (m: Marker) => string {
+export function dbtMarkerRenderer(spec: PipelineSpec, literal: (jinjaExpr: string) => string = sqlLiteralOf): (m: Marker) => string {
   return (m) => {
-    if (m.kind === 'param') return sqlLiteralOf(`var(${jinjaString(m.name)})`);
+    if (m.kind === 'param') return literal(`var(${jinjaString(m.name)})`);
     const source = spec.sources[m.source];
     if (!source) throw new Error(`unknown source ${m.source}`);
-    return sqlLiteralOf(jinjaPathExpr(source.path, m.kind === 'read' ? 'input_root' : undefined));
+    return literal(jinjaPathExpr(source.path, m.kind === 'read' ? 'input_root' : undefined));
   };
 }
 

@@ -45,20 +45,23 @@ const unquote = (quoted: string) => quoted.replace(/""/g, '"');
 
 export function splitStage(p: PlannedStage): SplitStage {
   const setup: string[] = [];
+  // set-up not yet run by a model: the next model runs it (an ingest's first model, which reads the files)
+  let pending = 0;
   const models: { name: string; relation: string; materialized: 'table' | 'view'; select: string; preHooks: string[]; postHooks: string[] }[] = [];
   const unsupported: string[] = [];
   for (const raw of p.compiled.statements) {
     const s = raw.trim();
     const create = CREATE.exec(s);
     const finish = FINISH.exec(s);
-    if (SETUP.test(s)) setup.push(s);
+    if (SETUP.test(s)) pending = setup.push(s);
     else if (create) {
       const relation = unquote(create[2]!);
       const select = create[3]!;
       // a variable is read where the statement runs, so only a table may read one (a view would read it later, elsewhere)
-      const needsSetup = usesVariables(select);
+      const needsSetup = usesVariables(select) || pending > 0;
       if (needsSetup && create[1] === 'VIEW') unsupported.push(s);
       models.push({ name: modelNameOf(relation), relation, materialized: create[1] === 'TABLE' ? 'table' : 'view', select, preHooks: needsSetup ? [...setup] : [], postHooks: [] });
+      pending = 0;
     } else if (finish) {
       const target = models.find((m) => m.relation === unquote(finish[1]!) && m.materialized === 'table');
       if (!target) unsupported.push(s);

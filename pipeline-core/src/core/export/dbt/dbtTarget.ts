@@ -12,7 +12,7 @@ import { paramMarker, type Marker } from '../markers.js';
 import { dbtOpenItems, hasCarried, matchRuleTests, matchStateLookups, stateModelFiles, stateModels, withCarriedRelations } from './dbtMatchState.js';
 import { refusal, type ExportRefusal } from '../refusal.js';
 import type { TargetResult } from '../targetResult.js';
-import { dbtSql, jinjaEscape, jinjaPathExpr } from './dbtJinja.js';
+import { builtinSqlLiteralOf, dbtSql, jinjaEscape, jinjaPathExpr } from './dbtJinja.js';
 import { TEST_MACROS, UTIL_MACROS } from './dbtMacros.js';
 import { dbtMarkerRenderer, modelNameClashes, outputModel, rejectsModel, rejectsModelFile, rulesModel, rulesModelFile, SOURCE_GROUP, stageModelFile, type SourceRead } from './dbtModels.js';
 import { splitStage, type SplitModel } from './dbtSplit.js';
@@ -43,6 +43,7 @@ export function dbtTarget(ctx: ExportContext, sourceRelation: MarkedSourceRelati
   const split = plan.stages.map((p) => ({ p, ...splitStage(p) }));
   const relations = new Map(split.flatMap((x) => x.models.map((m) => [m.relation, m.name] as const)));
   const reads = sourceReads(spec, sourceRelation);
+  const built = new Map<string, string>();
 
   const files: ExportFile[] = [];
   const schemaModels: Record<string, unknown>[] = [];
@@ -63,7 +64,9 @@ export function dbtTarget(ctx: ExportContext, sourceRelation: MarkedSourceRelati
     const read = p.stage.kind === 'ingest' ? reads.get(p.stage.source) : undefined;
     for (const m of models) {
       const finish = p.stage.kind === 'match' ? carried(spec, p.stage as StageOf<'match'>, schemaOf, render) : undefined;
-      files.push(stageModelFile(p, m, relations, render, read, finish));
+      // a model reads only relations built before it (a name that is also a later relation's, say a column, is no dependency)
+      files.push(stageModelFile(p, m, built, render, read, finish));
+      built.set(m.relation, m.name);
       builtModels.push(m.name);
       schemaModels.push(m.name === p.stage.name ? { name: m.name, description: modelDescription(p.stage.kind, p.stage.description), columns: columnDocs(schema) } : { name: m.name, description: workingDescription(p.stage.name, m) });
     }
@@ -96,7 +99,7 @@ export function dbtTarget(ctx: ExportContext, sourceRelation: MarkedSourceRelati
   files.push(
     { path: 'dbt_project.yml', content: projectYaml(ctx) },
     { path: 'profiles.yml', content: profilesYaml(spec) },
-    { path: 'models/sources.yml', content: sourcesYaml(spec, reads, render) },
+    { path: 'models/sources.yml', content: sourcesYaml(spec, reads, dbtMarkerRenderer(spec, builtinSqlLiteralOf)) },
     { path: 'models/schema.yml', content: yamlFile('Models (each relation of each stage), their columns and the validate stages’ rules as tests.', { version: 2, models: schemaModels }) },
     { path: 'macros/batchbook_util.sql', content: UTIL_MACROS },
     { path: 'macros/batchbook_tests.sql', content: TEST_MACROS },
@@ -114,7 +117,15 @@ function sourceReads(spec: PipelineSpec, sourceRelation: MarkedSourceRelation): 
 /** A match stage's items models read the open items its state models kept (dbtMatchState.ts). */
 function carried(spec: PipelineSpec, stage: StageOf<'match'>, schemaOf: (ref: string) => Schema, render: (m: Marker) => string): ((sql: string) => string) | undefined {
   if (!carryingStages(spec).some((s) => s.name === stage.name)) return undefined;
-  return (sql) => (hasCarried(sql, stage) ? [...matchStateLookups(stage, schemaOf), withCarriedRelations(sql, stage, schemaOf, render)].join('\n') : sql);
+  return (sql) => (hasCarried(sql, stage) ? [keepLines(matchStateLookups(stage, schemaOf)), withCarriedRelations(sql, stage, schemaOf, render)].join('\n') : sql);
+}
+
+/**
+ * Jinja lines whose tags trim the whitespace around them, made to keep the line break before the
+ * first and after the last: a `--` comment before them must not swallow the SQL after them.
+ */
+function keepLines(lines: readonly string[]): string {
+  return lines.join('\n').replace(/^\{%-/, '{%').replace(/-%\}$/, '%}');
 }
 
 function workingDescription(stage: string, m: SplitModel): string {
