@@ -85,22 +85,35 @@ describe('dbt build', () => {
     expect(outcomes.get('corpus every_rule 2026-01-03')!.dbt_failures.join('\n')).toContain('Failure in test checked__unique_id');
   });
 
-  it('dbt docs generate works and its manifest shows the lineage through ref(): source → ingest → cleanse → validate → join', async () => {
+  it('dbt docs generate works and its manifest shows the lineage through source() and ref(), one model per relation with standard materializations', async () => {
     const o = outcomes.get(DOCS_CASE)!;
     expect(o.docs_exit).toBe(0);
     const manifest = JSON.parse(await readFile(o.manifest!, 'utf8')) as {
       parent_map: Record<string, string[]>;
-      nodes: Record<string, { raw_code: string; depends_on: { nodes: string[] } }>;
+      nodes: Record<string, { raw_code: string; config: { materialized: string }; depends_on: { nodes: string[] } }>;
     };
     // samples/nightly-reconciliation/pipeline.yaml: pos_orders → raw_orders → clean_orders → checked_orders, and
-    // clean_orders → paid_orders; order_settlement joins paid_orders with reconciliation
+    // clean_orders → paid_orders; order_settlement joins paid_orders with reconciliation. Each stage is its
+    // relations (stageTables.ts): <stage>__all (or a validate stage's __judged) holding every row it saw, the
+    // view <stage> over it, <stage>__stats, … — each its own model.
     const m = (name: string) => `model.nightly_reconciliation.${name}`;
-    expect(manifest.parent_map[m('raw_orders')]).toEqual(['source.nightly_reconciliation.raw.pos_orders']);
-    expect(manifest.parent_map[m('clean_orders')]).toEqual([m('raw_orders')]);
-    expect(manifest.parent_map[m('checked_orders')]).toEqual([m('clean_orders')]);
-    expect([...manifest.parent_map[m('order_settlement')]!].sort()).toEqual([m('paid_orders'), m('reconciliation')]);
-    // through ref() in the model's SQL, not only in comments
-    expect(manifest.nodes[m('clean_orders')]!.raw_code).toMatch(/FROM \{\{ ref\("raw_orders"\) \}\}/);
-    expect(manifest.nodes[m('order_settlement')]!.raw_code).toMatch(/JOIN \{\{ ref\("reconciliation"\) \}\}/);
+    const parents = (name: string) => [...manifest.parent_map[m(name)]!].sort();
+    expect(parents('raw_orders__all')).toEqual(['source.nightly_reconciliation.raw.pos_orders']);
+    expect(parents('raw_orders')).toEqual([m('raw_orders__all')]);
+    expect(parents('clean_orders__all')).toEqual([m('raw_orders')]);
+    expect(parents('clean_orders')).toEqual([m('clean_orders__all')]);
+    expect(parents('checked_orders__judged')).toEqual([m('clean_orders')]);
+    expect(parents('checked_orders')).toEqual([m('checked_orders__judged')]);
+    expect(parents('checked_orders__stats')).toEqual([m('checked_orders__judged')]);
+    expect(parents('checked_orders__rules')).toEqual([m('checked_orders__judged')]);
+    expect(parents('order_settlement__all')).toEqual([m('paid_orders'), m('reconciliation')]);
+    // through source() / ref() in the model's SQL, not only in comments
+    expect(manifest.nodes[m('raw_orders__all')]!.raw_code).toMatch(/FROM \{\{ source\("raw", "pos_orders"\) \}\}/);
+    expect(manifest.nodes[m('clean_orders__all')]!.raw_code).toMatch(/FROM \{\{ ref\("raw_orders"\) \}\}/);
+    expect(manifest.nodes[m('order_settlement__all')]!.raw_code).toMatch(/JOIN \{\{ ref\("reconciliation"\) \}\}/);
+    // dbt's own materializations: a table where the runner materialises (the ingest's rows, counts), a view where it reads once
+    const materialized = (name: string) => manifest.nodes[m(name)]!.config.materialized;
+    expect([materialized('raw_orders__all'), materialized('raw_orders'), materialized('checked_orders__judged'), materialized('checked_orders__stats')]).toEqual(['table', 'view', 'view', 'table']);
+    expect(Object.values(manifest.nodes).filter((n) => n.config.materialized === 'batchbook_stage')).toEqual([]);
   });
 });

@@ -26,6 +26,14 @@ export function sqlLiteralOf(jinjaExpr: string): string {
   return `{{ bb_literal(${jinjaExpr}) }}`;
 }
 
+/**
+ * The same literal without the project's bb_literal macro, for YAML that dbt renders at parse time
+ * (sources.yml), where only dbt's built-ins such as var() are sure to be available.
+ */
+export function builtinSqlLiteralOf(jinjaExpr: string): string {
+  return `'{{ (${jinjaExpr}) | string | replace("'", "''") }}'`;
+}
+
 const HOLE = '\u0002';
 
 /**

@@ -9,7 +9,7 @@ import type { ExportFile } from '../exportFile.js';
 import type { Marker } from '../markers.js';
 import { dbtSql, jinjaEscape, jinjaString } from './dbtJinja.js';
 import { singularTestConfig, uniqueTestName, type RuleMeta } from './dbtTests.js';
-import { rulesModel } from './dbtModels.js';
+import { refModels, rulesModel } from './dbtModels.js';
 
 /**
  * A match stage's open items in the dbt project: one incremental model per side,
@@ -17,7 +17,7 @@ import { rulesModel } from './dbtModels.js';
  * again replaces that date's rows, and only those). A date's build appends the items the match
  * left open that night.
  *
- * The match stage model reads the open items of the latest run_date EARLIER than the one it
+ * The match stage's items models (`<stage>__l`, `<stage>__r`) read the open items of the latest run_date EARLIER than the one it
  * builds (never a later one) from those models' tables, as the previous invocations left them.
  * It cannot `ref()` them — they are built from its own results, and dbt refuses a cycle — so it
  * looks the table up with `adapter.get_relation` (none on the first night: nothing is carried).
@@ -64,6 +64,11 @@ export function matchStateLookups(stage: Match, schemaOf: (ref: string) => Schem
   });
 }
 
+/** Whether a model's SQL reads the open items carried into the match stage (its items models `<stage>__l`, `<stage>__r`). */
+export function hasCarried(sql: string, stage: Match): boolean {
+  return (['left', 'right'] as const).some((side) => sql.includes(placeholder(stage.name, side)));
+}
+
 /** The stage model's SQL with each placeholder replaced by the latest earlier date's rows (or an empty relation). */
 export function withCarriedRelations(sql: string, stage: Match, schemaOf: (ref: string) => Schema, render: (m: Marker) => string): string {
   const runDate = `CAST(${render({ kind: 'param', name: 'run_date' })} AS DATE)`;
@@ -75,7 +80,7 @@ export function withCarriedRelations(sql: string, stage: Match, schemaOf: (ref: 
 }
 
 /** The incremental models holding each carrying match stage's open items per run date. */
-export function stateModelFiles(spec: PipelineSpec, schemaOf: (ref: string) => Schema, render: (m: Marker) => string): ExportFile[] {
+export function stateModelFiles(spec: PipelineSpec, schemaOf: (ref: string) => Schema, relations: ReadonlyMap<string, string>, render: (m: Marker) => string): ExportFile[] {
   const runDate = `CAST(${render({ kind: 'param', name: 'run_date' })} AS DATE)`;
   return carryingStages(spec).flatMap((stage) =>
     (['left', 'right'] as const).map((side) => {
@@ -83,7 +88,7 @@ export function stateModelFiles(spec: PipelineSpec, schemaOf: (ref: string) => S
         `{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='run_date') }}`,
         `-- ${jinjaEscape(`Open ${side} items of match stage ${stage.name} per run date: what each night left open, read back by the next night's ${stage.name} model (the latest earlier run_date).`)}`,
         `-- depends_on: {{ ref(${jinjaString(stage.name)}) }}`,
-        `SELECT *, ${runDate} AS run_date FROM (${dbtSql(openStateSql(stage.name, side, schemaOf(stage[side])), render)})`,
+        `SELECT *, ${runDate} AS run_date FROM (${refModels(dbtSql(openStateSql(stage.name, side, schemaOf(stage[side])), render), relations).sql})`,
       ].join('\n');
       return { path: `models/state/${stateModel(stage.name, side)}.sql`, content: `${text}\n` };
     }),
@@ -96,7 +101,7 @@ export function stateModels(spec: PipelineSpec): string[] {
 }
 
 /** A match stage's rules (open_items_age) as singular tests running Batchbook's own check query. */
-export function matchRuleTests(p: PlannedStage, render: (m: Marker) => string, usedNames: Set<string>): { singular: ExportFile[]; rules: RuleMeta[] } {
+export function matchRuleTests(p: PlannedStage, relations: ReadonlyMap<string, string>, render: (m: Marker) => string, usedNames: Set<string>): { singular: ExportFile[]; rules: RuleMeta[] } {
   const singular: ExportFile[] = [];
   const rules: RuleMeta[] = [];
   for (const compiled of p.compiled.rules ?? []) {
@@ -109,7 +114,7 @@ export function matchRuleTests(p: PlannedStage, render: (m: Marker) => string, u
       // the leaf rules model: a failing error-severity rule must not skip the state models after the stage
       `-- depends_on: {{ ref(${jinjaString(rulesModel(p.stage.name))}) }}`,
       `-- depends_on: {{ ref(${jinjaString(p.stage.name)}) }}`,
-      dbtSql(compiled.check, render),
+      refModels(dbtSql(compiled.check, render), relations).sql,
     ].join('\n');
     singular.push({ path: `tests/${testName}.sql`, content: `${text}\n` });
   }

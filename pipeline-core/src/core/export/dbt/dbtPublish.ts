@@ -35,13 +35,13 @@ export function publishMacro(plan: DuckdbPlan, models: readonly string[], rules:
   const rejects = rejectStages.map((s) =>
     [
       `    {%- do batchbook_mkdirs(${outPath('rejects/')} ~ ${runDate}) -%}`,
-      runSql(`COPY (SELECT * FROM ${quoteIdent(rejectsModel(s))}) TO {{ bb_literal(${outPath('rejects/')} ~ ${runDate} ~ ${jinjaString(`/${s}.parquet`)}) }} (FORMAT parquet)`),
+      runSql(`COPY (SELECT * FROM {{ relations[${jinjaString(rejectsModel(s))}] }}) TO {{ bb_literal(${outPath('rejects/')} ~ ${runDate} ~ ${jinjaString(`/${s}.parquet`)}) }} (FORMAT parquet)`),
     ].join('\n'),
   );
   const writes = outputs.map(({ stage, write }) => {
     const dir = outPath(`curated/${replaceMarkers(write.path, (m) => (m.kind === 'param' ? `{${m.name}}` : ''))}`);
     const fmt = write.format === 'parquet' ? 'FORMAT parquet' : 'FORMAT csv, HEADER true';
-    const select = `SELECT * FROM ${quoteIdent(stage.name)} ORDER BY ALL`;
+    const select = `SELECT * FROM {{ relations[${jinjaString(stage.name)}] }} ORDER BY ALL`;
     const copy = write.partitionBy.length
       ? `COPY (${select}) TO {{ bb_literal(${dir}) }} (${fmt}, PARTITION_BY (${write.partitionBy.map(quoteIdent).join(', ')}), OVERWRITE_OR_IGNORE true)`
       : `COPY (${select}) TO {{ bb_literal(${dir} ~ ${jinjaString(`/data.${write.format}`)}) }} (${fmt})`;
@@ -54,6 +54,8 @@ export function publishMacro(plan: DuckdbPlan, models: readonly string[], rules:
 {%- set expected_rules = ${list(rules.map((r) => `${r.stage}.${r.name}`))} -%}
 {%- set outcomes = [] -%}
 {%- set built = [] -%}
+{#- each model's relation as ref() renders it (dbt's relation_name), read from the results: no bare names -#}
+{%- set relations = {} -%}
 {%- for r in results -%}
   {%- set meta = (r.node.config.meta or {}).get('batchbook') -%}
   {%- if r.node.resource_type == 'test' and meta and r.status in ('pass', 'warn', 'fail') -%}
@@ -61,6 +63,7 @@ export function publishMacro(plan: DuckdbPlan, models: readonly string[], rules:
     {%- do outcomes.append({'stage': meta.stage, 'name': meta.name, 'rule': meta.rule, 'severity': meta.severity, 'action': meta.action, 'status': 'fail' if failing > 0 else 'pass', 'failing': failing}) -%}
   {%- elif r.node.resource_type == 'model' and r.status == 'success' -%}
     {%- do built.append(r.node.name) -%}
+    {%- do relations.update({r.node.name: r.node.relation_name}) -%}
   {%- endif -%}
 {%- endfor -%}
 {%- set evaluated = [] -%}
@@ -86,7 +89,7 @@ ${runSql(`COPY (SELECT stage, name, rule, severity, action, status, CAST(failing
 ${rejects.join('\n')}
   {%- if failed_fail -%}
     {%- do log('batchbook: outputs NOT published: rule(s) with action fail failed: ' ~ (failed_fail | join(', ')), info=true) -%}
-${stateTables.map((t) => runSql(`DELETE FROM ${quoteIdent(t)} WHERE run_date = CAST({{ bb_literal(${runDate}) }} AS DATE)`)).join('\n')}
+${stateTables.map((t) => runSql(`DELETE FROM {{ relations[${jinjaString(t)}] }} WHERE run_date = CAST({{ bb_literal(${runDate}) }} AS DATE)`)).join('\n')}
   {%- else -%}
 ${writes.join('\n')}
     {%- do log('batchbook: published ${outputs.length} output(s) under ' ~ var('output_root') ~ '/curated', info=true) -%}

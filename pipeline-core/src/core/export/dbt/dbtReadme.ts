@@ -14,11 +14,12 @@ export function dbtReadme(ctx: ExportContext, project: string, ruleCount: number
   const params = exportParams(ctx.spec, ctx.params);
   const d = params.find((p) => p.name === RUN_DATE)?.value ?? '2026-01-01';
   const others = params.filter((p) => p.name !== RUN_DATE);
-  return `A dbt project for [dbt-duckdb](https://github.com/duckdb/dbt-duckdb): one model per stage, the raw
-files as sources, the ${ruleCount} rule(s) as dbt tests at their own severity, rejected rows as models,
-docs and lineage. Each stage model holds the statements Batchbook's DuckDB compiler produces for
-that stage — the SQL \`batchbook run\` executes — so the dbt run gives the runner's answer; a stage
-model reads the stages before it through \`ref()\`, so \`dbt docs generate\` shows the lineage.
+  return `A dbt project for [dbt-duckdb](https://github.com/duckdb/dbt-duckdb): plain dbt models with dbt's
+own materializations (\`view\`, \`table\`, \`incremental\`), the raw files as sources read through
+\`source()\`, the ${ruleCount} rule(s) as dbt tests at their own severity, rejected rows as models, docs and
+lineage. Each model is one relation \`batchbook run\` builds, with the SELECT Batchbook's DuckDB compiler
+produces for it, so the dbt run gives the runner's answer; every model reads the ones before it
+through \`ref()\`, so \`dbt docs generate\` shows the lineage.
 
 ## Run
 
@@ -40,7 +41,7 @@ every stage's tables for inspection after the run.
 | path | what |
 | --- | --- |
 | \`models/sources.yml\` | the raw files (source \`raw\`), with their pinned columns |
-| \`models/stages/<stage>.sql\` | one model per stage (materialization \`batchbook_stage\`: runs the stage's statements in order; the model's relation is the view \`<stage>\`). Inputs are read through \`ref()\`; what ref() cannot name (a match stage's output \`settle.matched\`, custom SQL, an ingest's files) is declared with \`-- depends_on:\` |
+| \`models/stages/<stage>/*.sql\` | the models of one stage, one per relation the runner builds for it: \`<stage>__all\` (every row the stage saw, with why it was rejected) or, for a validate stage, \`<stage>__judged\`; the view \`<stage>\` of the rows it keeps (what later stages \`ref()\`); \`<stage>__rejects\`; \`<stage>__stats\` (its counts, read by table rules); an ingest's \`__files\` and \`__errlines\`; a match stage's working tables and its outputs (\`<stage>__matched\` is the relation \`<stage>.matched\`, an alias). An ingest's \`__all\` lists its files in a pre-hook and numbers rows in a post-hook. See "What scales" for which are tables |
 | \`models/rejects/<stage>__rejected.sql\` | the rows a stage rejected: reason, source file, row, line, raw line, then the row |
 | \`models/outputs/<output>.sql\` | what an output stage writes |
 | \`models/rules/<stage>__rules.sql\` | the rows a stage's rules are tested on (a validate stage: every row it judged, the rejected ones included). A leaf model: nothing reads it, so a failing error rule skips no stage |
@@ -69,16 +70,31 @@ hold every output back have run.
 
 ## What scales
 
-dbt-duckdb runs DuckDB on one machine: the project scales as \`batchbook run\` does (every core of
-that machine, spilling to disk past its memory), not across machines. The stages build one after
-another on one dbt thread in one database file; the publish step writes Parquet / CSV (partitioned
-folders) with DuckDB's COPY. A match stage's open items grow by one set of rows per \`run_date\`.
+dbt-duckdb runs DuckDB on one machine: the project scales as \`batchbook run\` does — every core of
+that machine, bounded by DuckDB's \`memory_limit\` and spilling past it to \`temp_directory\` (set
+both under \`settings:\` in \`profiles.yml\` for big nights) — and not across machines. The models build
+one after another on one dbt thread in one database file.
+
+- **table**: where the runner materialises a relation (Batchbook's plan shape) — an ingest's rows
+  (\`<stage>__all\`: the files are parsed once), a stage read by several later stages, aggregates,
+  custom SQL, dedupes and steps that stop the run, every \`__stats\` (one row), an ingest's file
+  tables, a match stage's working tables.
+- **view**: every other relation (a stage read once, a stage's kept rows and rejects, a validate
+  stage's \`__judged\` rows, the outputs): DuckDB fuses it into the query that reads it, as the
+  runner does.
+- **incremental** (delete+insert on \`run_date\`): a match stage's open items, which grow by one set of
+  rows per date. The other models, partitioned outputs included, are rebuilt for each \`run_date\`:
+  they hold that night's rows only, so a night costs one night, not the history.
+- The ingest models read with Batchbook's readers (the source's \`external_location\`): DuckDB's CSV /
+  JSON / Parquet scanners stream each file.
+- The publish step writes Parquet / CSV (partitioned folders) with DuckDB's COPY, streaming.
 
 ## Differences from \`batchbook run\`
 
 No raw landing zone or atomic publish (write to a fresh
 \`output_root\`), rejects show \`source_file\` relative to \`input_root\`, and dbt exits 1 (not 3) when an
-error-severity rule fails. The stage models build in the database's \`main\` schema (a stage's
-working relations — \`<stage>__all\`, \`__judged\`, \`__stats\` — are read by name, as in the runner).
+error-severity rule fails. The models build in the database's \`main\` schema. The source
+\`raw.<name>\` reads the file list its ingest model's pre-hook sets (a DuckDB session variable): it is
+for the ingest models; to look at the raw files ad hoc, read \`meta.path\` with DuckDB directly.
 `;
 }

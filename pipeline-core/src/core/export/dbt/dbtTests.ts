@@ -9,7 +9,8 @@ import { duckdbType, type DataType, type Schema } from '../../types/dataType.js'
 import type { ExportFile } from '../exportFile.js';
 import type { Marker } from '../markers.js';
 import { dbtSql, jinjaEscape, jinjaString } from './dbtJinja.js';
-import { rulesModel } from './dbtModels.js';
+import { refModels, rulesModel } from './dbtModels.js';
+import { modelNameOf } from './dbtSplit.js';
 
 /** What each rule test carries in its meta, so the publish step can write the rule outcomes. */
 export interface RuleMeta {
@@ -34,6 +35,8 @@ export interface RuleTestContext {
   /** SQL literal of a parameter as the marked plan compiled it (a marker, or a fixed integer). */
   readonly paramSql: (name: string) => string;
   readonly render: (m: Marker) => string;
+  /** Relation name → model name: check queries read the stage's relations (`__stats`, …) through ref(). */
+  readonly relations: ReadonlyMap<string, string>;
 }
 
 /**
@@ -91,7 +94,7 @@ function genericTest(rule: Rule, testName: string, meta: RuleMeta, ctx: RuleTest
     case 'regex':
       return test('bb_regex', { column_name: jinjaEscape(rule.column), pattern: jinjaEscape(rule.pattern) });
     case 'relationship':
-      return test('bb_relationships', { columns: cols(rule.columns), to: `ref(${jinjaString(rule.to)})`, to_columns: cols(rule.to_columns ?? rule.columns) });
+      return test('bb_relationships', { columns: cols(rule.columns), to: `ref(${jinjaString(modelNameOf(rule.to))})`, to_columns: cols(rule.to_columns ?? rule.columns) });
     case 'expression': {
       const checked = checkExpression(rule.expr, ctx.input, ctx.paramTypes);
       if (!checked.expr || checked.errors.length) throw new Error(`expression '${rule.expr}' has errors`);
@@ -113,13 +116,13 @@ function genericTest(rule: Rule, testName: string, meta: RuleMeta, ctx: RuleTest
  */
 function singularTest(stage: StageOf<'validate'>, rule: Rule, testName: string, meta: RuleMeta, check: string, ctx: RuleTestContext): ExportFile {
   // the leaf rules model first: a test that depends on a leaf gates no model in dbt build
-  const deps = [...new Set([rulesModel(stage.name), stage.name, stage.input.split('.')[0]!, ...ruleStageRefs(rule).map((r) => r.stage.split('.')[0]!)])];
+  const deps = [...new Set([rulesModel(stage.name), stage.name, modelNameOf(stage.input), ...ruleStageRefs(rule).map((r) => modelNameOf(r.stage))])];
   const text = [
     singularTestConfig(meta),
     `-- ${jinjaEscape(`${stage.name}.${meta.name}: ${meta.rule} rule (severity ${meta.severity}, action ${meta.action})${rule.description ? ` — ${rule.description.replace(/\s+/g, ' ')}` : ''}`)}`,
     "-- Batchbook's own check query: one row whose `failing` is the number of failing rows or groups.",
     ...deps.map((d) => `-- depends_on: {{ ref(${jinjaString(d)}) }}`),
-    dbtSql(check, ctx.render),
+    refModels(dbtSql(check, ctx.render), ctx.relations).sql,
   ].join('\n');
   return { path: `tests/${testName}.sql`, content: `${text}\n` };
 }

@@ -124,12 +124,18 @@ every engine and checks the results equal \`batchbook run\`: see [export conform
   "malformed CSV record"). CSV records spanning lines are not read as one record; \`skip_rows\`
   before a header is refused. See [the Spark export](export-spark.md).
 - **dbt** (dbt-duckdb) runs the runner's own DuckDB SQL on one machine: it scales as
-  \`batchbook run\` does (all cores of that machine, spilling to disk past its memory), not across
-  machines. The stage models build one after another on one dbt thread in one DuckDB database file;
-  outputs, rejects and rules.json are written by the publish step (on-run-end) with DuckDB's COPY
-  (Parquet or CSV, partitioned folders), only after every rule is evaluated. A match stage's open
-  items are kept in incremental models, one set of rows per \`run_date\`: they grow with history
-  until old dates are deleted.
+  \`batchbook run\` does (all cores of that machine, bounded by DuckDB's \`memory_limit\` and spilling
+  past it to \`temp_directory\`, both settable in \`profiles.yml\`), not across machines. Each relation
+  the runner builds is a plain dbt model with dbt's own materialization: a **table** where the runner
+  materialises (an ingest's parsed rows, a stage read by several stages, aggregates, custom SQL,
+  dedupes, every \`__stats\`, a match stage's working tables), a **view** where it fuses a stage into
+  its reader; the ingest models read the files through \`source()\` (the source's
+  \`external_location\` is Batchbook's reader). The models build one after another on one dbt thread
+  in one DuckDB database file, each night's models holding that night's rows only (rebuilt per
+  \`run_date\`, partitioned outputs included); outputs, rejects and rules.json are written by the
+  publish step (on-run-end) with DuckDB's COPY (Parquet or CSV, partitioned folders), only after
+  every rule is evaluated. A match stage's open items are **incremental** models (delete+insert on
+  \`run_date\`), one set of rows per date: they grow with history until old dates are deleted.
 
 ${sections.join('\n')}
 ## Notes
