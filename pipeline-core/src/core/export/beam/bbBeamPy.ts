@@ -35,6 +35,7 @@ REJECT_PREFIX = (('source_name', 'string'), ('source_file', 'string'), ('source_
                  ('source_line', 'integer'), ('reject_reason', 'string'), ('raw_line', 'string'))
 _NULL_LEFT, _NULL_RIGHT = (('null', 'left'),), (('null', 'right'),)
 SIDE_INPUT_MB = 64
+SPLIT_MB = 64
 
 
 class BatchbookOptions(PipelineOptions):
@@ -45,6 +46,9 @@ class BatchbookOptions(PipelineOptions):
         parser.add_argument('--run_date', help='the business date to process (YYYY-MM-DD)')
         parser.add_argument('--param', action='append', default=[], help='name=value for other pipeline parameters')
         parser.add_argument('--window_seconds', type=int, default=3600, help='streaming only: fixed window length')
+        parser.add_argument('--split_mb', type=int, default=SPLIT_MB,
+                            help='a CSV or NDJSON file larger than this is read in byte ranges of this size by many workers '
+                                 '(its rejects then name the file and raw record, not the line); 0: never split')
         parser.add_argument('--side_input_mb', type=int, default=SIDE_INPUT_MB,
                             help='a join or relationship whose other side comes from files of at most this many MB in all '
                                  'looks it up as a side input (held by every worker) instead of shuffling both sides')
@@ -177,15 +181,27 @@ class _Count(beam.DoFn):
         yield row
 
 
+def _file_parts(item, fmt, options, split_bytes):
+    """The parts one raw file is read in (bb.file_parts), each a work item of its own."""
+    index, path, shown, size = item
+    for part in bb.file_parts(fmt, options, size, split_bytes, lambda: FileSystems.open(path)):
+        yield index, path, shown, part
+
+
 class _ReadFile(beam.DoFn):
-    """Reads one raw file with Batchbook's readers (every value as text, reader errors kept
-    with their line) and types each pinned column the way the runner does."""
+    """Reads one part of a raw file with Batchbook's readers (every value as text, reader errors
+    kept with their line) and types each pinned column the way the runner does. A whole file
+    (part None) is held in memory while read; a Parquet row group or a text byte range is streamed."""
 
     def __init__(self, source, fmt, columns, options):
         self.source, self.fmt, self.columns, self.options = source, fmt, columns, options
 
     def process(self, item):
-        index, path, shown = item
+        index, path, shown, part = item
+        if part is not None:
+            for row in self._read_part(index, path, shown, part):
+                yield row
+            return
         with FileSystems.open(path) as f:
             data = f.read()
         names = [c for c, _ in self.columns]
@@ -197,6 +213,19 @@ class _ReadFile(beam.DoFn):
                 first = frow
             lineage = (self.source, index, frow, shown, None if frow is None else frow - first + 1, errline if errline is not None else line)
             yield bb.typed_row(self.columns, values, lineage, err, raw, errline is not None)
+
+    def _read_part(self, index, path, shown, part):
+        names = [c for c, _ in self.columns]
+        with FileSystems.open(path) as f:
+            if part[0] == 'rows':
+                for tup in bb.read_row_group(f, part[1], part[2], names):
+                    yield bb.typed_row(self.columns, tup[5:], (self.source, index, tup[0], shown, tup[0], None), None, None, False)
+                return
+            # a byte range: the offset orders rows within the file (dedupe keeps the first);
+            # there is no row or line number to report
+            for tup in bb.read_text_range(self.fmt, f, part[1], part[2], shown, names, self.options):
+                pos, err, raw = tup[:3]
+                yield bb.typed_row(self.columns, tup[3:], (self.source, index, pos, shown, None, None), err, raw, err is not None)
 
 
 class _Dedupe(beam.DoFn):
@@ -311,6 +340,7 @@ class Run(object):
         self.run_date = str(values.get('run_date', ''))
         self.streaming, self.window_seconds, self.subscriptions = streaming, window_seconds, subscriptions or {}
         self.side_input_bytes = SIDE_INPUT_MB * 2**20
+        self.split_bytes = SPLIT_MB * 2**20
         self.stages, self.results, self.outputs, self.rule_count = {}, [], [], 0
         self.started = datetime.datetime.now(datetime.timezone.utc).timestamp()
         self.only = None
@@ -361,9 +391,11 @@ class Run(object):
         if source in self.subscriptions:
             return self._ingest_pubsub(name, source, src, columns)
         files, size = self.match(source, src)
+        options = src.get('options') or {}
         raw = (self.p | name + '/files' >> beam.Create(files)
+               | name + '/parts' >> beam.FlatMap(_file_parts, src['format'], options, self.split_bytes)
                | name + '/spread' >> beam.Reshuffle()
-               | name + '/read' >> beam.ParDo(_ReadFile(source, src['format'], columns, src.get('options') or {})))
+               | name + '/read' >> beam.ParDo(_ReadFile(source, src['format'], columns, options)))
         # a file source beside Pub/Sub ones (streaming) is read once and stays in the global window:
         # a dimension looked up by every window; see aligned() where it meets windowed rows
         stage = self._finish_rows(name, 'ingest', raw, True, [c for c, _ in columns])
@@ -383,7 +415,7 @@ class Run(object):
         if not found:
             raise bb.SourceError("source '%s': no file matches %s" % (source, self.path(src['path'])))
         root = self.input_root + '/'
-        return [(i, f, f[len(root):] if f.startswith(root) else f) for i, (f, _) in enumerate(found)], sum(n for _, n in found)
+        return [(i, f, f[len(root):] if f.startswith(root) else f, n) for i, (f, n) in enumerate(found)], sum(n for _, n in found)
 
     @_one_stage
     def cleanse(self, name, input_, steps, columns):
@@ -802,6 +834,7 @@ def main(argv, plan, build, streaming=False, construct_only=False):
         pipeline = beam.Pipeline(options=options)
         run = Run(pipeline, plan, values, opts.input_root, output_root, streaming, opts.window_seconds, subs)
         run.side_input_bytes = opts.side_input_mb * 2**20
+        run.split_bytes = opts.split_mb * 2**20
         build(run)
         run.finish()
         if construct_only:
