@@ -23,6 +23,7 @@ import uuid
 logging.getLogger().addFilter(lambda record: 'apitools not found' not in record.getMessage())
 
 import apache_beam as beam  # noqa: E402
+from apache_beam.io import fileio
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
@@ -593,6 +594,9 @@ class Run(object):
             if stage.kind in ('ingest', 'cleanse', 'validate'):
                 self._write_rejects(stage)
         for name, input_, fmt, path, partition_by, columns in self.outputs:
+            if not self.streaming:
+                self._write_sharded(name, input_, fmt, path, partition_by, columns, publish)
+                continue
             keyed = input_.rows | name + '/partition' >> beam.Map(lambda r, pb: (tuple(bb.partition_dir(c, r[c]) for c in pb), r), partition_by)
             if not partition_by and not self.streaming:  # an output with no rows still gets its (empty) file
                 keyed = (keyed, self.p | name + '/empty' >> beam.Create([((), None)])) | name + '/always' >> beam.Flatten()
@@ -600,6 +604,23 @@ class Run(object):
              | name + '/write' >> beam.ParDo(_WriteOutput('%s/curated/%s' % (self.output_root, self.path(path)), fmt, partition_by, columns),
                                             beam.pvalue.AsSingleton(publish)))
         return results
+
+    def _write_sharded(self, name, input_, fmt, path, partition_by, columns, publish):
+        """A curated output through Beam's file sink: each partition folder (col=value, as the
+        other engines name it) gets data files written by many workers in parallel, only when no
+        rule with action fail failed. The old data files of each written folder are then removed
+        (dynamic partition overwrite); an unpartitioned output with no rows still gets its empty file."""
+        folder = '%s/curated/%s' % (self.output_root, self.path(path))
+        cols = [(c, t) for c, t in columns if c not in partition_by]
+        written = (input_.rows | name + '/published' >> beam.FlatMap(lambda r, ok: [r] if ok else [], beam.pvalue.AsSingleton(publish))
+                   | name + '/write' >> fileio.WriteToFiles(
+                       path=folder, destination=lambda r, pb=tuple(partition_by): '/'.join(bb.partition_dir(c, r[c]) for c in pb),
+                       sink=lambda dest: _FileSink(fmt, cols), file_naming=_data_file_naming(folder, fmt)))
+        done = written | name + '/written' >> beam.Map(lambda f: (f.destination, f.file_name.rsplit('/', 1)[-1]))
+        if not partition_by:
+            done = (done, self.p | name + '/root' >> beam.Create([('', None)])) | name + '/always' >> beam.Flatten()
+        (done | name + '/by_folder' >> beam.GroupByKey()
+         | name + '/replace' >> beam.ParDo(_ReplaceOldFiles(folder, fmt, cols), beam.pvalue.AsSingleton(publish)))
 
     def _write_rejects(self, stage):
         columns = list(REJECT_PREFIX) + [(c, t) for c, t in self.plan['schemas'][stage.name]]
@@ -704,6 +725,78 @@ class _WriteFile(beam.DoFn):
     def process(self, kv, window=beam.DoFn.WindowParam):
         base, ext = self.path.rsplit('.', 1)
         bb_write('%s%s.%s' % (base, _window_suffix(window), ext), self.fmt, self.columns, [r for r in kv[1] if r is not None])
+
+
+class _FileSink(fileio.FileSink):
+    """Rows (dicts) to one Parquet or CSV file, written in batches of rows (row groups)."""
+    BATCH = 50000
+
+    def __init__(self, fmt, columns):
+        self.fmt, self.columns, self.rows, self.writer = fmt, columns, [], None
+
+    def open(self, fh):
+        self.fh, self.rows = fh, []
+        if self.fmt == 'parquet':
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+            self.writer = pq.ParquetWriter(fh, pa.schema([(c, bb.arrow_type(t)) for c, t in self.columns]))
+        else:
+            fh.write(bb.encode_rows('csv', self.columns, []))
+
+    def write(self, row):
+        self.rows.append(row)
+        if len(self.rows) >= self.BATCH:
+            self._write_rows()
+
+    def _write_rows(self):
+        if self.fmt == 'parquet':
+            import pyarrow as pa
+            if self.rows:
+                self.writer.write_table(pa.Table.from_pylist([{c: r.get(c) for c, _ in self.columns} for r in self.rows], schema=self.writer.schema))
+        else:  # the CSV body: encode_rows' lines after its header
+            self.fh.write(bb.encode_rows('csv', self.columns, self.rows).split(b'\n', 1)[1])
+        self.rows = []
+
+    def flush(self):
+        self._write_rows()
+        if self.writer is not None:
+            self.writer.close()  # the footer; the file itself is closed by WriteToFiles
+            self.writer = None
+
+
+def _data_file_naming(folder, fmt):
+    """data-<shard>-of-<shards>.<ext> in the destination's partition folder, which is created
+    here: Beam's sink only creates the output root and moves files into missing folders silently."""
+    def name(window, pane, shard_index, total_shards, compression, destination):
+        if destination and not FileSystems.exists('%s/%s' % (folder, destination)):
+            try:
+                FileSystems.mkdirs('%s/%s' % (folder, destination))
+            except IOError:  # another shard's move created it meanwhile
+                pass
+        return '%sdata-%05d-of-%05d.%s' % (destination + '/' if destination else '', shard_index, total_shards, fmt)
+    return name
+
+
+class _ReplaceOldFiles(beam.DoFn):
+    """After a partition folder's new data files are in place, removes its other data files (an
+    earlier run's); writes the empty file of an unpartitioned output that received no rows."""
+
+    def __init__(self, folder, fmt, columns):
+        self.folder, self.fmt, self.columns = folder, fmt, columns
+
+    def process(self, kv, publish):
+        destination, names = kv
+        if not publish:
+            return
+        names = set(n for n in names if n is not None)
+        where = '%s/%s' % (self.folder, destination) if destination else self.folder
+        if not names:
+            bb_write('%s/data.%s' % (where, self.fmt), self.fmt, self.columns, [], replace_folder=True)
+            return
+        old = [m.path for r in FileSystems.match(['%s/*' % where]) for m in r.metadata_list]
+        old = [p for p in old if p.rsplit('/', 1)[-1].startswith('data') and p.rsplit('/', 1)[-1] not in names]
+        if old:
+            FileSystems.delete(old)
 
 
 class _WriteOutput(beam.DoFn):
