@@ -23,6 +23,7 @@ import uuid
 logging.getLogger().addFilter(lambda record: 'apitools not found' not in record.getMessage())
 
 import apache_beam as beam  # noqa: E402
+from apache_beam.io import fileio
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
@@ -34,6 +35,8 @@ VALIDATION_FIELDS = ('stage', 'name', 'rule', 'severity', 'action', 'status', 'f
 REJECT_PREFIX = (('source_name', 'string'), ('source_file', 'string'), ('source_row', 'integer'),
                  ('source_line', 'integer'), ('reject_reason', 'string'), ('raw_line', 'string'))
 _NULL_LEFT, _NULL_RIGHT = (('null', 'left'),), (('null', 'right'),)
+SIDE_INPUT_MB = 64
+SPLIT_MB = 64
 
 
 class BatchbookOptions(PipelineOptions):
@@ -44,6 +47,12 @@ class BatchbookOptions(PipelineOptions):
         parser.add_argument('--run_date', help='the business date to process (YYYY-MM-DD)')
         parser.add_argument('--param', action='append', default=[], help='name=value for other pipeline parameters')
         parser.add_argument('--window_seconds', type=int, default=3600, help='streaming only: fixed window length')
+        parser.add_argument('--split_mb', type=int, default=SPLIT_MB,
+                            help='a CSV or NDJSON file larger than this is read in byte ranges of this size by many workers '
+                                 '(its rejects then name the file and raw record, not the line); 0: never split')
+        parser.add_argument('--side_input_mb', type=int, default=SIDE_INPUT_MB,
+                            help='a join or relationship whose other side comes from files of at most this many MB in all '
+                                 'looks it up as a side input (held by every worker) instead of shuffling both sides')
         parser.add_argument('--subscription', action='append', default=[],
                             help='streaming only: source=projects/<p>/subscriptions/<s> (that source is read from Pub/Sub)')
 
@@ -63,6 +72,10 @@ class Stage(object):
         self.run, self.name, self.kind, self.rows, self.lineage = run, name, kind, rows, lineage
         self.columns, self.all, self.inputs = columns, all_rows, inputs
         self._stats = None
+        # small: rows from files of at most --side_input_mb (a dimension), looked up as a side input.
+        # unwindowed: in streaming, rows from files, read once in the global window (slowly changing).
+        self.small = bool(inputs) and all(i.small for i in inputs) and kind in ('cleanse', 'validate', 'aggregate')
+        self.unwindowed = bool(inputs) and all(i.unwindowed for i in inputs)
 
     def stats(self):
         """One dict: rows_in, rows_out, rejected, filtered (what the runner's report counts)."""
@@ -72,8 +85,9 @@ class Stage(object):
                 parts = self.all | label + '/classify' >> beam.Map(
                     lambda r: (1, int(bb.alive(r)), int(r['_bb_reason'] is not None), int(r['_bb_reason'] is None and bool(r['_bb_dropped']))))
             else:
-                ins = [inp.rows | '%s/in%d' % (label, i) >> beam.Map(lambda r: (1, 0, 0, 0)) for i, inp in enumerate(self.inputs)]
-                out = self.rows | label + '/out' >> beam.Map(lambda r: (0, 1, 0, 0))
+                *ins, out = self.run.aligned(list(self.inputs) + [self], label)
+                ins = [rows | '%s/in%d' % (label, i) >> beam.Map(lambda r: (1, 0, 0, 0)) for i, rows in enumerate(ins)]
+                out = out | label + '/out' >> beam.Map(lambda r: (0, 1, 0, 0))
                 parts = (ins + [out]) | label + '/flatten' >> beam.Flatten()
             self._stats = (parts | label + '/sum' >> self.run.combine_globally(_SumTuples(4))
                            | label + '/dict' >> beam.Map(lambda t: dict(zip(('rows_in', 'rows_out', 'rejected', 'filtered'), t))))
@@ -168,15 +182,27 @@ class _Count(beam.DoFn):
         yield row
 
 
+def _file_parts(item, fmt, options, split_bytes):
+    """The parts one raw file is read in (bb.file_parts), each a work item of its own."""
+    index, path, shown, size = item
+    for part in bb.file_parts(fmt, options, size, split_bytes, lambda: FileSystems.open(path)):
+        yield index, path, shown, part
+
+
 class _ReadFile(beam.DoFn):
-    """Reads one raw file with Batchbook's readers (every value as text, reader errors kept
-    with their line) and types each pinned column the way the runner does."""
+    """Reads one part of a raw file with Batchbook's readers (every value as text, reader errors
+    kept with their line) and types each pinned column the way the runner does. A whole file
+    (part None) is held in memory while read; a Parquet row group or a text byte range is streamed."""
 
     def __init__(self, source, fmt, columns, options):
         self.source, self.fmt, self.columns, self.options = source, fmt, columns, options
 
     def process(self, item):
-        index, path, shown = item
+        index, path, shown, part = item
+        if part is not None:
+            for row in self._read_part(index, path, shown, part):
+                yield row
+            return
         with FileSystems.open(path) as f:
             data = f.read()
         names = [c for c, _ in self.columns]
@@ -188,6 +214,19 @@ class _ReadFile(beam.DoFn):
                 first = frow
             lineage = (self.source, index, frow, shown, None if frow is None else frow - first + 1, errline if errline is not None else line)
             yield bb.typed_row(self.columns, values, lineage, err, raw, errline is not None)
+
+    def _read_part(self, index, path, shown, part):
+        names = [c for c, _ in self.columns]
+        with FileSystems.open(path) as f:
+            if part[0] == 'rows':
+                for tup in bb.read_row_group(f, part[1], part[2], names):
+                    yield bb.typed_row(self.columns, tup[5:], (self.source, index, tup[0], shown, tup[0], None), None, None, False)
+                return
+            # a byte range: the offset orders rows within the file (dedupe keeps the first);
+            # there is no row or line number to report
+            for tup in bb.read_text_range(self.fmt, f, part[1], part[2], shown, names, self.options):
+                pos, err, raw = tup[:3]
+                yield bb.typed_row(self.columns, tup[3:], (self.source, index, pos, shown, None, None), err, raw, err is not None)
 
 
 class _Dedupe(beam.DoFn):
@@ -248,6 +287,26 @@ class _Join(beam.DoFn):
                 yield self.row(None, r)
 
 
+class _JoinLookup(_Join):
+    """The join of one left row with its matches in the right side's rows by key (a side input)."""
+
+    def __init__(self, how, columns, lineage, left_keys):
+        _Join.__init__(self, how, columns, lineage)
+        self.left_keys = left_keys
+
+    def process(self, left, rights):
+        key = bb.join_key([left[k] for k in self.left_keys])
+        matches = list(rights[key]) if key is not None else ()  # a missing key: no values
+        if self.how == 'anti':
+            if not matches:
+                yield left
+            return
+        for r in matches:
+            yield self.row(left, r)
+        if not matches and self.how == 'left':
+            yield self.row(left, None)
+
+
 class _Built(Exception):
     """Stops build() once the stage a YAML node asked for exists (see YamlStage)."""
 
@@ -281,6 +340,8 @@ class Run(object):
         self.input_root, self.output_root = input_root.rstrip('/'), output_root.rstrip('/')
         self.run_date = str(values.get('run_date', ''))
         self.streaming, self.window_seconds, self.subscriptions = streaming, window_seconds, subscriptions or {}
+        self.side_input_bytes = SIDE_INPUT_MB * 2**20
+        self.split_bytes = SPLIT_MB * 2**20
         self.stages, self.results, self.outputs, self.rule_count = {}, [], [], 0
         self.started = datetime.datetime.now(datetime.timezone.utc).timestamp()
         self.only = None
@@ -288,6 +349,25 @@ class Run(object):
     # -- helpers --------------------------------------------------------------------------------
     def combine_globally(self, fn):
         return beam.CombineGlobally(fn).without_defaults() if self.streaming else beam.CombineGlobally(fn)
+
+    def aligned(self, stages, label):
+        """The stages' rows ready to meet in one shuffle or flatten (see aligned_pcolls)."""
+        return self.aligned_pcolls([(s.rows, s.unwindowed) for s in stages], label)
+
+    def aligned_pcolls(self, pairs, label):
+        """[(pcoll, unwindowed)] ready to meet in one shuffle or flatten. In streaming, rows read once
+        from files sit in the global window; where they meet windowed rows, they join the first window."""
+        if not self.streaming or len(set(u for _, u in pairs)) < 2:
+            return [pc for pc, _ in pairs]
+        return [(pc | '%s/stamp%d' % (label, i) >> beam.Map(lambda r, t: beam_window.TimestampedValue(r, t), self.started)
+                 | '%s/window%d' % (label, i) >> beam.WindowInto(beam_window.FixedWindows(self.window_seconds))) if u else pc
+                for i, (pc, u) in enumerate(pairs)]
+
+    def looked_up(self, stage):
+        """Whether a join's right side (or a relationship's target) is read as a side input: it
+        comes from files small enough for every worker to hold (a dimension), or, in streaming,
+        from files at all (read once, so it meets every window, not only the first)."""
+        return stage.small or (self.streaming and stage.unwindowed)
 
     def path(self, template):
         return re.sub(r'\{([^}]*)\}', lambda m: str(self.values[m.group(1)]), template)
@@ -311,14 +391,17 @@ class Run(object):
         src = self.plan['sources'][source]
         if source in self.subscriptions:
             return self._ingest_pubsub(name, source, src, columns)
-        files = self.match(source, src)
+        files, size = self.match(source, src)
+        options = src.get('options') or {}
         raw = (self.p | name + '/files' >> beam.Create(files)
+               | name + '/parts' >> beam.FlatMap(_file_parts, src['format'], options, self.split_bytes)
                | name + '/spread' >> beam.Reshuffle()
-               | name + '/read' >> beam.ParDo(_ReadFile(source, src['format'], columns, src.get('options') or {})))
-        if self.streaming:  # a file source beside Pub/Sub ones: read once, part of the first window
-            raw = (raw | name + '/stamp' >> beam.Map(lambda r, t: beam_window.TimestampedValue(r, t), self.started)
-                   | name + '/window' >> beam.WindowInto(beam_window.FixedWindows(self.window_seconds)))
-        return self._finish_rows(name, 'ingest', raw, True, [c for c, _ in columns])
+               | name + '/read' >> beam.ParDo(_ReadFile(source, src['format'], columns, options)))
+        # a file source beside Pub/Sub ones (streaming) is read once and stays in the global window:
+        # a dimension looked up by every window; see aligned() where it meets windowed rows
+        stage = self._finish_rows(name, 'ingest', raw, True, [c for c, _ in columns])
+        stage.small, stage.unwindowed = size <= self.side_input_bytes, True
+        return stage
 
     def _ingest_pubsub(self, name, source, src, columns):
         from apache_beam.io.gcp.pubsub import ReadFromPubSub
@@ -329,11 +412,11 @@ class Run(object):
 
     def match(self, source, src):
         pattern = '%s/%s' % (self.input_root, self.path(src['path']))
-        found = sorted(m.path for r in FileSystems.match([pattern]) for m in r.metadata_list)
+        found = sorted((m.path, m.size_in_bytes) for r in FileSystems.match([pattern]) for m in r.metadata_list)
         if not found:
             raise bb.SourceError("source '%s': no file matches %s" % (source, self.path(src['path'])))
         root = self.input_root + '/'
-        return [(i, f, f[len(root):] if f.startswith(root) else f) for i, f in enumerate(found)]
+        return [(i, f, f[len(root):] if f.startswith(root) else f, n) for i, (f, n) in enumerate(found)], sum(n for _, n in found)
 
     @_one_stage
     def cleanse(self, name, input_, steps, columns):
@@ -362,8 +445,17 @@ class Run(object):
     @_one_stage
     def join(self, name, left, right, how, keys, columns, lineage, out_columns):
         lk, rk = [k for k, _ in keys], [k for _, k in keys]
-        lkeyed = left.rows | name + '/key_left' >> beam.Map(lambda r: (bb.join_key([r[k] for k in lk]) or _NULL_LEFT, r))
-        rkeyed = right.rows | name + '/key_right' >> beam.Map(lambda r: (bb.join_key([r[k] for k in rk]) or _NULL_RIGHT, r))
+        if how != 'full' and self.looked_up(right):
+            # a small right side: every worker holds it by key; the big left side is not shuffled
+            rights = (right.rows | name + '/key_right' >> beam.Map(lambda r: (bb.join_key([r[k] for k in rk]), r))
+                      | name + '/keyed_right' >> beam.Filter(lambda kv: kv[0] is not None))
+            rows = left.rows | name + '/lookup' >> beam.ParDo(_JoinLookup(how, columns, lineage, lk), beam.pvalue.AsMultiMap(rights))
+            stage = self._set_stage(name, 'join', rows, lineage, out_columns, (left, right))
+            stage.unwindowed = left.unwindowed
+            return stage
+        lrows, rrows = self.aligned([left, right], name + '/align')
+        lkeyed = lrows | name + '/key_left' >> beam.Map(lambda r: (bb.join_key([r[k] for k in lk]) or _NULL_LEFT, r))
+        rkeyed = rrows | name + '/key_right' >> beam.Map(lambda r: (bb.join_key([r[k] for k in rk]) or _NULL_RIGHT, r))
         rows = ({'l': lkeyed, 'r': rkeyed} | name + '/group' >> beam.CoGroupByKey()
                 | name + '/join' >> beam.ParDo(_Join(how, columns, lineage)))
         return self._set_stage(name, 'join', rows, lineage, out_columns, (left, right))
@@ -389,7 +481,7 @@ class Run(object):
             if lineage and row.get('_bb_lin') is not None:
                 out['_bb_lin'] = row['_bb_lin']
             return out
-        parts = [i.rows | '%s/widen%d' % (name, k) >> beam.Map(widen) for k, i in enumerate(inputs)]
+        parts = [rows | '%s/widen%d' % (name, k) >> beam.Map(widen) for k, rows in enumerate(self.aligned(inputs, name + '/align'))]
         rows = parts | name + '/flatten' >> beam.Flatten()
         return self._set_stage(name, 'union', rows, lineage, [c for c, _ in columns], tuple(inputs))
 
@@ -408,23 +500,31 @@ class Run(object):
     def validate(self, name, input_, rules, refs):
         x = input_.rows | name + '/start' >> beam.Map(bb.start_row)
         row_rules = [(i, r) for i, r in enumerate(rules) if r.row_rule]
+        unwindowed = input_.unwindowed
         for i, rule in row_rules:
             if 'unique' in rule.needs:
                 x = (x | '%s/r%d/key' % (name, i) >> beam.Map(lambda r, rule=rule: (rule.key(r) or _NULL_LEFT, r))
                      | '%s/r%d/group' % (name, i) >> beam.GroupByKey()
                      | '%s/r%d/mark' % (name, i) >> beam.FlatMap(_mark_unique, i))
+            elif 'relationship' in rule.needs and self.looked_up(refs[rule.to]):
+                known = (refs[rule.to].rows | '%s/r%d/target' % (name, i) >> beam.Map(lambda r, rule=rule: (rule.target_key(r), True))
+                         | '%s/r%d/known' % (name, i) >> beam.Filter(lambda kv: kv[0] is not None))
+                x = x | '%s/r%d/lookup' % (name, i) >> beam.Map(_look_up_relationship, i, rule, beam.pvalue.AsDict(known))
             elif 'relationship' in rule.needs:
-                target = (refs[rule.to].rows | '%s/r%d/target' % (name, i) >> beam.Map(lambda r, rule=rule: (rule.target_key(r), True))
+                [x, target] = self.aligned_pcolls([(x, unwindowed), (refs[rule.to].rows, refs[rule.to].unwindowed)], '%s/r%d/align' % (name, i))
+                unwindowed = unwindowed and refs[rule.to].unwindowed
+                target = (target | '%s/r%d/target' % (name, i) >> beam.Map(lambda r, rule=rule: (rule.target_key(r), True))
                           | '%s/r%d/known' % (name, i) >> beam.Filter(lambda kv: kv[0] is not None))
                 keyed = x | '%s/r%d/key' % (name, i) >> beam.Map(lambda r, rule=rule: (rule.key(r) or _NULL_LEFT, r))
                 x = ({'x': keyed, 't': target} | '%s/r%d/group' % (name, i) >> beam.CoGroupByKey()
                      | '%s/r%d/mark' % (name, i) >> beam.FlatMap(_mark_relationship, i))
         x = x | name + '/check' >> beam.Map(bb.check_row_rules, row_rules)
         stage = self._finish_rows(name, 'validate', x, input_.lineage, input_.columns, inputs=(input_,))
+        stage.unwindowed = unwindowed
         if row_rules:
             counts = (x | name + '/flags' >> beam.Map(lambda r: tuple(int(r['_bb_flags'].get(i, False)) for i, _ in row_rules))
                       | name + '/failing' >> self.combine_globally(_SumTuples(len(row_rules))))
-            self._result(name, counts | name + '/row_results' >> beam.FlatMap(
+            self._result(stage.unwindowed, counts | name + '/row_results' >> beam.FlatMap(
                 lambda t, base: [dict(rule.result(n, name), order=base + i) for (i, rule), n in zip(row_rules, t)], self.rule_count))
         for i, rule in enumerate(rules):
             if not rule.row_rule:
@@ -432,13 +532,15 @@ class Run(object):
         self.rule_count += len(rules)
         return stage
 
-    def _result(self, stage, pcoll):
-        self.results.append(pcoll)
+    def _result(self, unwindowed, pcoll):
+        """Rule results, in streaming in the global window (from file rows only) or not."""
+        self.results.append((pcoll, unwindowed))
 
     def _table_rule(self, name, i, rule, input_, refs):
         label = '%s/r%d' % (name, i)
         order = self.rule_count + i
         done = lambda failing: dict(rule.result(failing, name), order=order)
+        unwindowed = input_.unwindowed
         if rule.rule == 'row_count':
             out = (input_.rows | label + '/count' >> beam.Map(lambda r: (1,))
                    | label + '/sum' >> self.combine_globally(_SumTuples(1))
@@ -451,20 +553,24 @@ class Run(object):
         elif rule.rule == 'conservation':
             target = refs[rule.stage] if rule.stage else input_
             out = target.stats() | label + '/check' >> beam.Map(lambda s: done(rule.failing(s)))
+            unwindowed = target.unwindowed and (target.all is not None or all(i.unwindowed for i in target.inputs))
         elif rule.rule == 'reconcile':
-            out = self._reconcile(label, rule, input_, refs) | label + '/check' >> beam.Map(lambda n: done(n))
+            sides = [refs[s.stage] if s.stage else input_ for s in (rule.left, rule.right)]
+            unwindowed = all(s.unwindowed for s in sides)
+            out = self._reconcile(label, rule, sides) | label + '/check' >> beam.Map(lambda n: done(n))
         else:
             raise ValueError('unknown table rule %s' % rule.rule)
-        self._result(name, out)
+        self._result(unwindowed, out)
 
-    def _reconcile(self, label, rule, input_, refs):
-        def side(s, tag):
-            stage = refs[s.stage] if s.stage else input_
+    def _reconcile(self, label, rule, stages):
+        rows = self.aligned(stages, label + '/align')
+
+        def side(s, tag, rows):
             fn = _Measures([s.measure()], s.group_by)
-            return (stage.rows | '%s/%s_key' % (label, tag) >> beam.Map(lambda r: (bb.group_key([r[g] for g in s.group_by]), r))
+            return (rows | '%s/%s_key' % (label, tag) >> beam.Map(lambda r: (bb.group_key([r[g] for g in s.group_by]), r))
                     | '%s/%s' % (label, tag) >> beam.CombinePerKey(fn))
         # without group_by both sides are one group (key ()): an empty side counts as 0, as in SQL
-        return ({'l': side(rule.left, 'left'), 'r': side(rule.right, 'right')} | label + '/join' >> beam.CoGroupByKey()
+        return ({'l': side(rule.left, 'left', rows[0]), 'r': side(rule.right, 'right', rows[1])} | label + '/join' >> beam.CoGroupByKey()
                 | label + '/compare' >> beam.Map(lambda kv: (int(rule.mismatch(_only(kv[1]['l']), _only(kv[1]['r']))),))
                 | label + '/sum' >> self.combine_globally(_SumTuples(1))
                 | label + '/n' >> beam.Map(lambda t: t[0]))
@@ -477,8 +583,8 @@ class Run(object):
     # -- the writes -----------------------------------------------------------------------------
     def finish(self):
         if not self.results:  # no rules: nothing fails, everything is published
-            self.results.append(self.p | 'results/none' >> beam.Create([]))
-        flat = self.results | 'results/flatten' >> beam.Flatten()
+            self.results.append((self.p | 'results/none' >> beam.Create([]), not self.streaming))
+        flat = self.aligned_pcolls(self.results, 'results/align') | 'results/flatten' >> beam.Flatten()
         results = (flat
                    | 'results/list' >> self.combine_globally(beam.combiners.ToListCombineFn())
                    | 'results/sort' >> beam.Map(lambda rs: sorted(rs, key=lambda r: r['order'])))
@@ -488,6 +594,9 @@ class Run(object):
             if stage.kind in ('ingest', 'cleanse', 'validate'):
                 self._write_rejects(stage)
         for name, input_, fmt, path, partition_by, columns in self.outputs:
+            if not self.streaming:
+                self._write_sharded(name, input_, fmt, path, partition_by, columns, publish)
+                continue
             keyed = input_.rows | name + '/partition' >> beam.Map(lambda r, pb: (tuple(bb.partition_dir(c, r[c]) for c in pb), r), partition_by)
             if not partition_by and not self.streaming:  # an output with no rows still gets its (empty) file
                 keyed = (keyed, self.p | name + '/empty' >> beam.Create([((), None)])) | name + '/always' >> beam.Flatten()
@@ -495,6 +604,23 @@ class Run(object):
              | name + '/write' >> beam.ParDo(_WriteOutput('%s/curated/%s' % (self.output_root, self.path(path)), fmt, partition_by, columns),
                                             beam.pvalue.AsSingleton(publish)))
         return results
+
+    def _write_sharded(self, name, input_, fmt, path, partition_by, columns, publish):
+        """A curated output through Beam's file sink: each partition folder (col=value, as the
+        other engines name it) gets data files written by many workers in parallel, only when no
+        rule with action fail failed. The old data files of each written folder are then removed
+        (dynamic partition overwrite); an unpartitioned output with no rows still gets its empty file."""
+        folder = '%s/curated/%s' % (self.output_root, self.path(path))
+        cols = [(c, t) for c, t in columns if c not in partition_by]
+        written = (input_.rows | name + '/published' >> beam.FlatMap(lambda r, ok: [r] if ok else [], beam.pvalue.AsSingleton(publish))
+                   | name + '/write' >> fileio.WriteToFiles(
+                       path=folder, destination=lambda r, pb=tuple(partition_by): '/'.join(bb.partition_dir(c, r[c]) for c in pb),
+                       sink=lambda dest: _FileSink(fmt, cols), file_naming=_data_file_naming(folder, fmt)))
+        done = written | name + '/written' >> beam.Map(lambda f: (f.destination, f.file_name.rsplit('/', 1)[-1]))
+        if not partition_by:
+            done = (done, self.p | name + '/root' >> beam.Create([('', None)])) | name + '/always' >> beam.Flatten()
+        (done | name + '/by_folder' >> beam.GroupByKey()
+         | name + '/replace' >> beam.ParDo(_ReplaceOldFiles(folder, fmt, cols), beam.pvalue.AsSingleton(publish)))
 
     def _write_rejects(self, stage):
         columns = list(REJECT_PREFIX) + [(c, t) for c, t in self.plan['schemas'][stage.name]]
@@ -573,6 +699,14 @@ def _mark_unique(kv, i):
         yield r
 
 
+def _look_up_relationship(row, i, rule, known):
+    """The relationship flag of one row, its key looked up in the target's keys (a side input)."""
+    key = rule.key(row)
+    row = dict(row, _bb_flags=dict(row['_bb_flags']))
+    row['_bb_flags'][i] = key is not None and key not in known
+    return row
+
+
 def _mark_relationship(kv, i):
     key, groups = kv
     missing = key != _NULL_LEFT and not list(groups['t'])
@@ -591,6 +725,78 @@ class _WriteFile(beam.DoFn):
     def process(self, kv, window=beam.DoFn.WindowParam):
         base, ext = self.path.rsplit('.', 1)
         bb_write('%s%s.%s' % (base, _window_suffix(window), ext), self.fmt, self.columns, [r for r in kv[1] if r is not None])
+
+
+class _FileSink(fileio.FileSink):
+    """Rows (dicts) to one Parquet or CSV file, written in batches of rows (row groups)."""
+    BATCH = 50000
+
+    def __init__(self, fmt, columns):
+        self.fmt, self.columns, self.rows, self.writer = fmt, columns, [], None
+
+    def open(self, fh):
+        self.fh, self.rows = fh, []
+        if self.fmt == 'parquet':
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+            self.writer = pq.ParquetWriter(fh, pa.schema([(c, bb.arrow_type(t)) for c, t in self.columns]))
+        else:
+            fh.write(bb.encode_rows('csv', self.columns, []))
+
+    def write(self, row):
+        self.rows.append(row)
+        if len(self.rows) >= self.BATCH:
+            self._write_rows()
+
+    def _write_rows(self):
+        if self.fmt == 'parquet':
+            import pyarrow as pa
+            if self.rows:
+                self.writer.write_table(pa.Table.from_pylist([{c: r.get(c) for c, _ in self.columns} for r in self.rows], schema=self.writer.schema))
+        else:  # the CSV body: encode_rows' lines after its header
+            self.fh.write(bb.encode_rows('csv', self.columns, self.rows).split(b'\n', 1)[1])
+        self.rows = []
+
+    def flush(self):
+        self._write_rows()
+        if self.writer is not None:
+            self.writer.close()  # the footer; the file itself is closed by WriteToFiles
+            self.writer = None
+
+
+def _data_file_naming(folder, fmt):
+    """data-<shard>-of-<shards>.<ext> in the destination's partition folder, which is created
+    here: Beam's sink only creates the output root and moves files into missing folders silently."""
+    def name(window, pane, shard_index, total_shards, compression, destination):
+        if destination and not FileSystems.exists('%s/%s' % (folder, destination)):
+            try:
+                FileSystems.mkdirs('%s/%s' % (folder, destination))
+            except IOError:  # another shard's move created it meanwhile
+                pass
+        return '%sdata-%05d-of-%05d.%s' % (destination + '/' if destination else '', shard_index, total_shards, fmt)
+    return name
+
+
+class _ReplaceOldFiles(beam.DoFn):
+    """After a partition folder's new data files are in place, removes its other data files (an
+    earlier run's); writes the empty file of an unpartitioned output that received no rows."""
+
+    def __init__(self, folder, fmt, columns):
+        self.folder, self.fmt, self.columns = folder, fmt, columns
+
+    def process(self, kv, publish):
+        destination, names = kv
+        if not publish:
+            return
+        names = set(n for n in names if n is not None)
+        where = '%s/%s' % (self.folder, destination) if destination else self.folder
+        if not names:
+            bb_write('%s/data.%s' % (where, self.fmt), self.fmt, self.columns, [], replace_folder=True)
+            return
+        old = [m.path for r in FileSystems.match(['%s/*' % where]) for m in r.metadata_list]
+        old = [p for p in old if p.rsplit('/', 1)[-1].startswith('data') and p.rsplit('/', 1)[-1] not in names]
+        if old:
+            FileSystems.delete(old)
 
 
 class _WriteOutput(beam.DoFn):
@@ -720,6 +926,8 @@ def main(argv, plan, build, streaming=False, construct_only=False):
     try:
         pipeline = beam.Pipeline(options=options)
         run = Run(pipeline, plan, values, opts.input_root, output_root, streaming, opts.window_seconds, subs)
+        run.side_input_bytes = opts.side_input_mb * 2**20
+        run.split_bytes = opts.split_mb * 2**20
         build(run)
         run.finish()
         if construct_only:

@@ -57,18 +57,30 @@ sees the same exit status as \`batchbook run\`.
 ## What the pipeline does
 
 - Files are listed when the pipeline is built (\`FileSystems.match\`: local paths, \`gs://\`,
-  \`s3://\`), read one file per element, numbered per file as the runner numbers them.
+  \`s3://\`) and read in parts spread over the workers, never held whole: a Parquet file by row
+  group (rows numbered exactly as the runner numbers them), a CSV or NDJSON file larger than
+  \`--split_mb\` (default 64) in byte ranges of that size. **What a split text read loses:** the
+  line number (counting it means reading every byte before the range), so a reject from such a
+  file has its source file and raw record but no \`source_row\` / \`source_line\`; and a CSV record
+  must fit on one line (a quoted line break in a split file makes two rejected records). Smaller
+  text files, JSON arrays and UTF-16 files are read whole by one worker, with exact lines.
 - Cleanse steps run in order as Maps over rows; a rejected row keeps its first reason; a dedupe
   is a GroupByKey that keeps the first row in \`order_by\` order (NULLs last), ties by source row.
-- Joins are CoGroupByKeys, aggregates CombinePerKey, unions Flattens; unique and relationship
+- A join whose right side (or a relationship rule whose target) comes from files of at most
+  \`--side_input_mb\` (default 64) in all (a dimension) is a side-input lookup (\`AsMultiMap\` /
+  \`AsDict\`): every worker holds the small side, the big side is not shuffled. Other joins (and
+  every full join) are CoGroupByKeys; a key with millions of rows on both sides is held by one
+  worker. Aggregates are CombinePerKey (combined on each worker first), unions Flattens; unique
   rules group by their keys; table rules (row_count, freshness, reconcile, conservation) are
   combines over the whole bounded input.
 - The writes wait for every rule: \`rules.json\` first, then rejects (\`rejects/<run_date>/<stage>.parquet\`),
-  then each curated output partition, **only when no rule with action \`fail\` failed**. A
-  partition's folder is replaced (dynamic partition overwrite); the launcher clears
+  then each curated output, **only when no rule with action \`fail\` failed**. Outputs are written
+  by Beam's file sink (\`fileio.WriteToFiles\`, a destination per \`col=value\` partition folder):
+  many workers write \`data-NNNNN-of-NNNNN.parquet\` shards in parallel, in row batches. A written
+  partition folder's older data files are then removed (dynamic partition overwrite; a reader
+  listing the folder during that moment sees both); the launcher clears
   \`rejects/<run_date>/\` and \`validation/<run_date>/\` before it starts, so a re-run leaves nothing stale.
-- Each output partition (and each stage's rejects) is written by one worker: fine for daily
-  batches; partition an output more finely when one partition would not fit in a worker's memory.
+- Each stage's rejects file is written by one worker (rejects are expected to be few).
 - Stage counts (rows out, rejected, filtered) are Beam metrics in the \`batchbook\` namespace,
   printed by the launcher and shown in the Dataflow console.
 
@@ -76,7 +88,11 @@ sees the same exit status as \`batchbook run\`.
 
 \`pipeline_streaming.py\` runs the same stages on Dataflow streaming: a source given with
 \`--subscription <source>=projects/P/subscriptions/S\` is read with \`ReadFromPubSub\` (one record
-per message) and put in fixed windows of \`--window_seconds\` (default 3600). What each stage
+per message) and put in fixed windows of \`--window_seconds\` (default 3600). A source still read
+from files is a slowly changing dimension: read once when the job starts, kept in the global window
+and looked up by every window as a side input (a join's right side, a relationship's target);
+only where it meets windowed rows otherwise (a join's left side, a union) does it join the first
+window. Outputs in streaming are written per window by one worker each. What each stage
 needs to run on unbounded input:
 
 | stage | kind | in streaming |

@@ -170,3 +170,58 @@ describe('bb_runtime rows', () => {
     ]);
   });
 });
+
+describe('split reads of one big text file', () => {
+  // every line once, whatever the range size: lines of 0..9 characters, one without its '\n' at the end
+  const lines = ['a\n', '\n', 'bcd\n', 'efghijklm\n', 'n\n', '\n', '\n', 'opqrstuv\n', 'w'];
+  const run = (body: string) => python(`import io\ndata = ${JSON.stringify(lines.join(''))}.encode()\n${body}`);
+
+  it('gives every line to exactly one byte range, in order, for every range size', () => {
+    const got = run(`out = {}
+for size in range(1, len(data) + 2):
+    parts = [p or ('whole', 0, len(data)) for p in bb.file_parts('ndjson', {}, len(data), size, None)]
+    out[size] = [[pos, line.decode()] for (_, s, e) in parts for pos, line in bb.lines_in_range(io.BytesIO(data), s, e)]
+print(json.dumps(out))`) as Record<string, [number, string][]>;
+    // expected: the lines with their byte offsets, counted here by hand from the list
+    const expected: [number, string][] = [];
+    lines.reduce((pos, l) => (expected.push([pos, l]), pos + l.length), 0);
+    expect(Object.keys(got)).toHaveLength(lines.join('').length + 1);
+    for (const [size, found] of Object.entries(got)) expect(found, `range size ${size}`).toEqual(expected);
+  });
+
+  it('reads CSV records in ranges as the whole-file reader does, a record of the wrong width rejected with its raw text', () => {
+    const csv = 'id,name,score\n1,ann,3\n2,"bo, b",\n3,cy\n4,dee,7\n';
+    const got = python(`import io
+data = ${JSON.stringify(csv)}.encode()
+cols = ['name', 'id', 'score']
+split = [list(t) for (_, s, e) in bb.file_parts('csv', {}, len(data), 9, None) for t in bb.read_text_range('csv', io.BytesIO(data), s, e, 'x.csv', cols, {})]
+whole = [list(t) for t in bb.read_csv_bytes(data, 'x.csv', cols, {})]
+print(json.dumps({'split': split, 'whole': whole, 'unsplit': bb.file_parts('csv', {}, len(data), len(data), None)}))`) as Record<string, unknown[][]>;
+    // by hand: byte offsets 14, 22, 33, 38 (header 14 bytes, records 8, 11, 5); values in the pinned column order; '' is NULL
+    expect(got['split']).toEqual([
+      [14, null, null, 'ann', '1', '3'],
+      [22, null, null, 'bo, b', '2', null],
+      [33, 'Expected Number of Columns: 3 Found: 2', '3,cy', null, null, null],
+      [38, null, null, 'dee', '4', '7'],
+    ]);
+    // the same values as the whole-file reader, which also numbers the lines
+    expect(got['whole']!.filter((t) => t[2] === null).map((t) => t.slice(5))).toEqual(got['split']!.filter((t) => t[1] === null).map((t) => t.slice(3)));
+    expect(got['unsplit']).toEqual([null]);
+  });
+
+  it('reads NDJSON lines in ranges, a line that is not an object rejected with its raw text', () => {
+    const ndjson = '{"a": 1, "b": "x"}\n\nnot json\n{"b": null}\n';
+    const got = python(`import io
+data = ${JSON.stringify(ndjson)}.encode()
+print(json.dumps([list(t) for (_, s, e) in bb.file_parts('ndjson', {}, len(data), 5, None) for t in bb.read_text_range('ndjson', io.BytesIO(data), s, e, 'x.ndjson', ['a', 'b'], {})]))`);
+    expect(got).toEqual([
+      [0, null, null, '1', 'x'],
+      [20, 'not valid JSON: not json', 'not json', null, null],
+      [29, null, null, null, null],
+    ]);
+  });
+
+  it('never splits UTF-16 text, JSON arrays or a file within the size', () => {
+    expect(python(`print(json.dumps([bb.file_parts('csv', {'encoding': 'utf-16'}, 100, 10, None), bb.file_parts('json', {}, 100, 10, None), bb.file_parts('csv', {}, 100, 0, None)]))`)).toEqual([[null], [null], [null]]);
+  });
+});

@@ -92,6 +92,107 @@ def encode_rows(fmt, columns, rows):
     return sink.getvalue().to_pybytes()
 
 
+# ---- split reads: one big file read by many workers, never held whole ----------------------------
+
+def file_parts(fmt, options, size, split_bytes, open_file):
+    """How one file is read, as parts for many workers: Parquet by row group ('rows', group, rows
+    before it), so row numbers stay exact; a CSV or NDJSON file (UTF-8 or Latin-1) larger than
+    split_bytes in byte ranges ('bytes', start, end); anything else whole ([None])."""
+    if fmt == 'parquet':
+        import pyarrow.parquet as pq
+        with open_file() as f:
+            meta = pq.ParquetFile(f).metadata
+        parts, before = [], 0
+        for g in range(meta.num_row_groups):
+            parts.append(('rows', g, before))
+            before += meta.row_group(g).num_rows
+        return parts or [None]
+    splittable = fmt in ('csv', 'ndjson') and options.get('encoding', 'utf-8') in ('utf-8', 'latin-1')
+    if splittable and split_bytes and size > split_bytes:
+        return [('bytes', start, min(start + split_bytes, size)) for start in range(0, size, split_bytes)]
+    return [None]
+
+
+def read_row_group(f, group, before, columns):
+    """Reader tuples (see READERS) of one Parquet row group, in batches; rows numbered from before + 1."""
+    import pyarrow.parquet as pq
+    i = before
+    for batch in pq.ParquetFile(f).iter_batches(batch_size=8192, row_groups=[group], columns=list(columns)):
+        for rec in batch.to_pylist():
+            i += 1
+            yield (i, None, None, None, None) + tuple(_parquet_text(rec.get(c)) for c in columns)
+
+
+def lines_in_range(f, start, end):
+    """(byte offset, line) of every line starting in [start, end): the line crossing end is this
+    range's, the partial line at start the previous range's (as Hadoop's and Beam's text splits)."""
+    if start > 0:
+        f.seek(start - 1)
+        f.readline()  # the rest of the previous range's last line (just its '\n' when it ends at start)
+    pos = f.tell()
+    while pos < end:
+        line = f.readline()
+        if not line:
+            break
+        yield pos, line
+        pos += len(line)
+
+
+def _header_end(f, fmt, columns, options, shown):
+    """(byte offset after the header and skipped rows, the field names) of a CSV / NDJSON file."""
+    if fmt != 'csv':
+        return 0, list(columns)
+    f.seek(0)
+    for _ in range(int(options.get('skip_rows', 0) or 0)):
+        f.readline()
+    if not options.get('header', True):
+        return f.tell(), list(columns)
+    line = f.readline()
+    while line and not line.strip():
+        line = f.readline()
+    names = [h.strip() for h in next(_csv.reader([line.decode('utf-8-sig').rstrip('\r\n')], **csv_dialect(options)), [])]
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise SourceError("%s has no column %s (its header: %s)" % (shown, ', '.join("'%s'" % m for m in missing), ', '.join(names)))
+    return f.tell(), names
+
+
+def read_text_range(fmt, f, start, end, shown, columns, options):
+    """(byte offset, error, raw record, values…) of the CSV records / NDJSON lines starting in one
+    byte range. No line numbers (counting them means reading every byte before the range): a
+    reject keeps its file and raw record. A CSV record must fit on one line here (a quoted line
+    break splits it into two records, both rejected)."""
+    skip_to, names = _header_end(f, fmt, columns, options, shown)
+    encoding = 'latin-1' if options.get('encoding') == 'latin-1' else 'utf-8'
+    nulls = set(options.get('null_values') or [''])
+    for pos, line in lines_in_range(f, max(start, skip_to), end):
+        text = line.decode(encoding, 'replace').rstrip('\n').rstrip('\r')
+        if pos == 0:
+            text = text.lstrip('\ufeff')
+        if fmt == 'ndjson':
+            if text.strip(' ') == '':
+                continue
+            obj = None
+            if text.lstrip(' ').startswith('{'):
+                try:
+                    obj = _json.loads(text)
+                except ValueError:
+                    obj = None
+            if not isinstance(obj, dict):
+                yield (pos, 'not valid JSON: ' + text[:120], text) + (None,) * len(columns)
+                continue
+            yield (pos, None, None) + tuple(_json_text(obj.get(c)) for c in columns)
+            continue
+        record = next(_csv.reader([text], **csv_dialect(options)), [])
+        if not record or record == ['']:
+            continue
+        if len(record) != len(names):
+            yield (pos, 'Expected Number of Columns: %d Found: %d' % (len(names), len(record)), text) + (None,) * len(columns)
+            continue
+        by_name = dict(zip(names, record))
+        yield (pos, None, None) + tuple(None if by_name[c] in nulls else by_name[c] for c in columns)
+
+
 def message_row(data, source, fmt, columns, options):
     """One Pub/Sub message (streaming): a CSV record in the pinned column order, or a JSON object."""
     names = [c for c, _ in columns]

@@ -35,22 +35,22 @@ def _json_text(v):
     return str(v)
 
 
+def csv_dialect(options):
+    """The csv module's reader arguments for a source's CSV options."""
+    quote = options.get('quote', '"')
+    return dict(delimiter=options.get('delimiter', ','), quotechar=quote or None,
+                quoting=_csv.QUOTE_MINIMAL if quote else _csv.QUOTE_NONE,
+                doublequote=options.get('escape', quote) == quote,
+                escapechar=None if options.get('escape', quote) == quote else options.get('escape'), strict=False)
+
+
 def read_csv_bytes(data, shown, columns, options):
     """CSV as DuckDB's strict reader sees it. columns: the pinned names."""
     text = data.decode(_ENCODINGS.get(options.get('encoding', 'utf-8'), 'utf-8'))
     lines = text.split('\n')
     skip = int(options.get('skip_rows', 0) or 0)
     body = '\n'.join(lines[skip:])
-    quote = options.get('quote', '"')
-    reader = _csv.reader(
-        _io.StringIO(body, newline=''),
-        delimiter=options.get('delimiter', ','),
-        quotechar=quote or None,
-        quoting=_csv.QUOTE_MINIMAL if quote else _csv.QUOTE_NONE,
-        doublequote=options.get('escape', quote) == quote,
-        escapechar=None if options.get('escape', quote) == quote else options.get('escape'),
-        strict=False,
-    )
+    reader = _csv.reader(_io.StringIO(body, newline=''), **csv_dialect(options))
     nulls = set(options.get('null_values') or [''])
     header = options.get('header', True)
     names = None

@@ -123,6 +123,15 @@ every engine and checks the results equal \`batchbook run\`: see [export conform
   quoted field may span lines), nor the field count of a malformed CSV record (its reason says
   "malformed CSV record"). CSV records spanning lines are not read as one record; \`skip_rows\`
   before a header is refused. See [the Spark export](export-spark.md).
+- **Beam** reads Parquet by row group (exact row numbers) and CSV / NDJSON files larger than
+  \`--split_mb\` (default 64 MB) in byte ranges, each part on its own worker; smaller text files,
+  JSON arrays and UTF-16 files are read whole by one worker, with exact lines. A reject from a
+  split text file keeps its **source file and raw record, but source row and line are NULL**, and
+  a CSV record there must fit on one line. Joins (and relationship rules) whose other side comes
+  from files of at most \`--side_input_mb\` (default 64 MB) look it up as a side input; other
+  joins are CoGroupByKeys (one key's rows on one worker). Outputs are written by Beam's sharded
+  file sink, a destination per partition folder; each stage's rejects file by one worker.
+  Streaming reads file sources once, as side inputs of every window.
 - **dbt** (dbt-duckdb) runs the runner's own DuckDB SQL on one machine: it scales as
   \`batchbook run\` does (all cores of that machine, bounded by DuckDB's \`memory_limit\` and spilling
   past it to \`temp_directory\`, both settable in \`profiles.yml\`), not across machines. Each relation
