@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 import bench_spark
-from bench_spark import RUN_DATE, measured
+from bench_spark import RUN_DATE, measured, same_rows
 
 GB = 2 ** 30
 SPARK_WALL_AIM, SPARK_RSS_AIM, BEAM_RSS_AIM = 4.0, 3 * GB, 4 * GB
@@ -33,18 +33,6 @@ def beam_side(project, workers, mode):
     env = dict(os.environ, PYTHONPATH=beam)
     wall, rss, code = measured('pipeline.py on the DirectRunner (%d %s)' % (workers, mode), cmd, os.path.join(project, 'beam.log'), env)
     return wall, rss, code, os.path.join(out, OUTPUT)
-
-
-def same_rows(a, b):
-    """(equal, rows of a): the two output folders hold the same rows (averages to 9 decimals)."""
-    import duckdb
-    if not os.path.isdir(a) or not os.path.isdir(b):
-        return False, 0
-    q = ("SELECT state, CAST(year_month AS VARCHAR) AS year_month, CAST(flights AS BIGINT) AS flights, round(avg_delay, 9) AS avg_delay, "
-         "CAST(late AS BIGINT) AS late FROM read_parquet('%s/**/*.parquet', hive_partitioning = true, hive_types_autocast = false)")
-    diff, n = duckdb.sql('SELECT (SELECT count(*) FROM (%s EXCEPT ALL %s)) + (SELECT count(*) FROM (%s EXCEPT ALL %s)), (SELECT count(*) FROM (%s))'
-                         % (q % a, q % b, q % b, q % a, q % a)).fetchone()
-    return diff == 0 and n > 0, n
 
 
 def verdict(ok):

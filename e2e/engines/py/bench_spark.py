@@ -93,9 +93,12 @@ def runner_side(project):
 
 
 def same_rows(a, b):
+    """(equal, rows of a): the two output folders hold the same rows (averages to 9 decimals)."""
     import duckdb
-    q = ("SELECT state, year_month, CAST(flights AS BIGINT) AS flights, round(avg_delay, 9) AS avg_delay, CAST(late AS BIGINT) AS late "
-         "FROM read_parquet('%s/**/*.parquet')")
+    if not os.path.isdir(a) or not os.path.isdir(b):
+        return False, 0
+    q = ("SELECT state, CAST(year_month AS VARCHAR) AS year_month, CAST(flights AS BIGINT) AS flights, round(avg_delay, 9) AS avg_delay, "
+         "CAST(late AS BIGINT) AS late FROM read_parquet('%s/**/*.parquet', hive_partitioning = true, hive_types_autocast = false)")
     diff, n = duckdb.sql('SELECT (SELECT count(*) FROM (%s EXCEPT ALL %s)) + (SELECT count(*) FROM (%s EXCEPT ALL %s)), (SELECT count(*) FROM (%s))'
                          % (q % a, q % b, q % b, q % a, q % a)).fetchone()
     return diff == 0 and n > 0, n
