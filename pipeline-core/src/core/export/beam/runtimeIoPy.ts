@@ -172,13 +172,8 @@ def read_text_range(fmt, f, start, end, shown, columns, options):
         if fmt == 'ndjson':
             if text.strip(' ') == '':
                 continue
-            obj = None
-            if text.lstrip(' ').startswith('{'):
-                try:
-                    obj = _json.loads(text)
-                except ValueError:
-                    obj = None
-            if not isinstance(obj, dict):
+            obj = ndjson_object(text)
+            if obj is None:
                 yield (pos, 'not valid JSON: ' + text[:120], text) + (None,) * len(columns)
                 continue
             yield (pos, None, None) + tuple(_json_text(obj.get(c)) for c in columns)

@@ -79,6 +79,17 @@ def read_csv_bytes(data, shown, columns, options):
         yield (row, None, None, None, first_line) + tuple(None if by_name[c] in nulls else by_name[c] for c in columns)
 
 
+def ndjson_object(line):
+    """The JSON object a non-blank NDJSON line holds, or None when it is not one."""
+    if not line.lstrip(' ').startswith('{'):
+        return None
+    try:
+        obj = _json.loads(line)
+    except ValueError:
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
 def read_ndjson_bytes(data, shown, columns, options):
     text = data.decode('utf-8-sig')
     lines = text.split('\n')
@@ -88,13 +99,8 @@ def read_ndjson_bytes(data, shown, columns, options):
         line = line.rstrip('\r')
         if line.strip(' ') == '':
             continue
-        obj = None
-        if line.lstrip(' ').startswith('{'):
-            try:
-                obj = _json.loads(line)
-            except ValueError:
-                obj = None
-        if not isinstance(obj, dict):
+        obj = ndjson_object(line)
+        if obj is None:
             yield (i, None, 'not valid JSON: ' + line[:120], None, i) + (None,) * len(columns)
             continue
         yield (i, None, None, None, i) + tuple(_json_text(obj.get(c)) for c in columns)
