@@ -4,11 +4,12 @@ import { defineConfig } from 'rolldown';
 
 export default defineConfig([
   {
-    // one chunk per command group: `--help` still loads no DuckDB, runner or spec code
+    // one chunk per command group: `--help` still loads no DuckDB, runner or spec code. CommonJS, so
+    // that bin/codeCache.cjs can compile it with V8's code cache (Node 20 has none for ES modules).
     input: { main: 'dist/node/cli/main.js', backfillWorker: 'dist/node/ops/backfillWorker.js' },
     platform: 'node',
     external: ['@duckdb/node-api'],
-    output: { dir: 'dist/cli', format: 'esm', cleanDir: true },
+    output: { dir: 'dist/cli', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs', cleanDir: true },
     logLevel: 'warn',
   },
   {

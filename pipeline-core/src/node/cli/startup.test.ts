@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { makeProject } from '../testing/fixtures.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/batchbook.js', import.meta.url));
+const CODE_CACHE = fileURLToPath(new URL('../../../bin/codeCache.cjs', import.meta.url));
 // the modules tsc writes (the bundle in dist/cli/ is one file per command group, so laziness is
 // checked on the module graph it is built from)
 const MODULES_MAIN = fileURLToPath(new URL('../../../dist/node/cli/main.js', import.meta.url));
@@ -72,12 +73,13 @@ describe('bin/batchbook.js', () => {
     const root = mkdtempSync(join(tmpdir(), 'bb-bin-'));
     for (const d of ['bin', 'dist/cli', 'dist/node/cli']) mkdirSync(join(root, d), { recursive: true });
     copyFileSync(BIN, join(root, 'bin', 'batchbook.js'));
+    copyFileSync(CODE_CACHE, join(root, 'bin', 'codeCache.cjs'));
     writeFileSync(join(root, 'dist/node/cli/main.js'), "process.stdout.write('modules');\n");
     const stamp = (file: string, seconds: number) => {
-      writeFileSync(join(root, file), file.endsWith('.js') ? "process.stdout.write('bundle');\n" : '{}');
+      writeFileSync(join(root, file), file.endsWith('.cjs') ? "process.stdout.write('bundle');\n" : '{}');
       utimesSync(join(root, file), seconds, seconds);
     };
-    if (times.bundle !== undefined) stamp('dist/cli/main.js', times.bundle);
+    if (times.bundle !== undefined) stamp('dist/cli/main.cjs', times.bundle);
     stamp('dist/node.tsbuildinfo', times.node);
     stamp('dist/core.tsbuildinfo', times.core);
     return execFileSync(process.execPath, [join(root, 'bin', 'batchbook.js')], { encoding: 'utf8' });
@@ -91,5 +93,52 @@ describe('bin/batchbook.js', () => {
     expect(launcherWith({ bundle: 2_000_000, node: 2_000_001, core: 1_000_000 })).toBe('modules');
     expect(launcherWith({ bundle: 2_000_000, node: 1_000_000, core: 2_000_001 })).toBe('modules');
     expect(launcherWith({ node: 1_000_000, core: 1_000_000 })).toBe('modules');
+  });
+});
+
+describe('bin/codeCache.cjs', () => {
+  /** A bundle directory with one CommonJS module, and a script that loads it through the code cache. */
+  function bundleWithCache(): { run: () => { stdout: string; stderr: string }; cacheDir: string } {
+    const root = mkdtempSync(join(tmpdir(), 'bb-cache-'));
+    const bundleDir = join(root, 'cli');
+    mkdirSync(bundleDir);
+    // enough code that V8's cached data is worth keeping; the module's own result shows it ran
+    const body = Array.from({ length: 50 }, (_, i) => `function f${i}(x) { return x * ${i} + ${i}; }`).join('\n');
+    writeFileSync(join(bundleDir, 'main.cjs'), `${body}\nmodule.exports = f49(2) + f3(1);\n`);
+    const start = join(root, 'start.cjs');
+    writeFileSync(start, `require(${JSON.stringify(CODE_CACHE)}).install(${JSON.stringify(bundleDir)});\nprocess.stdout.write(String(require(${JSON.stringify(join(bundleDir, 'main.cjs'))})));\n`);
+    const run = () => {
+      const r = spawnSync(process.execPath, [start], { encoding: 'utf8', env: { ...process.env, BATCHBOOK_CODE_CACHE: 'report' } });
+      return { stdout: r.stdout, stderr: r.stderr };
+    };
+    return { run, cacheDir: join(bundleDir, '.v8-cache') };
+  }
+
+  it('writes the cache on the first start and compiles from it on the next', () => {
+    const bundle = bundleWithCache();
+    expect(bundle.run()).toEqual({ stdout: String(49 * 2 + 49 + 3 + 3), stderr: 'code cache: 0 of 1 files from the cache, 1 written\n' });
+    expect(readdirSync(bundle.cacheDir)).toHaveLength(1);
+    expect(bundle.run()).toEqual({ stdout: '153', stderr: 'code cache: 1 of 1 files from the cache, 0 written\n' });
+  });
+
+  it('is what the launcher loads the CLI bundle through', () => {
+    const version = () => spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8', env: { ...process.env, BATCHBOOK_CODE_CACHE: 'report' } });
+    version(); // writes what a previous start did not
+    const second = version();
+    expect(second.status).toBe(0);
+    expect(second.stderr).toMatch(/^code cache: ([1-9]\d*) of \1 files from the cache, 0 written\n$/);
+  });
+
+  it('ignores a damaged cache file (V8 refuses it), runs the code from text and writes a good one', () => {
+    const bundle = bundleWithCache();
+    bundle.run();
+    const [file] = readdirSync(bundle.cacheDir);
+    const path = join(bundle.cacheDir, file!);
+    const good = readFileSync(path);
+    for (const damaged of [Buffer.from('not a code cache'), good.subarray(0, good.length >> 1)]) {
+      writeFileSync(path, damaged);
+      expect(bundle.run()).toEqual({ stdout: '153', stderr: 'code cache: 0 of 1 files from the cache, 1 written\n' });
+      expect(bundle.run().stderr).toBe('code cache: 1 of 1 files from the cache, 0 written\n');
+    }
   });
 });

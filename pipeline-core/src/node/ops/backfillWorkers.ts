@@ -5,12 +5,14 @@ import type { FromWorker, TaskResult, WorkerInit, WorkerTask } from './backfillW
 import { BackfillError } from './backfillLock.js';
 
 /**
- * The worker script: next to this module once built; from the sources (vitest runs .ts files),
- * the built copy in dist/, which `npm test` builds first.
+ * The worker script: next to this module once built (backfillWorker.cjs in the CLI bundle); from
+ * the sources (vitest runs .ts files), the built copy in dist/, which `npm test` builds first.
  */
 export function workerScript(): string {
-  const here = fileURLToPath(new URL('./backfillWorker.js', import.meta.url));
-  if (existsSync(here)) return here;
+  for (const name of ['./backfillWorker.cjs', './backfillWorker.js']) {
+    const here = fileURLToPath(new URL(name, import.meta.url));
+    if (existsSync(here)) return here;
+  }
   return fileURLToPath(new URL('../../../dist/node/ops/backfillWorker.js', import.meta.url));
 }
 

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { firstSampleRange } from '../../core/execute/executePlan.js';
 import { NodeDuckdbEngine } from '../duckdb/nodeEngine.js';
 import { makeProject, removeDir, runProject } from '../testing/fixtures.js';
 
@@ -76,4 +77,32 @@ describe('failing-row samples', () => {
     // by row number within the file, then file: b's row 4, a's row 51, b's rows 600001 and 1000000
     expect(rule.samples.map((s) => Number(s['id']))).toEqual([1000003, 50, 1600000, 1999999]);
   });
+
+  it('start from a range sized by how dense the failing rows are, and still find rows clustered far after it', async () => {
+    const dir = await makeProject(SPEC, { 'codes.csv': 'code\nA\n' });
+    made.push(dir);
+    // 1,000,000 rows; 10,000 fail the relationship (code 'Z'): row 7, then rows 900000..909998. The
+    // first range is 8 * 5 * 1,000,000 / 10,000 = 4,000 rows, rounded up to 4,096: only row 7 is in it,
+    // the other four samples are 900,000 rows further on, eight doublings later.
+    const engine = await NodeDuckdbEngine.open();
+    await engine.exec(`COPY (SELECT r AS id, CASE WHEN r = 7 OR r BETWEEN 900000 AND 909998 THEN 'Z' ELSE 'A' END AS code, 'n' AS note FROM range(1000000) t(r)) TO '${join(dir, 'data', 'facts.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 100000)`);
+    engine.close();
+
+    const report = await runProject(dir, { run_date: '2026-01-01' });
+    if (report.status !== 'succeeded') throw new Error(JSON.stringify(report.error ?? report.rules));
+    const rule = report.rules.find((r) => r.name === 'relationship_code')!;
+    expect(rule.failing).toBe(10_000);
+    expect(rule.samples.map((s) => Number(s['id']))).toEqual([7, 900000, 900001, 900002, 900003]);
+  });
 });
+
+describe('firstSampleRange', () => {
+  it('is eight times the rows holding the wanted samples on average, a power of two from 1,024 to 131,072', () => {
+    expect(firstSampleRange(5, 21_167, 3_000_000)).toBe(8192); // 8 * 5 * 3e6 / 21,167 = 5,669
+    expect(firstSampleRange(5, 10_000, 1_000_000)).toBe(4096); // 4,000
+    expect(firstSampleRange(5, 287, 3_000_000)).toBe(131_072); // 418,118: capped at about a row group
+    expect(firstSampleRange(5, 5, 10)).toBe(1024); // 80: the smallest range
+    expect(firstSampleRange(5, 5, 0)).toBe(131_072); // no count of rows in: the largest
+  });
+});
+
