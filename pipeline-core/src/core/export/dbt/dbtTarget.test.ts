@@ -92,7 +92,7 @@ describe('dbt export', () => {
     expect(judged).not.toContain('CREATE');
     // the expression's literal '{{x}}' reaches DuckDB unchanged once dbt renders the escape
     expect(judged).toContain("'{{ '{' }}{x}}'");
-    expect(file('models/stages/checked/checked.sql')).toContain('FROM {{ ref("checked__judged") }} WHERE _bb_reason IS NULL');
+    expect(file('models/stages/checked/checked.sql')).toContain('FROM {{ ref("checked__judged") }} WHERE NOT coalesce("_bb_fail_0" OR "_bb_fail_2", false)');
     const stats = file('models/stages/checked/checked__stats.sql')!;
     expect(stats.split('\n')[0]).toBe('{{ config(materialized="table") }}');
     expect(stats).toContain('FROM {{ ref("checked__judged") }} x');

@@ -360,13 +360,20 @@ FROM (SELECT ${[colList, ...inherited.map((m) => `x.${m}`), ...flags].filter(Boo
         [`CREATE OR REPLACE TABLE ${flagsTable} AS\n${flagged}`, `CREATE OR REPLACE VIEW ${judged} AS SELECT * FROM ${flagsTable}`]
       : [`CREATE OR REPLACE VIEW ${judged} AS\n${flagged}`];
   const lineage = keepLineage ? '_bb_src, _bb_file, _bb_row' : undefined;
+  // a row is rejected exactly when a reject flag is true (its reason is then set): the flags, not the reason text, are what is filtered and counted on
+  const rejected = flags.length ? `coalesce(${rejectFlags.join(' OR ')}, false)` : undefined;
+  const [liveRow, rejectedRow] = rejected ? [`NOT ${rejected}`, rejected] : ['x._bb_reason IS NULL', 'x._bb_reason IS NOT NULL'];
   // one pass: the stage's counts and every row rule's failing rows (a stage that cannot reject passes its input's count on when it has nothing to count)
   const statsSql = counts.length || flags.length
-    ? `SELECT count(*) AS rows_in, count(*) FILTER (WHERE x._bb_reason IS NULL) AS rows_out, count(*) FILTER (WHERE x._bb_reason IS NOT NULL) AS rejected, CAST(0 AS BIGINT) AS filtered${counts.map((c) => `, ${c}`).join('')}
+    ? `SELECT count(*) AS rows_in, count(*) FILTER (WHERE ${liveRow}) AS rows_out, count(*) FILTER (WHERE ${rejectedRow}) AS rejected, CAST(0 AS BIGINT) AS filtered${counts.map((c) => `, ${c}`).join('')}
 FROM ${judged} x${countJoins.length ? `\n${countJoins.join('\n')}` : ''}`
     : passthroughStats(stage.input);
   return {
-    statements: [...judging, ...stageViews(stage.name, cols, lineageOut ? lineage : undefined, judged, lineage), stageStats(stage.name, statsSql)],
+    statements: [
+      ...judging,
+      ...stageViews(stage.name, cols, lineageOut ? lineage : undefined, judged, lineage, rejected),
+      stageStats(stage.name, statsSql),
+    ],
     stats: statsQuery(stage.name),
     lineage: lineageOut,
     hasRejects: true,
