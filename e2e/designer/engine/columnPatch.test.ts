@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyCommands, loadSpec, toggleStep, updateStep, type SpecInput } from '@batchbook/pipeline-core';
+import { addStep, applyCommands, loadSpec, toggleStep, updateStep, type SpecInput } from '@batchbook/pipeline-core';
 import { PreviewSession, type RunRequest } from '../../../renderer/src/preview/engine/previewSession';
 import { openWasmInNode } from './wasmNode';
 
@@ -87,5 +87,32 @@ describe('column patch', () => {
     await run(input);
     // standardise rejects unmapped currencies
     expect((await run(applyCommands(input, [toggleStep('clean_orders', 2)]))).patched).toEqual([]);
+  });
+
+  it("paid_orders (filter-only: a view in the preview) turned into a table and back, by edits and by the result cache, equals the spec computed in full", async () => {
+    // a trim makes paid_orders compute a column: its __all becomes a table of the same name (planShape.ts)
+    const trimmed = applyCommands(input, [addStep('paid_orders', { step: 'trim', columns: ['currency'] })]);
+    const views = async () => (await wasm.engine.query(`SELECT view_name FROM duckdb_views() WHERE view_name = 'paid_orders__all'`)).length;
+    await run(input);
+    expect(await views()).toBe(1);
+    const asView = strip(await shown());
+    await run(trimmed);
+    expect(await views()).toBe(0);
+    const asTable = strip(await shown());
+    // back to the view, then to the table again: both brought back by the cache, over the other kind
+    const back = await run(input);
+    expect(back.restored).toContain('paid_orders');
+    expect(await views()).toBe(1);
+    expect(strip(await shown())).toEqual(asView);
+    const again = await run(trimmed);
+    expect(again.restored).toContain('paid_orders');
+    expect(await views()).toBe(0);
+    expect(strip(await shown())).toEqual(asTable);
+    // and computed in full, nothing brought back: the same rows, counts and rules
+    await run(trimmed, { force: ['paid_orders'] });
+    expect(strip(await shown())).toEqual(asTable);
+    await session.forgetKept();
+    await run(input);
+    expect(strip(await shown())).toEqual(asView);
   });
 });

@@ -325,8 +325,8 @@ export class PreviewSession {
     for (const name of waiting) if (!cut.has(name) && !states.has(name)) states.set(name, { ...this.cells.get(name), status: 'stale' });
     const spec = { ...full, stages: full.stages.filter((s) => !cut.has(s.name) && !waiting.has(s.name)) };
 
-    // every cell a table: each is shown, and an edit re-runs only the cells it reaches
-    const plan = compileDuckdbPlan(spec, { params, sourceRelation: (n) => relations.get(n)!, analysis: analyzeSpec(spec), materialize: 'all' });
+    // every cell its own relation (a table, or a view for a filter-only cleanse): each is shown, and an edit re-runs only the cells it reaches
+    const plan = compileDuckdbPlan(spec, { params, sourceRelation: (n) => relations.get(n)!, analysis: analyzeSpec(spec), materialize: 'preview' });
     const sigs = new Map(plan.stages.map((p) => [p.stage.name, signature(p, p.stage.kind === 'ingest' ? this.sources.get(p.stage.source)?.version : undefined)]));
     const force = new Set((req.force ?? []).filter((n) => !ran.includes(n)));
     const again = (n: string) => attempted.get(n) !== sigs.get(n);
@@ -369,7 +369,7 @@ export class PreviewSession {
       if (table === undefined || materialisedSelect(p.compiled.statements) === undefined) continue;
       try {
         const both = withStages(spec, base.stage, patch.stage);
-        const compiled = compileDuckdbPlan(both, { ...ctx, analysis: analyzeSpec(both), materialize: 'all' });
+        const compiled = compileDuckdbPlan(both, { ...ctx, analysis: analyzeSpec(both), materialize: 'preview' });
         const before = compiled.stages.find((s) => s.stage.name === name);
         const recompute = materialisedSelect(compiled.stages.find((s) => s.stage.name === patch.stage.name)?.compiled.statements ?? []);
         // the result in place must be what the stage before the edit computes now (same parameters, same source relations)

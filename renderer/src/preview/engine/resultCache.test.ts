@@ -41,7 +41,7 @@ describe('ResultCache bound', () => {
     await computeTwice(cache, 'b');
     expect(cache.kept).toEqual(['a', 'b']);
     expect(cache.keptValues).toBe(200);
-    expect(db.statements.filter((s) => s.startsWith('DROP'))).toEqual([]);
+    expect(db.statements.filter((s) => s.startsWith('DROP TABLE'))).toEqual([]);
   });
 
   it('drops the least recently kept result, and its DuckDB tables, once the bound is passed', async () => {
@@ -53,7 +53,7 @@ describe('ResultCache bound', () => {
     // a + b + c = 300 > 250: a, kept first, goes
     expect(cache.kept).toEqual(['b', 'c']);
     expect(cache.keptValues).toBe(200);
-    expect(db.statements.filter((s) => s.startsWith('DROP'))).toEqual(['DROP TABLE IF EXISTS "__bb_aside__a__all"']);
+    expect(db.statements.filter((s) => s.startsWith('DROP TABLE'))).toEqual(['DROP TABLE IF EXISTS "__bb_aside__a__all"']);
   });
 
   it('a result brought back counts as used: the one kept longest without use goes first', async () => {
@@ -76,5 +76,40 @@ describe('ResultCache bound', () => {
     await computeTwice(cache, 'a');
     await computeTwice(cache, 'big', 100);
     expect(cache.kept).toEqual(['big']);
+  });
+});
+
+/** A filter-only cleanse in the preview: its `__all` is a view (planShape.ts), its counts a table. */
+const filterCell = (name: string): PlannedStage =>
+  ({
+    ...cleanse(name),
+    compiled: { statements: [`CREATE OR REPLACE VIEW "${name}__all" AS SELECT 1`, `CREATE OR REPLACE VIEW "${name}" AS SELECT * FROM "${name}__all"`, `CREATE OR REPLACE TABLE "${name}__stats" AS SELECT 1`] },
+  }) as unknown as PlannedStage;
+
+describe('ResultCache, a cell whose __all changes between a view and a table', () => {
+  it('drops the views of the result it sets aside, so the next statements can create a table of the same name', async () => {
+    const db = fakeDb();
+    const cache = new ResultCache(db.sql, 1_000);
+    cache.computed(ingest, 'raw-sig', { result: result(10), rules: [] });
+    cache.computed(filterCell('p'), 'sig-view', { result: result(10), rules: [] });
+    await cache.setAside('p');
+    // DuckDB will not CREATE OR REPLACE a TABLE over a view: the view named like the table must be gone
+    expect(db.statements).toContain('DROP VIEW IF EXISTS "p__all"');
+    expect(db.statements).toContain('ALTER TABLE "p__stats" RENAME TO "__bb_aside__p__stats"');
+  });
+
+  it('bringing back a table result over a view result drops the view before renaming the table in', async () => {
+    const db = fakeDb();
+    const cache = new ResultCache(db.sql, 1_000);
+    cache.computed(ingest, 'raw-sig', { result: result(10), rules: [] });
+    cache.computed(cleanse('p'), 'sig-table', { result: result(10), rules: [] });
+    await cache.setAside('p');
+    cache.computed(filterCell('p'), 'sig-view', { result: result(10), rules: [] });
+    db.statements.length = 0;
+    await cache.restore('p');
+    const dropView = db.statements.indexOf('DROP VIEW IF EXISTS "p__all"');
+    const renameIn = db.statements.indexOf('ALTER TABLE "__bb_aside__p__all" RENAME TO "p__all"');
+    expect(dropView).toBeGreaterThanOrEqual(0);
+    expect(renameIn).toBeGreaterThan(dropView);
   });
 });

@@ -1,4 +1,4 @@
-import { quoteIdent, stageInputs, type DuckdbPlan, type PlannedStage, type RuleResult, type Stage, type StageResult } from '@batchbook/pipeline-core';
+import { quoteIdent, quoteString, stageInputs, type DuckdbPlan, type PlannedStage, type RuleResult, type Stage, type StageResult } from '@batchbook/pipeline-core';
 
 /**
  * Each cell's previous result, kept aside when the cell runs again, so that switching a step off
@@ -10,7 +10,8 @@ import { quoteIdent, stageInputs, type DuckdbPlan, type PlannedStage, type RuleR
  * never does (a new version, even when the rows happen to be the same).
  *
  * Tables are renamed, not copied (a catalog change in DuckDB, not a scan); views are only SQL and
- * are created again from the statements. One result per cell is kept aside, so the database holds
+ * are dropped with their result and created again from the statements (a cell's `__all` may be a
+ * view in one result and a table in the next: a filter-only cleanse is a view, planShape.ts). One result per cell is kept aside, so the database holds
  * at most two of each table. Ingest cells are not cached: their tables depend on files the
  * session loads and drops on its own.
  *
@@ -57,6 +58,10 @@ export function createdObjects(statements: readonly string[]): { tables: string[
   }
   return { tables, views };
 }
+
+/** The name (quoted) of the view a CREATE VIEW statement creates. */
+const viewName = (statement: string) => CREATES.exec(statement)![2]!;
+const dropViews = (views: readonly string[]) => views.map((v) => `DROP VIEW IF EXISTS ${viewName(v)}`);
 
 /** Where a table kept aside is (quoted). */
 export const asideName = (table: string) => quoteIdent(`__bb_aside__${table}`);
@@ -114,8 +119,11 @@ export class ResultCache {
   async restore(name: string): Promise<CachedResult> {
     const back = this.aside.get(name)!;
     const current = this.held.get(name);
+    // views of the same names as its tables (left by a result in place, or by one stopped half-way) give way to them
+    const views = current ? current.views.map(viewName) : await this.existingViews(back.tables);
     await this.run([
       ...(current?.tables ?? []).map((t) => `ALTER TABLE ${quoteIdent(t)} RENAME TO ${swapName(t)}`),
+      ...views.map((v) => `DROP VIEW IF EXISTS ${v}`),
       // a table of the same name left by a run that stopped half-way, or by other SQL, gives way
       ...back.tables.map((t) => `DROP TABLE IF EXISTS ${quoteIdent(t)}`),
       ...back.tables.map((t) => `ALTER TABLE ${asideName(t)} RENAME TO ${quoteIdent(t)}`),
@@ -147,11 +155,15 @@ export class ResultCache {
   async setAside(name: string): Promise<void> {
     const current = this.held.get(name);
     if (!current) return;
-    if (current.tables.length === 0) return void this.held.delete(name);
+    if (current.tables.length === 0) {
+      this.held.delete(name);
+      return this.run(dropViews(current.views));
+    }
     this.held.delete(name);
     const old = this.aside.get(name)?.tables ?? [];
     this.aside.delete(name);
-    await this.run([...old.map((t) => `DROP TABLE IF EXISTS ${asideName(t)}`), ...current.tables.map((t) => `ALTER TABLE ${quoteIdent(t)} RENAME TO ${asideName(t)}`)]);
+    // its views go too: the cell's next statements may create a table of the same name
+    await this.run([...old.map((t) => `DROP TABLE IF EXISTS ${asideName(t)}`), ...current.tables.map((t) => `ALTER TABLE ${quoteIdent(t)} RENAME TO ${asideName(t)}`), ...dropViews(current.views)]);
     this.aside.set(name, current);
     await this.bound(name);
   }
@@ -200,6 +212,13 @@ export class ResultCache {
     if (!old) return;
     this.aside.delete(name);
     await this.run(old.tables.map((t) => `DROP TABLE IF EXISTS ${asideName(t)}`));
+  }
+
+  /** Of `names` (tables' names, unquoted), those of views in the database now (quoted). */
+  private async existingViews(names: readonly string[]): Promise<string[]> {
+    if (!names.length) return [];
+    const rows = (await this.sql(`SELECT view_name FROM duckdb_views() WHERE NOT internal AND view_name IN (${names.map(quoteString).join(', ')})`)) as { view_name: string }[] | undefined;
+    return (rows ?? []).map((r) => quoteIdent(r.view_name));
   }
 
   /**
