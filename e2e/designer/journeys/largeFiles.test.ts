@@ -11,7 +11,7 @@ import { writeLargeParquet } from '../bench/largeFiles';
  * stack size exceeded") is sampled by row ranges and previewed; a CSV of zip codes keeps its
  * leading zeros; a parse_date step over "Jun 12 1998"-style text suggests the format that reads it.
  */
-const PARQUET_ROWS = 200_000;
+const PARQUET_ROWS = 3_000_000; // the issue's size: ~20 MB, about 25 row groups
 const dir = mkdtempSync(join(tmpdir(), 'bb-large-'));
 const fixture = appForTests({}, () => rmSync(dir, { recursive: true, force: true }));
 let ui: DesignerPage;
@@ -39,7 +39,7 @@ async function gridRows(stage: string): Promise<Record<string, string>[]> {
 }
 
 describe('a large Parquet file', () => {
-  it('previews a sample of a 200,000-row file, reading only row ranges of it', async () => {
+  it('previews a sample of a 3,000,000-row file, reading only row ranges of it', async () => {
     await ui.id('file-input').setInputFiles(join(dir, 'big_orders.parquet'));
     await ui.id('confirm-schema').waitFor();
     expect(await ui.id('schema-type-zip').inputValue()).toBe('string');
