@@ -7,7 +7,7 @@ DirectRunner, each beside `batchbook run` on the same project.
 The project (pipeline.yaml + data/ + export/spark + export/beam) is prepared by
 `npm run bench:engines` (pipeline-core/src/node/bench/enginesBench.ts). Every side runs as its own
 process tree, measured by bench_spark.measured: wall time around it, peak RSS the largest sum of the
-tree's resident sizes sampled every 0.2 s (Beam's multi_processing workers are children too).
+tree's resident sizes (proportional: shared pages once) sampled every 0.2 s (Beam's multi_processing workers are children too).
 Outputs are compared with the runner's as multisets of rows, partition folders read as columns.
 """
 import argparse
