@@ -21,7 +21,7 @@ const program = new Command('bench')
       const [small, large] = opts.flights.split(',').map(Number);
       await benchFlightsScaling(small!, large, opts.reps);
     }
-    if (!opts.only || opts.only === 'runner') await benchRunner(opts.scale, opts.memoryLimit);
+    if (!opts.only || opts.only === 'runner') await benchRunner(opts.scale, opts.memoryLimit, Math.min(opts.reps, 3));
     if (!opts.only || opts.only === 'backfill') await benchBackfill(opts.scale);
     if (!opts.only || opts.only === 'match') await benchMatch(opts.matchRows, opts.reps);
   });
