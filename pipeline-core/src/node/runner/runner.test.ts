@@ -159,6 +159,23 @@ describe('bad input files', () => {
     expect(out.map((x) => x['name'])).toEqual(['Ann', 'Cho, Li', 'Fay']);
   });
 
+  it('a CSV column named rowid (which hides DuckDB\'s own) does not change the rejects\' source rows', async () => {
+    // a file's own "rowid" column, counting down; the bad ages are on data rows 2 and 4 (lines 3 and 5)
+    const spec = RAGGED_SPEC.replace('{ name: id, type: integer }', '{ name: RowId, type: integer }');
+    const csv = 'RowId,name,age\n90,Ann,30\n80,Bob,x\n70,Cy,22\n60,Di,y\n50,Ed,41\n';
+    const dir = await makeProject(spec, { 'people.csv': csv });
+    made.push(dir);
+    const r = await runProject(dir, { run_date: '2026-01-01' });
+    expect(r.exit_code).toBe(0);
+    const rejects = await readRows(join(dir, 'lake/rejects/2026-01-01/raw.parquet'), 'source_row');
+    expect(rejects.map((x) => [x['source_row'], x['source_line'], x['RowId']])).toEqual([
+      ['2', '3', '80'],
+      ['4', '5', '60'],
+    ]);
+    const out = await readRows(join(dir, 'lake/curated/people/data.csv'), 'name');
+    expect(out.map((x) => [x['name'], x['RowId']])).toEqual([['Ann', '90'], ['Cy', '70'], ['Ed', '50']]);
+  });
+
   it('a mis-encoded CSV yields a reject for the bad line, not a crash', async () => {
     const bytes = Buffer.concat([Buffer.from('id,name,age\n1,Ann,30\n2,'), Buffer.from([0x4a, 0xf6, 0x72, 0x67]), Buffer.from(',41\n3,Cy,22\n')]);
     const dir = await makeProject(RAGGED_SPEC, { 'people.csv': bytes });

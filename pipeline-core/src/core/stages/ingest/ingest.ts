@@ -62,7 +62,11 @@ function compileDuckdb(stage: Ingest, ctx: DuckdbContext): CompiledStage {
   const rawLine = `concat_ws(',', ${source.schema.map((c, i) => `coalesce(${asText(c, i)}, '')`).join(', ')})`;
   const renamed = source.schema.map((c, i) => `${quoteIdent(c.name)} AS ${raw(i)}`).join(', ');
   const numbering = rel.rowNumbers ?? 'column';
-  const byInsertion = numbering === 'insertion';
+  // a column named rowid hides DuckDB's own (identifiers ignore case): such a source's rows are
+  // numbered as they are read instead (a window in the same order, slower)
+  const hidesRowid = source.schema.some((c) => c.name.toLowerCase() === 'rowid');
+  const byInsertion = numbering === 'insertion' && !hidesRowid;
+  const numberHere = numbering === 'insertion' && hidesRowid;
   // Numbered by insertion: the table is written in file order, so a row's number is its position,
   // rowid + 1, read where the row is (a view's projection costs nothing; storing it took an UPDATE
   // of every row: 3.7 of 12.9 s on 10M CSV rows). The reader's rejects, appended after the rows, have
@@ -70,7 +74,7 @@ function compileDuckdb(stage: Ingest, ctx: DuckdbContext): CompiledStage {
   // runs after the CREATE commits (the runner and the script run each statement on its own; dbt
   // reads it from other models).
   const rowOf = byInsertion ? '(CASE WHEN _bb_line IS NULL THEN rowid + 1 END)' : '_bb_row';
-  const materialize = ctx.materialize(stage.name) || byInsertion || rel.readerErrors !== undefined;
+  const materialize = ctx.materialize(stage.name) || numbering === 'insertion' || rel.readerErrors !== undefined;
   const canReject = reasons.length > 0 || rel.readerErrors !== undefined || !rel.errorFree;
 
   const fileRows = rel.files.map((f, i) => `(${i}, ${quoteString(f)})`).join(', ') || "(0, '')";
@@ -86,7 +90,7 @@ function compileDuckdb(stage: Ingest, ctx: DuckdbContext): CompiledStage {
       stage.name,
       materialize,
       `SELECT ${typed.join(', ')}, _bb_file, ${byInsertion ? '' : '_bb_row, '}CAST(NULL AS BIGINT) AS _bb_line, _bb_reason, CASE WHEN _bb_reason IS NOT NULL THEN ${rawLine} END AS _bb_raw, FALSE AS _bb_dropped
-FROM (SELECT *, ${reason} AS _bb_reason FROM (SELECT ${renamed}, _bb_file${byInsertion ? '' : ', _bb_row'}, _bb_error FROM (${rel.sql}) r0) r1) r2`,
+FROM (SELECT *, ${reason} AS _bb_reason FROM (SELECT ${renamed}, _bb_file${byInsertion ? '' : numberHere ? ', row_number() OVER () AS _bb_row' : ', _bb_row'}, _bb_error FROM (${rel.sql}) r0) r1) r2`,
     ),
     ...(rel.readerErrors ? [`INSERT INTO ${all} (_bb_file, _bb_line, _bb_reason, _bb_raw, _bb_dropped) SELECT _bb_file, _bb_line, _bb_reason, _bb_raw, FALSE FROM (${rel.readerErrors}) e`] : []),
     // For each line the reader rejected: how many records of its file come before it, so a
