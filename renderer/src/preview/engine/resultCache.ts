@@ -155,11 +155,8 @@ export class ResultCache {
   async setAside(name: string): Promise<void> {
     const current = this.held.get(name);
     if (!current) return;
-    if (current.tables.length === 0) {
-      this.held.delete(name);
-      return this.run(dropViews(current.views));
-    }
     this.held.delete(name);
+    if (current.tables.length === 0) return this.run(dropViews(current.views));
     const old = this.aside.get(name)?.tables ?? [];
     this.aside.delete(name);
     // its views go too: the cell's next statements may create a table of the same name

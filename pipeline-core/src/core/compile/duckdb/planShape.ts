@@ -16,8 +16,11 @@ import { stageInputs } from '../../stages/registry.js';
 export type Materialize = 'auto' | 'all' | 'preview';
 
 /** A cleanse whose every enabled step drops rows on a condition: a view costs less than a table in the preview. */
-export const filtersOnly = (stage: Stage) =>
-  stage.kind === 'cleanse' && (stage.steps as CleanseStep[]).every((s) => s.enabled === false || (s.step === 'filter' && s.on_false !== 'reject')) && (stage.steps as CleanseStep[]).some((s) => s.enabled !== false);
+export function filtersOnly(stage: Stage): boolean {
+  if (stage.kind !== 'cleanse') return false;
+  const enabled = (stage.steps as CleanseStep[]).filter((s) => s.enabled !== false);
+  return enabled.length > 0 && enabled.every((s) => s.step === 'filter' && s.on_false !== 'reject');
+}
 
 export interface PlanShape {
   /** Stages whose `__all` is a table. */
